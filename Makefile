@@ -1,0 +1,81 @@
+# fazhi — two commands: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/fazhi
+REDIS ?= redis://127.0.0.1:6379/1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+ONLY ?=
+
+.PHONY: install system migrate demo run serve worker test test-sqlite test-postgres test-e2e bench lint format vendor clean
+
+$(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh
+	bash scripts/system-packages.sh
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system:
+	bash scripts/system-packages.sh
+
+migrate: install
+	$(BIN)/fazhi migrate --noinput -v0
+
+demo: migrate
+	$(BIN)/fazhi demo load
+
+run: demo
+	@$(BIN)/fazhi demo logins
+	@echo ""
+	@echo "后台任务进程与 Web 服务启动中： http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(BIN)/fazhi db_worker --interval 1 > $${FAZHI_DATA_DIR:-data}/worker.log 2>&1 & \
+	  $(BIN)/gunicorn fazhi.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 8 \
+	    --access-logfile - --log-level warning
+
+test: install
+	bash scripts/services.sh
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-e2e
+
+test-sqlite: install
+	@echo "== 测试套件：SQLite =="
+	FAZHI_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(ARGS)
+
+test-postgres: install
+	@echo "== 测试套件：PostgreSQL + Redis =="
+	@if $(BIN)/python scripts/service_up.py postgres; then \
+	  FAZHI_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL) \
+	  REDIS_URL=$$($(BIN)/python scripts/service_up.py redis && echo $(REDIS)) \
+	  $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(ARGS); \
+	else echo "SKIPPED: PostgreSQL 未在 127.0.0.1:5432 运行，跳过 PostgreSQL 测试"; fi
+
+test-e2e: install
+	@echo "== 浏览器端到端测试：Playwright + Debian Chromium =="
+	FAZHI_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -q e2e -p no:xdist $(ARGS)
+
+bench: install
+	$(BIN)/python benchmarks/run.py $(ONLY)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+vendor:
+	cd frontend && npm ci --no-audit --no-fund --ignore-scripts && ./vendor.sh
+
+clean:
+	rm -rf $(VENV)

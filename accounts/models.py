@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.functional import cached_property
+
+from accounts import roles
+
+
+class DataScope(models.TextChoices):
+    OWN = "own", "本单位"
+    SUBTREE = "subtree", "本单位及下级"
+    ALL = "all", "全部"
+
+
+class Role(models.Model):
+    code = models.CharField("代码", max_length=32, primary_key=True)
+    name = models.CharField("名称", max_length=40)
+    data_scope = models.CharField("数据范围", max_length=16, choices=DataScope.choices)
+    description = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    name = models.CharField("姓名", max_length=50, blank=True)
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.ForeignKey(Role, verbose_name="角色", null=True, blank=True, on_delete=models.PROTECT)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    totp_enabled = models.BooleanField("已启用双因素认证", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+    @cached_property
+    def data_scope(self) -> str:
+        return self.role.data_scope if self.role_id and self.role else DataScope.OWN
+
+    def has_role(self, *codes: str) -> bool:
+        return self.is_authenticated and self.role_id in codes
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role_id in roles.ADMIN_ROLES
+
+
+class PasswordHistory(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class SecurityPolicy(models.Model):
+    """Singleton (pk=1) edited by the 安全管理员."""
+
+    min_length = models.PositiveSmallIntegerField("密码最小长度", default=8)
+    min_classes = models.PositiveSmallIntegerField("至少包含的字符类别数", default=3,
+                                                   help_text="大写字母、小写字母、数字、符号四类中至少几类")
+    history_count = models.PositiveSmallIntegerField("不得重复使用最近几次密码", default=5)
+    failure_limit = models.PositiveSmallIntegerField("连续失败几次后锁定", default=5)
+    lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=15)
+    session_timeout_minutes = models.PositiveSmallIntegerField("会话空闲超时（分钟）", default=30)
+    require_totp_for_admins = models.BooleanField("三员必须启用双因素认证", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "安全策略"
+        verbose_name_plural = "安全策略"
+
+    def __str__(self) -> str:
+        return "安全策略"
+
+    CACHE_KEY = "fazhi:security_policy"
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        from django.core.cache import cache
+
+        policy = cache.get(cls.CACHE_KEY)
+        if policy is None:
+            policy, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, policy, 60)
+        return policy
+
+    @classmethod
+    def forget_cached(cls) -> None:
+        from django.core.cache import cache
+
+        cache.delete(cls.CACHE_KEY)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/totp/", views.login_totp, name="login_totp"),
+    path("logout/", views.logout_view, name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("password/", views.password_change, name="password_change"),
+    path("totp/", views.totp_setup, name="totp_setup"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("security/", views.security_policy, name="security_policy"),
+    path("security/unlock/", views.lockout_unlock, name="lockout_unlock"),
+]

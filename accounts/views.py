@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts import access, roles, services
+from accounts.forms import LoginForm, PasswordChangeForm, SecurityPolicyForm, TotpForm, UnlockForm, UserForm
+from accounts.models import SecurityPolicy, User
+from workbench.tables import sorted_page
+
+PENDING = "fazhi_pending_user"
+PENDING_NEXT = "fazhi_pending_next"
+
+
+def _safe_next(request: HttpRequest, value: str | None) -> str:
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+        return value
+    return "/"
+
+
+@sensitive_post_parameters("password")
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("workbench:home")
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid() and form.user is not None:
+            user = form.user
+            next_url = _safe_next(request, request.GET.get("next"))
+            if user.totp_enabled:
+                request.session[PENDING] = user.pk
+                request.session[PENDING_NEXT] = next_url
+                return redirect("accounts:login_totp")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            services.login_recorded(user=user)
+            if user.is_admin_role and SecurityPolicy.current().require_totp_for_admins:
+                messages.warning(request, "安全策略要求三员账号启用双因素认证，请先完成设置。")
+                return redirect("accounts:totp_setup")
+            return redirect(next_url)
+        services.login_failed_recorded(username=request.POST.get("username", ""))
+    return render(request, "accounts/login.html", {"form": form, "title": "登录"})
+
+
+def login_totp(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING)
+    user = User.objects.filter(pk=pending, is_active=True).first() if pending else None
+    if user is None:
+        return redirect("accounts:login")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_check(user.totp_secret, form.cleaned_data["code"]):
+            next_url = request.session.pop(PENDING_NEXT, "/")
+            request.session.pop(PENDING, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            services.login_recorded(user=user)
+            return redirect(next_url)
+        services.login_failed_recorded(username=user.username)
+        form.add_error("code", "动态验证码不正确或已过期。")
+    return render(request, "accounts/login_totp.html", {"form": form, "title": "双因素认证"})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.logout_recorded(user=request.user)  # type: ignore[arg-type]
+    logout(request)
+    messages.info(request, "已退出登录。")
+    return redirect("accounts:login")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html", {"title": "个人设置", "breadcrumbs": [("个人设置", None)]})
+
+
+@login_required
+@sensitive_post_parameters()
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set(actor=request.user, user=request.user,  # type: ignore[arg-type]
+                                  password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, "密码已修改。")
+            return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html",
+                  {"form": form, "title": "修改密码", "breadcrumbs": [("个人设置", "/accounts/profile/"), ("修改密码", None)]})
+
+
+@login_required
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    access.require(user.is_admin_role)
+    secret = request.session.get("fazhi_totp_secret") or services.totp_new_secret()
+    request.session["fazhi_totp_secret"] = secret
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_enable(actor=user, secret=secret, code=form.cleaned_data["code"]):
+            request.session.pop("fazhi_totp_secret", None)
+            messages.success(request, "双因素认证已启用，下次登录需输入动态验证码。")
+            return redirect("accounts:profile")
+        form.add_error("code", "验证码不正确，请确认认证器时间准确后重试。")
+    uri = services.pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="fazhi")
+    qr_svg = segno.make(uri, error="m").svg_data_uri(scale=4)
+    return render(request, "accounts/totp_setup.html", {
+        "form": form, "secret": secret, "qr_svg": qr_svg, "title": "双因素认证",
+        "breadcrumbs": [("个人设置", "/accounts/profile/"), ("双因素认证", None)]})
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    access.require(access.can_manage_users(actor) or actor.has_role(roles.SECADMIN))
+    qs = User.objects.select_related("org", "role")
+    query = request.GET.get("q", "").strip()
+    if query:
+        qs = qs.filter(Q(username__icontains=query) | Q(name__icontains=query) | Q(org__name__icontains=query))
+    role = request.GET.get("role", "")
+    if role:
+        qs = qs.filter(role_id=role)
+    page, sort = sorted_page(request, qs, allowed=("username", "name", "org__code", "role_id", "last_login"),
+                             default="username")
+    from accounts.models import Role
+
+    return render(request, "accounts/user_list.html", {
+        "page": page, "sort": sort, "query": query, "role": role, "roles": Role.objects.all(),
+        "can_edit": access.can_manage_users(actor), "title": "用户管理", "breadcrumbs": [("用户管理", None)]})
+
+
+@login_required
+@sensitive_post_parameters("password")
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    access.require(access.can_manage_users(actor))
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.user_create(actor=actor, username=data["username"], name=data["name"], org=data["org"],
+                                    role=data["role"], password=data["password"] or None, phone=data["phone"],
+                                    email=data["email"])
+        messages.success(request, f"已创建用户 {user.username}。")
+        return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {
+        "form": form, "title": "新建用户", "breadcrumbs": [("用户管理", "/accounts/users/"), ("新建用户", None)]})
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    user = access.access_user(actor, pk, write=True)
+    form = UserForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ("username", "name", "org", "role", "phone", "email",
+                                                             "is_active")}
+        services.user_update(actor=actor, user=user, **fields)
+        messages.success(request, f"已保存用户 {user.username}。")
+        return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {
+        "form": form, "object": user, "title": f"编辑用户 {user.username}",
+        "breadcrumbs": [("用户管理", "/accounts/users/"), (user.username, None)]})
+
+
+@login_required
+def security_policy(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    access.require(access.can_edit_security_policy(actor))
+    policy = SecurityPolicy.objects.get_or_create(pk=1)[0]
+    form = SecurityPolicyForm(request.POST or None, instance=policy)
+    unlock = UnlockForm(prefix="unlock")
+    if request.method == "POST" and form.is_valid():
+        services.security_policy_update(actor=actor, **{k: form.cleaned_data[k] for k in form.Meta.fields})
+        messages.success(request, "安全策略已保存。")
+        return redirect("accounts:security_policy")
+    from axes.models import AccessAttempt
+
+    locked = AccessAttempt.objects.filter(failures_since_start__gte=policy.failure_limit).order_by("-attempt_time")[:50]
+    return render(request, "accounts/security_policy.html", {
+        "form": form, "unlock": unlock, "locked": locked, "title": "安全策略",
+        "breadcrumbs": [("安全策略", None)]})
+
+
+@login_required
+@require_POST
+def lockout_unlock(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    access.require(access.can_edit_security_policy(actor))
+    form = UnlockForm(request.POST, prefix="unlock")
+    if form.is_valid():
+        services.lockout_reset(actor=actor, username=form.cleaned_data["username"])
+        messages.success(request, f"已解除 {form.cleaned_data['username']} 的登录锁定。")
+    else:
+        messages.error(request, "请填写要解锁的用户名。")
+    return redirect("accounts:security_policy")
+
+

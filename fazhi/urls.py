@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("workbench.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("orgs/", include("orgs.urls")),
+    path("audit/", include("audit.urls")),
+    path("files/", include("attachments.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("performance/", include("performance.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("provincial/", include("provincial.urls")),
+    path("api/v1/", include("api.urls")),
+]
+
+handler400 = "workbench.views.bad_request"
+handler403 = "workbench.views.permission_denied"
+handler404 = "workbench.views.page_not_found"
+handler500 = "workbench.views.server_error"

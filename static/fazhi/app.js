@@ -1,0 +1,54 @@
+// fazhi front-end glue. No inline scripts anywhere (strict CSP): behaviour is
+// attached from data- attributes here.
+(function () {
+  "use strict";
+
+  // <form data-confirm="确定删除？"> asks before submitting.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  }, true);
+
+  // <select data-autosubmit> submits its form on change (filters).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) {
+      el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+    }
+  });
+
+  // <div class="chart" data-chart-src="/…/data.json"> renders an ECharts option
+  // fetched from the server (the same data that the xlsx export contains).
+  function renderCharts(root) {
+    if (!window.echarts) { return; }
+    root.querySelectorAll("[data-chart-src]").forEach(function (el) {
+      if (el.dataset.rendered) { return; }
+      el.dataset.rendered = "1";
+      fetch(el.dataset.chartSrc, { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (option) {
+          var chart = window.echarts.init(el);
+          chart.setOption(option);
+          window.addEventListener("resize", function () { chart.resize(); });
+        });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.target); });
+
+  // htmx errors: show the server's Chinese message instead of failing silently.
+  document.addEventListener("htmx:responseError", function (event) {
+    var box = document.getElementById("messages");
+    if (!box) { return; }
+    var div = document.createElement("div");
+    div.className = "alert alert-danger";
+    div.setAttribute("role", "alert");
+    var status = event.detail.xhr.status;
+    div.textContent = status === 403 ? "没有权限执行该操作。" : status === 404 ? "对象不存在或无权访问。" :
+      "操作未成功（" + status + "），请稍后重试。";
+    box.appendChild(div);
+  });
+})();

@@ -1,0 +1,65 @@
+"""The navigation and the to-do list are assembled from what each module
+registers in its AppConfig.ready(); a module that is not built shows nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+Predicate = Callable[[Any], bool]
+
+
+def _everyone(user: Any) -> bool:
+    return bool(user.is_authenticated)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int = 50
+    visible: Predicate = _everyone
+    # url names whose pages belong under this item (for highlighting)
+    prefixes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class Todo:
+    title: str
+    url: str
+    module: str
+    due: Any = None  # date or datetime
+    detail: str = ""
+    urgent: bool = False
+
+
+TodoProvider = Callable[[Any], Iterable[Todo]]
+
+_items: list[NavItem] = []
+_todo_providers: list[TodoProvider] = []
+
+
+def register(item: NavItem) -> None:
+    if all(existing.url_name != item.url_name for existing in _items):
+        _items.append(item)
+
+
+def register_todos(provider: TodoProvider) -> None:
+    if provider not in _todo_providers:
+        _todo_providers.append(provider)
+
+
+def items_for(user: Any) -> list[NavItem]:
+    return sorted((i for i in _items if i.visible(user)), key=lambda i: i.order)
+
+
+def todos_for(user: Any) -> list[Todo]:
+    todos = [todo for provider in _todo_providers for todo in provider(user)]
+    return sorted(todos, key=lambda t: (not t.urgent, t.due is None, str(t.due or "")))

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from workbench import nav
+
+ERROR_TEXT = {
+    400: ("请求有误", "提交的内容无法处理，请检查后重试。"),
+    403: ("没有权限", "您没有权限访问该页面或执行该操作。"),
+    404: ("页面不存在", "您访问的页面或对象不存在，或您无权查看。"),
+    500: ("系统错误", "系统暂时无法处理您的请求，已记录错误，请稍后重试。"),
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    todos = nav.todos_for(request.user)
+    return render(request, "workbench/home.html", {"todos": todos, "title": "工作台"})
+
+
+def _error(request: HttpRequest, status: int, detail: str = "") -> HttpResponse:
+    title, message = ERROR_TEXT[status]
+    if request.path.startswith("/api/"):
+        code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}[status]
+        return JsonResponse({"error": {"code": code, "message": detail or message}}, status=status)
+    return render(request, "error.html", {"title": title, "message": detail or message, "status": status},
+                  status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = str(exception) if exception and str(exception) else ""
+    return _error(request, 403, detail)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = "页面已过期或请求来源无法验证（CSRF 校验失败）。请刷新页面后重新提交。"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "csrf_failed", "message": message}}, status=403)
+    return render(request, "error.html", {"title": "请求已过期", "message": message, "status": 403}, status=403)
