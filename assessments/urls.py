@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "assessments"
-urlpatterns: list = []
+urlpatterns = [
+    # Results, appeals, publication and year-over-year live in urls_results.py.
+    path("", include("assessments.urls_results")),
+]

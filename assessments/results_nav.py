@@ -1,0 +1,2 @@
+def register() -> None:
+    """Navigation items and to-dos of results, appeals and publication."""
