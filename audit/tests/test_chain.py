@@ -17,11 +17,11 @@ class ChainTestCase(TestCase):
 
     def test_it_refuses_update_and_delete_in_the_database(self):
         self._write(1)
-        from django.db import IntegrityError, InternalError, OperationalError, transaction
+        from django.db import DatabaseError, transaction
 
-        with self.assertRaises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
+        with self.assertRaises(DatabaseError), transaction.atomic():
             AuditEntry.objects.filter(seq=1).update(action="changed")
-        with self.assertRaises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
+        with self.assertRaises(DatabaseError), transaction.atomic():
             AuditEntry.objects.filter(seq=1).delete()
 
     def _tamper(self, sql: str) -> None:
