@@ -19,8 +19,12 @@ DEMO_PASSWORD = "Demo@2023"  # noqa: S105 - documented demo credential
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, role, org) for the printed list of demo logins."""
-    rows = [("sysadmin", "系统管理员", "江门市司法局"), ("secadmin", "安全管理员", "江门市司法局"),
-            ("auditadmin", "审计管理员", "江门市司法局"), ("office", "依法治办", "市委依法治市办")]
+    rows = [
+        ("sysadmin", "系统管理员", "江门市司法局"),
+        ("secadmin", "安全管理员", "江门市司法局"),
+        ("auditadmin", "审计管理员", "江门市司法局"),
+        ("office", "依法治办", "市委依法治市办"),
+    ]
     rows += [(pinyin, "被考评单位", name) for _, name, pinyin in orgs_demo.COUNTIES]
     rows += [(f"assessor_{abbr}", "考评单位", short) for abbr, _, short, _ in orgs_demo.ASSESSORS]
     rows += [(f"expert{i:02d}", "专家", "咨询专家库") for i in range(1, 13)]
@@ -40,11 +44,16 @@ def load(*, stdout: TextIO | None = None) -> None:
         ("auditadmin", "审计管理员", sfj, roles.AUDITADMIN),
         ("office", "依法治市办经办人", org[orgs_demo.OFFICE[0]], roles.OFFICE),
     ]
-    accounts += [(pinyin, f"{name}填报员", org[code], roles.TARGET) for code, name, pinyin in orgs_demo.COUNTIES]
-    accounts += [(f"assessor_{abbr}", f"{short}考评员", org[orgs_demo.assessor_code(abbr)], roles.ASSESSOR)
-                 for abbr, _, short, _ in orgs_demo.ASSESSORS]
-    accounts += [(f"expert{i:02d}", f"专家{i:02d}", org[orgs_demo.EXPERT_POOL[0]], roles.EXPERT)
-                 for i in range(1, 13)]
+    accounts += [
+        (pinyin, f"{name}填报员", org[code], roles.TARGET) for code, name, pinyin in orgs_demo.COUNTIES
+    ]
+    accounts += [
+        (f"assessor_{abbr}", f"{short}考评员", org[orgs_demo.assessor_code(abbr)], roles.ASSESSOR)
+        for abbr, _, short, _ in orgs_demo.ASSESSORS
+    ]
+    accounts += [
+        (f"expert{i:02d}", f"专家{i:02d}", org[orgs_demo.EXPERT_POOL[0]], roles.EXPERT) for i in range(1, 13)
+    ]
     now = timezone.now()
     for username, name, user_org, role_code in accounts:
         user = user_create(actor=None, username=username, name=name, org=user_org, role=role[role_code])

@@ -13,10 +13,14 @@ from workbench.forms import StyledFormMixin
 
 
 class LoginForm(StyledFormMixin, forms.Form):
-    username = forms.CharField(label="用户名", max_length=150,
-                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label="密码", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label="用户名",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
@@ -37,16 +41,22 @@ class LoginForm(StyledFormMixin, forms.Form):
 
 
 class TotpForm(StyledFormMixin, forms.Form):
-    code = forms.RegexField(label="动态验证码", regex=r"^\s*\d{6}\s*$", max_length=10,
-                            error_messages={"invalid": "请输入认证器上显示的 6 位数字。"},
-                            widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code",
-                                                          "inputmode": "numeric"}))
+    code = forms.RegexField(
+        label="动态验证码",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=10,
+        error_messages={"invalid": "请输入认证器上显示的 6 位数字。"},
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
 
 
 class PasswordChangeForm(StyledFormMixin, forms.Form):
     old_password = forms.CharField(label="当前密码", strip=False, widget=forms.PasswordInput)
-    new_password1 = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput,
-                                    help_text=password_validators_help_text_html)
+    new_password1 = forms.CharField(
+        label="新密码", strip=False, widget=forms.PasswordInput, help_text=password_validators_help_text_html
+    )
     new_password2 = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
@@ -73,8 +83,13 @@ class PasswordChangeForm(StyledFormMixin, forms.Form):
 
 
 class UserForm(StyledFormMixin, forms.ModelForm):
-    password = forms.CharField(label="初始密码", strip=False, required=False, widget=forms.PasswordInput,
-                               help_text="留空则账号暂不能登录，需之后设置密码。")
+    password = forms.CharField(
+        label="初始密码",
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput,
+        help_text="留空则账号暂不能登录，需之后设置密码。",
+    )
 
     class Meta:
         model = User
@@ -99,8 +114,15 @@ class UserForm(StyledFormMixin, forms.ModelForm):
 class SecurityPolicyForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = SecurityPolicy
-        fields = ["min_length", "min_classes", "history_count", "failure_limit", "lockout_minutes",
-                  "session_timeout_minutes", "require_totp_for_admins"]
+        fields = [
+            "min_length",
+            "min_classes",
+            "history_count",
+            "failure_limit",
+            "lockout_minutes",
+            "session_timeout_minutes",
+            "require_totp_for_admins",
+        ]
 
     def clean_min_length(self) -> int:
         value = self.cleaned_data["min_length"]

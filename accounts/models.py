@@ -30,7 +30,12 @@ class Role(models.Model):
 class User(AbstractUser):
     name = models.CharField("姓名", max_length=50, blank=True)
     org = models.ForeignKey(
-        "orgs.Org", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "orgs.Org",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     role = models.ForeignKey(Role, verbose_name="角色", null=True, blank=True, on_delete=models.PROTECT)
     phone = models.CharField("联系电话", max_length=20, blank=True)
@@ -72,13 +77,17 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
 
 class SecurityPolicy(models.Model):
     """Singleton (pk=1) edited by the 安全管理员."""
 
     min_length = models.PositiveSmallIntegerField("密码最小长度", default=8)
-    min_classes = models.PositiveSmallIntegerField("至少包含的字符类别数", default=3,
-                                                   help_text="大写字母、小写字母、数字、符号四类中至少几类")
+    min_classes = models.PositiveSmallIntegerField(
+        "至少包含的字符类别数", default=3, help_text="大写字母、小写字母、数字、符号四类中至少几类"
+    )
     history_count = models.PositiveSmallIntegerField("不得重复使用最近几次密码", default=5)
     failure_limit = models.PositiveSmallIntegerField("连续失败几次后锁定", default=5)
     lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=15)

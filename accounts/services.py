@@ -17,9 +17,18 @@ USER_FIELDS = ("username", "name", "org_id", "role_id", "phone", "email", "is_ac
 
 
 @transaction.atomic
-def user_create(*, actor: User | None, username: str, name: str, org: Org | None, role: Role | None,
-                password: str | None = None, phone: str = "", email: str = "",
-                validate: bool = True) -> User:
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    name: str,
+    org: Org | None,
+    role: Role | None,
+    password: str | None = None,
+    phone: str = "",
+    email: str = "",
+    validate: bool = True,
+) -> User:
     """Create a user; with no password the account cannot log in until one is set."""
     user = User(username=username, name=name, org=org, role=role, phone=phone, email=email)
     if password:
@@ -42,8 +51,13 @@ def user_update(*, actor: User, user: User, **fields: Any) -> User:
     user.save()
     changed_before, changed_after = diff(before, snapshot(user, USER_FIELDS))
     if changed_after:
-        audit_record(actor=actor, action="accounts.user.updated", target=user,
-                     before=changed_before, after=changed_after)
+        audit_record(
+            actor=actor,
+            action="accounts.user.updated",
+            target=user,
+            before=changed_before,
+            after=changed_after,
+        )
     return user
 
 
@@ -59,8 +73,12 @@ def password_set(*, actor: User | None, user: User, password: str) -> User:
     keep = SecurityPolicy.current().history_count
     stale = user.password_history.values_list("pk", flat=True)[keep:]
     PasswordHistory.objects.filter(pk__in=list(stale)).delete()
-    audit_record(actor=actor, action="accounts.password.changed", target=user,
-                 data={"by_self": actor is not None and actor.pk == user.pk})
+    audit_record(
+        actor=actor,
+        action="accounts.password.changed",
+        target=user,
+        data={"by_self": actor is not None and actor.pk == user.pk},
+    )
     return user
 
 
@@ -74,8 +92,13 @@ def security_policy_update(*, actor: User, **fields: Any) -> SecurityPolicy:
     policy.save()
     SecurityPolicy.forget_cached()
     changed_before, changed_after = diff(before, snapshot(policy, names))
-    audit_record(actor=actor, action="accounts.policy.updated", target=policy,
-                 before=changed_before, after=changed_after)
+    audit_record(
+        actor=actor,
+        action="accounts.policy.updated",
+        target=policy,
+        before=changed_before,
+        after=changed_after,
+    )
     return policy
 
 
@@ -111,7 +134,9 @@ def lockout_reset(*, actor: User, username: str) -> int:
     from axes.utils import reset
 
     count = reset(username=username)
-    audit_record(actor=actor, action="accounts.lockout.reset", target_repr=username, data={"username": username})
+    audit_record(
+        actor=actor, action="accounts.lockout.reset", target_repr=username, data={"username": username}
+    )
     return int(count or 0)
 
 
@@ -120,8 +145,13 @@ def login_recorded(*, user: User) -> None:
 
 
 def login_failed_recorded(*, username: str) -> None:
-    audit_record(actor=None, actor_name=username[:150] or "（空）", action="accounts.login.failed",
-                 target_repr=username[:255], data={"username": username[:150]})
+    audit_record(
+        actor=None,
+        actor_name=username[:150] or "（空）",
+        action="accounts.login.failed",
+        target_repr=username[:255],
+        data={"username": username[:150]},
+    )
 
 
 def logout_recorded(*, user: User) -> None:

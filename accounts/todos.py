@@ -11,17 +11,28 @@ from workbench.nav import Todo
 
 def admin_todos(user: User) -> Iterator[Todo]:
     if access.can_manage_users(user):
-        without_password = User.objects.filter(is_active=True, password__startswith="!").count()
+        without_password = User.objects.filter(is_active=True, password__startswith="!")  # noqa: S106 - unusable-password marker.count()
         if without_password:
-            yield Todo(f"{without_password} 个启用的账号尚未设置密码", reverse("accounts:user_list"), "用户管理")
+            yield Todo(
+                f"{without_password} 个启用的账号尚未设置密码", reverse("accounts:user_list"), "用户管理"
+            )
     if access.can_edit_security_policy(user):
         from axes.models import AccessAttempt
 
         policy = SecurityPolicy.current()
         locked = AccessAttempt.objects.filter(failures_since_start__gte=policy.failure_limit).count()
         if locked:
-            yield Todo(f"{locked} 个账号因登录失败被锁定", reverse("accounts:security_policy"), "安全策略", urgent=True)
+            yield Todo(
+                f"{locked} 个账号因登录失败被锁定",
+                reverse("accounts:security_policy"),
+                "安全策略",
+                urgent=True,
+            )
         if policy.require_totp_for_admins is False:
-            yield Todo("三员账号尚未强制双因素认证，可在安全策略中开启", reverse("accounts:security_policy"), "安全策略")
+            yield Todo(
+                "三员账号尚未强制双因素认证，可在安全策略中开启",
+                reverse("accounts:security_policy"),
+                "安全策略",
+            )
     if access.can_read_audit(user):
         yield Todo("定期校验审计日志哈希链的完整性", reverse("audit:verify"), "审计日志")

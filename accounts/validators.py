@@ -27,11 +27,16 @@ class PolicyPasswordValidator:
         policy = SecurityPolicy.current()
         errors = []
         if len(password) < policy.min_length:
-            errors.append(ValidationError(f"密码至少需要 {policy.min_length} 个字符。", code="password_too_short"))
+            errors.append(
+                ValidationError(f"密码至少需要 {policy.min_length} 个字符。", code="password_too_short")
+            )
         if character_classes(password) < policy.min_classes:
-            errors.append(ValidationError(
-                f"密码需包含大写字母、小写字母、数字、符号中的至少 {policy.min_classes} 类。",
-                code="password_too_simple"))
+            errors.append(
+                ValidationError(
+                    f"密码需包含大写字母、小写字母、数字、符号中的至少 {policy.min_classes} 类。",
+                    code="password_too_simple",
+                )
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -79,7 +79,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/profile.html", {"title": "个人设置", "breadcrumbs": [("个人设置", None)]})
+    return render(
+        request, "accounts/profile.html", {"title": "个人设置", "breadcrumbs": [("个人设置", None)]}
+    )
 
 
 @login_required
@@ -88,8 +90,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_set(actor=request.user, user=request.user,  # type: ignore[arg-type]
-                                  password=form.cleaned_data["new_password1"])
+            services.password_set(
+                actor=request.user,
+                user=request.user,  # type: ignore[arg-type]
+                password=form.cleaned_data["new_password1"],
+            )
         except ValidationError as exc:
             form.add_error("new_password1", exc)
         else:
@@ -98,8 +103,15 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             messages.success(request, "密码已修改。")
             return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html",
-                  {"form": form, "title": "修改密码", "breadcrumbs": [("个人设置", "/accounts/profile/"), ("修改密码", None)]})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {
+            "form": form,
+            "title": "修改密码",
+            "breadcrumbs": [("个人设置", "/accounts/profile/"), ("修改密码", None)],
+        },
+    )
 
 
 @login_required
@@ -117,9 +129,17 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         form.add_error("code", "验证码不正确，请确认认证器时间准确后重试。")
     uri = services.pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="fazhi")
     qr_svg = segno.make(uri, error="m").svg_data_uri(scale=4)
-    return render(request, "accounts/totp_setup.html", {
-        "form": form, "secret": secret, "qr_svg": qr_svg, "title": "双因素认证",
-        "breadcrumbs": [("个人设置", "/accounts/profile/"), ("双因素认证", None)]})
+    return render(
+        request,
+        "accounts/totp_setup.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr_svg": qr_svg,
+            "title": "双因素认证",
+            "breadcrumbs": [("个人设置", "/accounts/profile/"), ("双因素认证", None)],
+        },
+    )
 
 
 @login_required
@@ -129,17 +149,31 @@ def user_list(request: HttpRequest) -> HttpResponse:
     qs = User.objects.select_related("org", "role")
     query = request.GET.get("q", "").strip()
     if query:
-        qs = qs.filter(Q(username__icontains=query) | Q(name__icontains=query) | Q(org__name__icontains=query))
+        qs = qs.filter(
+            Q(username__icontains=query) | Q(name__icontains=query) | Q(org__name__icontains=query)
+        )
     role = request.GET.get("role", "")
     if role:
         qs = qs.filter(role_id=role)
-    page, sort = sorted_page(request, qs, allowed=("username", "name", "org__code", "role_id", "last_login"),
-                             default="username")
+    page, sort = sorted_page(
+        request, qs, allowed=("username", "name", "org__code", "role_id", "last_login"), default="username"
+    )
     from accounts.models import Role
 
-    return render(request, "accounts/user_list.html", {
-        "page": page, "sort": sort, "query": query, "role": role, "roles": Role.objects.all(),
-        "can_edit": access.can_manage_users(actor), "title": "用户管理", "breadcrumbs": [("用户管理", None)]})
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": page,
+            "sort": sort,
+            "query": query,
+            "role": role,
+            "roles": Role.objects.all(),
+            "can_edit": access.can_manage_users(actor),
+            "title": "用户管理",
+            "breadcrumbs": [("用户管理", None)],
+        },
+    )
 
 
 @login_required
@@ -150,13 +184,27 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.user_create(actor=actor, username=data["username"], name=data["name"], org=data["org"],
-                                    role=data["role"], password=data["password"] or None, phone=data["phone"],
-                                    email=data["email"])
+        user = services.user_create(
+            actor=actor,
+            username=data["username"],
+            name=data["name"],
+            org=data["org"],
+            role=data["role"],
+            password=data["password"] or None,
+            phone=data["phone"],
+            email=data["email"],
+        )
         messages.success(request, f"已创建用户 {user.username}。")
         return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {
-        "form": form, "title": "新建用户", "breadcrumbs": [("用户管理", "/accounts/users/"), ("新建用户", None)]})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "title": "新建用户",
+            "breadcrumbs": [("用户管理", "/accounts/users/"), ("新建用户", None)],
+        },
+    )
 
 
 @login_required
@@ -165,14 +213,23 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.access_user(actor, pk, write=True)
     form = UserForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in ("username", "name", "org", "role", "phone", "email",
-                                                             "is_active")}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in ("username", "name", "org", "role", "phone", "email", "is_active")
+        }
         services.user_update(actor=actor, user=user, **fields)
         messages.success(request, f"已保存用户 {user.username}。")
         return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {
-        "form": form, "object": user, "title": f"编辑用户 {user.username}",
-        "breadcrumbs": [("用户管理", "/accounts/users/"), (user.username, None)]})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "object": user,
+            "title": f"编辑用户 {user.username}",
+            "breadcrumbs": [("用户管理", "/accounts/users/"), (user.username, None)],
+        },
+    )
 
 
 @login_required
@@ -188,10 +245,20 @@ def security_policy(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:security_policy")
     from axes.models import AccessAttempt
 
-    locked = AccessAttempt.objects.filter(failures_since_start__gte=policy.failure_limit).order_by("-attempt_time")[:50]
-    return render(request, "accounts/security_policy.html", {
-        "form": form, "unlock": unlock, "locked": locked, "title": "安全策略",
-        "breadcrumbs": [("安全策略", None)]})
+    locked = AccessAttempt.objects.filter(failures_since_start__gte=policy.failure_limit).order_by(
+        "-attempt_time"
+    )[:50]
+    return render(
+        request,
+        "accounts/security_policy.html",
+        {
+            "form": form,
+            "unlock": unlock,
+            "locked": locked,
+            "title": "安全策略",
+            "breadcrumbs": [("安全策略", None)],
+        },
+    )
 
 
 @login_required
@@ -206,5 +273,3 @@ def lockout_unlock(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "请填写要解锁的用户名。")
     return redirect("accounts:security_policy")
-
-

@@ -47,7 +47,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     body: dict[str, Any] = {"code": code, "message": MESSAGES.get(code, str(getattr(exc, "detail", "")))}
     if isinstance(exc, exceptions.ValidationError):
         body["fields"] = _flatten(exc.detail)
-    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail) != exceptions.PermissionDenied.default_detail:
+    elif (
+        isinstance(exc, exceptions.PermissionDenied)
+        and str(exc.detail) != exceptions.PermissionDenied.default_detail
+    ):
         body["message"] = str(exc.detail)
     if isinstance(exc, exceptions.Throttled) and exc.wait:
         body["retry_after_seconds"] = int(exc.wait)

@@ -16,7 +16,9 @@ GENESIS = "0" * 64
 
 
 def canonical(content: Mapping[str, Any]) -> bytes:
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return json.dumps(
+        content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode()
 
 
 def entry_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
@@ -29,7 +31,9 @@ class Break:
     reason: str
 
 
-def verify(entries: Iterable[tuple[int, str, str, Mapping[str, Any]]], *, head: tuple[int, str] | None) -> Break | None:
+def verify(
+    entries: Iterable[tuple[int, str, str, Mapping[str, Any]]], *, head: tuple[int, str] | None
+) -> Break | None:
     """Walk (seq, prev_hash, hash, content) in seq order; return the first break.
 
     `head` is the (seq, hash) recorded for the newest entry, which catches a

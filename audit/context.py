@@ -13,4 +13,4 @@ class Origin:
     user_agent: str = ""
 
 
-current_origin: ContextVar[Origin] = ContextVar("current_origin", default=Origin(ip="cli"))
+current_origin: ContextVar[Origin] = ContextVar("current_origin", default=Origin(ip="cli"))  # noqa: B039 - frozen, immutable

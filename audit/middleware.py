@@ -18,7 +18,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = current_origin.set(Origin(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:255]))
+        token = current_origin.set(
+            Origin(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:255])
+        )
         try:
             return self.get_response(request)
         finally:

@@ -11,8 +11,14 @@ class AuditEntry(models.Model):
 
     seq = models.PositiveBigIntegerField("序号", unique=True)
     created_at = models.DateTimeField("时间", db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-                              db_constraint=False, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     actor_name = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("操作", max_length=100, db_index=True)
     target_type = models.CharField("对象类型", max_length=100, blank=True, db_index=True)
@@ -58,3 +64,6 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"#{self.seq}"

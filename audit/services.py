@@ -36,9 +36,11 @@ def _jsonable(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """A JSON-safe dict of an object's concrete fields (secrets excluded)."""
-    names = list(fields) if fields is not None else [
-        f.attname for f in obj._meta.concrete_fields if f.name not in {"password", "totp_secret"}
-    ]
+    names = (
+        list(fields)
+        if fields is not None
+        else [f.attname for f in obj._meta.concrete_fields if f.name not in {"password", "totp_secret"}]
+    )
     return {name: _jsonable(getattr(obj, name)) for name in names}
 
 

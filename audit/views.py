@@ -32,9 +32,15 @@ def entry_detail(request: HttpRequest, seq: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     require(can_read_audit(user))
     entry = get_object_or_404(AuditEntry, seq=seq)
-    return render(request, "audit/entry_detail.html", {
-        "entry": entry, "title": f"审计记录 #{seq}",
-        "breadcrumbs": [("审计日志", "/audit/"), (f"#{seq}", None)]})
+    return render(
+        request,
+        "audit/entry_detail.html",
+        {
+            "entry": entry,
+            "title": f"审计记录 #{seq}",
+            "breadcrumbs": [("审计日志", "/audit/"), (f"#{seq}", None)],
+        },
+    )
 
 
 @login_required
@@ -43,6 +49,13 @@ def verify(request: HttpRequest) -> HttpResponse:
     require(can_read_audit(user))
     broken = audit_verify()
     count = AuditEntry.objects.count()
-    return render(request, "audit/verify.html", {
-        "broken": broken, "count": count, "title": "完整性校验",
-        "breadcrumbs": [("审计日志", "/audit/"), ("完整性校验", None)]})
+    return render(
+        request,
+        "audit/verify.html",
+        {
+            "broken": broken,
+            "count": count,
+            "title": "完整性校验",
+            "breadcrumbs": [("审计日志", "/audit/"), ("完整性校验", None)],
+        },
+    )

@@ -39,5 +39,16 @@ def best_of(fn: Callable[[], Any], *, repeat: int = 5) -> float:
 
 def emit(bench: str, project_s: float, baseline_s: float, **extra: Any) -> None:
     ratio = project_s / baseline_s if baseline_s > 0 else float("inf")
-    print(json.dumps({"bench": bench, "project_s": round(project_s, 6), "baseline_s": round(baseline_s, 6),
-                      "ratio": round(ratio, 3), **extra}, ensure_ascii=False), flush=True)
+    print(
+        json.dumps(
+            {
+                "bench": bench,
+                "project_s": round(project_s, 6),
+                "baseline_s": round(baseline_s, 6),
+                "ratio": round(ratio, 3),
+                **extra,
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )

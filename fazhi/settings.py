@@ -119,9 +119,7 @@ TEMPLATES = [
 
 try:
     DATABASES = {
-        "default": dj_database_url.config(
-            default=f"sqlite:///{DATA_DIR / 'fazhi.sqlite3'}", conn_max_age=60
-        )
+        "default": dj_database_url.config(default=f"sqlite:///{DATA_DIR / 'fazhi.sqlite3'}", conn_max_age=60)
     }
 except Exception as exc:  # dj_database_url raises plain errors on a bad URL
     raise ImproperlyConfigured(f"DATABASE_URL 无法解析: {exc}") from exc

@@ -18,7 +18,7 @@ from accounts import roles
 from accounts.models import Role, User
 from orgs.models import Org, OrgType
 
-PASSWORD = "Test@2023pw"
+PASSWORD = "Test@2023pw"  # noqa: S105 - test credential
 
 
 def make_org(code: str, name: str, type: str, parent: Org | None = None, **kwargs: Any) -> Org:
@@ -63,5 +63,17 @@ class BaseTestCase(TestCase):
 
     @property
     def personas(self) -> dict[str, User]:
-        return {name: getattr(self, name) for name in (
-            "office", "county", "stranger", "assessor", "assessor_b", "sysadmin", "secadmin", "auditadmin", "expert")}
+        return {
+            name: getattr(self, name)
+            for name in (
+                "office",
+                "county",
+                "stranger",
+                "assessor",
+                "assessor_b",
+                "sysadmin",
+                "secadmin",
+                "auditadmin",
+                "expert",
+            )
+        }

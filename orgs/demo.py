@@ -53,12 +53,30 @@ def load(*, stdout: TextIO | None = None) -> None:
         return
     city = org_create(actor=None, code=CITY[0], name=CITY[1], short_name=CITY[2], type=OrgType.CITY)
     for order, (code, name, _) in enumerate(COUNTIES, start=1):
-        org_create(actor=None, code=code, name=name, short_name=name, type=OrgType.COUNTY, parent=city,
-                   is_target=True, sort_order=order)
+        org_create(
+            actor=None,
+            code=code,
+            name=name,
+            short_name=name,
+            type=OrgType.COUNTY,
+            parent=city,
+            is_target=True,
+            sort_order=order,
+        )
     for code, name, short, type_ in (OFFICE, EXPERT_POOL):
-        org_create(actor=None, code=code, name=name, short_name=short, type=type_, parent=city, sort_order=100)
+        org_create(
+            actor=None, code=code, name=name, short_name=short, type=type_, parent=city, sort_order=100
+        )
     for order, (abbr, name, short, type_) in enumerate(ASSESSORS, start=1):
-        org_create(actor=None, code=assessor_code(abbr), name=name, short_name=short, type=type_, parent=city,
-                   is_assessor=True, sort_order=200 + order)
+        org_create(
+            actor=None,
+            code=assessor_code(abbr),
+            name=name,
+            short_name=short,
+            type=type_,
+            parent=city,
+            is_assessor=True,
+            sort_order=200 + order,
+        )
     if stdout:
         stdout.write(f"组织机构：江门市、7 个县（市、区）、依法治市办、{len(ASSESSORS)} 个考评单位\n")

@@ -11,7 +11,17 @@ from workbench.forms import StyledFormMixin
 class OrgForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Org
-        fields = ["code", "name", "short_name", "type", "parent", "is_target", "is_assessor", "sort_order", "active"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "type",
+            "parent",
+            "is_target",
+            "is_assessor",
+            "sort_order",
+            "active",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

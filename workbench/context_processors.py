@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for item in nav.items_for(user):
         namespace = item.url_name.split(":")[0]
-        items.append({"label": item.label, "url": item.url,
-                      "active": current == namespace or current in item.prefixes})
+        items.append(
+            {"label": item.label, "url": item.url, "active": current == namespace or current in item.prefixes}
+        )
     return {"nav_items": items}

@@ -11,8 +11,9 @@ from django.http import HttpRequest
 PER_PAGE_CHOICES = (25, 50, 100)
 
 
-def sorted_page(request: HttpRequest, qs: QuerySet[Any], *, allowed: tuple[str, ...], default: str,
-                per_page: int = 25) -> tuple[Page, str]:
+def sorted_page(
+    request: HttpRequest, qs: QuerySet[Any], *, allowed: tuple[str, ...], default: str, per_page: int = 25
+) -> tuple[Page, str]:
     """Order `qs` by ?sort= (a name from `allowed`, '-' for descending) and
     return the requested page; unknown sort keys and page numbers fall back."""
     sort = request.GET.get("sort", default)

@@ -25,8 +25,9 @@ def _error(request: HttpRequest, status: int, detail: str = "") -> HttpResponse:
     if request.path.startswith("/api/"):
         code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}[status]
         return JsonResponse({"error": {"code": code, "message": detail or message}}, status=status)
-    return render(request, "error.html", {"title": title, "message": detail or message, "status": status},
-                  status=status)
+    return render(
+        request, "error.html", {"title": title, "message": detail or message, "status": status}, status=status
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -50,4 +51,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     message = "页面已过期或请求来源无法验证（CSRF 校验失败）。请刷新页面后重新提交。"
     if request.path.startswith("/api/"):
         return JsonResponse({"error": {"code": "csrf_failed", "message": message}}, status=403)
-    return render(request, "error.html", {"title": "请求已过期", "message": message, "status": 403}, status=403)
+    return render(
+        request, "error.html", {"title": "请求已过期", "message": message, "status": 403}, status=403
+    )

@@ -9,89 +9,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('orgs', '0001_initial_org_tree'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("orgs", "0001_initial_org_tree"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('code', models.CharField(max_length=32, primary_key=True, serialize=False, verbose_name='代码')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('data_scope', models.CharField(choices=[('own', '本单位'), ('subtree', '本单位及下级'), ('all', '全部')], max_length=16, verbose_name='数据范围')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                (
+                    "code",
+                    models.CharField(max_length=32, primary_key=True, serialize=False, verbose_name="代码"),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                (
+                    "data_scope",
+                    models.CharField(
+                        choices=[("own", "本单位"), ("subtree", "本单位及下级"), ("all", "全部")],
+                        max_length=16,
+                        verbose_name="数据范围",
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '角色',
-                'verbose_name_plural': '角色',
+                "verbose_name": "角色",
+                "verbose_name_plural": "角色",
             },
         ),
         migrations.CreateModel(
-            name='SecurityPolicy',
+            name="SecurityPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_length', models.PositiveSmallIntegerField(default=8, verbose_name='密码最小长度')),
-                ('min_classes', models.PositiveSmallIntegerField(default=3, help_text='大写字母、小写字母、数字、符号四类中至少几类', verbose_name='至少包含的字符类别数')),
-                ('history_count', models.PositiveSmallIntegerField(default=5, verbose_name='不得重复使用最近几次密码')),
-                ('failure_limit', models.PositiveSmallIntegerField(default=5, verbose_name='连续失败几次后锁定')),
-                ('lockout_minutes', models.PositiveSmallIntegerField(default=15, verbose_name='锁定时长（分钟）')),
-                ('session_timeout_minutes', models.PositiveSmallIntegerField(default=30, verbose_name='会话空闲超时（分钟）')),
-                ('require_totp_for_admins', models.BooleanField(default=False, verbose_name='三员必须启用双因素认证')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("min_length", models.PositiveSmallIntegerField(default=8, verbose_name="密码最小长度")),
+                (
+                    "min_classes",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="大写字母、小写字母、数字、符号四类中至少几类",
+                        verbose_name="至少包含的字符类别数",
+                    ),
+                ),
+                (
+                    "history_count",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="不得重复使用最近几次密码"),
+                ),
+                (
+                    "failure_limit",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="连续失败几次后锁定"),
+                ),
+                (
+                    "lockout_minutes",
+                    models.PositiveSmallIntegerField(default=15, verbose_name="锁定时长（分钟）"),
+                ),
+                (
+                    "session_timeout_minutes",
+                    models.PositiveSmallIntegerField(default=30, verbose_name="会话空闲超时（分钟）"),
+                ),
+                (
+                    "require_totp_for_admins",
+                    models.BooleanField(default=False, verbose_name="三员必须启用双因素认证"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '安全策略',
-                'verbose_name_plural': '安全策略',
+                "verbose_name": "安全策略",
+                "verbose_name_plural": "安全策略",
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('totp_secret', models.CharField(blank=True, editable=False, max_length=64)),
-                ('totp_enabled', models.BooleanField(default=False, verbose_name='已启用双因素认证')),
-                ('password_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='密码修改时间')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='orgs.org', verbose_name='所属单位')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('role', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='accounts.role', verbose_name='角色')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="联系电话")),
+                ("totp_secret", models.CharField(blank=True, editable=False, max_length=64)),
+                ("totp_enabled", models.BooleanField(default=False, verbose_name="已启用双因素认证")),
+                (
+                    "password_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="密码修改时间"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="orgs.org",
+                        verbose_name="所属单位",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.role",
+                        verbose_name="角色",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'ordering': ['username'],
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='PasswordHistory',
+            name="PasswordHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='password_history', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="password_history",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

@@ -6,8 +6,9 @@ def seed_roles(apps, schema_editor):
 
     Role = apps.get_model("accounts", "Role")
     for code, name, scope, description in DEFAULTS:
-        Role.objects.update_or_create(code=code, defaults={"name": name, "data_scope": scope,
-                                                           "description": description})
+        Role.objects.update_or_create(
+            code=code, defaults={"name": name, "data_scope": scope, "description": description}
+        )
     apps.get_model("accounts", "SecurityPolicy").objects.get_or_create(pk=1)
 
 

@@ -8,7 +8,10 @@ SQLITE = [
     """CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_auditentry
        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;""",
 ]
-SQLITE_REVERSE = ["DROP TRIGGER IF EXISTS audit_entry_no_update;", "DROP TRIGGER IF EXISTS audit_entry_no_delete;"]
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS audit_entry_no_update;",
+    "DROP TRIGGER IF EXISTS audit_entry_no_delete;",
+]
 
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
@@ -36,6 +39,8 @@ def _run(statements_by_vendor):
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial_audit_log")]
     operations = [
-        migrations.RunPython(_run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-                             _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE})),
+        migrations.RunPython(
+            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
+            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        ),
     ]

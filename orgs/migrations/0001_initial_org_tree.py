@@ -5,32 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Org',
+            name="Org",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='机构代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='简称')),
-                ('type', models.CharField(choices=[('city', '市'), ('county', '县（市、区）'), ('town', '镇街'), ('department', '部门'), ('judicial', '司法机关'), ('party', '党委')], max_length=16, verbose_name='类型')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('is_target', models.BooleanField(default=False, verbose_name='被考评单位')),
-                ('is_assessor', models.BooleanField(default=False, verbose_name='考评单位')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.org', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="机构代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=40, verbose_name="简称")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("city", "市"),
+                            ("county", "县（市、区）"),
+                            ("town", "镇街"),
+                            ("department", "部门"),
+                            ("judicial", "司法机关"),
+                            ("party", "党委"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("is_target", models.BooleanField(default=False, verbose_name="被考评单位")),
+                ("is_assessor", models.BooleanField(default=False, verbose_name="考评单位")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.org",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织机构',
-                'verbose_name_plural': '组织机构',
-                'ordering': ['path', 'sort_order', 'code'],
+                "verbose_name": "组织机构",
+                "verbose_name_plural": "组织机构",
+                "ordering": ["path", "sort_order", "code"],
             },
         ),
     ]

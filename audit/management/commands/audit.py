@@ -11,8 +11,10 @@ from audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = ("审计日志。`fazhi audit verify` 校验哈希链：完整时退出码 0；"
-            "任何记录被改动或删除时退出码 1，并指出第一条有问题的记录。")
+    help = (
+        "审计日志。`fazhi audit verify` 校验哈希链：完整时退出码 0；"
+        "任何记录被改动或删除时退出码 1，并指出第一条有问题的记录。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -25,7 +25,9 @@ class Command(BaseCommand):
             return
         rows = demo_logins()
         if options.get("json"):
-            self.stdout.write(json.dumps([{"username": u, "role": r, "org": o} for u, r, o in rows], ensure_ascii=False))
+            self.stdout.write(
+                json.dumps([{"username": u, "role": r, "org": o} for u, r, o in rows], ensure_ascii=False)
+            )
             return
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，仅限演示数据）：")
         for username, role, org in rows:
