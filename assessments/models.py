@@ -1,0 +1,467 @@
+"""法治建设考评: frameworks (板块 → 指标 → 评分细则), campaigns, self-assessments,
+scores with their two-person review and history, social evaluation, appeals and
+the published snapshot. Points are Decimal(7, 2) everywhere."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+POINTS = {"max_digits": 7, "decimal_places": 2}
+
+
+class FrameworkStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    LOCKED = "locked", "已锁定"
+
+
+class Method(models.TextChoices):
+    DEDUCT = "deduct", "扣分制"
+    BONUS = "bonus", "加分"
+    GRADE = "grade", "等级制"
+    VETO = "veto", "一票否决"
+
+
+class RuleKind(models.TextChoices):
+    DEDUCT = "deduct", "扣分"
+    ADD = "add", "加分"
+    GRADE = "grade", "等级"
+    VETO = "veto", "否决"
+
+
+class Phase(models.TextChoices):
+    DEPLOY = "deploy", "部署"
+    SELF_ASSESS = "self_assess", "自评填报"
+    SCORING = "scoring", "考评评分"
+    FEEDBACK = "feedback", "结果反馈"
+    APPEAL = "appeal", "申诉复核"
+    REVIEW = "review", "审定"
+    PUBLISHED = "published", "公布"
+
+
+PHASE_ORDER: list[str] = [p.value for p in Phase]
+
+
+def default_grade_rules() -> dict:
+    return {
+        "thresholds": {"优秀": 90, "良好": 80, "一般": 60},
+        "excellent_quota": None,
+        "tie_break": ["total_desc", "veto_asc", "deductions_asc", "code_asc"],
+    }
+
+
+class Framework(models.Model):
+    """考评办法及标准 of one year. Locked frameworks are immutable; edit a new version."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    name = models.CharField("名称", max_length=200)
+    description = models.TextField("说明", blank=True)
+    total_score = models.DecimalField("总分", default=Decimal("100"), **POINTS)
+    status = models.CharField("状态", max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
+    cloned_from = models.ForeignKey(
+        "self", verbose_name="复制自", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
+    )
+    locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        verbose_name = "考评办法"
+        verbose_name_plural = "考评办法"
+        constraints = [models.UniqueConstraint(fields=["year", "version"], name="assessments_framework_year_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）" if self.version > 1 else self.name
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == FrameworkStatus.LOCKED
+
+
+class Section(models.Model):
+    """板块."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField("编号", max_length=20)
+    name = models.CharField("名称", max_length=100)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["order", "code", "pk"]
+        verbose_name = "板块"
+        verbose_name_plural = "板块"
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="assessments_section_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """指标."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField("编号", max_length=20)
+    name = models.CharField("指标名称", max_length=200)
+    max_score = models.DecimalField("分值", **POINTS)
+    method = models.CharField("评分方式", max_length=16, choices=Method.choices, default=Method.DEDUCT)
+    bonus_cap = models.DecimalField("加分上限", null=True, blank=True, **POINTS)
+    evidence_required = models.TextField("佐证材料要求", blank=True)
+    description = models.TextField("考评内容", blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    assessors = models.ManyToManyField(
+        "orgs.Org", verbose_name="考评单位", related_name="assessed_indicators", blank=True
+    )
+    applies_to = models.ManyToManyField(
+        "orgs.Org", verbose_name="适用被考评单位", related_name="applicable_indicators", blank=True,
+        help_text="留空表示适用于全部被考评单位",
+    )
+
+    class Meta:
+        ordering = ["section__order", "order", "code", "pk"]
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def framework(self) -> Framework:
+        return self.section.framework
+
+    @property
+    def framework_id(self) -> int:
+        return self.section.framework_id
+
+
+class Rule(models.Model):
+    """评分细则: one deduction / addition / grade / veto item of an indicator."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rules")
+    code = models.CharField("编号", max_length=30)
+    text = models.TextField("细则内容")
+    kind = models.CharField("类型", max_length=16, choices=RuleKind.choices, default=RuleKind.DEDUCT)
+    points = models.DecimalField("每次分值", default=Decimal("0"), **POINTS)
+    max_points = models.DecimalField("累计上限", null=True, blank=True, **POINTS)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["order", "code", "pk"]
+        verbose_name = "评分细则"
+        verbose_name_plural = "评分细则"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:30]}"
+
+
+class Campaign(models.Model):
+    """年度考评."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    name = models.CharField("名称", max_length=200)
+    framework = models.ForeignKey(Framework, verbose_name="考评办法", on_delete=models.PROTECT, related_name="campaigns")
+    targets = models.ManyToManyField("orgs.Org", verbose_name="被考评单位", related_name="target_campaigns")
+    assessors = models.ManyToManyField("orgs.Org", verbose_name="考评单位", related_name="assessor_campaigns")
+    phase = models.CharField("阶段", max_length=16, choices=Phase.choices, default=Phase.DEPLOY)
+    social_weight = models.DecimalField("社会评议权重", max_digits=4, decimal_places=3, default=Decimal("0"))
+    bonus_cap = models.DecimalField("加分上限", default=Decimal("5"), **POINTS)
+    grade_rules = models.JSONField("等次规则", default=default_grade_rules)
+    remind_days = models.PositiveSmallIntegerField("截止前提醒天数", default=3)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-pk"]
+        verbose_name = "年度考评"
+        verbose_name_plural = "年度考评"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phase_index(self) -> int:
+        return PHASE_ORDER.index(self.phase)
+
+    @property
+    def is_published(self) -> bool:
+        return self.phase == Phase.PUBLISHED
+
+
+class PhaseDeadline(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
+    phase = models.CharField("阶段", max_length=16, choices=Phase.choices)
+    starts_on = models.DateField("开始日期", null=True, blank=True)
+    due_on = models.DateField("截止日期")
+
+    class Meta:
+        ordering = ["campaign", "due_on", "pk"]
+        verbose_name = "阶段时限"
+        verbose_name_plural = "阶段时限"
+        constraints = [models.UniqueConstraint(fields=["campaign", "phase"], name="assessments_deadline_phase")]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()} {self.due_on}"
+
+
+class PhaseChange(models.Model):
+    """History of phase moves (who advanced, what was still missing)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=16, choices=Phase.choices)
+    to_phase = models.CharField(max_length=16, choices=Phase.choices)
+    missing = models.JSONField(default=list, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "changed_at", "pk"]
+
+
+class SelfAssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "退回修改"
+
+
+class SelfAssessment(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="self_assessments")
+    target = models.ForeignKey("orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="self_assessments")
+    self_score = models.DecimalField("自评分", null=True, blank=True, **POINTS)
+    narrative = models.TextField("自评说明", blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=SelfAssessmentStatus.choices, default=SelfAssessmentStatus.DRAFT
+    )
+    return_reason = models.TextField("退回原因", blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "target", "indicator"]
+        verbose_name = "自评"
+        verbose_name_plural = "自评"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target", "indicator"], name="assessments_self_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.indicator.code}"
+
+
+class ScoreStatus(models.TextChoices):
+    DRAFT = "draft", "经办填写"
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已审核生效"
+
+
+class Score(models.Model):
+    """One target × indicator score by the responsible assessing unit. Only approved scores count."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="scores")
+    target = models.ForeignKey("orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="scores")
+    score = models.DecimalField("得分", null=True, blank=True, **POINTS)
+    base = models.DecimalField("等级制基础分", null=True, blank=True, **POINTS)
+    veto = models.BooleanField("一票否决", default=False)
+    status = models.CharField("状态", max_length=16, choices=ScoreStatus.choices, default=ScoreStatus.DRAFT)
+    reason = models.TextField("扣分理由", blank=True)
+    evidence_note = models.TextField("查阅佐证", blank=True)
+    assessor_org = models.ForeignKey(
+        "orgs.Org", verbose_name="评分单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField("填写时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_note = models.TextField("审核意见", blank=True)
+    version = models.PositiveIntegerField("版本", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "target", "indicator"]
+        verbose_name = "评分"
+        verbose_name_plural = "评分"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target", "indicator"], name="assessments_score_unique")
+        ]
+        indexes = [models.Index(fields=["campaign", "status"], name="assessments_score_status")]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.indicator.code}: {self.score}"
+
+
+class ScoreItem(models.Model):
+    """A deduction / addition / veto applied to a score, chosen from the 评分细则."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="items")
+    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类型", max_length=16, choices=RuleKind.choices)
+    points = models.DecimalField("分值", **POINTS)
+    reason = models.TextField("理由", blank=True)
+    evidence_note = models.TextField("查阅佐证", blank=True)
+
+    class Meta:
+        ordering = ["score", "pk"]
+        verbose_name = "扣加分项"
+        verbose_name_plural = "扣加分项"
+
+
+class ScoreChangeSource(models.TextChoices):
+    SCORING = "scoring", "评分"
+    REVIEW = "review", "审核"
+    APPEAL = "appeal", "申诉"
+
+
+class ScoreChange(models.Model):
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="changes")
+    before = models.DecimalField(null=True, blank=True, **POINTS)
+    after = models.DecimalField(null=True, blank=True, **POINTS)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=16, choices=ScoreChangeSource.choices, default=ScoreChangeSource.SCORING)
+    note = models.TextField(blank=True)
+    appeal = models.ForeignKey("Appeal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["score", "changed_at", "pk"]
+        verbose_name = "评分变更记录"
+        verbose_name_plural = "评分变更记录"
+
+
+class SocialEvaluation(models.Model):
+    """社会评议/群众满意度 score (0–100), imported."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="social_evaluations")
+    target = models.ForeignKey("orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField("社会评议得分", **POINTS)
+    source = models.CharField("来源说明", max_length=200, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "target"]
+        verbose_name = "社会评议"
+        verbose_name_plural = "社会评议"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target"], name="assessments_social_unique"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="assessments_social_range"),
+        ]
+
+
+class AppealStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已提交"
+    ANSWERED = "answered", "考评单位已答复"
+    DECIDED = "decided", "已裁决"
+
+
+class AppealDecision(models.TextChoices):
+    UPHELD = "upheld", "维持"
+    CHANGED = "changed", "改分"
+
+
+class Appeal(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="appeals")
+    target = models.ForeignKey("orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+")
+    score = models.ForeignKey(Score, on_delete=models.PROTECT, related_name="appeals")
+    reason = models.TextField("申诉理由")
+    status = models.CharField("状态", max_length=16, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED)
+    answer = models.TextField("考评单位答复", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField("裁决", max_length=16, choices=AppealDecision.choices, blank=True)
+    decided_score = models.DecimalField("裁决得分", null=True, blank=True, **POINTS)
+    decision_note = models.TextField("裁决说明", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "-created_at", "-pk"]
+        verbose_name = "申诉"
+        verbose_name_plural = "申诉"
+
+    def __str__(self) -> str:
+        return f"{self.target} 申诉 {self.score_id}"
+
+
+class Publication(models.Model):
+    campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="publication")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    snapshot = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "结果公布"
+        verbose_name_plural = "结果公布"
+
+    def __str__(self) -> str:
+        return f"{self.campaign} 公布"
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", "整改中"
+    DONE = "done", "已整改"
+
+
+class Rectification(models.Model):
+    """整改项 (a simple list until the problems tracker exists)."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="rectifications")
+    target = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    points_lost = models.DecimalField(**POINTS)
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=RectificationStatus.choices, default=RectificationStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["publication", "target", "indicator"]
+        verbose_name = "整改项"
+        verbose_name_plural = "整改项"
