@@ -3,14 +3,13 @@ creates no default passwords)."""
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Role, User
 from accounts.services import user_create
+from fazhi.lib.writer import Writer
 from orgs import demo as orgs_demo
 from orgs.models import Org
 
@@ -31,7 +30,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
     return rows
 
 
-def load(*, stdout: TextIO | None = None) -> None:
+def load(*, stdout: Writer | None = None) -> None:
     if User.objects.filter(username="office").exists():
         return
     hashed = make_password(DEMO_PASSWORD)  # hashed once: 40 PBKDF2 rounds would take seconds

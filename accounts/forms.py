@@ -28,7 +28,7 @@ class LoginForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         username, password = data.get("username"), data.get("password")
         if username and password:
             user = authenticate(self.request, username=username, password=password)
@@ -70,7 +70,7 @@ class PasswordChangeForm(StyledFormMixin, forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         p1, p2 = data.get("new_password1"), data.get("new_password2")
         if p1 and p2 and p1 != p2:
             self.add_error("new_password2", "两次输入的新密码不一致。")
@@ -97,8 +97,8 @@ class UserForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Org.objects.filter(active=True)
-        self.fields["role"].queryset = Role.objects.all()
+        self.fields["org"].queryset = Org.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["role"].queryset = Role.objects.all()  # type: ignore[attr-defined]
         self.fields["org"].required = True
         self.fields["role"].required = True
         if self.instance.pk:

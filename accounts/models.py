@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
 
@@ -42,8 +42,6 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True, editable=False)
     totp_enabled = models.BooleanField("已启用双因素认证", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         ordering = ["username"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access, roles, services
 from accounts.forms import LoginForm, PasswordChangeForm, SecurityPolicyForm, TotpForm, UnlockForm, UserForm
+from accounts.http import AuthedRequest
 from accounts.models import SecurityPolicy, User
 from workbench.tables import sorted_page
 
@@ -71,14 +72,14 @@ def login_totp(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.logout_recorded(user=request.user)  # type: ignore[arg-type]
+        services.logout_recorded(user=request.user)
     logout(request)
     messages.info(request, "已退出登录。")
     return redirect("accounts:login")
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "accounts/profile.html", {"title": "个人设置", "breadcrumbs": [("个人设置", None)]}
     )
@@ -86,13 +87,13 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @sensitive_post_parameters()
-def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)  # type: ignore[arg-type]
+def password_change(request: AuthedRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_set(
                 actor=request.user,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 password=form.cleaned_data["new_password1"],
             )
         except ValidationError as exc:
@@ -100,7 +101,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         else:
             from django.contrib.auth import update_session_auth_hash
 
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
             return redirect("accounts:profile")
     return render(
@@ -115,8 +116,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def totp_setup(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def totp_setup(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user.is_admin_role)
     secret = request.session.get("fazhi_totp_secret") or services.totp_new_secret()
     request.session["fazhi_totp_secret"] = secret
@@ -143,8 +144,8 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def user_list(request: AuthedRequest) -> HttpResponse:
+    actor = request.user
     access.require(access.can_manage_users(actor) or actor.has_role(roles.SECADMIN))
     qs = User.objects.select_related("org", "role")
     query = request.GET.get("q", "").strip()
@@ -178,8 +179,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @sensitive_post_parameters("password")
-def user_create(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def user_create(request: AuthedRequest) -> HttpResponse:
+    actor = request.user
     access.require(access.can_manage_users(actor))
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -208,8 +209,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    actor = request.user
     user = access.access_user(actor, pk, write=True)
     form = UserForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
@@ -233,8 +234,8 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def security_policy(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def security_policy(request: AuthedRequest) -> HttpResponse:
+    actor = request.user
     access.require(access.can_edit_security_policy(actor))
     policy = SecurityPolicy.objects.get_or_create(pk=1)[0]
     form = SecurityPolicyForm(request.POST or None, instance=policy)
@@ -263,8 +264,8 @@ def security_policy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def lockout_unlock(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def lockout_unlock(request: AuthedRequest) -> HttpResponse:
+    actor = request.user
     access.require(access.can_edit_security_policy(actor))
     form = UnlockForm(request.POST, prefix="unlock")
     if form.is_valid():

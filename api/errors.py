@@ -52,8 +52,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         and str(exc.detail) != exceptions.PermissionDenied.default_detail
     ):
         body["message"] = str(exc.detail)
-    if isinstance(exc, exceptions.Throttled) and exc.wait:
-        body["retry_after_seconds"] = int(exc.wait)
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, exceptions.Throttled) and wait:
+        body["retry_after_seconds"] = int(wait)
     response.data = {"error": body}
     if response.status_code == status.HTTP_403_FORBIDDEN and code == "not_authenticated":
         response.status_code = status.HTTP_401_UNAUTHORIZED

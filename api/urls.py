@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
-extra_urls = []
+extra_urls: list = []
 for config in apps.get_app_configs():
     try:
         module = import_module(f"{config.name}.api")

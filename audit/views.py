@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.access import can_read_audit, require
-from accounts.models import User
+from accounts.http import AuthedRequest
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry
 from audit.selectors import audit_entries
@@ -14,8 +14,8 @@ from audit.services import audit_verify
 
 
 @login_required
-def entry_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def entry_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(can_read_audit(user))
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -28,8 +28,8 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def entry_detail(request: HttpRequest, seq: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def entry_detail(request: AuthedRequest, seq: int) -> HttpResponse:
+    user = request.user
     require(can_read_audit(user))
     entry = get_object_or_404(AuditEntry, seq=seq)
     return render(
@@ -44,8 +44,8 @@ def entry_detail(request: HttpRequest, seq: int) -> HttpResponse:
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def verify(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(can_read_audit(user))
     broken = audit_verify()
     count = AuditEntry.objects.count()

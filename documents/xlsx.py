@@ -23,7 +23,8 @@ def attachment_disposition(filename: str) -> str:
 
 def table_workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)
+    for sheet in list(wb.worksheets):
+        wb.remove(sheet)
     for title, headers, rows in sheets:
         ws = wb.create_sheet(title[:31])
         ws.append(list(headers))
@@ -51,5 +52,7 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
     return response
 
 
-def xlsx_response(filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     return file_response(table_workbook([(title, headers, rows)]), filename, XLSX_MIME)

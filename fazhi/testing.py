@@ -36,6 +36,24 @@ def make_user(username: str, org: Org, role: str, **kwargs: Any) -> User:
 
 
 class BaseTestCase(TestCase):
+    city: Org
+    county_org: Org
+    town_org: Org
+    stranger_org: Org
+    office_org: Org
+    sfj: Org
+    gaj: Org
+    pool_org: Org
+    office: User
+    county: User
+    stranger: User
+    assessor: User
+    assessor_b: User
+    sysadmin: User
+    secadmin: User
+    auditadmin: User
+    expert: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.city = make_org("440700", "江门市", OrgType.CITY)

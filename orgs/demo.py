@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
-
+from fazhi.lib.writer import Writer
 from orgs.models import Org, OrgType
 from orgs.services import org_create
 
@@ -48,7 +47,7 @@ def assessor_code(abbr: str) -> str:
     return f"440700-{abbr.upper()}"
 
 
-def load(*, stdout: TextIO | None = None) -> None:
+def load(*, stdout: Writer | None = None) -> None:
     if Org.objects.filter(code=CITY[0]).exists():
         return
     city = org_create(actor=None, code=CITY[0], name=CITY[1], short_name=CITY[2], type=OrgType.CITY)

@@ -25,7 +25,7 @@ class OrgForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Org.objects.all()
+        self.fields["parent"].queryset = Org.objects.all()  # type: ignore[attr-defined]
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()

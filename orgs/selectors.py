@@ -22,18 +22,18 @@ def org_subtree(org: Org) -> QuerySet[Org]:
 
 def orgs_in_scope(user: User) -> QuerySet[Org]:
     """The orgs whose data `user` may see under its role's data scope."""
-    if not user.is_authenticated or user.org_id is None:
+    if not user.is_authenticated or user.org is None:
         return Org.objects.none()
     scope = user.data_scope
     if scope == SCOPE_ALL:
         return Org.objects.all()
     if scope == SCOPE_SUBTREE:
         return Org.objects.filter(path__startswith=user.org.path)
-    return Org.objects.filter(pk=user.org_id)
+    return Org.objects.filter(pk=user.org.pk)
 
 
 def org_in_scope(user: User, org: Org) -> bool:
-    if not user.is_authenticated or user.org_id is None:
+    if not user.is_authenticated or user.org is None:
         return False
     scope = user.data_scope
     if scope == SCOPE_ALL:

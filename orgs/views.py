@@ -3,11 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.access import require
-from accounts.models import User
+from accounts.http import AuthedRequest
 from audit.services import audit_record
 from orgs import access, selectors, services
 from orgs.forms import OrgForm
@@ -16,8 +16,8 @@ from workbench.tables import sorted_page
 
 
 @login_required
-def org_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def org_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(access.can_view_orgs(user))
     query, type_ = request.GET.get("q", "").strip(), request.GET.get("type", "")
     qs = selectors.org_list(user=user, query=query, type=type_)
@@ -38,8 +38,8 @@ def org_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def org_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     org = access.access_org(user, pk)
     children = org.children.all().order_by("sort_order", "code")
     members = org.users.select_related("role").order_by("username") if access.can_edit_orgs(user) else []
@@ -58,8 +58,8 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def org_create(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def org_create(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(access.can_edit_orgs(user))
     form = OrgForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -80,8 +80,8 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     org = access.access_org(user, pk, write=True)
     form = OrgForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
@@ -105,11 +105,11 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def org_export(request: HttpRequest) -> HttpResponse:
+def org_export(request: AuthedRequest) -> HttpResponse:
     """The visible org tree as xlsx (an export, so it is audited)."""
     from documents.xlsx import xlsx_response
 
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     require(access.can_view_orgs(user))
     orgs = selectors.org_list(user=user).order_by("path")
     rows = [

@@ -5,8 +5,9 @@ order (orgs before accounts before the modules that use both)."""
 
 from __future__ import annotations
 
+from fazhi.lib.writer import Writer
+
 from importlib import import_module
-from typing import TextIO
 
 from django.apps import apps
 from django.db import transaction
@@ -29,7 +30,7 @@ def demo_modules() -> list[str]:
     return found
 
 
-def load_all(*, stdout: TextIO | None = None) -> list[str]:
+def load_all(*, stdout: Writer | None = None) -> list[str]:
     loaded = []
     for name in demo_modules():
         with transaction.atomic():

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         broken = audit_verify()
         count = AuditEntry.objects.count()
         if options.get("json"):
-            result = {"ok": broken is None, "entries": count}
+            result: dict[str, Any] = {"ok": broken is None, "entries": count}
             if broken:
                 result.update({"first_bad_seq": broken.seq, "reason": broken.reason})
             self.stdout.write(json.dumps(result, ensure_ascii=False))
