@@ -1,0 +1,331 @@
+"""Scoring, composite, ranking and grading rules of 法治建设考评 — pure Python.
+
+No Django import: views, services, the API, the CLI and the aggregate benchmark
+all call these functions, and the tests exercise them directly.
+
+Rules (stated once, here):
+
+* An indicator's score never leaves [0, 分值]; points are rounded half up to
+  two decimals.
+  - 扣分制 ("deduct"): 分值 − Σ deductions (+ additions, if any), floor 0.
+  - 加分 ("bonus"): Σ additions − Σ deductions, capped at the indicator's
+    bonus cap (and its 分值), floor 0.
+  - 等级制 ("grade"): the grade's points (`base`) ± items, clipped to [0, 分值].
+  - 一票否决 / 负面清单 ("veto"): 分值 − Σ deductions, floor 0; a veto item
+    sets the score to 0. Deductions beyond the indicator's 分值 (an indicator
+    of 分值 0 is a pure 负面清单) are taken from the target's total
+    (`overflow`).
+  A "veto" item, whatever the method, marks the target 一票否决.
+* Composite: assessed = Σ indicator scores + min(Σ bonus, campaign bonus cap)
+  − Σ deductions outside the indicators, floor 0. With a social-evaluation
+  weight w > 0 and a social score s: total = assessed × (1 − w) + s × w. A
+  target without a social score keeps its assessed points (the weight is not
+  applied to a missing component).
+* Grades by thresholds (the highest threshold met), anything below the lowest
+  is 不合格; 一票否决 is 不合格 whatever the points. An optional quota caps the
+  number of 优秀 in rank order; the targets beyond it drop to the next grade
+  (良好).
+* Ranking is a total order: the tie-break keys are applied in order and the
+  target code (unique) is always the last key, so no two targets share a rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+DEDUCT, BONUS, GRADE, VETO = "deduct", "bonus", "grade", "veto"
+METHODS = (DEDUCT, BONUS, GRADE, VETO)
+ITEM_KINDS = ("deduct", "add", "veto")
+
+EXCELLENT, GOOD, FAIR, FAIL = "优秀", "良好", "一般", "不合格"
+DEFAULT_THRESHOLDS: dict[str, Decimal] = {EXCELLENT: Decimal(90), GOOD: Decimal(80), FAIR: Decimal(60)}
+DEFAULT_TIE_BREAK = ("total_desc", "veto_asc", "deductions_asc", "code_asc")
+
+TIE_BREAK_LABELS = {
+    "total_desc": "总分高者在前",
+    "veto_asc": "未被一票否决者在前",
+    "deductions_asc": "扣分（失分）少者在前",
+    "indicator_desc": "指标得分合计高者在前",
+    "bonus_desc": "加分高者在前",
+    "social_desc": "社会评议得分高者在前",
+    "code_asc": "行政区划代码小者在前",
+    "name_asc": "名称排序在前者在前",
+}
+
+
+def q2(value: Decimal | int | float | str) -> Decimal:
+    """Round half up to two decimals (how points are published)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _dec(value: object, what: str) -> Decimal:
+    if isinstance(value, Decimal):
+        result = value
+    else:
+        try:
+            result = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            raise ValueError(f"{what}不是有效的数值：{value!r}")
+    if not result.is_finite():
+        raise ValueError(f"{what}不是有效的数值：{value!r}")
+    return result
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # "deduct" | "add" | "veto"
+    points: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    score: Decimal
+    deducted: Decimal
+    added: Decimal
+    veto: bool
+    clipped: bool
+    # deductions beyond the indicator's 分值 on a 负面清单 (veto) indicator,
+    # taken from the target's total
+    overflow: Decimal = ZERO
+
+
+def indicator_score(
+    *,
+    max_score: Decimal,
+    method: str,
+    items: Sequence[Item] = (),
+    base: Decimal | None = None,
+    bonus_cap: Decimal | None = None,
+) -> IndicatorResult:
+    """The score of one indicator from its items (see the module docstring)."""
+    max_score = _dec(max_score, "分值")
+    if max_score < 0:
+        raise ValueError("分值不能为负数")
+    if method not in METHODS:
+        raise ValueError(f"未知的计分方法：{method}")
+    deducted = added = ZERO
+    veto = False
+    for item in items:
+        if item.kind not in ITEM_KINDS:
+            raise ValueError(f"未知的评分项类型：{item.kind}")
+        points = _dec(item.points, "分数")
+        if points < 0:
+            raise ValueError("扣分、加分的分数不能为负数")
+        if item.kind == "deduct":
+            deducted += points
+        elif item.kind == "add":
+            added += points
+        else:
+            veto = True
+    overflow = ZERO
+    upper = max_score
+    if method == BONUS:
+        if bonus_cap is not None:
+            upper = min(upper, max(ZERO, _dec(bonus_cap, "加分上限")))
+        raw = added - deducted
+    elif method == GRADE:
+        if base is None:
+            raise ValueError("等级制指标须给出等级对应的分数")
+        raw = _dec(base, "等级分") + added - deducted
+    else:
+        raw = max_score - deducted + added
+        if method == VETO:
+            overflow = max(ZERO, deducted - added - max_score)
+            if veto:
+                raw = ZERO
+    score = q2(min(upper, max(ZERO, raw)))
+    return IndicatorResult(
+        score=score,
+        deducted=q2(deducted),
+        added=q2(added),
+        veto=veto,
+        clipped=score != q2(raw),
+        overflow=q2(overflow),
+    )
+
+
+def validate_score(*, max_score: Decimal, score: Decimal | None, reason: str | None) -> list[str]:
+    """Chinese messages for a score entered by hand; an empty list means valid."""
+    if score is None or (isinstance(score, str) and not score.strip()):
+        return ["请填写得分。"]
+    try:
+        value = _dec(score, "得分")
+        maximum = _dec(max_score, "分值")
+    except ValueError as exc:
+        return [str(exc) + "。"]
+    errors = []
+    if value < 0 or value > maximum:
+        errors.append(f"得分须在 0 至 {_fmt(maximum)} 分之间（本指标分值 {_fmt(maximum)} 分），填写的是 {_fmt(value)} 分。")
+    if value != value.quantize(CENT):
+        errors.append("得分最多保留两位小数。")
+    if value < maximum and not (reason or "").strip():
+        errors.append("得分低于满分时须填写扣分理由。")
+    return errors
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+# --------------------------------------------------------------------------- composite and ranking
+
+
+@dataclass(frozen=True)
+class TargetInput:
+    code: str
+    name: str
+    indicator_total: Decimal
+    bonus: Decimal = ZERO
+    deductions: Decimal = ZERO
+    veto: bool = False
+    social: Decimal | None = None
+    # points lost on the indicators (Σ 分值 − 得分): a tie-break, not subtracted
+    lost: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    code: str
+    name: str
+    total: Decimal
+    grade: str
+    veto: bool
+    indicator_total: Decimal = ZERO
+    bonus: Decimal = ZERO  # after the cap
+    deductions: Decimal = ZERO
+    social: Decimal | None = None
+    assessed: Decimal = ZERO  # before the social component
+    lost: Decimal = ZERO
+    quota_dropped: bool = False  # 优秀 by points but beyond the quota
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+def assessed_points(t: TargetInput, *, bonus_cap: Decimal) -> Decimal:
+    cap = max(ZERO, _dec(bonus_cap, "加分上限"))
+    bonus = min(max(ZERO, _dec(t.bonus, "加分")), cap)
+    return max(ZERO, _dec(t.indicator_total, "指标得分") + bonus - max(ZERO, _dec(t.deductions, "扣分")))
+
+
+def composite(t: TargetInput, *, bonus_cap: Decimal, social_weight: Decimal) -> Decimal:
+    """Total points of a target, rounded half up to two decimals."""
+    weight = _dec(social_weight, "社会评议权重")
+    if weight < 0 or weight > 1:
+        raise ValueError("社会评议权重须在 0 至 1 之间")
+    assessed = assessed_points(t, bonus_cap=bonus_cap)
+    if weight == 0 or t.social is None:
+        return q2(assessed)
+    return q2(assessed * (1 - weight) + _dec(t.social, "社会评议得分") * weight)
+
+
+def normalise_thresholds(thresholds: Mapping[str, object]) -> list[tuple[str, Decimal]]:
+    """Grades with their thresholds, highest first; validates them."""
+    result = []
+    for grade, value in thresholds.items():
+        if grade == FAIL:
+            continue
+        if value is None or value == "":
+            continue
+        result.append((grade, _dec(value, f"{grade}的分数线")))
+    result.sort(key=lambda gv: gv[1], reverse=True)
+    if len({v for _, v in result}) != len(result):
+        raise ValueError("各等次的分数线不能相同")
+    return result
+
+
+def grade_for(total: Decimal, thresholds: Sequence[tuple[str, Decimal]]) -> str:
+    for grade, threshold in thresholds:
+        if total >= threshold:
+            return grade
+    return FAIL
+
+
+def _sort_key(keys: Sequence[str]):  # noqa: ANN202
+    def key(pair: tuple[Decimal, TargetInput]) -> tuple:
+        total, t = pair
+        parts: list[object] = []
+        for name in keys:
+            if name == "total_desc":
+                parts.append(-total)
+            elif name == "veto_asc":
+                parts.append(1 if t.veto else 0)
+            elif name == "deductions_asc":
+                parts.append(_dec(t.deductions, "扣分") + _dec(t.lost, "失分"))
+            elif name == "indicator_desc":
+                parts.append(-_dec(t.indicator_total, "指标得分"))
+            elif name == "bonus_desc":
+                parts.append(-_dec(t.bonus, "加分"))
+            elif name == "social_desc":
+                parts.append(-(t.social if t.social is not None else Decimal(-1)))
+            elif name == "code_asc":
+                parts.append(t.code)
+            elif name == "name_asc":
+                parts.append(t.name)
+            else:
+                raise ValueError(f"未知的并列排序规则：{name}")
+        parts.append(t.code)  # codes are unique: the order is total
+        return tuple(parts)
+
+    return key
+
+
+def rank_and_grade(
+    rows: Sequence[TargetInput],
+    *,
+    bonus_cap: Decimal,
+    social_weight: Decimal,
+    thresholds: Mapping[str, object] | None = None,
+    excellent_quota: int | None = None,
+    tie_break: Sequence[str] = DEFAULT_TIE_BREAK,
+) -> list[Ranked]:
+    """Rank (1..n, no shared ranks) and grade the targets."""
+    codes = [t.code for t in rows]
+    if len(set(codes)) != len(codes):
+        raise ValueError("被考评单位代码重复，无法排名")
+    if excellent_quota is not None and int(excellent_quota) < 0:
+        raise ValueError("优秀名额不能为负数")
+    levels = normalise_thresholds(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
+    keys = list(tie_break) or ["total_desc"]
+    if "total_desc" not in keys:
+        keys.insert(0, "total_desc")
+    scored = [(composite(t, bonus_cap=bonus_cap, social_weight=social_weight), t) for t in rows]
+    scored.sort(key=_sort_key(keys))
+    cap = max(ZERO, _dec(bonus_cap, "加分上限"))
+    next_grade = {grade: (levels[i + 1][0] if i + 1 < len(levels) else FAIL) for i, (grade, _) in enumerate(levels)}
+    excellent_left = None if excellent_quota is None else int(excellent_quota)
+    result = []
+    for position, (total, t) in enumerate(scored, start=1):
+        dropped = False
+        if t.veto:
+            grade = FAIL
+        else:
+            grade = grade_for(total, levels)
+            if grade == EXCELLENT and excellent_left is not None:
+                if excellent_left > 0:
+                    excellent_left -= 1
+                else:
+                    grade, dropped = next_grade.get(EXCELLENT, GOOD), True
+        result.append(Ranked(
+            rank=position,
+            code=t.code,
+            name=t.name,
+            total=total,
+            grade=grade,
+            veto=t.veto,
+            indicator_total=q2(t.indicator_total),
+            bonus=q2(min(max(ZERO, t.bonus), cap)),
+            deductions=q2(max(ZERO, t.deductions)),
+            social=None if t.social is None else q2(t.social),
+            assessed=q2(assessed_points(t, bonus_cap=bonus_cap)),
+            lost=q2(t.lost),
+            quota_dropped=dropped,
+        ))
+    return result
