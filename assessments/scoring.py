@@ -163,7 +163,9 @@ def validate_score(*, max_score: Decimal, score: Decimal | None, reason: str | N
         return [str(exc) + "。"]
     errors = []
     if value < 0 or value > maximum:
-        errors.append(f"得分须在 0 至 {_fmt(maximum)} 分之间（本指标分值 {_fmt(maximum)} 分），填写的是 {_fmt(value)} 分。")
+        errors.append(
+            f"得分须在 0 至 {_fmt(maximum)} 分之间（本指标分值 {_fmt(maximum)} 分），填写的是 {_fmt(value)} 分。"
+        )
     if value != value.quantize(CENT):
         errors.append("得分最多保留两位小数。")
     if value < maximum and not (reason or "").strip():
@@ -299,7 +301,9 @@ def rank_and_grade(
     scored = [(composite(t, bonus_cap=bonus_cap, social_weight=social_weight), t) for t in rows]
     scored.sort(key=_sort_key(keys))
     cap = max(ZERO, _dec(bonus_cap, "加分上限"))
-    next_grade = {grade: (levels[i + 1][0] if i + 1 < len(levels) else FAIL) for i, (grade, _) in enumerate(levels)}
+    next_grade = {
+        grade: (levels[i + 1][0] if i + 1 < len(levels) else FAIL) for i, (grade, _) in enumerate(levels)
+    }
     excellent_left = None if excellent_quota is None else int(excellent_quota)
     result = []
     for position, (total, t) in enumerate(scored, start=1):
@@ -313,19 +317,21 @@ def rank_and_grade(
                     excellent_left -= 1
                 else:
                     grade, dropped = next_grade.get(EXCELLENT, GOOD), True
-        result.append(Ranked(
-            rank=position,
-            code=t.code,
-            name=t.name,
-            total=total,
-            grade=grade,
-            veto=t.veto,
-            indicator_total=q2(t.indicator_total),
-            bonus=q2(min(max(ZERO, t.bonus), cap)),
-            deductions=q2(max(ZERO, t.deductions)),
-            social=None if t.social is None else q2(t.social),
-            assessed=q2(assessed_points(t, bonus_cap=bonus_cap)),
-            lost=q2(t.lost),
-            quota_dropped=dropped,
-        ))
+        result.append(
+            Ranked(
+                rank=position,
+                code=t.code,
+                name=t.name,
+                total=total,
+                grade=grade,
+                veto=t.veto,
+                indicator_total=q2(t.indicator_total),
+                bonus=q2(min(max(ZERO, t.bonus), cap)),
+                deductions=q2(max(ZERO, t.deductions)),
+                social=None if t.social is None else q2(t.social),
+                assessed=q2(assessed_points(t, bonus_cap=bonus_cap)),
+                lost=q2(t.lost),
+                quota_dropped=dropped,
+            )
+        )
     return result

@@ -34,8 +34,13 @@ def target(code: str, total: str, **kw) -> TargetInput:
 
 class IndicatorScoreTestCase(unittest.TestCase):
     def test_it_deducts_from_full_marks(self):
-        result = indicator_score(max_score=D(4), method="deduct", items=[Item("deduct", D("0.5")), Item("deduct", D(1))])
-        self.assertEqual(result, IndicatorResult(score=D("2.50"), deducted=D("1.50"), added=D("0.00"), veto=False, clipped=False))
+        result = indicator_score(
+            max_score=D(4), method="deduct", items=[Item("deduct", D("0.5")), Item("deduct", D(1))]
+        )
+        self.assertEqual(
+            result,
+            IndicatorResult(score=D("2.50"), deducted=D("1.50"), added=D("0.00"), veto=False, clipped=False),
+        )
 
     def test_it_floors_deductions_at_zero(self):
         result = indicator_score(max_score=D(2), method="deduct", items=[Item("deduct", D(3))])
@@ -43,7 +48,9 @@ class IndicatorScoreTestCase(unittest.TestCase):
         self.assertTrue(result.clipped)
 
     def test_it_caps_additions_at_the_bonus_cap(self):
-        result = indicator_score(max_score=D(5), method="bonus", items=[Item("add", D(2))] * 3, bonus_cap=D(3))
+        result = indicator_score(
+            max_score=D(5), method="bonus", items=[Item("add", D(2))] * 3, bonus_cap=D(3)
+        )
         self.assertEqual(result.score, D("3.00"))
         self.assertTrue(result.clipped)
 
@@ -65,7 +72,10 @@ class IndicatorScoreTestCase(unittest.TestCase):
         self.assertEqual((result.score, result.overflow), (D("0.00"), D("1.50")))
 
     def test_it_rounds_half_up(self):
-        self.assertEqual(indicator_score(max_score=D(1), method="deduct", items=[Item("deduct", D("0.125"))]).score, D("0.88"))
+        self.assertEqual(
+            indicator_score(max_score=D(1), method="deduct", items=[Item("deduct", D("0.125"))]).score,
+            D("0.88"),
+        )
 
     def test_it_rejects_negative_points_and_unknown_methods(self):
         with self.assertRaises(ValueError):
@@ -91,7 +101,9 @@ class ValidateScoreTestCase(unittest.TestCase):
         self.assertEqual(validate_score(max_score=D(4), score=D(4), reason=""), [])
 
     def test_it_requires_a_reason_below_full_marks(self):
-        self.assertEqual(validate_score(max_score=D(4), score=D("3.5"), reason=" "), ["得分低于满分时须填写扣分理由。"])
+        self.assertEqual(
+            validate_score(max_score=D(4), score=D("3.5"), reason=" "), ["得分低于满分时须填写扣分理由。"]
+        )
         self.assertEqual(validate_score(max_score=D(4), score=D("3.5"), reason="台账不全"), [])
 
     def test_it_refuses_a_score_above_the_indicator(self):
@@ -120,26 +132,41 @@ class CompositeTestCase(unittest.TestCase):
         self.assertEqual(composite(t, bonus_cap=D(5), social_weight=D("0.2")), D("88.00"))
 
     def test_it_keeps_assessed_points_without_a_social_score(self):
-        self.assertEqual(composite(target("440703", "90"), bonus_cap=D(5), social_weight=D("0.2")), D("90.00"))
+        self.assertEqual(
+            composite(target("440703", "90"), bonus_cap=D(5), social_weight=D("0.2")), D("90.00")
+        )
 
     def test_it_refuses_a_weight_outside_zero_to_one(self):
         with self.assertRaises(ValueError):
             composite(target("1", "90"), bonus_cap=D(5), social_weight=D("1.5"))
 
-    @given(a=points, b=points, bonus=points, deductions=points, social=st.none() | points,
-           weight=st.decimals(min_value=0, max_value=1, places=2), cap=points)
+    @given(
+        a=points,
+        b=points,
+        bonus=points,
+        deductions=points,
+        social=st.none() | points,
+        weight=st.decimals(min_value=0, max_value=1, places=2),
+        cap=points,
+    )
     def test_it_is_monotone_in_the_indicator_total(self, a, b, bonus, deductions, social, weight, cap):
         low, high = sorted([a, b])
         make = lambda total: TargetInput("1", "x", total, bonus, deductions, False, social)  # noqa: E731
-        self.assertLessEqual(composite(make(low), bonus_cap=cap, social_weight=weight),
-                             composite(make(high), bonus_cap=cap, social_weight=weight))
+        self.assertLessEqual(
+            composite(make(low), bonus_cap=cap, social_weight=weight),
+            composite(make(high), bonus_cap=cap, social_weight=weight),
+        )
 
 
 class RankAndGradeTestCase(unittest.TestCase):
     def test_it_grades_by_thresholds(self):
-        ranked = rank_and_grade([target("1", "95"), target("2", "85"), target("3", "70"), target("4", "50")], **RULES)
-        self.assertEqual([(r.rank, r.code, r.grade) for r in ranked],
-                         [(1, "1", "优秀"), (2, "2", "良好"), (3, "3", "一般"), (4, "4", "不合格")])
+        ranked = rank_and_grade(
+            [target("1", "95"), target("2", "85"), target("3", "70"), target("4", "50")], **RULES
+        )
+        self.assertEqual(
+            [(r.rank, r.code, r.grade) for r in ranked],
+            [(1, "1", "优秀"), (2, "2", "良好"), (3, "3", "一般"), (4, "4", "不合格")],
+        )
 
     def test_it_drops_excellent_beyond_the_quota_to_good(self):
         rows = [target("1", "95"), target("2", "93"), target("3", "91"), target("4", "85")]
@@ -152,8 +179,15 @@ class RankAndGradeTestCase(unittest.TestCase):
         self.assertEqual({r.code: r.grade for r in ranked}, {"1": FAIL, "2": "良好"})
 
     def test_it_breaks_ties_by_veto_then_lost_points_then_code(self):
-        rows = [target("9", "90", lost=D(10)), target("8", "90", lost=D(5)), target("7", "90", veto=True), target("6", "90", lost=D(5))]
-        ranked = rank_and_grade(rows, **RULES, tie_break=["total_desc", "veto_asc", "deductions_asc", "code_asc"])
+        rows = [
+            target("9", "90", lost=D(10)),
+            target("8", "90", lost=D(5)),
+            target("7", "90", veto=True),
+            target("6", "90", lost=D(5)),
+        ]
+        ranked = rank_and_grade(
+            rows, **RULES, tie_break=["total_desc", "veto_asc", "deductions_asc", "code_asc"]
+        )
         self.assertEqual([r.code for r in ranked], ["6", "8", "9", "7"])
 
     def test_it_refuses_duplicate_codes_and_unknown_tie_breaks(self):
@@ -163,12 +197,20 @@ class RankAndGradeTestCase(unittest.TestCase):
             rank_and_grade([target("1", "90")], **RULES, tie_break=["luck"])
 
     @settings(max_examples=200)
-    @given(rows=st.lists(st.tuples(st.integers(60, 100), st.integers(0, 3), st.booleans(), st.integers(0, 5)),
-                         min_size=1, max_size=12),
-           quota=st.none() | st.integers(0, 5), seed=st.integers(0, 1000))
+    @given(
+        rows=st.lists(
+            st.tuples(st.integers(60, 100), st.integers(0, 3), st.booleans(), st.integers(0, 5)),
+            min_size=1,
+            max_size=12,
+        ),
+        quota=st.none() | st.integers(0, 5),
+        seed=st.integers(0, 1000),
+    )
     def test_it_is_a_total_order_independent_of_input_order(self, rows, quota, seed):
-        inputs = [target(f"{i:03d}", str(total), bonus=D(bonus), veto=veto, lost=D(lost))
-                  for i, (total, bonus, veto, lost) in enumerate(rows)]
+        inputs = [
+            target(f"{i:03d}", str(total), bonus=D(bonus), veto=veto, lost=D(lost))
+            for i, (total, bonus, veto, lost) in enumerate(rows)
+        ]
         shuffled = inputs[:]
         random.Random(seed).shuffle(shuffled)
         first = rank_and_grade(inputs, **RULES, excellent_quota=quota)
@@ -181,8 +223,10 @@ class RankAndGradeTestCase(unittest.TestCase):
         if quota is not None:
             self.assertLessEqual(sum(r.grade == "优秀" for r in first), quota)
 
-    @given(rows=st.lists(st.tuples(st.integers(0, 110), st.booleans()), min_size=1, max_size=10),
-           quota=st.none() | st.integers(0, 3))
+    @given(
+        rows=st.lists(st.tuples(st.integers(0, 110), st.booleans()), min_size=1, max_size=10),
+        quota=st.none() | st.integers(0, 3),
+    )
     def test_it_always_fails_a_veto(self, rows, quota):
         inputs = [target(str(i), str(total), veto=veto) for i, (total, veto) in enumerate(rows)]
         for r in rank_and_grade(inputs, **RULES, excellent_quota=quota):
