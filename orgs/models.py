@@ -46,5 +46,7 @@ class Org(models.Model):
         return self.short_name or self.name
 
     def compute_path(self) -> str:
+        # The sort order is part of each step so that ordering by path lists the
+        # tree depth-first with siblings in their sort order.
         prefix = self.parent.path if self.parent_id and self.parent else "/"
-        return f"{prefix}{self.code}/"
+        return f"{prefix}{self.sort_order:04d}.{self.code}/"
