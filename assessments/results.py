@@ -1,0 +1,276 @@
+"""Composite, ranking and what-if of a campaign (selectors; nothing here writes).
+
+Per-target points come from ONE aggregate query over the approved scores
+(values().annotate(), no per-row model objects); ranking and grading are the
+pure rules of `assessments.scoring`. A published campaign is read from its
+immutable snapshot instead (see `assessments.publication`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from assessments import scoring
+from assessments.models import (
+    Campaign,
+    Indicator,
+    Method,
+    Score,
+    ScoreItem,
+    ScoreStatus,
+    SocialEvaluation,
+    default_grade_rules,
+)
+
+ZERO = Decimal("0")
+_POINTS = DecimalField(max_digits=12, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The campaign's composite and grading rules (what the what-if view varies)."""
+
+    bonus_cap: Decimal
+    social_weight: Decimal
+    thresholds: dict[str, Decimal]
+    excellent_quota: int | None
+    tie_break: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "bonus_cap": str(self.bonus_cap),
+            "social_weight": str(self.social_weight),
+            "thresholds": {k: str(v) for k, v in self.thresholds.items()},
+            "excellent_quota": self.excellent_quota,
+            "tie_break": list(self.tie_break),
+        }
+
+
+def campaign_rules(campaign: Campaign) -> Rules:
+    raw = {**default_grade_rules(), **(campaign.grade_rules or {})}
+    thresholds = {
+        str(k): Decimal(str(v)) for k, v in (raw.get("thresholds") or {}).items() if v not in (None, "")
+    }
+    quota = raw.get("excellent_quota")
+    return Rules(
+        bonus_cap=Decimal(campaign.bonus_cap),
+        social_weight=Decimal(campaign.social_weight),
+        thresholds=thresholds,
+        excellent_quota=None if quota in (None, "") else int(quota),
+        tie_break=tuple(raw.get("tie_break") or scoring.DEFAULT_TIE_BREAK),
+    )
+
+
+def rules_with(rules: Rules, **overrides: Any) -> Rules:
+    """`rules` with the given fields replaced (None means keep)."""
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if "excellent_quota" in overrides and overrides["excellent_quota"] == "":
+        values["excellent_quota"] = None
+    return Rules(**{**rules.__dict__, **values})
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class CampaignInputs:
+    """What ranking needs, read once: one row per campaign target."""
+
+    inputs: list[scoring.TargetInput]
+    target_ids: dict[str, int] = field(default_factory=dict)  # code -> org pk
+    scored: dict[str, int] = field(default_factory=dict)  # code -> approved scores counted
+
+
+def _indicator_meta(campaign: Campaign) -> list[dict[str, Any]]:
+    return list(
+        Indicator.objects.filter(section__framework_id=campaign.framework_id).values(
+            "id", "method", "max_score"
+        )
+    )
+
+
+def _max_case(indicators: Sequence[Mapping[str, Any]]) -> Any:
+    """Σ 分值 of the scored (non-bonus) indicators, without joining the indicator
+    table: one WHEN per distinct 分值 (a framework has only a handful)."""
+    from django.db.models import Case, When
+
+    by_max: dict[Decimal, list[int]] = defaultdict(list)
+    for ind in indicators:
+        if ind["method"] != Method.BONUS:
+            by_max[Decimal(ind["max_score"])].append(ind["id"])
+    if not by_max:
+        return Value(ZERO, output_field=_POINTS)
+    whens = [
+        When(indicator_id__in=ids, then=Value(m, output_field=_POINTS)) for m, ids in sorted(by_max.items())
+    ]
+    return Sum(Case(*whens, default=Value(ZERO, output_field=_POINTS), output_field=_POINTS))
+
+
+def aggregate_rows(
+    campaign: Campaign, indicators: Sequence[Mapping[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """ONE aggregate query: per target, Σ indicator scores, Σ bonus, Σ 分值 of
+    the scored indicators, veto count and the number of approved scores."""
+    if indicators is None:
+        indicators = _indicator_meta(campaign)
+    bonus_ids = [i["id"] for i in indicators if i["method"] == Method.BONUS]
+    approved = Score.objects.filter(campaign_id=campaign.pk, status=ScoreStatus.APPROVED, score__isnull=False)
+    zero = Value(ZERO, output_field=_POINTS)
+    if bonus_ids:
+        indicator_total = Coalesce(Sum("score", filter=~Q(indicator_id__in=bonus_ids)), zero)
+        bonus = Coalesce(Sum("score", filter=Q(indicator_id__in=bonus_ids)), zero)
+    else:
+        indicator_total, bonus = Coalesce(Sum("score"), zero), zero
+    return list(
+        approved.order_by()
+        .values("target_id")
+        .annotate(
+            indicator_total=indicator_total,
+            bonus=bonus,
+            max_total=_max_case(indicators),
+            vetoes=Count("id", filter=Q(veto=True)),
+            scored=Count("id"),
+        )
+    )
+
+
+def _negative_list_deductions(
+    campaign: Campaign, indicators: Sequence[Mapping[str, Any]]
+) -> dict[int, Decimal]:
+    """Deductions beyond a 负面清单 (veto-method) indicator's 分值, per target:
+    taken from the total. Only read when the framework has such indicators."""
+    veto_ids = {i["id"]: Decimal(i["max_score"]) for i in indicators if i["method"] == Method.VETO}
+    if not veto_ids:
+        return {}
+    per_score: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    rows = ScoreItem.objects.filter(
+        score__campaign_id=campaign.pk,
+        score__status=ScoreStatus.APPROVED,
+        score__indicator_id__in=list(veto_ids),
+        kind__in=("deduct", "add"),
+    ).values_list("score__target_id", "score__indicator_id", "kind", "points")
+    for target_id, indicator_id, kind, points in rows:
+        per_score[(target_id, indicator_id)] += points if kind == "deduct" else -points
+    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (target_id, indicator_id), net in per_score.items():
+        overflow = net - veto_ids[indicator_id]
+        if overflow > 0:
+            result[target_id] += overflow
+    return result
+
+
+def campaign_inputs(campaign: Campaign) -> CampaignInputs:
+    """Ranking inputs of every target of the campaign (a target without
+    approved scores has 0 points)."""
+    indicators = _indicator_meta(campaign)
+    aggregates = {row["target_id"]: row for row in aggregate_rows(campaign, indicators)}
+    social = dict(SocialEvaluation.objects.filter(campaign_id=campaign.pk).values_list("target_id", "score"))
+    extra = _negative_list_deductions(campaign, indicators)
+    inputs, ids, scored = [], {}, {}
+    for pk, code, name, short_name in campaign.targets.order_by("code").values_list(
+        "pk", "code", "name", "short_name"
+    ):
+        agg = aggregates.get(pk) or {}
+        total = agg.get("indicator_total") or ZERO
+        inputs.append(
+            scoring.TargetInput(
+                code=code,
+                name=short_name or name,
+                indicator_total=total,
+                bonus=agg.get("bonus") or ZERO,
+                deductions=extra.get(pk, ZERO),
+                veto=bool(agg.get("vetoes")),
+                social=social.get(pk),
+                lost=(agg.get("max_total") or ZERO) - total,
+            )
+        )
+        ids[code] = pk
+        scored[code] = agg.get("scored", 0)
+    return CampaignInputs(inputs=inputs, target_ids=ids, scored=scored)
+
+
+def rank(inputs: Sequence[scoring.TargetInput], rules: Rules) -> list[scoring.Ranked]:
+    return scoring.rank_and_grade(
+        inputs,
+        bonus_cap=rules.bonus_cap,
+        social_weight=rules.social_weight,
+        thresholds=rules.thresholds,
+        excellent_quota=rules.excellent_quota,
+        tie_break=rules.tie_break,
+    )
+
+
+def campaign_ranking(campaign: Campaign, rules: Rules | None = None) -> list[scoring.Ranked]:
+    """Live ranking from the approved scores (the office's working view)."""
+    return rank(campaign_inputs(campaign).inputs, rules or campaign_rules(campaign))
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+@dataclass(frozen=True)
+class WhatIfRow:
+    now: scoring.Ranked
+    was: scoring.Ranked
+
+    @property
+    def rank_move(self) -> int:
+        """Positive: moved up (a smaller rank number)."""
+        return self.was.rank - self.now.rank
+
+    @property
+    def grade_changed(self) -> bool:
+        return self.was.grade != self.now.grade
+
+    @property
+    def total_delta(self) -> Decimal:
+        return self.now.total - self.was.total
+
+
+def what_if(campaign: Campaign, rules: Rules, *, inputs: CampaignInputs | None = None) -> list[WhatIfRow]:
+    """Rank the same inputs under the campaign's rules and under `rules`;
+    nothing is saved."""
+    inputs = inputs or campaign_inputs(campaign)
+    before = {r.code: r for r in rank(inputs.inputs, campaign_rules(campaign))}
+    return [WhatIfRow(now=r, was=before[r.code]) for r in rank(inputs.inputs, rules)]
+
+
+# --------------------------------------------------------------------------- per-target details
+
+
+def section_totals(
+    campaign: Campaign, target_ids: Sequence[int] | None = None
+) -> dict[int, dict[int, Decimal]]:
+    """Approved points per target and 板块 (one aggregate query)."""
+    qs = Score.objects.filter(campaign_id=campaign.pk, status=ScoreStatus.APPROVED, score__isnull=False)
+    if target_ids is not None:
+        qs = qs.filter(target_id__in=list(target_ids))
+    result: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in qs.order_by().values("target_id", "indicator__section_id").annotate(points=Sum("score")):
+        result[row["target_id"]][row["indicator__section_id"]] = row["points"]
+    return result
+
+
+def lost_points(campaign: Campaign, target_id: int) -> list[Score]:
+    """Approved scores of a target below 分值, with their items (the 失分项)."""
+    from django.db.models import F, Prefetch
+
+    return list(
+        Score.objects.filter(
+            campaign_id=campaign.pk,
+            target_id=target_id,
+            status=ScoreStatus.APPROVED,
+            score__lt=F("indicator__max_score"),
+        )
+        .exclude(indicator__method=Method.BONUS)
+        .select_related("indicator", "indicator__section", "entered_by", "reviewed_by", "assessor_org")
+        .prefetch_related(Prefetch("items", queryset=ScoreItem.objects.select_related("rule")))
+        .order_by("indicator__section__order", "indicator__order", "indicator__code")
+    )

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from django.core.exceptions import ValidationError
+
+from assessments import publication as pub
+from assessments.models import Appeal, Phase, Publication, Rectification, Score, ScoreStatus
+from assessments.tests.r_fixtures import ResultsTestCase
+from audit.models import AuditEntry
+
+
+class CampaignPublishTestCase(ResultsTestCase):
+    def test_it_freezes_a_hashed_snapshot_and_moves_to_published(self):
+        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        self.campaign.refresh_from_db()
+        self.assertEqual(self.campaign.phase, Phase.PUBLISHED)
+        self.assertEqual(len(publication.sha256), 64)
+        self.assertTrue(pub.publication_verify(publication))
+        ranking = publication.snapshot["ranking"]
+        self.assertEqual(
+            [(r["rank"], r["code"], r["total"], r["grade"]) for r in ranking],
+            [(1, "440703", "98.00", "优秀"), (2, "440704", "88.00", "良好")],
+        )
+        self.assertTrue(AuditEntry.objects.filter(action="assessments.campaign.published").exists())
+
+    def test_it_keeps_the_hash_stable_when_read_back(self):
+        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        stored = Publication.objects.get(pk=publication.pk)
+        self.assertEqual(pub.snapshot_hash(stored.snapshot), publication.sha256)
+
+    def test_it_does_not_drift_when_live_scores_change_later(self):
+        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        Score.objects.filter(target=self.county_org).update(score=D(0))
+        stored = Publication.objects.get(pk=publication.pk)
+        self.assertEqual(stored.snapshot["ranking"][0]["total"], "98.00")
+        self.assertTrue(pub.publication_verify(stored))
+
+    def test_it_detects_a_tampered_snapshot(self):
+        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication.snapshot["ranking"][0]["total"] = "99.00"
+        self.assertFalse(pub.publication_verify(publication))
+
+    def test_it_refuses_to_publish_twice(self):
+        pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        with self.assertRaisesMessage(ValidationError, "已公布"):
+            pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        self.assertEqual(Publication.objects.count(), 1)
+
+    def test_it_refuses_with_open_appeals_or_unapproved_scores_and_changes_nothing(self):
+        score = self.score_of(self.county_org, "A1")
+        Appeal.objects.create(campaign=self.campaign, target=self.county_org, score=score, reason="理由")
+        Score.objects.filter(pk=self.score_of(self.stranger_org, "A2").pk).update(
+            status=ScoreStatus.SUBMITTED
+        )
+        with self.assertRaises(ValidationError) as ctx:
+            pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        self.assertEqual(ctx.exception.messages, ["还有 1 件申诉尚未裁决。", "还有 1 项评分尚未审核生效。"])
+        self.campaign.refresh_from_db()
+        self.assertEqual(self.campaign.phase, Phase.REVIEW)
+        self.assertFalse(Publication.objects.exists())
+
+    def test_it_refuses_outside_the_review_phase(self):
+        self.campaign.phase = Phase.APPEAL
+        self.campaign.save()
+        with self.assertRaisesMessage(ValidationError, "审定"):
+            pub.campaign_publish(actor=self.office, campaign=self.campaign)
+
+    def test_it_lists_every_lost_point_with_rule_reason_and_evidence(self):
+        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        lost = pub.published_lost(publication, "440704")
+        self.assertEqual([(e["indicator"], e["points_lost"]) for e in lost], [("A2", "6.00"), ("B1", "6.00")])
+        self.assertEqual(lost[0]["items"][0]["rule"], "A2-1")
+        self.assertEqual(lost[0]["reason"], "A2台账不完整")
+        self.assertEqual(lost[0]["items"][0]["evidence_note"], "案卷编号2023-01")
+
+
+class RectificationTestCase(ResultsTestCase):
+    def test_it_sends_a_lost_point_to_the_rectification_list_once(self):
+        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        item = pub.rectification_create(
+            actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
+        )
+        self.assertEqual(item.points_lost, D("2.00"))
+        self.assertIn("A1台账不完整", item.reason)
+        with self.assertRaisesMessage(ValidationError, "已列入整改清单"):
+            pub.rectification_create(
+                actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
+            )
+        self.assertEqual(Rectification.objects.count(), 1)
+
+    def test_it_refuses_an_indicator_without_lost_points(self):
+        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        with self.assertRaisesMessage(ValidationError, "没有失分"):
+            pub.rectification_create(
+                actor=self.county, publication=publication, target=self.county_org, indicator_code="A2"
+            )
