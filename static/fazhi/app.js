@@ -52,3 +52,17 @@
     box.appendChild(div);
   });
 })();
+
+// ---- attachments & jobs (helper: attachments/jobs owner) ----
+// <form data-reset-on-success> (htmx) is cleared after a successful request,
+// e.g. the attachment upload form once the new rows are in the list.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var el = event.detail && event.detail.elt;
+    if (el && el.tagName === "FORM" && el.hasAttribute("data-reset-on-success") && event.detail.successful) {
+      el.reset();
+    }
+  });
+})();
+// ---- end attachments & jobs ----
