@@ -248,6 +248,7 @@ class SelfAssessment(models.Model):
         "状态", max_length=16, choices=SelfAssessmentStatus.choices, default=SelfAssessmentStatus.DRAFT
     )
     return_reason = models.TextField("退回原因", blank=True)
+    evidence = models.ManyToManyField("attachments.Attachment", verbose_name="佐证材料", blank=True, related_name="+")
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -398,6 +399,7 @@ class Appeal(models.Model):
     target = models.ForeignKey("orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+")
     score = models.ForeignKey(Score, on_delete=models.PROTECT, related_name="appeals")
     reason = models.TextField("申诉理由")
+    evidence = models.ManyToManyField("attachments.Attachment", verbose_name="申诉材料", blank=True, related_name="+")
     status = models.CharField("状态", max_length=16, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED)
     answer = models.TextField("考评单位答复", blank=True)
     answered_by = models.ForeignKey(
