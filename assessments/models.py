@@ -327,6 +327,7 @@ class ScoreItem(models.Model):
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="items")
     rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("类型", max_length=16, choices=RuleKind.choices)
+    count = models.PositiveSmallIntegerField("次数", default=1)
     points = models.DecimalField("分值", **POINTS)
     reason = models.TextField("理由", blank=True)
     evidence_note = models.TextField("查阅佐证", blank=True)
