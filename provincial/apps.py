@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class ProvincialConfig(AppConfig):
     name = "provincial"
+    verbose_name = "法治广东建设考评迎检"
+
+    def ready(self) -> None:
+        from provincial import todos
+
+        todos.register()

@@ -81,6 +81,8 @@ class Task(models.Model):
     self_score = models.DecimalField("单位自估分", max_digits=6, decimal_places=2, null=True, blank=True)
     reviewed_score = models.DecimalField("审核预计分", max_digits=6, decimal_places=2, null=True, blank=True)
     return_reason = models.TextField("退回理由", blank=True)
+    evidence = models.ManyToManyField("attachments.Attachment", verbose_name="佐证材料", blank=True,
+                                      related_name="provincial_tasks")
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="分派人", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
