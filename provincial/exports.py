@@ -13,10 +13,22 @@ from provincial.importing import TEMPLATE_HEADERS
 from provincial.selectors import Overview, is_overdue
 
 EXAMPLE_ROWS = [
-    ["1.1", "一、党政主要负责人履行推进法治建设第一责任人职责", "党委（党组）理论学习中心组专题学习习近平法治思想", 2,
-     "未开展专题学习的扣1分；学习次数少于2次的扣0.5分", "中心组学习计划、学习记录、会议纪要"],
-    ["1.2", "一、党政主要负责人履行推进法治建设第一责任人职责", "党政主要负责人年终述法", 3,
-     "未按要求开展述法的扣2分；述法报告未公开的扣1分", "述法报告、述法会议通知及记录、公开截图"],
+    [
+        "1.1",
+        "一、党政主要负责人履行推进法治建设第一责任人职责",
+        "党委（党组）理论学习中心组专题学习习近平法治思想",
+        2,
+        "未开展专题学习的扣1分；学习次数少于2次的扣0.5分",
+        "中心组学习计划、学习记录、会议纪要",
+    ],
+    [
+        "1.2",
+        "一、党政主要负责人履行推进法治建设第一责任人职责",
+        "党政主要负责人年终述法",
+        3,
+        "未按要求开展述法的扣2分；述法报告未公开的扣1分",
+        "述法报告、述法会议通知及记录、公开截图",
+    ],
 ]
 NOTES = [
     ["每个指标占一行；表头须在前 20 行内，表头上方可以有标题行。"],
@@ -58,27 +70,95 @@ def template_workbook() -> bytes:
 
 
 def framework_workbook(overview: Overview) -> bytes:
-    indicators = [[r.indicator.code, r.indicator.section, r.indicator.name, r.indicator.max_score,
-                   r.indicator.criteria, r.indicator.evidence_requirements] for r in overview.rows]
+    indicators = [
+        [
+            r.indicator.code,
+            r.indicator.section,
+            r.indicator.name,
+            r.indicator.max_score,
+            r.indicator.criteria,
+            r.indicator.evidence_requirements,
+        ]
+        for r in overview.rows
+    ]
     indicators.append(["合计", "", "", overview.max_total, "", ""])
     tasks = []
     for r in overview.rows:
         if not r.tasks:
-            tasks.append([r.indicator.code, r.indicator.name, r.indicator.max_score, "（未分派）", "", "", "", "", "",
-                          0, ""])
+            tasks.append(
+                [
+                    r.indicator.code,
+                    r.indicator.name,
+                    r.indicator.max_score,
+                    "（未分派）",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    0,
+                    "",
+                ]
+            )
         for t in r.tasks:
-            tasks.append([r.indicator.code, r.indicator.name, r.indicator.max_score, t.org.name, t.deadline,
-                          t.get_status_display() + ("（逾期）" if is_overdue(t, overview.today) else ""),
-                          t.evidence_count,  # type: ignore[attr-defined]
-                          t.self_score if t.self_score is not None else "",
-                          t.reviewed_score if t.reviewed_score is not None else "", r.expected, t.note])
-    summary = [[r.indicator.code, r.indicator.section, r.indicator.name, r.indicator.max_score, len(r.tasks),
-                r.expected, r.lost] for r in overview.rows]
-    summary.append(["合计", "", "", overview.max_total, overview.task_count, overview.expected_total,
-                    overview.max_total - overview.expected_total])
-    return table_workbook([
-        ("指标", TEMPLATE_HEADERS, indicators),
-        ("任务分解", ["编码", "指标", "分值", "责任单位", "截止日期", "状态", "佐证材料数", "单位自估分", "审核预计分",
-                  "指标预计得分", "单位说明"], tasks),
-        ("预计得分", ["编码", "板块", "指标", "分值", "任务数", "预计得分", "预计失分"], summary),
-    ])
+            tasks.append(
+                [
+                    r.indicator.code,
+                    r.indicator.name,
+                    r.indicator.max_score,
+                    t.org.name,
+                    t.deadline,
+                    t.get_status_display() + ("（逾期）" if is_overdue(t, overview.today) else ""),
+                    t.evidence_count,  # type: ignore[attr-defined]
+                    t.self_score if t.self_score is not None else "",
+                    t.reviewed_score if t.reviewed_score is not None else "",
+                    r.expected,
+                    t.note,
+                ]
+            )
+    summary = [
+        [
+            r.indicator.code,
+            r.indicator.section,
+            r.indicator.name,
+            r.indicator.max_score,
+            len(r.tasks),
+            r.expected,
+            r.lost,
+        ]
+        for r in overview.rows
+    ]
+    summary.append(
+        [
+            "合计",
+            "",
+            "",
+            overview.max_total,
+            overview.task_count,
+            overview.expected_total,
+            overview.max_total - overview.expected_total,
+        ]
+    )
+    return table_workbook(
+        [
+            ("指标", TEMPLATE_HEADERS, indicators),
+            (
+                "任务分解",
+                [
+                    "编码",
+                    "指标",
+                    "分值",
+                    "责任单位",
+                    "截止日期",
+                    "状态",
+                    "佐证材料数",
+                    "单位自估分",
+                    "审核预计分",
+                    "指标预计得分",
+                    "单位说明",
+                ],
+                tasks,
+            ),
+            ("预计得分", ["编码", "板块", "指标", "分值", "任务数", "预计得分", "预计失分"], summary),
+        ]
+    )

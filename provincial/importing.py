@@ -33,7 +33,10 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "name": ("指标", ("指标", "指标名称", "二级指标", "考评指标", "考评内容", "具体指标", "指标内容")),
     "max_score": ("分值", ("分值", "分数", "标准分", "满分", "标准分值")),
     "criteria": ("评分标准", ("评分标准", "评分细则", "考评标准", "评分方法", "考核标准", "评分办法")),
-    "evidence": ("佐证材料要求", ("佐证材料要求", "佐证材料", "佐证要求", "佐证资料", "佐证资料要求", "备查材料")),
+    "evidence": (
+        "佐证材料要求",
+        ("佐证材料要求", "佐证材料", "佐证要求", "佐证资料", "佐证资料要求", "备查材料"),
+    ),
 }
 REQUIRED = ("section", "name", "max_score")
 TOTAL_WORDS = {"合计", "总计", "总分", "合计分值", "总分值"}
@@ -157,7 +160,13 @@ def parse_workbook(content: bytes) -> ParsedFramework:
     try:
         wb = load_workbook(io.BytesIO(content), data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        result.errors.append(RowError(0, "", "文件不是有效的 Excel 工作簿（.xlsx）。如为 .xls 或 WPS 格式，请另存为 .xlsx 后再导入。"))
+        result.errors.append(
+            RowError(
+                0,
+                "",
+                "文件不是有效的 Excel 工作簿（.xlsx）。如为 .xls 或 WPS 格式，请另存为 .xlsx 后再导入。",
+            )
+        )
         return result
     for ws in wb.worksheets:
         rows, origin = _grid(ws)
@@ -167,13 +176,24 @@ def parse_workbook(content: bytes) -> ParsedFramework:
         result.sheet = ws.title
         _parse_rows(rows, origin, *found, result)
         return result
-    result.errors.append(RowError(0, "", "未找到表头：表头行应包含「编码」（或「序号」）、「板块」、「指标」、「分值」、"
-                                  "「评分标准」、「佐证材料要求」等列。请使用导入模板。"))
+    result.errors.append(
+        RowError(
+            0,
+            "",
+            "未找到表头：表头行应包含「编码」（或「序号」）、「板块」、「指标」、「分值」、"
+            "「评分标准」、「佐证材料要求」等列。请使用导入模板。",
+        )
+    )
     return result
 
 
-def _parse_rows(rows: list[list[Any]], origin: dict[tuple[int, int], tuple[int, int]], header_index: int,
-                cols: dict[str, int], result: ParsedFramework) -> None:
+def _parse_rows(
+    rows: list[list[Any]],
+    origin: dict[tuple[int, int], tuple[int, int]],
+    header_index: int,
+    cols: dict[str, int],
+    result: ParsedFramework,
+) -> None:
     header_row = header_index + 1
     for key in REQUIRED:
         if key not in cols:
@@ -190,7 +210,7 @@ def _parse_rows(rows: list[list[Any]], origin: dict[tuple[int, int], tuple[int, 
         col = cols.get(key)
         return row[col] if col is not None and col < len(row) else None
 
-    data_rows = rows[header_index + 1:]
+    data_rows = rows[header_index + 1 :]
     if len(data_rows) > MAX_ROWS:
         result.errors.append(RowError(0, "", f"行数超过 {MAX_ROWS} 行，请检查文件。"))
         return
@@ -257,8 +277,15 @@ def _parse_rows(rows: list[list[Any]], origin: dict[tuple[int, int], tuple[int, 
         if len(result.errors) > errors_before:
             current = None
             continue
-        current = ParsedIndicator(row=excel_row, code=code, section=section, name=values["name"], max_score=score,
-                                  criteria=values["criteria"], evidence_requirements=values["evidence"])
+        current = ParsedIndicator(
+            row=excel_row,
+            code=code,
+            section=section,
+            name=values["name"],
+            max_score=score,
+            criteria=values["criteria"],
+            evidence_requirements=values["evidence"],
+        )
         result.indicators.append(current)
     if not result.indicators and not result.errors:
         result.errors.append(RowError(0, "", "文件中没有任何指标行。"))

@@ -16,12 +16,19 @@ from django.db import models
 class ProvincialFramework(models.Model):
     year = models.PositiveSmallIntegerField("考评年度", unique=True)
     name = models.CharField("名称", max_length=200)
-    source_note = models.CharField("来源说明", max_length=300, blank=True,
-                                   help_text="例如省委依法治省办印发的考评办法及标准的文号")
+    source_note = models.CharField(
+        "来源说明", max_length=300, blank=True, help_text="例如省委依法治省办印发的考评办法及标准的文号"
+    )
     total = models.DecimalField("总分", max_digits=7, decimal_places=2)
     source_filename = models.CharField("导入文件", max_length=255, blank=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
 
     class Meta:
@@ -34,8 +41,9 @@ class ProvincialFramework(models.Model):
 
 
 class ProvincialIndicator(models.Model):
-    framework = models.ForeignKey(ProvincialFramework, verbose_name="指标体系", on_delete=models.CASCADE,
-                                  related_name="indicators")
+    framework = models.ForeignKey(
+        ProvincialFramework, verbose_name="指标体系", on_delete=models.CASCADE, related_name="indicators"
+    )
     code = models.CharField("编码", max_length=32)
     section = models.CharField("板块", max_length=100)
     name = models.CharField("指标", max_length=500)
@@ -48,7 +56,9 @@ class ProvincialIndicator(models.Model):
         ordering = ["framework", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="provincial_indicator_code_unique"),
-            models.CheckConstraint(condition=models.Q(max_score__gte=0), name="provincial_indicator_score_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(max_score__gte=0), name="provincial_indicator_score_gte_0"
+            ),
         ]
         verbose_name = "省考评指标"
         verbose_name_plural = "省考评指标"
@@ -70,10 +80,12 @@ OPEN_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.RETURNED)
 class Task(models.Model):
     """One responsible municipal unit's share of one indicator."""
 
-    indicator = models.ForeignKey(ProvincialIndicator, verbose_name="指标", on_delete=models.PROTECT,
-                                  related_name="tasks")
-    org = models.ForeignKey("orgs.Org", verbose_name="责任单位", on_delete=models.PROTECT,
-                            related_name="provincial_tasks")
+    indicator = models.ForeignKey(
+        ProvincialIndicator, verbose_name="指标", on_delete=models.PROTECT, related_name="tasks"
+    )
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="责任单位", on_delete=models.PROTECT, related_name="provincial_tasks"
+    )
     description = models.TextField("任务要求", blank=True)
     deadline = models.DateField("截止日期")
     status = models.CharField("状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED)
@@ -81,15 +93,34 @@ class Task(models.Model):
     self_score = models.DecimalField("单位自估分", max_digits=6, decimal_places=2, null=True, blank=True)
     reviewed_score = models.DecimalField("审核预计分", max_digits=6, decimal_places=2, null=True, blank=True)
     return_reason = models.TextField("退回理由", blank=True)
-    evidence = models.ManyToManyField("attachments.Attachment", verbose_name="佐证材料", blank=True,
-                                      related_name="provincial_tasks")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="分派人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    evidence = models.ManyToManyField(
+        "attachments.Attachment", verbose_name="佐证材料", blank=True, related_name="provincial_tasks"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="分派人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     created_at = models.DateTimeField("分派时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -98,10 +129,14 @@ class Task(models.Model):
         ordering = ["deadline", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "org"], name="provincial_task_one_per_unit"),
-            models.CheckConstraint(condition=models.Q(self_score__gte=0) | models.Q(self_score__isnull=True),
-                                   name="provincial_task_self_score_gte_0"),
-            models.CheckConstraint(condition=models.Q(reviewed_score__gte=0) | models.Q(reviewed_score__isnull=True),
-                                   name="provincial_task_reviewed_score_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(self_score__gte=0) | models.Q(self_score__isnull=True),
+                name="provincial_task_self_score_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reviewed_score__gte=0) | models.Q(reviewed_score__isnull=True),
+                name="provincial_task_reviewed_score_gte_0",
+            ),
         ]
         indexes = [models.Index(fields=["org", "status"]), models.Index(fields=["status", "deadline"])]
         verbose_name = "迎检任务"
@@ -129,8 +164,14 @@ class ProvincialResult(models.Model):
     grade = models.CharField("等次", max_length=8, choices=Grade.choices)
     score = models.DecimalField("得分", max_digits=7, decimal_places=2, null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now=True)
 
     class Meta:

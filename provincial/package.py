@@ -25,7 +25,14 @@ from provincial.models import ProvincialFramework, Task
 
 CATALOGUE_NAME = "目录.docx"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 
 Progress = Callable[[int, int], None]
 
@@ -73,15 +80,27 @@ class IndicatorListing:
 
 def listing(framework: ProvincialFramework) -> list[IndicatorListing]:
     """Every indicator with the files that go into the package, in framework order (3 queries)."""
-    task_qs = Task.objects.select_related("org").prefetch_related("evidence").order_by(
-        "org__sort_order", "org__code", "pk")
-    indicators = framework.indicators.order_by("order", "pk").prefetch_related(Prefetch("tasks", queryset=task_qs))
+    task_qs = (
+        Task.objects.select_related("org")
+        .prefetch_related("evidence")
+        .order_by("org__sort_order", "org__code", "pk")
+    )
+    indicators = framework.indicators.order_by("order", "pk").prefetch_related(
+        Prefetch("tasks", queryset=task_qs)
+    )
     used: set[str] = set()
     out = []
     for indicator in indicators:
         folder = safe_name(f"{indicator.code}_{indicator.name}", limit=60)
-        item = IndicatorListing(section=indicator.section, code=indicator.code, name=indicator.name,
-                                max_score=indicator.max_score, folder=folder, units=[], entries=[])
+        item = IndicatorListing(
+            section=indicator.section,
+            code=indicator.code,
+            name=indicator.name,
+            max_score=indicator.max_score,
+            folder=folder,
+            units=[],
+            entries=[],
+        )
         for task in indicator.tasks.all():
             unit = task.org.display_name
             item.units.append(unit)
@@ -94,10 +113,18 @@ def listing(framework: ProvincialFramework) -> list[IndicatorListing]:
                     arcname = f"{folder}/{stem}({n}).{ext}" if dot else f"{folder}/{base}({n})"
                     n += 1
                 used.add(arcname.lower())
-                item.entries.append(Entry(section=indicator.section, indicator_code=indicator.code,
-                                          indicator_name=indicator.name, max_score=indicator.max_score,
-                                          org_name=unit, original_name=attachment.original_name,
-                                          arcname=arcname, attachment=attachment))
+                item.entries.append(
+                    Entry(
+                        section=indicator.section,
+                        indicator_code=indicator.code,
+                        indicator_name=indicator.name,
+                        max_score=indicator.max_score,
+                        org_name=unit,
+                        original_name=attachment.original_name,
+                        arcname=arcname,
+                        attachment=attachment,
+                    )
+                )
         out.append(item)
     return out
 
@@ -108,8 +135,9 @@ def _size(n: int) -> str:
     return f"{max(1, round(n / 1024))} KB"
 
 
-def catalogue_docx(framework: ProvincialFramework, items: list[IndicatorListing], *,
-                   now: datetime.datetime | None = None) -> bytes:
+def catalogue_docx(
+    framework: ProvincialFramework, items: list[IndicatorListing], *, now: datetime.datetime | None = None
+) -> bytes:
     """目录 in 公文格式: 板块 headings (黑体), each indicator (楷体) followed by a
     table of its files with their place in the package."""
     from documents import gongwen as g
@@ -117,9 +145,12 @@ def catalogue_docx(framework: ProvincialFramework, items: list[IndicatorListing]
     now = now or timezone.localtime()
     files = sum(len(i.entries) for i in items)
     missing = sum(1 for i in items if not i.entries)
-    blocks: list[Any] = [g.Paragraph(
-        f"本材料包共收录 {len(items)} 项指标的佐证材料 {files} 份，按指标分文件夹存放，"
-        f"文件名为“责任单位_原文件名”。{'其中 ' + str(missing) + ' 项指标暂无佐证材料，已在目录中注明。' if missing else ''}")]
+    blocks: list[Any] = [
+        g.Paragraph(
+            f"本材料包共收录 {len(items)} 项指标的佐证材料 {files} 份，按指标分文件夹存放，"
+            f"文件名为“责任单位_原文件名”。{'其中 ' + str(missing) + ' 项指标暂无佐证材料，已在目录中注明。' if missing else ''}"
+        )
+    ]
     section = None
     for item in items:
         if item.section != section:
@@ -132,18 +163,31 @@ def catalogue_docx(framework: ProvincialFramework, items: list[IndicatorListing]
         if item.entries:
             rows: list[list[Any]] = [["序号", "责任单位", "文件名", "包内位置", "大小"]]
             for n, e in enumerate(item.entries, start=1):
-                rows.append([n, e.org_name, g.Cell(e.original_name, align="left"), g.Cell(e.arcname, align="left"),
-                             _size(e.attachment.size)])
+                rows.append(
+                    [
+                        n,
+                        e.org_name,
+                        g.Cell(e.original_name, align="left"),
+                        g.Cell(e.arcname, align="left"),
+                        _size(e.attachment.size),
+                    ]
+                )
             blocks.append(g.Table(rows=rows, widths=(1, 3, 5, 7, 2)))
         else:
             blocks.append(g.Paragraph("（暂无佐证材料）"))
-    doc = g.Document(title=f"{framework.year}年度法治广东建设考评佐证材料目录", subtitle=f"（{framework.name}）",
-                     blocks=blocks, signature="中共江门市委全面依法治市委员会办公室", date=now.date())
+    doc = g.Document(
+        title=f"{framework.year}年度法治广东建设考评佐证材料目录",
+        subtitle=f"（{framework.name}）",
+        blocks=blocks,
+        signature="中共江门市委全面依法治市委员会办公室",
+        date=now.date(),
+    )
     return g.render_docx(doc, now=now)
 
 
-def build_package(framework: ProvincialFramework, *, progress: Progress | None = None,
-                  now: datetime.datetime | None = None) -> tuple[bytes, dict[str, int]]:
+def build_package(
+    framework: ProvincialFramework, *, progress: Progress | None = None, now: datetime.datetime | None = None
+) -> tuple[bytes, dict[str, int]]:
     """The zip (bytes) and its counts. Files are streamed from storage one at a time."""
     items = listing(framework)
     entries = [e for item in items for e in item.entries]
@@ -155,8 +199,11 @@ def build_package(framework: ProvincialFramework, *, progress: Progress | None =
                 shutil.copyfileobj(source, target, 256 * 1024)
             if progress:
                 progress(done, len(entries))
-    counts = {"indicators": len(items), "files": len(entries),
-              "indicators_without_files": sum(1 for i in items if not i.entries)}
+    counts = {
+        "indicators": len(items),
+        "files": len(entries),
+        "indicators_without_files": sum(1 for i in items if not i.entries),
+    }
     return buffer.getvalue(), counts
 
 

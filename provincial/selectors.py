@@ -26,7 +26,8 @@ ORG_TASKS_KEY = "provincial:org-has-tasks:{}"
 
 def tasks() -> QuerySet[Task]:
     return Task.objects.select_related("indicator__framework", "org").annotate(
-        evidence_count=Count("evidence", distinct=True))
+        evidence_count=Count("evidence", distinct=True)
+    )
 
 
 def org_has_tasks(org_id: int | None) -> bool:
@@ -49,8 +50,9 @@ def frameworks() -> QuerySet[ProvincialFramework]:
     return ProvincialFramework.objects.select_related("imported_by").annotate(
         indicator_count=Count("indicators", distinct=True),
         task_count=Count("indicators__tasks", distinct=True),
-        accepted_count=Count("indicators__tasks", filter=Q(indicators__tasks__status=TaskStatus.ACCEPTED),
-                             distinct=True),
+        accepted_count=Count(
+            "indicators__tasks", filter=Q(indicators__tasks__status=TaskStatus.ACCEPTED), distinct=True
+        ),
     )
 
 
@@ -61,13 +63,20 @@ def latest_framework() -> ProvincialFramework | None:
 def municipal_units() -> QuerySet[Org]:
     """Orgs a task can go to: the city's own departments, judicial organs and party
     offices — the assessing units first (counties are assessed, not assigned)."""
-    return Org.objects.filter(active=True, parent__type=OrgType.CITY,
-                              type__in=[OrgType.PARTY, OrgType.DEPARTMENT, OrgType.JUDICIAL]
-                              ).order_by("-is_assessor", "sort_order", "code")
+    return Org.objects.filter(
+        active=True, parent__type=OrgType.CITY, type__in=[OrgType.PARTY, OrgType.DEPARTMENT, OrgType.JUDICIAL]
+    ).order_by("-is_assessor", "sort_order", "code")
 
 
-def task_list(*, framework: ProvincialFramework | None = None, org_id: int | None = None, status: str = "",
-              overdue: bool = False, query: str = "", today: datetime.date | None = None) -> QuerySet[Task]:
+def task_list(
+    *,
+    framework: ProvincialFramework | None = None,
+    org_id: int | None = None,
+    status: str = "",
+    overdue: bool = False,
+    query: str = "",
+    today: datetime.date | None = None,
+) -> QuerySet[Task]:
     qs = tasks()
     if framework is not None:
         qs = qs.filter(indicator__framework=framework)
@@ -78,8 +87,12 @@ def task_list(*, framework: ProvincialFramework | None = None, org_id: int | Non
     if overdue:
         qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today or datetime.date.today())
     if query:
-        qs = qs.filter(Q(indicator__name__icontains=query) | Q(indicator__code__icontains=query)
-                       | Q(org__name__icontains=query) | Q(org__short_name__icontains=query))
+        qs = qs.filter(
+            Q(indicator__name__icontains=query)
+            | Q(indicator__code__icontains=query)
+            | Q(org__name__icontains=query)
+            | Q(org__short_name__icontains=query)
+        )
     return qs
 
 
@@ -145,9 +158,14 @@ def task_score(task: Task) -> scoring.TaskScore:
 
 def overview(framework: ProvincialFramework, *, today: datetime.date) -> Overview:
     """Every indicator with its tasks, expected score and gaps, in two queries."""
-    task_qs = Task.objects.select_related("org").annotate(evidence_count=Count("evidence", distinct=True)
-                                                          ).order_by("org__sort_order", "org__code", "pk")
-    indicators = framework.indicators.order_by("order", "pk").prefetch_related(Prefetch("tasks", queryset=task_qs))
+    task_qs = (
+        Task.objects.select_related("org")
+        .annotate(evidence_count=Count("evidence", distinct=True))
+        .order_by("org__sort_order", "org__code", "pk")
+    )
+    indicators = framework.indicators.order_by("order", "pk").prefetch_related(
+        Prefetch("tasks", queryset=task_qs)
+    )
     result = Overview(framework=framework, rows=[], today=today)
     for indicator in indicators:
         its = list(indicator.tasks.all())
@@ -173,7 +191,8 @@ def completion_rate(framework: ProvincialFramework | None = None) -> Decimal | N
     if framework is None:
         return None
     counts = Task.objects.filter(indicator__framework=framework).aggregate(
-        total=Count("pk"), accepted=Count("pk", filter=Q(status=TaskStatus.ACCEPTED)))
+        total=Count("pk"), accepted=Count("pk", filter=Q(status=TaskStatus.ACCEPTED))
+    )
     if not counts["total"]:
         return None
     return (Decimal(counts["accepted"]) * 100 / Decimal(counts["total"])).quantize(Decimal("0.1"))

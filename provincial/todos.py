@@ -31,26 +31,44 @@ def todos(user: Any) -> Iterator[nav.Todo]:
 def _office_todos(today: datetime.date) -> Iterator[nav.Todo]:
     counts = Task.objects.aggregate(
         submitted=Count("pk", filter=Q(status=TaskStatus.SUBMITTED)),
-        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)))
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+    )
     url = reverse("provincial:task_list")
     if counts["submitted"]:
-        yield nav.Todo(f"{counts['submitted']} 项迎检任务待审核", f"{url}?status=submitted", MODULE,
-                       detail="责任单位已提交佐证材料和自估分，请审核通过或退回")
+        yield nav.Todo(
+            f"{counts['submitted']} 项迎检任务待审核",
+            f"{url}?status=submitted",
+            MODULE,
+            detail="责任单位已提交佐证材料和自估分，请审核通过或退回",
+        )
     if counts["overdue"]:
-        yield nav.Todo(f"{counts['overdue']} 项迎检任务已逾期未提交", f"{url}?overdue=1", MODULE, urgent=True,
-                       detail="请督促责任单位尽快提交佐证材料")
+        yield nav.Todo(
+            f"{counts['overdue']} 项迎检任务已逾期未提交",
+            f"{url}?overdue=1",
+            MODULE,
+            urgent=True,
+            detail="请督促责任单位尽快提交佐证材料",
+        )
 
 
 def _unit_todos(user: Any, today: datetime.date) -> Iterator[nav.Todo]:
-    tasks = (Task.objects.filter(org_id=user.org_id, status__in=OPEN_STATUSES)
-             .select_related("indicator").order_by("deadline", "pk")[:20])
+    tasks = (
+        Task.objects.filter(org_id=user.org_id, status__in=OPEN_STATUSES)
+        .select_related("indicator")
+        .order_by("deadline", "pk")[:20]
+    )
     for task in tasks:
         returned = task.status == TaskStatus.RETURNED
         overdue = task.deadline < today
         detail = f"退回理由：{task.return_reason}" if returned else "上传佐证材料、填写自估分后提交"
-        yield nav.Todo(f"迎检任务{'（已退回）' if returned else ''}：{task.indicator.code} {task.indicator.name}",
-                       reverse("provincial:task_detail", args=[task.pk]), MODULE, due=task.deadline,
-                       detail=detail, urgent=overdue or returned or (task.deadline - today).days <= SOON_DAYS)
+        yield nav.Todo(
+            f"迎检任务{'（已退回）' if returned else ''}：{task.indicator.code} {task.indicator.name}",
+            reverse("provincial:task_detail", args=[task.pk]),
+            MODULE,
+            due=task.deadline,
+            detail=detail,
+            urgent=overdue or returned or (task.deadline - today).days <= SOON_DAYS,
+        )
 
 
 def register() -> None:

@@ -19,8 +19,11 @@ urlpatterns = [
     path("tasks/<int:pk>/", views_tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/report/", views_tasks.task_report, name="task_report"),
     path("tasks/<int:pk>/evidence/", views_tasks.task_evidence_add, name="task_evidence_add"),
-    path("tasks/<int:pk>/evidence/<uuid:attachment>/remove/", views_tasks.task_evidence_remove,
-         name="task_evidence_remove"),
+    path(
+        "tasks/<int:pk>/evidence/<uuid:attachment>/remove/",
+        views_tasks.task_evidence_remove,
+        name="task_evidence_remove",
+    ),
     path("tasks/<int:pk>/submit/", views_tasks.task_submit, name="task_submit"),
     path("tasks/<int:pk>/accept/", views_tasks.task_accept, name="task_accept"),
     path("tasks/<int:pk>/return/", views_tasks.task_return, name="task_return"),

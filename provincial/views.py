@@ -38,10 +38,20 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 def framework_list(request: AuthedRequest) -> HttpResponse:
     _require_office(request.user)
-    page, sort = sorted_page(request, selectors.frameworks(), allowed=("year", "name", "imported_at"), default="-year")
-    return render(request, "provincial/framework_list.html", {
-        "page": page, "sort": sort, "results": list(selectors.results()[:6]),
-        "title": "法治广东建设考评迎检", "breadcrumbs": [("迎检", None)]})
+    page, sort = sorted_page(
+        request, selectors.frameworks(), allowed=("year", "name", "imported_at"), default="-year"
+    )
+    return render(
+        request,
+        "provincial/framework_list.html",
+        {
+            "page": page,
+            "sort": sort,
+            "results": list(selectors.results()[:6]),
+            "title": "法治广东建设考评迎检",
+            "breadcrumbs": [("迎检", None)],
+        },
+    )
 
 
 @login_required
@@ -53,17 +63,33 @@ def framework_import(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             framework = services.framework_import(
-                actor=request.user, year=data["year"], name=data["name"], source_note=data["source_note"],
-                declared_total=data["total"], content=data["file"].read(), filename=data["file"].name)
+                actor=request.user,
+                year=data["year"],
+                name=data["name"],
+                source_note=data["source_note"],
+                declared_total=data["total"],
+                content=data["file"].read(),
+                filename=data["file"].name,
+            )
         except services.ImportFailed as exc:
             import_errors = [str(e) for e in exc.errors]
         else:
-            messages.success(request, f"已导入 {framework.year} 年度指标体系，共 {framework.indicators.count()} 项指标，"
-                                      f"总分 {framework.total} 分。")
+            messages.success(
+                request,
+                f"已导入 {framework.year} 年度指标体系，共 {framework.indicators.count()} 项指标，"
+                f"总分 {framework.total} 分。",
+            )
             return redirect("provincial:framework_detail", pk=framework.pk)
-    return render(request, "provincial/framework_import.html", {
-        "form": form, "import_errors": import_errors, "title": "导入省考评指标体系",
-        "breadcrumbs": [ROOT, ("导入指标体系", None)]})
+    return render(
+        request,
+        "provincial/framework_import.html",
+        {
+            "form": form,
+            "import_errors": import_errors,
+            "title": "导入省考评指标体系",
+            "breadcrumbs": [ROOT, ("导入指标体系", None)],
+        },
+    )
 
 
 @login_required
@@ -76,19 +102,36 @@ def framework_template(request: AuthedRequest) -> HttpResponse:
 def framework_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = access.access_framework(request.user, pk)
     overview = selectors.overview(framework, today=timezone.localdate())
-    return render(request, "provincial/framework_detail.html", {
-        "framework": framework, "overview": overview, "title": f"{framework.year}年度 {framework.name}",
-        "breadcrumbs": [ROOT, (f"{framework.year}年度指标体系", None)]})
+    return render(
+        request,
+        "provincial/framework_detail.html",
+        {
+            "framework": framework,
+            "overview": overview,
+            "title": f"{framework.year}年度 {framework.name}",
+            "breadcrumbs": [ROOT, (f"{framework.year}年度指标体系", None)],
+        },
+    )
 
 
 @login_required
 def framework_gaps(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = access.access_framework(request.user, pk)
     overview = selectors.overview(framework, today=timezone.localdate())
-    return render(request, "provincial/framework_gaps.html", {
-        "framework": framework, "overview": overview, "title": f"{framework.year}年度迎检缺口",
-        "breadcrumbs": [ROOT, (f"{framework.year}年度指标体系", f"/provincial/frameworks/{framework.pk}/"),
-                        ("缺口", None)]})
+    return render(
+        request,
+        "provincial/framework_gaps.html",
+        {
+            "framework": framework,
+            "overview": overview,
+            "title": f"{framework.year}年度迎检缺口",
+            "breadcrumbs": [
+                ROOT,
+                (f"{framework.year}年度指标体系", f"/provincial/frameworks/{framework.pk}/"),
+                ("缺口", None),
+            ],
+        },
+    )
 
 
 @login_required
@@ -96,14 +139,28 @@ def framework_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = access.access_framework(request.user, pk)
     form = FrameworkEditForm(request.POST or None, instance=framework)
     if request.method == "POST" and form.is_valid():
-        services.framework_update(actor=request.user, framework=framework, name=form.cleaned_data["name"],
-                                  source_note=form.cleaned_data["source_note"])
+        services.framework_update(
+            actor=request.user,
+            framework=framework,
+            name=form.cleaned_data["name"],
+            source_note=form.cleaned_data["source_note"],
+        )
         messages.success(request, "已保存。")
         return redirect("provincial:framework_detail", pk=framework.pk)
-    return render(request, "provincial/form.html", {
-        "form": form, "title": "编辑指标体系", "cancel": f"/provincial/frameworks/{framework.pk}/",
-        "breadcrumbs": [ROOT, (f"{framework.year}年度指标体系", f"/provincial/frameworks/{framework.pk}/"),
-                        ("编辑", None)]})
+    return render(
+        request,
+        "provincial/form.html",
+        {
+            "form": form,
+            "title": "编辑指标体系",
+            "cancel": f"/provincial/frameworks/{framework.pk}/",
+            "breadcrumbs": [
+                ROOT,
+                (f"{framework.year}年度指标体系", f"/provincial/frameworks/{framework.pk}/"),
+                ("编辑", None),
+            ],
+        },
+    )
 
 
 @login_required
@@ -126,8 +183,12 @@ def framework_export(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = access.access_framework(request.user, pk)
     overview = selectors.overview(framework, today=timezone.localdate())
     content = exports.framework_workbook(overview)
-    audit_record(actor=request.user, action="provincial.framework.exported", target=framework,
-                 data={"indicators": len(overview.rows), "tasks": overview.task_count})
+    audit_record(
+        actor=request.user,
+        action="provincial.framework.exported",
+        target=framework,
+        data={"indicators": len(overview.rows), "tasks": overview.task_count},
+    )
     return file_response(content, f"{framework.year}年度法治广东建设考评指标及任务分解.xlsx", XLSX_MIME)
 
 
@@ -139,12 +200,19 @@ def indicator_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.tasks_assign(actor=request.user, indicator=indicator, orgs=list(data["orgs"]),
-                                            deadline=data["deadline"], description=data["description"])
+            created = services.tasks_assign(
+                actor=request.user,
+                indicator=indicator,
+                orgs=list(data["orgs"]),
+                deadline=data["deadline"],
+                description=data["description"],
+            )
         except ValidationError as exc:
             _attach(form, exc)
         else:
-            messages.success(request, f"已分派 {len(created)} 项任务：{'、'.join(t.org.display_name for t in created)}。")
+            messages.success(
+                request, f"已分派 {len(created)} 项任务：{'、'.join(t.org.display_name for t in created)}。"
+            )
             return redirect("provincial:indicator_detail", pk=indicator.pk)
     tasks = list(selectors.tasks().filter(indicator=indicator).order_by("org__sort_order", "org__code"))
     taken = {t.org_id for t in tasks}
@@ -152,12 +220,25 @@ def indicator_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     units = [(org, org.pk in taken, str(org.pk) in chosen) for org in form.fields["orgs"].queryset]
     expected = scoring.indicator_expected(indicator.max_score, [selectors.task_score(t) for t in tasks])
     framework = indicator.framework
-    return render(request, "provincial/indicator_detail.html", {
-        "indicator": indicator, "tasks": tasks, "form": form, "expected": expected,
-        "assessor_units": [u for u in units if u[0].is_assessor], "other_units": [u for u in units if not u[0].is_assessor],
-        "today": timezone.localdate(), "title": f"{indicator.code} {indicator.name}",
-        "breadcrumbs": [ROOT, (f"{framework.year}年度指标体系", f"/provincial/frameworks/{framework.pk}/"),
-                        (f"指标 {indicator.code}", None)]})
+    return render(
+        request,
+        "provincial/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "tasks": tasks,
+            "form": form,
+            "expected": expected,
+            "assessor_units": [u for u in units if u[0].is_assessor],
+            "other_units": [u for u in units if not u[0].is_assessor],
+            "today": timezone.localdate(),
+            "title": f"{indicator.code} {indicator.name}",
+            "breadcrumbs": [
+                ROOT,
+                (f"{framework.year}年度指标体系", f"/provincial/frameworks/{framework.pk}/"),
+                (f"指标 {indicator.code}", None),
+            ],
+        },
+    )
 
 
 def _attach(form: object, exc: ValidationError) -> None:
@@ -182,8 +263,16 @@ def result_list(request: AuthedRequest) -> HttpResponse:
             messages.success(request, f"已登记 {result.year} 年度法治广东建设考评结果：{result.grade}。")
             return redirect("provincial:result_list")
     rows = list(selectors.results())
-    return render(request, "provincial/result_list.html", {
-        "rows": rows, "form": form, "title": "法治广东建设考评结果", "breadcrumbs": [ROOT, ("历年考评结果", None)]})
+    return render(
+        request,
+        "provincial/result_list.html",
+        {
+            "rows": rows,
+            "form": form,
+            "title": "法治广东建设考评结果",
+            "breadcrumbs": [ROOT, ("历年考评结果", None)],
+        },
+    )
 
 
 @login_required

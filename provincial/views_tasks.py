@@ -40,21 +40,37 @@ def task_list(request: AuthedRequest) -> HttpResponse:
     status = status if status in TaskStatus.values else ""
     overdue = request.GET.get("overdue") == "1"
     query = request.GET.get("q", "").strip()[:50]
-    qs = selectors.task_list(status=status, overdue=overdue, query=query, today=today,
-                             org_id=None if office else user.org_id).filter(indicator__framework_id=framework_id)
+    qs = selectors.task_list(
+        status=status, overdue=overdue, query=query, today=today, org_id=None if office else user.org_id
+    ).filter(indicator__framework_id=framework_id)
     org_id = request.GET.get("org", "")
     units: list[Any] = []
     if office:
-        units = list(selectors.municipal_units().filter(provincial_tasks__indicator__framework_id=framework_id)
-                     .distinct().values_list("pk", "short_name"))
+        units = list(
+            selectors.municipal_units()
+            .filter(provincial_tasks__indicator__framework_id=framework_id)
+            .distinct()
+            .values_list("pk", "short_name")
+        )
         if org_id.isdigit():
             qs = qs.filter(org_id=int(org_id))
     page, sort = sorted_page(request, qs, allowed=SORTS, default="deadline")
-    context = {"page": page, "sort": sort, "office": office, "today": today, "frameworks": frameworks,
-               "framework_id": framework_id, "status": status, "statuses": TaskStatus.choices, "overdue": overdue,
-               "query": query, "units": units, "org_id": org_id,
-               "title": "迎检任务" if office else "我的迎检任务",
-               "breadcrumbs": [ROOT, ("迎检任务" if office else "我的迎检任务", None)]}
+    context = {
+        "page": page,
+        "sort": sort,
+        "office": office,
+        "today": today,
+        "frameworks": frameworks,
+        "framework_id": framework_id,
+        "status": status,
+        "statuses": TaskStatus.choices,
+        "overdue": overdue,
+        "query": query,
+        "units": units,
+        "org_id": org_id,
+        "title": "迎检任务" if office else "我的迎检任务",
+        "breadcrumbs": [ROOT, ("迎检任务" if office else "我的迎检任务", None)],
+    }
     if request.headers.get("HX-Request"):
         return render(request, "provincial/task_list.html#task-table", context)
     return render(request, "provincial/task_list.html", context)
@@ -66,22 +82,37 @@ def _task_page(request: AuthedRequest, task: Task, status: int = 200, **forms: A
     office = access.is_office(user)
     indicator = task.indicator
     context: dict[str, Any] = {
-        "task": task, "indicator": indicator, "evidence": list(task.evidence.select_related("uploaded_by")
-                                                              .order_by("created_at")),
-        "office": office, "can_report": can_report, "overdue": selectors.is_overdue(task, timezone.localdate()),
-        "report_form": forms.get("report_form") or (TaskReportForm(initial={"note": task.note,
-                                                                            "self_score": task.self_score})
-                                                     if can_report else None),
+        "task": task,
+        "indicator": indicator,
+        "evidence": list(task.evidence.select_related("uploaded_by").order_by("created_at")),
+        "office": office,
+        "can_report": can_report,
+        "overdue": selectors.is_overdue(task, timezone.localdate()),
+        "report_form": forms.get("report_form")
+        or (
+            TaskReportForm(initial={"note": task.note, "self_score": task.self_score}) if can_report else None
+        ),
         "evidence_error": forms.get("evidence_error", ""),
-        "accept_form": forms.get("accept_form") or (AcceptForm(initial={"reviewed_score": task.reviewed_score
-                                                                        if task.reviewed_score is not None
-                                                                        else task.self_score})
-                                                    if office else None),
+        "accept_form": forms.get("accept_form")
+        or (
+            AcceptForm(
+                initial={
+                    "reviewed_score": task.reviewed_score
+                    if task.reviewed_score is not None
+                    else task.self_score
+                }
+            )
+            if office
+            else None
+        ),
         "return_form": forms.get("return_form") or (ReturnForm() if office else None),
         "error": forms.get("error", ""),
         "title": f"迎检任务：{indicator.code} {indicator.name}",
-        "breadcrumbs": [ROOT, ("迎检任务" if office else "我的迎检任务", "/provincial/tasks/"),
-                        (f"{indicator.code} · {task.org.display_name}", None)],
+        "breadcrumbs": [
+            ROOT,
+            ("迎检任务" if office else "我的迎检任务", "/provincial/tasks/"),
+            (f"{indicator.code} · {task.org.display_name}", None),
+        ],
     }
     if office:
         context["siblings"] = list(selectors.tasks().filter(indicator=indicator).exclude(pk=task.pk))
@@ -122,7 +153,9 @@ def task_evidence_add(request: AuthedRequest, pk: int) -> HttpResponse:
     stored, refused = [], []
     for upload in files[:20]:
         try:
-            stored.append(services.task_evidence_add(actor=request.user, task=task, uploaded_file=upload).original_name)
+            stored.append(
+                services.task_evidence_add(actor=request.user, task=task, uploaded_file=upload).original_name
+            )
         except ValidationError as exc:
             refused.append(f"「{upload.name}」：{'；'.join(exc.messages)}")
     if stored:
@@ -196,20 +229,37 @@ def task_return(request: AuthedRequest, pk: int) -> HttpResponse:
 def task_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     task = access.access_task(request.user, pk, write=True)
     access.require_review(request.user, task)
-    form = TaskEditForm(request.POST or None, initial={"deadline": task.deadline, "description": task.description})
+    form = TaskEditForm(
+        request.POST or None, initial={"deadline": task.deadline, "description": task.description}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_update(actor=request.user, task=task, deadline=form.cleaned_data["deadline"], description=form.cleaned_data["description"])
+            services.task_update(
+                actor=request.user,
+                task=task,
+                deadline=form.cleaned_data["deadline"],
+                description=form.cleaned_data["description"],
+            )
         except ValidationError as exc:
             _attach(form, exc)
         else:
             messages.success(request, "已保存任务。")
             return redirect("provincial:task_detail", pk=task.pk)
-    return render(request, "provincial/form.html", {
-        "form": form, "title": f"修改任务：{task.indicator.code} · {task.org.display_name}",
-        "cancel": f"/provincial/tasks/{task.pk}/",
-        "breadcrumbs": [ROOT, ("迎检任务", "/provincial/tasks/"), (f"{task.indicator.code} · {task.org.display_name}",
-                                                                  f"/provincial/tasks/{task.pk}/"), ("修改", None)]})
+    return render(
+        request,
+        "provincial/form.html",
+        {
+            "form": form,
+            "title": f"修改任务：{task.indicator.code} · {task.org.display_name}",
+            "cancel": f"/provincial/tasks/{task.pk}/",
+            "breadcrumbs": [
+                ROOT,
+                ("迎检任务", "/provincial/tasks/"),
+                (f"{task.indicator.code} · {task.org.display_name}", f"/provincial/tasks/{task.pk}/"),
+                ("修改", None),
+            ],
+        },
+    )
 
 
 @login_required

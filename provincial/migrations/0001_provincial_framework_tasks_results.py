@@ -7,122 +7,280 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial_org_tree'),
+        ("orgs", "0001_initial_org_tree"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProvincialFramework',
+            name="ProvincialFramework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='考评年度')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('source_note', models.CharField(blank=True, help_text='例如省委依法治省办印发的考评办法及标准的文号', max_length=300, verbose_name='来源说明')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='总分')),
-                ('source_filename', models.CharField(blank=True, max_length=255, verbose_name='导入文件')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="考评年度")),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "source_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="例如省委依法治省办印发的考评办法及标准的文号",
+                        max_length=300,
+                        verbose_name="来源说明",
+                    ),
+                ),
+                ("total", models.DecimalField(decimal_places=2, max_digits=7, verbose_name="总分")),
+                ("source_filename", models.CharField(blank=True, max_length=255, verbose_name="导入文件")),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '法治广东建设考评指标体系',
-                'verbose_name_plural': '法治广东建设考评指标体系',
-                'ordering': ['-year'],
+                "verbose_name": "法治广东建设考评指标体系",
+                "verbose_name_plural": "法治广东建设考评指标体系",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='ProvincialIndicator',
+            name="ProvincialIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, verbose_name='编码')),
-                ('section', models.CharField(max_length=100, verbose_name='板块')),
-                ('name', models.CharField(max_length=500, verbose_name='指标')),
-                ('max_score', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='分值')),
-                ('criteria', models.TextField(blank=True, verbose_name='评分标准')),
-                ('evidence_requirements', models.TextField(blank=True, verbose_name='佐证材料要求')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='顺序')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='provincial.provincialframework', verbose_name='指标体系')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="编码")),
+                ("section", models.CharField(max_length=100, verbose_name="板块")),
+                ("name", models.CharField(max_length=500, verbose_name="指标")),
+                (
+                    "max_score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="分值",
+                    ),
+                ),
+                ("criteria", models.TextField(blank=True, verbose_name="评分标准")),
+                ("evidence_requirements", models.TextField(blank=True, verbose_name="佐证材料要求")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="provincial.provincialframework",
+                        verbose_name="指标体系",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '省考评指标',
-                'verbose_name_plural': '省考评指标',
-                'ordering': ['framework', 'order', 'pk'],
+                "verbose_name": "省考评指标",
+                "verbose_name_plural": "省考评指标",
+                "ordering": ["framework", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProvincialResult',
+            name="ProvincialResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='考评年度')),
-                ('grade', models.CharField(choices=[('优秀', '优秀'), ('良好', '良好'), ('一般', '一般'), ('较差', '较差')], max_length=8, verbose_name='等次')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='得分')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('recorded_at', models.DateTimeField(auto_now=True, verbose_name='登记时间')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="考评年度")),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[("优秀", "优秀"), ("良好", "良好"), ("一般", "一般"), ("较差", "较差")],
+                        max_length=8,
+                        verbose_name="等次",
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="得分"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("recorded_at", models.DateTimeField(auto_now=True, verbose_name="登记时间")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '法治广东建设考评结果',
-                'verbose_name_plural': '法治广东建设考评结果',
-                'ordering': ['-year'],
+                "verbose_name": "法治广东建设考评结果",
+                "verbose_name_plural": "法治广东建设考评结果",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(blank=True, verbose_name='任务要求')),
-                ('deadline', models.DateField(verbose_name='截止日期')),
-                ('status', models.CharField(choices=[('assigned', '待提交'), ('submitted', '待审核'), ('accepted', '已通过'), ('returned', '已退回')], default='assigned', max_length=16, verbose_name='状态')),
-                ('note', models.TextField(blank=True, verbose_name='单位说明')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='单位自估分')),
-                ('reviewed_score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='审核预计分')),
-                ('return_reason', models.TextField(blank=True, verbose_name='退回理由')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='分派时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='分派人')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='provincial.provincialindicator', verbose_name='指标')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provincial_tasks', to='orgs.org', verbose_name='责任单位')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="任务要求")),
+                ("deadline", models.DateField(verbose_name="截止日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "待提交"),
+                            ("submitted", "待审核"),
+                            ("accepted", "已通过"),
+                            ("returned", "已退回"),
+                        ],
+                        default="assigned",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="单位说明")),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="单位自估分"
+                    ),
+                ),
+                (
+                    "reviewed_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="审核预计分"
+                    ),
+                ),
+                ("return_reason", models.TextField(blank=True, verbose_name="退回理由")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="分派时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="分派人",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="provincial.provincialindicator",
+                        verbose_name="指标",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provincial_tasks",
+                        to="orgs.org",
+                        verbose_name="责任单位",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '迎检任务',
-                'verbose_name_plural': '迎检任务',
-                'ordering': ['deadline', 'pk'],
+                "verbose_name": "迎检任务",
+                "verbose_name_plural": "迎检任务",
+                "ordering": ["deadline", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='provincialindicator',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='provincial_indicator_code_unique'),
+            model_name="provincialindicator",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "code"), name="provincial_indicator_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provincialindicator',
-            constraint=models.CheckConstraint(condition=models.Q(('max_score__gte', 0)), name='provincial_indicator_score_gte_0'),
+            model_name="provincialindicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_score__gte", 0)), name="provincial_indicator_score_gte_0"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['org', 'status'], name='provincial__org_id_adc01e_idx'),
+            model_name="task",
+            index=models.Index(fields=["org", "status"], name="provincial__org_id_adc01e_idx"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['status', 'deadline'], name='provincial__status_326f87_idx'),
+            model_name="task",
+            index=models.Index(fields=["status", "deadline"], name="provincial__status_326f87_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('indicator', 'org'), name='provincial_task_one_per_unit'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "org"), name="provincial_task_one_per_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('self_score__gte', 0), ('self_score__isnull', True), _connector='OR'), name='provincial_task_self_score_gte_0'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("self_score__gte", 0), ("self_score__isnull", True), _connector="OR"),
+                name="provincial_task_self_score_gte_0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('reviewed_score__gte', 0), ('reviewed_score__isnull', True), _connector='OR'), name='provincial_task_reviewed_score_gte_0'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("reviewed_score__gte", 0), ("reviewed_score__isnull", True), _connector="OR"
+                ),
+                name="provincial_task_reviewed_score_gte_0",
+            ),
         ),
     ]

@@ -4,16 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('attachments', '0001_initial_attachment'),
-        ('provincial', '0001_provincial_framework_tasks_results'),
+        ("attachments", "0001_initial_attachment"),
+        ("provincial", "0001_provincial_framework_tasks_results"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='task',
-            name='evidence',
-            field=models.ManyToManyField(blank=True, related_name='provincial_tasks', to='attachments.attachment', verbose_name='佐证材料'),
+            model_name="task",
+            name="evidence",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="provincial_tasks",
+                to="attachments.attachment",
+                verbose_name="佐证材料",
+            ),
         ),
     ]
