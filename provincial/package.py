@@ -34,16 +34,19 @@ _RESERVED = {
     *(f"LPT{i}" for i in range(1, 10)),
 }
 
+_NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
+
 Progress = Callable[[int, int], None]
 
 
-def safe_name(text: str, *, limit: int = 60) -> str:
+def safe_name(text: str, *, limit: int = 60, folder: bool = False) -> str:
     """A file or folder name every archiver accepts: no separators, reserved
-    characters, control characters, leading dots or trailing dots/spaces."""
+    characters, control characters, leading dots or trailing dots/spaces. A
+    file keeps its extension when shortened; a folder ("1.1_…") has none."""
     text = unicodedata.normalize("NFC", text or "")
     text = _UNSAFE.sub("_", text)
     text = re.sub(r"\s+", " ", text).strip().strip(".").strip()
-    if "." in text:
+    if "." in text and not folder:
         stem, ext = text.rsplit(".", 1)
         ext = ext[:10]
         stem = stem[: max(1, limit - len(ext) - 1)].rstrip(" .")
@@ -91,7 +94,7 @@ def listing(framework: ProvincialFramework) -> list[IndicatorListing]:
     used: set[str] = set()
     out = []
     for indicator in indicators:
-        folder = safe_name(f"{indicator.code}_{indicator.name}", limit=60)
+        folder = safe_name(f"{indicator.code}_{indicator.name}", limit=60, folder=True)
         item = IndicatorListing(
             section=indicator.section,
             code=indicator.code,
@@ -155,7 +158,8 @@ def catalogue_docx(
     for item in items:
         if item.section != section:
             section = item.section
-            blocks.append(g.Heading(section, level=1))
+            # the province's 板块 usually carry their own "一、"; number only those that do not
+            blocks.append(g.Heading(section, level=1, numbered=not _NUMBERED.match(section)))
         score = f"{item.max_score.normalize():f}" if hasattr(item.max_score, "normalize") else item.max_score
         blocks.append(g.Heading(f"{item.code} {item.name}（{score}分）", level=2, numbered=False))
         units = "、".join(item.units) if item.units else "未分派"
@@ -177,12 +181,17 @@ def catalogue_docx(
             blocks.append(g.Paragraph("（暂无佐证材料）"))
     doc = g.Document(
         title=f"{framework.year}年度法治广东建设考评佐证材料目录",
-        subtitle=f"（{framework.name}）",
+        subtitle=f"（截至{g.format_date(now.date())}）",
         blocks=blocks,
         signature="中共江门市委全面依法治市委员会办公室",
         date=now.date(),
     )
     return g.render_docx(doc, now=now)
+
+
+def _zip_time(when: datetime.datetime) -> tuple[int, int, int, int, int, int]:
+    local = timezone.localtime(when) if timezone.is_aware(when) else when
+    return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
 
 
 def build_package(
@@ -195,7 +204,9 @@ def build_package(
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(CATALOGUE_NAME, catalogue_docx(framework, items, now=now))
         for done, entry in enumerate(entries, start=1):
-            with entry.attachment.file.open("rb") as source, archive.open(entry.arcname, "w") as target:
+            info = zipfile.ZipInfo(entry.arcname, date_time=_zip_time(entry.attachment.created_at))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with entry.attachment.file.open("rb") as source, archive.open(info, "w") as target:
                 shutil.copyfileobj(source, target, 256 * 1024)
             if progress:
                 progress(done, len(entries))
