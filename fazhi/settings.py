@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "template_partials.apps.SimpleAppConfig",
+    "template_partials",  # its default AppConfig wraps the loaders so "page.html#partial" resolves
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
