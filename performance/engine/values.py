@@ -83,7 +83,9 @@ def to_decimal(value: object) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+        if value != value or abs(value) == float("inf"):
+            return None
+        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
     text = normalize(str(value))
     text = re.sub(r"(万元|元)$", "", text)
     if not re.fullmatch(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+", text):

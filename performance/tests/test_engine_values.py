@@ -70,7 +70,8 @@ class NumberTestCase(unittest.TestCase):
     def test_it_reads_money_and_numbers_as_written(self):
         self.assertEqual(to_decimal("698,000元"), Decimal(698000))
         self.assertEqual(to_decimal("６９８０００"), Decimal(698000))
-        self.assertEqual(to_decimal(349845.0), Decimal("349845.0"))
+        self.assertEqual(to_decimal(349845.0), Decimal("349845"))
+        self.assertEqual(to_decimal(34.9845), Decimal("34.9845"))
         self.assertEqual(to_decimal(" 12.5 "), Decimal("12.5"))
 
     def test_it_refuses_what_is_not_a_number(self):
