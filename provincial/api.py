@@ -301,7 +301,7 @@ class TaskViewSet(viewsets.GenericViewSet):
                 actor=request.user,
                 task=task,
                 note=data.get("note", task.note),
-                self_score=data["self_score"] if "self_score" in data else task.self_score,
+                self_score=data.get("self_score", task.self_score),
             )
         else:
             access.require_review(request.user, task)

@@ -131,7 +131,7 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
                 if key not in mapping and header in aliases:
                     mapping[key] = col
                     break
-        if "name" in mapping and ("max_score" in mapping or "section" in mapping):
+        if len(mapping) >= 3 or ("name" in mapping and ("max_score" in mapping or "section" in mapping)):
             return index, mapping
     return None
 
