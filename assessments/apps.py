@@ -6,6 +6,31 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "法治建设考评"
 
     def ready(self) -> None:
-        from assessments import results_nav
+        from assessments import access, results_nav, todos
+        from workbench import nav
 
+        nav.register(nav.NavItem("考评办法", "assessments:framework_list", order=20, visible=access.can_manage))
+        nav.register(
+            nav.NavItem("年度考评", "assessments:campaign_list", order=21, visible=access.can_use_assessments)
+        )
+        nav.register_todos(todos.assessment_todos)
+        _register_evidence_grant()
         results_nav.register()
+
+
+def _register_evidence_grant() -> None:
+    """An assessing unit may open the evidence of submitted self-assessments of
+    the indicators it scores (the evidence it looks at)."""
+    from assessments import access
+    from attachments import access as attachment_access
+
+    def grant(user, attachment) -> bool:  # noqa: ANN001
+        if not access.is_assessor(user):
+            return False
+        from assessments.models import SelfAssessment
+
+        return SelfAssessment.objects.filter(
+            evidence=attachment, status="submitted", indicator__assessors=user.org_id
+        ).exists()
+
+    attachment_access.register_grant(grant)

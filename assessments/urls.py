@@ -1,7 +1,65 @@
 from django.urls import include, path
 
+from assessments.views import campaigns, frameworks, work
+
 app_name = "assessments"
 urlpatterns = [
+    # 考评办法
+    path("frameworks/", frameworks.framework_list, name="framework_list"),
+    path("frameworks/new/", frameworks.framework_create, name="framework_create"),
+    path("frameworks/import/", frameworks.framework_import_new, name="framework_import"),
+    path("frameworks/diff/", frameworks.framework_diff_view, name="framework_diff"),
+    path("frameworks/<int:pk>/", frameworks.framework_detail, name="framework_detail"),
+    path("frameworks/<int:pk>/edit/", frameworks.framework_edit, name="framework_edit"),
+    path("frameworks/<int:pk>/lock/", frameworks.framework_lock, name="framework_lock"),
+    path("frameworks/<int:pk>/clone/", frameworks.framework_clone, name="framework_clone"),
+    path("frameworks/<int:pk>/new-version/", frameworks.framework_new_version, name="framework_new_version"),
+    path("frameworks/<int:pk>/delete/", frameworks.framework_delete, name="framework_delete"),
+    path("frameworks/<int:pk>/export.xlsx", frameworks.framework_export, name="framework_export"),
+    path("frameworks/<int:pk>/import/", frameworks.framework_import_into, name="framework_import_into"),
+    path("frameworks/<int:pk>/sections/new/", frameworks.section_form, name="section_create"),
+    path("frameworks/<int:pk>/sections/<int:section_pk>/", frameworks.section_form, name="section_edit"),
+    path("frameworks/<int:pk>/sections/<int:section_pk>/delete/", frameworks.section_delete, name="section_delete"),
+    path("frameworks/<int:pk>/indicators/new/", frameworks.indicator_form, name="indicator_create"),
+    path("frameworks/<int:pk>/indicators/<int:indicator_pk>/", frameworks.indicator_form, name="indicator_edit"),
+    path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/delete/",
+        frameworks.indicator_delete,
+        name="indicator_delete",
+    ),
+    path("frameworks/<int:pk>/indicators/<int:indicator_pk>/rules/new/", frameworks.rule_form, name="rule_create"),
+    path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/rules/<int:rule_pk>/",
+        frameworks.rule_form,
+        name="rule_edit",
+    ),
+    path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/rules/<int:rule_pk>/delete/",
+        frameworks.rule_delete,
+        name="rule_delete",
+    ),
+    # 年度考评
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/advance/", campaigns.campaign_advance, name="campaign_advance"),
+    path("campaigns/<int:pk>/matrix/", campaigns.campaign_matrix, name="campaign_matrix"),
+    path("campaigns/<int:pk>/social/", campaigns.social_evaluations, name="social"),
+    path("campaigns/<int:pk>/social/template.xlsx", campaigns.social_template, name="social_template"),
+    # 自评
+    path("campaigns/<int:pk>/self/", work.self_home, name="self_home"),
+    path("campaigns/<int:pk>/self/<int:target_id>/", work.self_list, name="self_list"),
+    path("campaigns/<int:pk>/self/<int:target_id>/submit/", work.self_submit_all, name="self_submit_all"),
+    path("self/<int:sa_pk>/", work.self_detail, name="self_detail"),
+    path("self/<int:sa_pk>/return/", work.self_return, name="self_return"),
+    path("self/<int:sa_pk>/evidence/", work.self_evidence_upload, name="self_evidence"),
+    # 评分
+    path("campaigns/<int:pk>/scoring/", work.scoring, name="scoring"),
+    path("campaigns/<int:pk>/scoring/approve/", work.scoring_approve_all, name="scoring_approve_all"),
+    path("scores/<int:score_pk>/", work.score_detail, name="score_detail"),
+    path("scores/<int:score_pk>/approve/", work.score_review, {"decision": "approve"}, name="score_approve"),
+    path("scores/<int:score_pk>/reject/", work.score_review, {"decision": "reject"}, name="score_reject"),
     # Results, appeals, publication and year-over-year live in urls_results.py.
     path("", include("assessments.urls_results")),
 ]

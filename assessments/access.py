@@ -1,0 +1,165 @@
+"""Who may see and change what in 法治建设考评. Takes the user, not the request,
+so the UI, the API and the CLI share one rule.
+
+- 依法治办 (office): everything.
+- 考评单位 (assessor): the campaigns it takes part in, and in them only the
+  indicators whose responsible units include its org — for every target.
+  It sees a target's self-assessment of those indicators once it is submitted.
+- 被考评单位 (target): the campaigns it is assessed in, its own
+  self-assessments, and its own scores only in phases 结果反馈/申诉复核/公布.
+- Everyone else: nothing (404).
+Nobody sees another target's unpublished scores."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts import roles
+from accounts.models import User
+from assessments.models import (
+    Campaign,
+    Framework,
+    Indicator,
+    Phase,
+    Score,
+    SelfAssessment,
+    SelfAssessmentStatus,
+)
+
+# phases in which a target sees its own scores
+TARGET_SCORE_PHASES = (Phase.FEEDBACK, Phase.APPEAL, Phase.PUBLISHED)
+
+
+def can_manage(user: User) -> bool:
+    """依法治办: frameworks, campaigns, phases, returns, imports."""
+    return user.is_authenticated and user.has_role(roles.OFFICE)
+
+
+def is_assessor(user: User) -> bool:
+    return user.is_authenticated and user.has_role(roles.ASSESSOR) and user.org_id is not None
+
+
+def is_target(user: User) -> bool:
+    return user.is_authenticated and user.has_role(roles.TARGET) and user.org_id is not None
+
+
+def can_use_assessments(user: User) -> bool:
+    return can_manage(user) or is_assessor(user) or is_target(user)
+
+
+# --------------------------------------------------------------------------- frameworks
+
+
+def access_framework(user: User, pk: int, *, write: bool = False) -> Framework:
+    """Frameworks are the office's working documents; others see indicators
+    only through their campaigns (an assessor never sees another unit's)."""
+    framework = Framework.objects.filter(pk=pk).select_related("created_by", "cloned_from").first()
+    if framework is None or not can_manage(user):
+        raise Http404("考评办法不存在")
+    return framework
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+def campaigns_for(user: User) -> QuerySet[Campaign]:
+    if can_manage(user):
+        return Campaign.objects.all()
+    if is_assessor(user):
+        return Campaign.objects.filter(assessors=user.org_id)
+    if is_target(user):
+        return Campaign.objects.filter(targets=user.org_id)
+    return Campaign.objects.none()
+
+
+def access_campaign(user: User, pk: int, *, write: bool = False) -> Campaign:
+    campaign = campaigns_for(user).filter(pk=pk).select_related("framework").first()
+    if campaign is None:
+        raise Http404("考评不存在")
+    if write and not can_manage(user):
+        raise PermissionDenied("只有依法治办可以修改考评设置。")
+    return campaign
+
+
+def visible_indicators(user: User, campaign: Campaign) -> QuerySet[Indicator]:
+    """The campaign's indicators this user may know of."""
+    qs = Indicator.objects.filter(section__framework_id=campaign.framework_id)
+    if can_manage(user):
+        return qs
+    if is_assessor(user):
+        return qs.filter(assessors=user.org_id)
+    if is_target(user):
+        return applicable_to(qs, user.org_id)
+    return qs.none()
+
+
+def applicable_to(qs: QuerySet[Indicator], org_id: int) -> QuerySet[Indicator]:
+    """Indicators applying to a target: those without a list, or listing it."""
+    return qs.filter(Q(applies_to__isnull=True) | Q(applies_to=org_id)).distinct()
+
+
+def is_campaign_target(user: User, campaign: Campaign, target_id: int) -> bool:
+    return is_target(user) and user.org_id == target_id
+
+
+def can_see_target_scores(user: User, campaign: Campaign, target_id: int) -> bool:
+    """Whole-target score visibility (office; the target itself in its phases)."""
+    if can_manage(user):
+        return True
+    return is_campaign_target(user, campaign, target_id) and campaign.phase in TARGET_SCORE_PHASES
+
+
+def owns_indicator(user: User, indicator: Indicator) -> bool:
+    return is_assessor(user) and any(o.pk == user.org_id for o in indicator.assessors.all())
+
+
+# --------------------------------------------------------------------------- self-assessments
+
+
+def access_self_assessment(user: User, pk: int, *, write: bool = False) -> SelfAssessment:
+    sa = (
+        SelfAssessment.objects.filter(pk=pk)
+        .select_related("campaign", "campaign__framework", "target", "indicator", "indicator__section")
+        .first()
+    )
+    if sa is None or not campaigns_for(user).filter(pk=sa.campaign_id).exists():
+        raise Http404("自评不存在")
+    if can_manage(user):
+        if write:
+            raise PermissionDenied("依法治办不能代替被考评单位填报自评。")
+        return sa
+    if is_target(user) and user.org_id == sa.target_id:
+        return sa
+    if (
+        is_assessor(user)
+        and sa.status == SelfAssessmentStatus.SUBMITTED
+        and sa.indicator.assessors.filter(pk=user.org_id).exists()
+    ):
+        if write:
+            raise PermissionDenied("考评单位不能修改被考评单位的自评。")
+        return sa
+    raise Http404("自评不存在")
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def access_score(user: User, pk: int, *, write: bool = False) -> Score:
+    score = (
+        Score.objects.filter(pk=pk)
+        .select_related("campaign", "target", "indicator", "indicator__section", "entered_by", "reviewed_by")
+        .first()
+    )
+    if score is None or not campaigns_for(user).filter(pk=score.campaign_id).exists():
+        raise Http404("评分不存在")
+    if is_assessor(user) and score.indicator.assessors.filter(pk=user.org_id).exists():
+        return score
+    if write:
+        if can_manage(user):
+            raise PermissionDenied("评分由负责该指标的考评单位填写。")
+        raise Http404("评分不存在")
+    if can_see_target_scores(user, score.campaign, score.target_id):
+        return score
+    raise Http404("评分不存在")

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from assessments.models import PHASE_ORDER, Framework, Indicator, Phase, Rule, Section
+from orgs.selectors import assessors as assessor_orgs
+from orgs.selectors import targets as target_orgs
+from workbench.forms import StyledFormMixin
+
+POINT_FIELD = {"max_digits": 7, "decimal_places": 2}
+
+
+class OrgChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
+class FrameworkForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    name = forms.CharField(label="名称", max_length=200)
+    total_score = forms.DecimalField(label="总分", min_value=Decimal("0.01"), initial=Decimal("100"), **POINT_FIELD)
+    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["year"].disabled = True
+
+
+class CloneForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label="新年度", min_value=2000, max_value=2100)
+    name = forms.CharField(label="名称", max_length=200)
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+
+class FrameworkImportForm(FrameworkForm, ImportForm):
+    pass
+
+
+class SectionForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["code", "name", "order"]
+
+    def validate_unique(self) -> None:  # the service checks, with the same message everywhere
+        pass
+
+
+class IndicatorForm(StyledFormMixin, forms.ModelForm):
+    assessors = OrgChoiceField(label="考评单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8}))
+    applies_to = OrgChoiceField(
+        label="适用被考评单位", queryset=None, required=False, help_text="不选表示适用于全部被考评单位。",
+        widget=forms.SelectMultiple(attrs={"size": 7}),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "section",
+            "code",
+            "name",
+            "max_score",
+            "method",
+            "bonus_cap",
+            "description",
+            "evidence_required",
+            "order",
+            "assessors",
+            "applies_to",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "evidence_required": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = framework.sections.order_by("order", "code")  # type: ignore[attr-defined]
+        self.fields["assessors"].queryset = assessor_orgs()  # type: ignore[attr-defined]
+        self.fields["applies_to"].queryset = target_orgs()  # type: ignore[attr-defined]
+        self.fields["max_score"].help_text = "加分指标的分值不计入总分。"
+
+    def validate_unique(self) -> None:
+        pass
+
+
+class RuleForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = ["code", "text", "kind", "points", "max_points", "order"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "points": "每发生一次扣（加）的分数；等级细则填该等级对应的得分。",
+            "max_points": "该细则累计最多扣（加）多少分，留空不限。",
+        }
+
+    def validate_unique(self) -> None:
+        pass
+
+
+class CampaignForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    name = forms.CharField(label="名称", max_length=200)
+    framework = forms.ModelChoiceField(label="考评办法（须已锁定）", queryset=Framework.objects.none())
+    targets = OrgChoiceField(label="被考评单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 7}))
+    assessors = OrgChoiceField(
+        label="考评单位", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text="留空则取考评办法中各指标的考评单位。",
+    )
+    social_weight = forms.DecimalField(
+        label="社会评议权重（0–1）", min_value=0, max_value=1, initial=0, max_digits=4, decimal_places=3
+    )
+    bonus_cap = forms.DecimalField(label="加分上限", min_value=0, initial=5, **POINT_FIELD)
+    remind_days = forms.IntegerField(label="截止前几天提醒", min_value=0, max_value=60, initial=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = Framework.objects.filter(status="locked").order_by(  # type: ignore[attr-defined]
+            "-year", "-version"
+        )
+        self.fields["targets"].queryset = target_orgs()  # type: ignore[attr-defined]
+        self.fields["assessors"].queryset = assessor_orgs()  # type: ignore[attr-defined]
+        add_deadline_fields(self)
+
+
+def add_deadline_fields(form: forms.Form, *, initial: dict[str, Any] | None = None) -> None:
+    labels = dict(Phase.choices)
+    for phase in PHASE_ORDER:
+        form.fields[f"due_{phase}"] = forms.DateField(
+            label=f"「{labels[phase]}」截止日期",
+            widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+            initial=(initial or {}).get(phase),
+        )
+
+
+def deadlines_from(cleaned: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Phase → (starts, due); a phase starts the day after the previous one is due."""
+    result: dict[str, tuple[Any, Any]] = {}
+    previous = None
+    for phase in PHASE_ORDER:
+        due = cleaned.get(f"due_{phase}")
+        if due is None:
+            continue
+        starts = previous + datetime.timedelta(days=1) if previous and previous < due else None
+        result[phase] = (starts, due)
+        previous = due
+    return result
+
+
+class DeadlinesForm(StyledFormMixin, forms.Form):
+    def __init__(self, *args: Any, initial_deadlines: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_deadline_fields(self, initial=initial_deadlines)
+
+
+class CampaignSettingsForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="名称", max_length=200)
+    social_weight = forms.DecimalField(
+        label="社会评议权重（0–1）", min_value=0, max_value=1, max_digits=4, decimal_places=3
+    )
+    bonus_cap = forms.DecimalField(label="加分上限", min_value=0, **POINT_FIELD)
+    remind_days = forms.IntegerField(label="截止前几天提醒", min_value=0, max_value=60)
+
+
+class AdvanceForm(StyledFormMixin, forms.Form):
+    force = forms.BooleanField(label="确认在仍有未完成事项的情况下推进", required=False)
+    note = forms.CharField(label="说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SelfAssessmentForm(StyledFormMixin, forms.Form):
+    self_score = forms.DecimalField(label="自评分", required=False, min_value=0, **POINT_FIELD)
+    narrative = forms.CharField(
+        label="自评说明", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="简述本年度工作开展情况及对照评分细则的自评理由。",
+    )
+
+    def __init__(self, *args: Any, max_score: Decimal | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if max_score is not None:
+            self.fields["self_score"].help_text = f"本指标分值 {max_score.normalize():f} 分。"
+            self.fields["self_score"].widget.attrs.update({"max": str(max_score), "step": "0.01"})
+
+
+class ReturnForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label="审核意见", required=False, max_length=1000)

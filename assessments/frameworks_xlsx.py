@@ -1,0 +1,306 @@
+"""考评办法 as xlsx: one row per 评分细则 (an indicator without 细则 is one row
+with the 细则 columns empty). Import is all-or-nothing: `parse` either returns
+the whole structure or every problem with its row and column."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from assessments.models import Method, RuleKind
+from documents.xlsx import table_workbook
+
+HEADERS = [
+    "板块编号",
+    "板块名称",
+    "指标编号",
+    "指标名称",
+    "分值",
+    "评分方式",
+    "加分上限",
+    "考评内容",
+    "佐证材料要求",
+    "考评单位",
+    "适用单位",
+    "细则编号",
+    "细则内容",
+    "细则类型",
+    "每次分值",
+    "累计上限",
+]
+REQUIRED_HEADERS = ["板块编号", "板块名称", "指标编号", "指标名称", "分值"]
+METHOD_BY_LABEL = {label: value for value, label in Method.choices} | {v: v for v, _ in Method.choices}
+KIND_BY_LABEL = {label: value for value, label in RuleKind.choices} | {v: v for v, _ in RuleKind.choices}
+SEPARATORS = re.compile(r"[、，,;；/\n\s]+")
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str  # header label, "" for the whole row
+    message: str
+    letter: str = ""
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "文件"
+        if self.column:
+            where += f"，{self.letter + ' 列' if self.letter else ''}「{self.column}」"
+        return f"{where}：{self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+        self.errors = list(errors)
+
+
+def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """Header labels and (row number, values) of the first sheet; raises ImportFailed."""
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable file gets the same message
+        raise ImportFailed([RowError(0, "", "无法读取文件，请上传 Excel（.xlsx）格式的文件。")])
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header_row = next(rows, None)
+    if not header_row:
+        raise ImportFailed([RowError(1, "", "文件为空，缺少表头。")])
+    headers = [str(h).strip() if h is not None else "" for h in header_row]
+    data: list[tuple[int, list[Any]]] = []
+    for number, values in enumerate(rows, start=2):
+        values = list(values)
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        data.append((number, values))
+        if len(data) > MAX_ROWS:
+            raise ImportFailed([RowError(number, "", f"数据行超过 {MAX_ROWS} 行，请拆分后导入。")])
+    wb.close()
+    return headers, data
+
+
+class Row:
+    """Access to a data row by header label, collecting errors."""
+
+    def __init__(self, number: int, values: list[Any], index: dict[str, int], errors: list[RowError]) -> None:
+        self.number, self.values, self.index, self.errors = number, values, index, errors
+
+    def error(self, column: str, message: str) -> None:
+        col = self.index.get(column)
+        letter = get_column_letter(col + 1) if col is not None else ""
+        self.errors.append(RowError(self.number, column, message, letter))
+
+    def raw(self, column: str) -> Any:
+        col = self.index.get(column)
+        if col is None or col >= len(self.values):
+            return None
+        value = self.values[col]
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def text(self, column: str, *, required: bool = False, max_length: int = 0) -> str:
+        value = self.raw(column)
+        if value is None:
+            if required:
+                self.error(column, f"缺少{column}。")
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value)
+        if max_length and len(text) > max_length:
+            self.error(column, f"{column}不能超过 {max_length} 个字。")
+        return text
+
+    def decimal(
+        self, column: str, *, required: bool = False, minimum: Decimal | None = Decimal("0"),
+        maximum: Decimal | None = None,
+    ) -> Decimal | None:
+        value = self.raw(column)
+        if value is None:
+            if required:
+                self.error(column, f"缺少{column}。")
+            return None
+        try:
+            number = Decimal(str(value).replace("分", "").strip())
+        except (InvalidOperation, ValueError):
+            self.error(column, f"{column}「{value}」不是数字。")
+            return None
+        if not number.is_finite():
+            self.error(column, f"{column}「{value}」不是数字。")
+            return None
+        if isinstance(value, float):
+            number = number.quantize(Decimal("0.01"))
+        if number != number.quantize(Decimal("0.01")):
+            self.error(column, f"{column}最多保留两位小数。")
+            return None
+        if minimum is not None and number < minimum:
+            self.error(column, f"{column}不能小于 {minimum}。")
+            return None
+        if maximum is not None and number > maximum:
+            self.error(column, f"{column}不能大于 {maximum}。")
+            return None
+        return number
+
+
+def header_index(headers: list[str], required: Iterable[str]) -> tuple[dict[str, int], list[RowError]]:
+    index: dict[str, int] = {}
+    for col, label in enumerate(headers):
+        if label and label not in index:
+            index[label] = col
+    missing = [h for h in required if h not in index]
+    errors = [RowError(1, h, "表头缺少该列。") for h in missing]
+    return index, errors
+
+
+def _split(text: str) -> list[str]:
+    return [part for part in SEPARATORS.split(text) if part]
+
+
+def _match_orgs(
+    row: Row, column: str, text: str, orgs: dict[str, Any]
+) -> list[Any]:
+    found = []
+    for name in _split(text):
+        org = orgs.get(name)
+        if org is None:
+            row.error(column, f"找不到单位「{name}」（可填写机构代码、全称或简称）。")
+        elif org not in found:
+            found.append(org)
+    return found
+
+
+def org_lookup(orgs: Iterable[Any]) -> dict[str, Any]:
+    lookup: dict[str, Any] = {}
+    for org in orgs:
+        for key in (org.code, org.name, org.short_name):
+            if key:
+                lookup.setdefault(key, org)
+    return lookup
+
+
+def parse(content: bytes, *, assessors: Iterable[Any], targets: Iterable[Any]) -> list[dict[str, Any]]:
+    """The framework structure from an xlsx; raises ImportFailed with every problem."""
+    headers, data = read_rows(content)
+    index, errors = header_index(headers, REQUIRED_HEADERS)
+    if errors:
+        raise ImportFailed(errors)
+    if not data:
+        raise ImportFailed([RowError(2, "", "文件中没有数据行。")])
+    assessor_by = org_lookup(assessors)
+    target_by = org_lookup(targets)
+    sections: dict[str, dict[str, Any]] = {}
+    indicators: dict[str, dict[str, Any]] = {}
+    indicator_section: dict[str, str] = {}
+    for number, values in data:
+        row = Row(number, values, index, errors)
+        s_code = row.text("板块编号", required=True, max_length=20)
+        s_name = row.text("板块名称", required=True, max_length=100)
+        i_code = row.text("指标编号", required=True, max_length=20)
+        i_name = row.text("指标名称", required=True, max_length=200)
+        max_score = row.decimal("分值", required=True, maximum=Decimal("99999"))
+        method_text = row.text("评分方式")
+        method = METHOD_BY_LABEL.get(method_text or "扣分制")
+        if method is None:
+            row.error("评分方式", f"评分方式「{method_text}」无效，可填：扣分制、加分、等级制、一票否决。")
+        bonus_cap = row.decimal("加分上限")
+        if method == Method.BONUS and bonus_cap is None and "加分上限" in index:
+            row.error("加分上限", "加分指标须填写加分上限。")
+        assessor_orgs = _match_orgs(row, "考评单位", row.text("考评单位"), assessor_by)
+        applies = _match_orgs(row, "适用单位", row.text("适用单位"), target_by)
+        if s_code:
+            section = sections.get(s_code)
+            if section is None:
+                section = sections[s_code] = {"code": s_code, "name": s_name, "indicators": []}
+            elif s_name and section["name"] != s_name:
+                row.error("板块名称", f"板块 {s_code} 的名称与前面的行不一致（「{section['name']}」）。")
+        else:
+            section = None
+        if i_code and section is not None:
+            indicator = indicators.get(i_code)
+            fields = {
+                "name": i_name,
+                "max_score": max_score,
+                "method": method,
+                "bonus_cap": bonus_cap,
+                "description": row.text("考评内容"),
+                "evidence_required": row.text("佐证材料要求"),
+                "assessors": [o.pk for o in assessor_orgs],
+                "applies_to": [o.pk for o in applies],
+            }
+            if indicator is None:
+                indicator = indicators[i_code] = {"code": i_code, "rules": [], **fields}
+                indicator_section[i_code] = s_code
+                section["indicators"].append(indicator)
+            else:
+                if indicator_section[i_code] != s_code:
+                    row.error("指标编号", f"指标 {i_code} 已出现在板块 {indicator_section[i_code]} 中。")
+                for key, label in (("name", "指标名称"), ("max_score", "分值"), ("method", "评分方式")):
+                    if fields[key] is not None and fields[key] != indicator[key]:
+                        row.error(label, f"指标 {i_code} 的{label}与前面的行不一致。")
+            r_code, r_text = row.text("细则编号", max_length=30), row.text("细则内容")
+            if r_code or r_text:
+                if not r_code:
+                    row.error("细则编号", "填写了细则内容但缺少细则编号。")
+                if not r_text:
+                    row.error("细则内容", "填写了细则编号但缺少细则内容。")
+                kind_text = row.text("细则类型")
+                kind = KIND_BY_LABEL.get(kind_text or "扣分")
+                if kind is None:
+                    row.error("细则类型", f"细则类型「{kind_text}」无效，可填：扣分、加分、等级、否决。")
+                points = row.decimal("每次分值", required=kind not in (RuleKind.VETO, None))
+                if any(r["code"] == r_code for r in indicator["rules"]) and r_code:
+                    row.error("细则编号", f"指标 {i_code} 的细则编号 {r_code} 重复。")
+                indicator["rules"].append(
+                    {
+                        "code": r_code,
+                        "text": r_text,
+                        "kind": kind,
+                        "points": points or Decimal("0"),
+                        "max_points": row.decimal("累计上限"),
+                    }
+                )
+    if errors:
+        raise ImportFailed(errors)
+    return list(sections.values())
+
+
+def export_rows(structure: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    method_label = dict(Method.choices)
+    kind_label = dict(RuleKind.choices)
+    rows = []
+    for section in structure:
+        for ind in section["indicators"]:
+            base = [
+                section["code"],
+                section["name"],
+                ind["code"],
+                ind["name"],
+                ind["max_score"],
+                method_label.get(ind["method"], ind["method"]),
+                ind["bonus_cap"],
+                ind["description"],
+                ind["evidence_required"],
+                "、".join(name for _, _, name in ind["assessors"]),
+                "、".join(name for _, _, name in ind["applies_to"]),
+            ]
+            if not ind["rules"]:
+                rows.append([*base, None, None, None, None, None])
+            for rule in ind["rules"]:
+                rows.append(
+                    [*base, rule["code"], rule["text"], kind_label.get(rule["kind"], rule["kind"]), rule["points"],
+                     rule["max_points"]]
+                )
+    return rows
+
+
+def export_workbook(structure: Sequence[dict[str, Any]], *, title: str = "考评办法及标准") -> bytes:
+    return table_workbook([(title, HEADERS, export_rows(structure))])

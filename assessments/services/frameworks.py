@@ -1,0 +1,490 @@
+"""Writes of 考评办法及标准: 板块 → 指标 → 评分细则, clone, new version, lock, import.
+
+A locked framework is immutable (a campaign scores against it); changes go
+into a new version. Locking needs Σ 分值 = the declared 总分."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import User
+from assessments import selectors
+from assessments.models import Framework, FrameworkStatus, Indicator, Method, Rule, RuleKind, Section
+from audit.services import audit_record, diff, snapshot
+from orgs.models import Org
+
+FRAMEWORK_FIELDS = ("year", "version", "name", "description", "total_score", "status")
+SECTION_FIELDS = ("code", "name", "order")
+INDICATOR_FIELDS = (
+    "code",
+    "name",
+    "max_score",
+    "method",
+    "bonus_cap",
+    "evidence_required",
+    "description",
+    "order",
+)
+RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "order")
+LOCKED_MESSAGE = "考评办法已锁定，不能修改；如需调整，请基于它新建版本。"
+
+
+def _require_draft(framework: Framework) -> None:
+    if framework.status == FrameworkStatus.LOCKED:
+        raise ValidationError(LOCKED_MESSAGE)
+
+
+def _next_version(year: int) -> int:
+    current = Framework.objects.filter(year=year).aggregate(v=Max("version"))["v"]
+    return (current or 0) + 1
+
+
+# --------------------------------------------------------------------------- framework
+
+
+@transaction.atomic
+def framework_create(
+    *, actor: User | None, year: int, name: str, total_score: Decimal, description: str = ""
+) -> Framework:
+    if total_score is None or total_score <= 0:
+        raise ValidationError({"total_score": "总分须大于 0。"})
+    framework = Framework.objects.create(
+        year=year,
+        version=_next_version(year),
+        name=name.strip(),
+        description=description,
+        total_score=total_score,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="assessments.framework.created",
+        target=framework,
+        after=snapshot(framework, FRAMEWORK_FIELDS),
+    )
+    return framework
+
+
+@transaction.atomic
+def framework_update(*, actor: User, framework: Framework, **fields: Any) -> Framework:
+    _require_draft(framework)
+    if "total_score" in fields and (fields["total_score"] is None or fields["total_score"] <= 0):
+        raise ValidationError({"total_score": "总分须大于 0。"})
+    before = snapshot(framework, FRAMEWORK_FIELDS)
+    for name in ("name", "description", "total_score"):
+        if name in fields:
+            setattr(framework, name, fields[name])
+    framework.save()
+    changed_before, changed_after = diff(before, snapshot(framework, FRAMEWORK_FIELDS))
+    if changed_after:
+        audit_record(
+            actor=actor,
+            action="assessments.framework.updated",
+            target=framework,
+            before=changed_before,
+            after=changed_after,
+        )
+    return framework
+
+
+@transaction.atomic
+def framework_delete(*, actor: User, framework: Framework) -> None:
+    _require_draft(framework)
+    if framework.campaigns.exists():
+        raise ValidationError("该考评办法已被年度考评使用，不能删除。")
+    audit_record(
+        actor=actor,
+        action="assessments.framework.deleted",
+        target=framework,
+        before=snapshot(framework, FRAMEWORK_FIELDS),
+    )
+    Rule.objects.filter(indicator__section__framework=framework).delete()
+    Indicator.objects.filter(section__framework=framework).delete()
+    framework.sections.all().delete()
+    framework.delete()
+
+
+def scored_total(indicators: Iterable[Indicator]) -> Decimal:
+    """Σ 分值 of the indicators that make up the total (加分 indicators sit on top)."""
+    return sum((i.max_score for i in indicators if i.method != Method.BONUS), Decimal("0"))
+
+
+def framework_problems(framework: Framework) -> list[str]:
+    """What stops the framework from being locked (empty: it can be locked)."""
+    problems = []
+    sections = selectors.framework_sections(framework)
+    indicators = [i for s in sections for i in s.indicators.all()]
+    if not indicators:
+        return ["尚未设置任何指标。"]
+    total = scored_total(indicators)
+    if total != framework.total_score:
+        gap = framework.total_score - total
+        more_less = f"还差 {gap.normalize():f} 分" if gap > 0 else f"超出 {(-gap).normalize():f} 分"
+        problems.append(
+            f"各指标分值合计 {total.normalize():f} 分（加分指标不计入），与总分 {framework.total_score.normalize():f} 分不一致（{more_less}）。"
+        )
+    for section in sections:
+        if not section.indicators.all():
+            problems.append(f"板块「{section.name}」没有指标。")
+    for ind in indicators:
+        if not ind.assessors.all():
+            problems.append(f"指标 {ind.code}「{ind.name}」未指定考评单位。")
+        if ind.method == Method.BONUS and ind.bonus_cap is None:
+            problems.append(f"加分指标 {ind.code}「{ind.name}」未设置加分上限。")
+    return problems
+
+
+@transaction.atomic
+def framework_lock(*, actor: User | None, framework: Framework) -> Framework:
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    _require_draft(framework)
+    problems = framework_problems(framework)
+    if problems:
+        raise ValidationError(["考评办法不能锁定：", *problems])
+    framework.status = FrameworkStatus.LOCKED
+    framework.locked_at = timezone.now()
+    framework.save(update_fields=["status", "locked_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="assessments.framework.locked",
+        target=framework,
+        data={"total_score": framework.total_score},
+    )
+    return framework
+
+
+def _build_tree(framework: Framework, structure: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Create sections, indicators (with units) and rules from plain data in a
+    handful of bulk inserts; returns counts."""
+    sections = Section.objects.bulk_create(
+        [
+            Section(framework=framework, code=s["code"], name=s["name"], order=s.get("order", n))
+            for n, s in enumerate(structure, start=1)
+        ]
+    )
+    indicators: list[Indicator] = []
+    sources: list[dict[str, Any]] = []
+    for section, s in zip(sections, structure, strict=True):
+        for n, ind in enumerate(s["indicators"], start=1):
+            indicators.append(
+                Indicator(
+                    section=section,
+                    code=ind["code"],
+                    name=ind["name"],
+                    max_score=ind["max_score"],
+                    method=ind.get("method") or Method.DEDUCT,
+                    bonus_cap=ind.get("bonus_cap"),
+                    evidence_required=ind.get("evidence_required", ""),
+                    description=ind.get("description", ""),
+                    order=ind.get("order", n),
+                )
+            )
+            sources.append(ind)
+    indicators = Indicator.objects.bulk_create(indicators)
+    rules: list[Rule] = []
+    assessor_links = []
+    applies_links = []
+    for indicator, ind in zip(indicators, sources, strict=True):
+        for n, r in enumerate(ind.get("rules", []), start=1):
+            rules.append(
+                Rule(
+                    indicator=indicator,
+                    code=r["code"],
+                    text=r["text"],
+                    kind=r.get("kind") or RuleKind.DEDUCT,
+                    points=r.get("points") or Decimal("0"),
+                    max_points=r.get("max_points"),
+                    order=r.get("order", n),
+                )
+            )
+        for org in ind.get("assessors", []):
+            assessor_links.append(Indicator.assessors.through(indicator_id=indicator.pk, org_id=_org_pk(org)))
+        for org in ind.get("applies_to", []):
+            applies_links.append(Indicator.applies_to.through(indicator_id=indicator.pk, org_id=_org_pk(org)))
+    Rule.objects.bulk_create(rules)
+    Indicator.assessors.through.objects.bulk_create(assessor_links)
+    Indicator.applies_to.through.objects.bulk_create(applies_links)
+    return {"sections": len(sections), "indicators": len(indicators), "rules": len(rules)}
+
+
+def _org_pk(org: Any) -> int:
+    if isinstance(org, Org):
+        return org.pk
+    if isinstance(org, (tuple, list)):
+        return int(org[0])
+    return int(org)
+
+
+@transaction.atomic
+def framework_clone(
+    *,
+    actor: User | None,
+    source: Framework,
+    year: int,
+    name: str = "",
+    description: str | None = None,
+) -> Framework:
+    """Copy a framework (any status) into a new draft for `year`, ready to edit."""
+    framework = Framework.objects.create(
+        year=year,
+        version=_next_version(year),
+        name=(name or source.name.replace(str(source.year), str(year))).strip(),
+        description=source.description if description is None else description,
+        total_score=source.total_score,
+        cloned_from=source,
+        created_by=actor,
+    )
+    counts = _build_tree(framework, selectors.framework_structure(source))
+    audit_record(
+        actor=actor,
+        action="assessments.framework.cloned",
+        target=framework,
+        after=snapshot(framework, FRAMEWORK_FIELDS),
+        data={"source": source.pk, **counts},
+    )
+    return framework
+
+
+def framework_new_version(*, actor: User, framework: Framework) -> Framework:
+    """A locked framework stays as it is; its successor is a draft copy of the same year."""
+    return framework_clone(
+        actor=actor, source=framework, year=framework.year, name=framework.name, description=framework.description
+    )
+
+
+@transaction.atomic
+def framework_import(
+    *,
+    actor: User,
+    structure: Sequence[dict[str, Any]],
+    framework: Framework | None = None,
+    year: int | None = None,
+    name: str = "",
+    total_score: Decimal | None = None,
+    description: str = "",
+) -> Framework:
+    """Replace a draft's content with imported data, or create a new draft.
+    `structure` is already validated (frameworks_xlsx.parse): all or nothing."""
+    if framework is None:
+        assert year is not None and total_score is not None
+        framework = framework_create(
+            actor=actor, year=year, name=name, total_score=total_score, description=description
+        )
+    else:
+        framework = Framework.objects.select_for_update().get(pk=framework.pk)
+        _require_draft(framework)
+        Rule.objects.filter(indicator__section__framework=framework).delete()
+        Indicator.objects.filter(section__framework=framework).delete()
+        framework.sections.all().delete()
+    counts = _build_tree(framework, structure)
+    audit_record(actor=actor, action="assessments.framework.imported", target=framework, data=counts)
+    return framework
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@transaction.atomic
+def section_create(*, actor: User, framework: Framework, code: str, name: str, order: int = 0) -> Section:
+    _require_draft(framework)
+    if framework.sections.filter(code=code).exists():
+        raise ValidationError({"code": f"板块编号 {code} 已存在。"})
+    section = Section.objects.create(framework=framework, code=code, name=name, order=order)
+    audit_record(
+        actor=actor, action="assessments.section.created", target=section, after=snapshot(section, SECTION_FIELDS)
+    )
+    return section
+
+
+@transaction.atomic
+def section_update(*, actor: User, section: Section, **fields: Any) -> Section:
+    _require_draft(section.framework)
+    code = fields.get("code", section.code)
+    if section.framework.sections.filter(code=code).exclude(pk=section.pk).exists():
+        raise ValidationError({"code": f"板块编号 {code} 已存在。"})
+    before = snapshot(section, SECTION_FIELDS)
+    for name in SECTION_FIELDS:
+        if name in fields:
+            setattr(section, name, fields[name])
+    section.save()
+    b, a = diff(before, snapshot(section, SECTION_FIELDS))
+    if a:
+        audit_record(actor=actor, action="assessments.section.updated", target=section, before=b, after=a)
+    return section
+
+
+@transaction.atomic
+def section_delete(*, actor: User, section: Section) -> None:
+    _require_draft(section.framework)
+    audit_record(
+        actor=actor, action="assessments.section.deleted", target=section, before=snapshot(section, SECTION_FIELDS)
+    )
+    Rule.objects.filter(indicator__section=section).delete()
+    section.indicators.all().delete()
+    section.delete()
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _indicator_code_taken(framework: Framework, code: str, exclude: int | None = None) -> bool:
+    qs = Indicator.objects.filter(section__framework=framework, code=code)
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    return qs.exists()
+
+
+def _validate_indicator(fields: dict[str, Any]) -> None:
+    errors = {}
+    max_score = fields.get("max_score")
+    if max_score is None:
+        errors["max_score"] = "请填写分值。"
+    elif max_score < 0:
+        errors["max_score"] = "分值不能为负数。"
+    if fields.get("method") == Method.BONUS and fields.get("bonus_cap") is None:
+        errors["bonus_cap"] = "加分指标须设置加分上限。"
+    if fields.get("bonus_cap") is not None and fields["bonus_cap"] < 0:
+        errors["bonus_cap"] = "加分上限不能为负数。"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: User,
+    section: Section,
+    assessors: Iterable[Org] = (),
+    applies_to: Iterable[Org] = (),
+    **fields: Any,
+) -> Indicator:
+    _require_draft(section.framework)
+    _validate_indicator(fields)
+    if _indicator_code_taken(section.framework, fields["code"]):
+        raise ValidationError({"code": f"指标编号 {fields['code']} 已存在。"})
+    indicator = Indicator.objects.create(section=section, **{k: fields[k] for k in INDICATOR_FIELDS if k in fields})
+    indicator.assessors.set(list(assessors))
+    indicator.applies_to.set(list(applies_to))
+    audit_record(
+        actor=actor,
+        action="assessments.indicator.created",
+        target=indicator,
+        after={
+            **snapshot(indicator, INDICATOR_FIELDS),
+            "assessors": sorted(o.pk for o in indicator.assessors.all()),
+            "applies_to": sorted(o.pk for o in indicator.applies_to.all()),
+        },
+    )
+    return indicator
+
+
+def _indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
+    return {
+        **snapshot(indicator, (*INDICATOR_FIELDS, "section_id")),
+        "assessors": sorted(o.pk for o in indicator.assessors.all()),
+        "applies_to": sorted(o.pk for o in indicator.applies_to.all()),
+    }
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    actor: User,
+    indicator: Indicator,
+    assessors: Iterable[Org] | None = None,
+    applies_to: Iterable[Org] | None = None,
+    **fields: Any,
+) -> Indicator:
+    framework = indicator.section.framework
+    _require_draft(framework)
+    merged = {name: fields.get(name, getattr(indicator, name)) for name in INDICATOR_FIELDS}
+    _validate_indicator(merged)
+    if _indicator_code_taken(framework, merged["code"], exclude=indicator.pk):
+        raise ValidationError({"code": f"指标编号 {merged['code']} 已存在。"})
+    section = fields.get("section")
+    if section is not None and section.framework_id != framework.pk:
+        raise ValidationError({"section": "只能移动到同一考评办法的板块。"})
+    before = _indicator_snapshot(indicator)
+    for name, value in merged.items():
+        setattr(indicator, name, value)
+    if section is not None:
+        indicator.section = section
+    indicator.save()
+    if assessors is not None:
+        indicator.assessors.set(list(assessors))
+    if applies_to is not None:
+        indicator.applies_to.set(list(applies_to))
+    b, a = diff(before, _indicator_snapshot(indicator))
+    if a:
+        audit_record(actor=actor, action="assessments.indicator.updated", target=indicator, before=b, after=a)
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, actor: User, indicator: Indicator) -> None:
+    _require_draft(indicator.section.framework)
+    audit_record(
+        actor=actor,
+        action="assessments.indicator.deleted",
+        target=indicator,
+        before=_indicator_snapshot(indicator),
+    )
+    indicator.rules.all().delete()
+    indicator.delete()
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _validate_rule(fields: dict[str, Any]) -> None:
+    errors = {}
+    if fields.get("points") is None:
+        errors["points"] = "请填写每次扣（加）分值。"
+    elif fields["points"] < 0:
+        errors["points"] = "分值不能为负数，扣分或加分由细则类型决定。"
+    if fields.get("max_points") is not None and fields["max_points"] < 0:
+        errors["max_points"] = "累计上限不能为负数。"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def rule_create(*, actor: User, indicator: Indicator, **fields: Any) -> Rule:
+    _require_draft(indicator.section.framework)
+    _validate_rule(fields)
+    if indicator.rules.filter(code=fields["code"]).exists():
+        raise ValidationError({"code": f"细则编号 {fields['code']} 已存在。"})
+    rule = Rule.objects.create(indicator=indicator, **{k: fields[k] for k in RULE_FIELDS if k in fields})
+    audit_record(actor=actor, action="assessments.rule.created", target=rule, after=snapshot(rule, RULE_FIELDS))
+    return rule
+
+
+@transaction.atomic
+def rule_update(*, actor: User, rule: Rule, **fields: Any) -> Rule:
+    _require_draft(rule.indicator.section.framework)
+    merged = {name: fields.get(name, getattr(rule, name)) for name in RULE_FIELDS}
+    _validate_rule(merged)
+    if rule.indicator.rules.filter(code=merged["code"]).exclude(pk=rule.pk).exists():
+        raise ValidationError({"code": f"细则编号 {merged['code']} 已存在。"})
+    before = snapshot(rule, RULE_FIELDS)
+    for name, value in merged.items():
+        setattr(rule, name, value)
+    rule.save()
+    b, a = diff(before, snapshot(rule, RULE_FIELDS))
+    if a:
+        audit_record(actor=actor, action="assessments.rule.updated", target=rule, before=b, after=a)
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, actor: User, rule: Rule) -> None:
+    _require_draft(rule.indicator.section.framework)
+    audit_record(actor=actor, action="assessments.rule.deleted", target=rule, before=snapshot(rule, RULE_FIELDS))
+    rule.delete()

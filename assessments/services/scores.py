@@ -1,0 +1,286 @@
+"""Writes of 评分: an assessing unit's 经办 enters deductions/additions chosen
+from the 评分细则 (the score is computed by `assessments.scoring`), submits
+it; another user of the same unit (审核) approves or sends it back. Only
+approved scores count.
+
+Concurrency: every write names the version it started from; if someone saved
+in between, the write is refused with a Chinese message and nothing changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from assessments import access, scoring
+from assessments.models import (
+    Method,
+    Phase,
+    Rule,
+    RuleKind,
+    Score,
+    ScoreChange,
+    ScoreChangeSource,
+    ScoreItem,
+    ScoreStatus,
+)
+from audit.services import audit_record, snapshot
+
+FIELDS = ("score", "base", "veto", "status", "reason", "evidence_note", "entered_by_id", "reviewed_by_id", "version")
+
+
+class ScoreConflict(ValidationError):
+    """Someone else saved this score since the form was opened."""
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    rule_id: int
+    count: int = 1
+    reason: str = ""
+    evidence_note: str = ""
+
+
+def _conflict(score_pk: int) -> ScoreConflict:
+    current = Score.objects.select_related("entered_by", "reviewed_by").get(pk=score_pk)
+    who = current.reviewed_by if current.status == ScoreStatus.APPROVED and current.reviewed_by else current.entered_by
+    name = who.display_name if who else "其他用户"
+    when = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
+    return ScoreConflict(
+        f"该评分已被{name}于 {when} 修改（当前为第 {current.version} 版），您的修改没有保存，以免覆盖对方的内容。"
+        "请刷新查看最新内容后再修改。"
+    )
+
+
+def _bump(score: Score, expected_version: int, **values: Any) -> None:
+    """Compare-and-set on `version`: the one place a score row is written."""
+    updated = Score.objects.filter(pk=score.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **values
+    )
+    if not updated:
+        raise _conflict(score.pk)
+    score.refresh_from_db()
+
+
+def _require_scorer(actor: User, score: Score) -> None:
+    if not access.is_assessor(actor) or not score.indicator.assessors.filter(pk=actor.org_id).exists():
+        raise PermissionDenied("只有负责该指标的考评单位可以评分。")
+
+
+def _require_phase(score: Score) -> None:
+    if score.campaign.phase != Phase.SCORING:
+        raise ValidationError(f"当前阶段为「{score.campaign.get_phase_display()}」，不能修改评分。")
+
+
+def compute(
+    *, indicator: Any, rules: dict[int, Rule], items: Sequence[ItemInput], base: Decimal | None
+) -> tuple[scoring.IndicatorResult, list[ScoreItem], Decimal | None]:
+    """The score of `items` on `indicator`; raises ValidationError with Chinese messages."""
+    errors: list[str] = []
+    score_items: list[ScoreItem] = []
+    pure: list[scoring.Item] = []
+    grade_base = base
+    for item in items:
+        rule = rules.get(item.rule_id)
+        if rule is None:
+            errors.append("所选评分细则不属于本指标。")
+            continue
+        if item.count < 1:
+            errors.append(f"细则 {rule.code} 的次数须为正整数。")
+            continue
+        if rule.kind == RuleKind.GRADE:
+            grade_base = rule.points
+            score_items.append(
+                ScoreItem(rule=rule, kind=RuleKind.GRADE, points=rule.points, reason=item.reason.strip(),
+                          evidence_note=item.evidence_note.strip())
+            )
+            continue
+        points = rule.points * item.count
+        if rule.max_points is not None:
+            points = min(points, rule.max_points)
+        if rule.kind in (RuleKind.DEDUCT, RuleKind.VETO) and not item.reason.strip():
+            errors.append(f"细则 {rule.code}「{rule.text[:20]}」须填写扣分理由。")
+        score_items.append(
+            ScoreItem(rule=rule, kind=rule.kind, count=item.count, points=points, reason=item.reason.strip(),
+                      evidence_note=item.evidence_note.strip())
+        )
+        pure.append(scoring.Item(kind=rule.kind, points=points))
+    grades = [i for i in score_items if i.kind == RuleKind.GRADE]
+    if len(grades) > 1:
+        errors.append("等级制指标只能选择一个等级。")
+    if indicator.method == Method.GRADE:
+        if grade_base is None:
+            errors.append("等级制指标须选择等级或填写等级分。")
+        else:
+            problems = scoring.validate_score(max_score=indicator.max_score, score=grade_base, reason="-")
+            errors.extend(p for p in problems if "理由" not in p)
+    if errors:
+        raise ValidationError(errors)
+    result = scoring.indicator_score(
+        max_score=indicator.max_score,
+        method=indicator.method,
+        items=pure,
+        base=grade_base if indicator.method == Method.GRADE else None,
+        bonus_cap=indicator.bonus_cap,
+    )
+    return result, score_items, grade_base if indicator.method == Method.GRADE else None
+
+
+@transaction.atomic
+def score_save(
+    *,
+    actor: User,
+    score: Score,
+    expected_version: int,
+    items: Iterable[ItemInput] = (),
+    base: Decimal | None = None,
+    reason: str = "",
+    evidence_note: str = "",
+    submit: bool = False,
+    claimed_score: Decimal | None = None,
+) -> Score:
+    """经办 saves a score (draft, or submitted for 审核 with `submit`).
+    `claimed_score`, when a client states the score it expects, must be in
+    [0, 分值] and equal the score computed from the items."""
+    _require_scorer(actor, score)
+    _require_phase(score)
+    indicator = score.indicator
+    if claimed_score is not None:
+        problems = scoring.validate_score(max_score=indicator.max_score, score=claimed_score, reason=reason or "-")
+        if problems:
+            raise ValidationError({"score": problems})
+    items = list(items)
+    rules = {r.pk: r for r in indicator.rules.all()}
+    result, score_items, grade_base = compute(indicator=indicator, rules=rules, items=items, base=base)
+    if claimed_score is not None and claimed_score != result.score:
+        raise ValidationError(
+            {"score": f"按所选评分细则计算得分为 {result.score} 分，与填写的 {claimed_score} 分不一致。"}
+        )
+    reason = reason.strip() or "；".join(i.reason for i in score_items if i.reason)
+    problems = scoring.validate_score(max_score=indicator.max_score, score=result.score, reason=reason)
+    if problems:
+        raise ValidationError(problems)
+    before = snapshot(score, FIELDS)
+    old_value = score.score
+    _bump(
+        score,
+        expected_version,
+        score=result.score,
+        base=grade_base,
+        veto=result.veto,
+        reason=reason,
+        evidence_note=evidence_note.strip(),
+        status=ScoreStatus.SUBMITTED if submit else ScoreStatus.DRAFT,
+        assessor_org_id=actor.org_id,
+        entered_by_id=actor.pk,
+        entered_at=timezone.now(),
+        reviewed_by_id=None,
+        approved_at=None,
+    )
+    score.items.all().delete()
+    for item in score_items:
+        item.score = score
+    ScoreItem.objects.bulk_create(score_items)
+    if old_value != score.score:
+        ScoreChange.objects.create(
+            score=score, before=old_value, after=score.score, changed_by=actor, source=ScoreChangeSource.SCORING,
+            note=reason[:500],
+        )
+    audit_record(
+        actor=actor,
+        action="assessments.score.submitted" if submit else "assessments.score.updated",
+        target=score,
+        before=before,
+        after=snapshot(score, FIELDS),
+        data={"items": [(i.rule_id, i.kind, i.points) for i in score_items]},
+    )
+    return score
+
+
+@transaction.atomic
+def score_submit(*, actor: User, score: Score, expected_version: int) -> Score:
+    _require_scorer(actor, score)
+    _require_phase(score)
+    if score.score is None:
+        raise ValidationError("尚未评分，不能提交审核。")
+    if score.status != ScoreStatus.DRAFT:
+        raise ValidationError("只有经办填写状态的评分可以提交审核。")
+    _bump(score, expected_version, status=ScoreStatus.SUBMITTED)
+    audit_record(
+        actor=actor, action="assessments.score.submitted", target=score, after={"status": ScoreStatus.SUBMITTED}
+    )
+    return score
+
+
+def _require_reviewer(actor: User, score: Score) -> None:
+    _require_scorer(actor, score)
+    if score.status != ScoreStatus.SUBMITTED:
+        raise ValidationError("只有待审核的评分可以审核。")
+    if score.entered_by_id == actor.pk:
+        raise PermissionDenied("经办人不能审核自己填写的评分，请由本单位另一名人员审核。")
+    if score.assessor_org_id and score.assessor_org_id != actor.org_id:
+        raise PermissionDenied("只能审核本单位填写的评分。")
+
+
+@transaction.atomic
+def score_approve(*, actor: User, score: Score, expected_version: int, note: str = "") -> Score:
+    """审核 by a second user of the same unit: the score now counts."""
+    _require_phase(score)
+    _require_reviewer(actor, score)
+    now = timezone.now()
+    _bump(
+        score, expected_version, status=ScoreStatus.APPROVED, reviewed_by_id=actor.pk, approved_at=now,
+        review_note=note.strip(),
+    )
+    ScoreChange.objects.create(
+        score=score, before=score.score, after=score.score, changed_by=actor, source=ScoreChangeSource.REVIEW,
+        note=note.strip() or "审核通过",
+    )
+    audit_record(
+        actor=actor,
+        action="assessments.score.approved",
+        target=score,
+        after={"status": ScoreStatus.APPROVED, "score": score.score, "reviewed_by_id": actor.pk},
+    )
+    return score
+
+
+@transaction.atomic
+def score_reject(*, actor: User, score: Score, expected_version: int, note: str) -> Score:
+    """审核 sends the score back to 经办 with a note."""
+    _require_phase(score)
+    _require_reviewer(actor, score)
+    if not note.strip():
+        raise ValidationError({"note": "退回时须填写审核意见。"})
+    _bump(score, expected_version, status=ScoreStatus.DRAFT, review_note=note.strip())
+    audit_record(
+        actor=actor,
+        action="assessments.score.rejected",
+        target=score,
+        after={"status": ScoreStatus.DRAFT},
+        data={"note": note.strip()},
+    )
+    return score
+
+
+@transaction.atomic
+def score_approve_many(*, actor: User, scores: Iterable[Score]) -> tuple[int, list[str]]:
+    """Approve each score the actor may approve (at its current version); the
+    rest are reported, not approved."""
+    done, skipped = 0, []
+    for score in scores:
+        try:
+            score_approve(actor=actor, score=score, expected_version=score.version)
+        except (ValidationError, PermissionDenied) as exc:
+            msg = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            skipped.append(f"{score.target.display_name} {score.indicator.code}：{msg}")
+        else:
+            done += 1
+    return done, skipped

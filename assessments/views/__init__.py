@@ -1,0 +1,1 @@
+"""Views of the workflow part: frameworks, campaigns, self-assessment and scoring."""

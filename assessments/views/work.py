@@ -1,0 +1,472 @@
+"""The work of a campaign: targets fill self-assessments with evidence; the
+office returns items; assessing units score their indicators (经办 → 审核)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.access import require
+from accounts.http import AuthedRequest
+from assessments import access, selectors
+from assessments.forms import ReturnForm, ReviewForm, SelfAssessmentForm
+from assessments.models import (
+    Campaign,
+    Indicator,
+    Phase,
+    Score,
+    ScoreChange,
+    ScoreStatus,
+    SelfAssessment,
+    SelfAssessmentStatus,
+)
+from assessments.services import scores as score_services
+from assessments.services import self_assessments as sa_services
+from audit.services import audit_record
+from orgs.models import Org
+
+
+def _campaign_crumbs(campaign: Campaign, *extra: tuple[str, str | None]) -> list:
+    return [
+        ("年度考评", reverse("assessments:campaign_list")),
+        (campaign.name, reverse("assessments:campaign_detail", args=[campaign.pk])),
+        *extra,
+    ]
+
+
+# --------------------------------------------------------------------------- self-assessment
+
+
+@login_required
+def self_home(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A target lands on its own list; others pick a target on the campaign page."""
+    user = request.user
+    campaign = access.access_campaign(user, pk)
+    if access.is_target(user):
+        return redirect("assessments:self_list", pk=campaign.pk, target_id=user.org_id)
+    return redirect("assessments:campaign_detail", pk=campaign.pk)
+
+
+def _target_of(user, campaign: Campaign, target_id: int) -> Org:  # noqa: ANN001
+    """Office: any target of the campaign; a target: only itself; others 404."""
+    if not (access.can_manage(user) or (access.is_target(user) and user.org_id == target_id)):
+        raise Http404("被考评单位不存在")
+    target = campaign.targets.filter(pk=target_id).first()
+    if target is None:
+        raise Http404("被考评单位不存在")
+    return target
+
+
+@login_required
+def self_list(request: AuthedRequest, pk: int, target_id: int) -> HttpResponse:
+    user = request.user
+    campaign = access.access_campaign(user, pk)
+    target = _target_of(user, campaign, target_id)
+    indicators = selectors.campaign_indicators(campaign, access.applicable_to(
+        Indicator.objects.filter(section__framework_id=campaign.framework_id), target.pk))
+    matrix = selectors.campaign_matrix(campaign, indicators=indicators, targets=[target], with_scores=False)
+    rows = {
+        sa.indicator_id: sa
+        for sa in SelfAssessment.objects.filter(campaign=campaign, target=target)
+        .select_related("submitted_by")
+        .prefetch_related("evidence")
+    }
+    sections: list[tuple] = []
+    for ind in indicators:
+        if not sections or sections[-1][0].pk != ind.section_id:
+            sections.append((ind.section, matrix.self_by_section[ind.section_id], []))
+        sections[-1][2].append((ind, rows.get(ind.pk)))
+    editable = access.is_target(user) and campaign.phase in (Phase.SELF_ASSESS, Phase.SCORING)
+    return render(
+        request,
+        "assessments/self_list.html",
+        {
+            "campaign": campaign,
+            "target": target,
+            "sections": sections,
+            "progress": matrix.self_by_target[target.pk],
+            "editable": editable,
+            "is_office": access.can_manage(user),
+            "title": f"{target.display_name} · 自评填报",
+            "breadcrumbs": _campaign_crumbs(campaign, (f"{target.display_name}自评", None)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def self_submit_all(request: AuthedRequest, pk: int, target_id: int) -> HttpResponse:
+    user = request.user
+    campaign = access.access_campaign(user, pk)
+    target = _target_of(user, campaign, target_id)
+    try:
+        count, problems = sa_services.self_assessment_submit_all(actor=user, campaign=campaign, target=target)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    else:
+        if count:
+            messages.success(request, f"已提交 {count} 项自评。")
+        if problems:
+            messages.warning(request, f"{len(problems)} 项未提交（信息不完整）：" + "；".join(problems[:8])
+                             + ("……" if len(problems) > 8 else ""))
+        if not count and not problems:
+            messages.info(request, "没有需要提交的自评。")
+    return redirect("assessments:self_list", pk=campaign.pk, target_id=target.pk)
+
+
+def _self_context(request: AuthedRequest, sa: SelfAssessment, form: SelfAssessmentForm | None) -> dict:
+    user = request.user
+    editable = access.is_target(user) and user.org_id == sa.target_id and (
+        sa.status != SelfAssessmentStatus.SUBMITTED
+        and (sa.campaign.phase == Phase.SELF_ASSESS
+             or (sa.campaign.phase == Phase.SCORING and sa.status == SelfAssessmentStatus.RETURNED))
+    )
+    if form is None:
+        form = SelfAssessmentForm(
+            initial={"self_score": sa.self_score, "narrative": sa.narrative}, max_score=sa.indicator.max_score
+        )
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    return {
+        "sa": sa,
+        "indicator": sa.indicator,
+        "rules": list(sa.indicator.rules.all()),
+        "campaign": sa.campaign,
+        "form": form,
+        "editable": editable,
+        "evidence": list(sa.evidence.select_related("uploaded_by")),
+        "can_return": access.can_manage(user) and sa.status == SelfAssessmentStatus.SUBMITTED
+        and sa.campaign.phase in (Phase.SELF_ASSESS, Phase.SCORING),
+        "return_form": ReturnForm(),
+        "back": reverse("assessments:self_list", args=[sa.campaign_id, sa.target_id])
+        if not access.is_assessor(user) else reverse("assessments:scoring", args=[sa.campaign_id]),
+        "title": f"{sa.target.display_name} · {sa.indicator.code} {sa.indicator.name}",
+        "breadcrumbs": _campaign_crumbs(
+            sa.campaign,
+            (f"{sa.target.display_name}自评", reverse("assessments:self_list", args=[sa.campaign_id, sa.target_id])
+             if not access.is_assessor(user) else None),
+            (sa.indicator.code, None),
+        ),
+    }
+
+
+@login_required
+def self_detail(request: AuthedRequest, sa_pk: int) -> HttpResponse:
+    user = request.user
+    sa = access.access_self_assessment(user, sa_pk)
+    form = None
+    if request.method == "POST":
+        sa = access.access_self_assessment(user, sa_pk, write=True)
+        form = SelfAssessmentForm(request.POST, max_score=sa.indicator.max_score)
+        if form.is_valid():
+            try:
+                sa_services.self_assessment_save(actor=user, sa=sa, **form.cleaned_data)
+                if request.POST.get("action") == "submit":
+                    sa_services.self_assessment_submit(actor=user, sa=sa)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except PermissionDenied:
+                raise
+            else:
+                submitted = request.POST.get("action") == "submit"
+                messages.success(request, "已提交。" if submitted else "草稿已保存。")
+                if submitted:
+                    return redirect("assessments:self_list", pk=sa.campaign_id, target_id=sa.target_id)
+                return redirect("assessments:self_detail", sa_pk=sa.pk)
+        sa.refresh_from_db()
+    return render(request, "assessments/self_detail.html", _self_context(request, sa, form))
+
+
+@login_required
+@require_POST
+def self_return(request: AuthedRequest, sa_pk: int) -> HttpResponse:
+    user = request.user
+    sa = access.access_self_assessment(user, sa_pk)
+    require(access.can_manage(user))
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写退回原因。")
+        return redirect("assessments:self_detail", sa_pk=sa.pk)
+    try:
+        sa_services.self_assessment_return(actor=user, sa=sa, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"已将 {sa.target.display_name} 的指标 {sa.indicator.code} 退回修改。")
+    return redirect("assessments:self_detail", sa_pk=sa.pk)
+
+
+@login_required
+@require_POST
+def self_evidence_upload(request: AuthedRequest, sa_pk: int) -> HttpResponse:
+    """Upload evidence files and link them to the self-assessment (htmx rows or redirect)."""
+    from attachments.services import attachment_create
+    from attachments.views import render_rows
+
+    user = request.user
+    sa = access.access_self_assessment(user, sa_pk, write=True)
+    if not access.is_target(user) or user.org_id != sa.target_id:
+        raise PermissionDenied("只能为本单位的自评上传佐证材料。")
+    list_id = request.POST.get("list_id", "evidence")
+    created, errors = [], []
+    try:
+        sa_services._editable(sa)
+    except ValidationError as exc:
+        errors.append(exc.messages[0])
+    files = request.FILES.getlist("file") if not errors else []
+    if not files and not errors:
+        errors.append("请选择要上传的文件。")
+    for f in files:
+        try:
+            with transaction.atomic():
+                attachment = attachment_create(actor=user, uploaded_file=f, org=sa.target)
+                sa.evidence.add(attachment)
+                audit_record(
+                    actor=user,
+                    action="assessments.self_assessment.evidence_added",
+                    target=sa,
+                    data={"attachment": str(attachment.pk), "name": attachment.original_name},
+                )
+        except ValidationError as exc:
+            errors.append(f"{f.name}：{exc.messages[0]}")
+        else:
+            created.append(attachment)
+    if request.headers.get("HX-Request"):
+        return render_rows(request, created, list_id=list_id, errors=errors)
+    for e in errors:
+        messages.error(request, e)
+    if created:
+        messages.success(request, f"已上传 {len(created)} 个文件。")
+    return redirect("assessments:self_detail", sa_pk=sa.pk)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@login_required
+def scoring(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The scoring grid: the unit's indicators × every target (office: all, read-only)."""
+    user = request.user
+    campaign = access.access_campaign(user, pk)
+    require(access.can_manage(user) or access.is_assessor(user))
+    indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
+    matrix = selectors.campaign_matrix(campaign, indicators=indicators)
+    status = request.GET.get("status", "")
+    rows = []
+    for ind in matrix.indicators:
+        cells = [
+            {"target": t, "cell": matrix.score_cells.get((t.pk, ind.pk)), "self": matrix.self_status.get((t.pk, ind.pk)),
+             "applicable": (t.pk, ind.pk) in matrix.pairs}
+            for t in matrix.targets
+        ]
+        if status and not any(c["cell"] and c["cell"]["status"] == status for c in cells):
+            continue
+        rows.append((ind, cells))
+    to_review = 0
+    if access.is_assessor(user):
+        to_review = Score.objects.filter(
+            campaign=campaign, indicator__in=[i.pk for i in indicators], status=ScoreStatus.SUBMITTED,
+            assessor_org_id=user.org_id,
+        ).exclude(entered_by=user).count()
+    return render(
+        request,
+        "assessments/scoring.html",
+        {
+            "campaign": campaign,
+            "matrix": matrix,
+            "rows": rows,
+            "status": status,
+            "statuses": ScoreStatus.choices,
+            "to_review": to_review,
+            "can_score": access.is_assessor(user) and campaign.phase == Phase.SCORING,
+            "title": f"{campaign.name} · 评分",
+            "breadcrumbs": _campaign_crumbs(campaign, ("评分", None)),
+        },
+    )
+
+
+def _parse_items(post, indicator: Indicator) -> tuple[list, list[str]]:  # noqa: ANN001
+    items, errors = [], []
+    for rule in indicator.rules.all():
+        raw = post.get(f"rule_{rule.pk}_count", "").strip()
+        if rule.kind == "grade":
+            if post.get("grade_rule") == str(rule.pk):
+                items.append(score_services.ItemInput(rule_id=rule.pk, count=1,
+                                                      reason=post.get(f"rule_{rule.pk}_reason", "")))
+            continue
+        if not raw or raw == "0":
+            continue
+        try:
+            count = int(raw)
+        except ValueError:
+            errors.append(f"细则 {rule.code} 的次数「{raw}」不是整数。")
+            continue
+        items.append(score_services.ItemInput(
+            rule_id=rule.pk, count=count, reason=post.get(f"rule_{rule.pk}_reason", ""),
+            evidence_note=post.get(f"rule_{rule.pk}_evidence", ""),
+        ))
+    return items, errors
+
+
+def _decimal(raw: str) -> Decimal | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValidationError(f"「{raw}」不是有效的数字。")
+    if not value.is_finite():
+        raise ValidationError(f"「{raw}」不是有效的数字。")
+    return value
+
+
+def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # noqa: ANN003
+    user = request.user
+    indicator = score.indicator
+    rules = list(indicator.rules.all())
+    chosen = {i.rule_id: i for i in score.items.all()}
+    rule_rows = []
+    for rule in rules:
+        item = chosen.get(rule.pk)
+        count = item.count if item is not None else 0
+        rule_rows.append({"rule": rule, "item": item, "count": count})
+    sa = SelfAssessment.objects.filter(campaign=score.campaign_id, target=score.target_id, indicator=indicator).first()
+    can_edit = access.owns_indicator(user, indicator) and score.campaign.phase == Phase.SCORING
+    can_review = (
+        can_edit and score.status == ScoreStatus.SUBMITTED and score.entered_by_id != user.pk
+        and (score.assessor_org_id in (None, user.org_id))
+    )
+    return {
+        "score": score,
+        "indicator": indicator,
+        "rule_rows": rule_rows,
+        "grade_rules": [r for r in rule_rows if r["rule"].kind == "grade"],
+        "sa": sa if sa and sa.status == SelfAssessmentStatus.SUBMITTED else None,
+        "evidence": list(sa.evidence.all()) if sa and sa.status == SelfAssessmentStatus.SUBMITTED else [],
+        "changes": ScoreChange.objects.filter(score=score).select_related("changed_by").order_by("-changed_at", "-pk"),
+        "can_edit": can_edit,
+        "can_review": can_review,
+        "own_entry": score.entered_by_id == user.pk,
+        "review_form": ReviewForm(initial={"version": score.version}),
+        "title": f"评分 · {score.target.display_name} · {indicator.code}",
+        "breadcrumbs": _campaign_crumbs(score.campaign, ("评分", reverse("assessments:scoring", args=[score.campaign_id])),
+                                        (f"{score.target.display_name} {indicator.code}", None)),
+        **extra,
+    }
+
+
+def _score_response(request: AuthedRequest, score: Score, **extra) -> HttpResponse:  # noqa: ANN003
+    context = _score_context(request, score, **extra)
+    if request.headers.get("HX-Request"):
+        return render(request, "assessments/score_editor.html#editor", context)
+    return render(request, "assessments/score_editor.html", context)
+
+
+@login_required
+def score_detail(request: AuthedRequest, score_pk: int) -> HttpResponse:
+    user = request.user
+    score = access.access_score(user, score_pk)
+    if request.method != "POST":
+        return _score_response(request, score)
+    score = access.access_score(user, score_pk, write=True)
+    errors: list[str] = []
+    conflict = False
+    try:
+        items, errors = _parse_items(request.POST, score.indicator)
+        version = int(request.POST.get("version", "-1"))
+        base = _decimal(request.POST.get("base", ""))
+        if not errors:
+            score_services.score_save(
+                actor=user,
+                score=score,
+                expected_version=version,
+                items=items,
+                base=base,
+                reason=request.POST.get("reason", ""),
+                evidence_note=request.POST.get("evidence_note", ""),
+                submit=request.POST.get("action") == "submit",
+            )
+    except score_services.ScoreConflict as exc:
+        errors, conflict = exc.messages, True
+    except ValidationError as exc:
+        errors = exc.messages
+    except ValueError:
+        errors = ["表单已过期，请刷新后重试。"]
+    if errors:
+        score = access.access_score(user, score_pk)
+        return _score_response(request, score, errors=errors, conflict=conflict, posted=request.POST)
+    score = access.access_score(user, score_pk)
+    done = "已保存并提交审核。" if score.status == ScoreStatus.SUBMITTED else "已保存草稿。"
+    if not request.headers.get("HX-Request"):
+        messages.success(request, done)
+        return redirect("assessments:score_detail", score_pk=score.pk)
+    return _score_response(request, score, saved=done, oob_cell=True)
+
+
+@login_required
+@require_POST
+def score_review(request: AuthedRequest, score_pk: int, decision: str) -> HttpResponse:
+    user = request.user
+    score = access.access_score(user, score_pk, write=True)
+    form = ReviewForm(request.POST)
+    errors: list[str] = []
+    conflict = False
+    if not form.is_valid():
+        errors = ["表单已过期，请刷新后重试。"]
+    else:
+        try:
+            if decision == "approve":
+                score_services.score_approve(actor=user, score=score, expected_version=form.cleaned_data["version"],
+                                             note=form.cleaned_data["note"])
+            else:
+                score_services.score_reject(actor=user, score=score, expected_version=form.cleaned_data["version"],
+                                            note=form.cleaned_data["note"])
+        except score_services.ScoreConflict as exc:
+            errors, conflict = exc.messages, True
+        except ValidationError as exc:
+            errors = exc.messages
+        except PermissionDenied as exc:
+            errors = [str(exc)]
+    score = access.access_score(user, score_pk)
+    if errors:
+        return _score_response(request, score, errors=errors, conflict=conflict)
+    done = "审核通过，评分已生效。" if decision == "approve" else "已退回经办人修改。"
+    if not request.headers.get("HX-Request"):
+        messages.success(request, done)
+        return redirect("assessments:score_detail", score_pk=score.pk)
+    return _score_response(request, score, saved=done, oob_cell=True)
+
+
+@login_required
+@require_POST
+def scoring_approve_all(request: AuthedRequest, pk: int) -> HttpResponse:
+    """审核 approves, in one go, every score of its unit that someone else submitted."""
+    user = request.user
+    campaign = access.access_campaign(user, pk)
+    require(access.is_assessor(user))
+    pending = list(
+        Score.objects.filter(
+            campaign=campaign, status=ScoreStatus.SUBMITTED, indicator__assessors=user.org_id,
+            assessor_org_id=user.org_id,
+        )
+        .exclude(entered_by=user)
+        .select_related("campaign", "target", "indicator")
+    )
+    done, skipped = score_services.score_approve_many(actor=user, scores=pending)
+    if done:
+        messages.success(request, f"已审核通过 {done} 项评分。")
+    for message in skipped[:5]:
+        messages.warning(request, message)
+    if not done and not skipped:
+        messages.info(request, "没有待您审核的评分（经办人不能审核自己填写的评分）。")
+    return redirect("assessments:scoring", pk=campaign.pk)
