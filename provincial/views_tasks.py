@@ -134,6 +134,8 @@ def task_report(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.task_report(actor=request.user, task=task, **form.cleaned_data)
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return _task_page(request, task, status=400, error="；".join(exc.messages))
             _attach(form, exc)
         else:
             messages.success(request, "已保存工作情况说明和自估分。")
@@ -201,6 +203,8 @@ def task_accept(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.task_accept(actor=request.user, task=task, **form.cleaned_data)
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return _task_page(request, task, status=400, error="；".join(exc.messages))
             _attach(form, exc)
         else:
             messages.success(request, f"已通过 {task.org.display_name} 的任务。")
@@ -218,6 +222,8 @@ def task_return(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.task_return(actor=request.user, task=task, **form.cleaned_data)
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return _task_page(request, task, status=400, error="；".join(exc.messages))
             _attach(form, exc)
         else:
             messages.success(request, f"已退回 {task.org.display_name}，理由已通知该单位。")
