@@ -7,7 +7,7 @@ from audit.models import AuditEntry
 from fazhi.testing import BaseTestCase
 from provincial import services
 from provincial.models import ProvincialFramework, ProvincialResult, Task, TaskStatus
-from provincial.tests.factories import FUTURE, framework, submitted, task, text_file
+from provincial.tests.factories import framework, submitted, task, text_file
 
 DENIED = ("county", "stranger", "assessor_b", "sysadmin", "secadmin", "auditadmin", "expert")
 
@@ -23,7 +23,7 @@ class ViewsTestCase(BaseTestCase):
     def office_urls(self):
         f, i, t = self.framework.pk, self.indicator.pk, self.task.pk
         return [
-            f"/provincial/frameworks/",
+            "/provincial/frameworks/",
             f"/provincial/frameworks/{f}/",
             f"/provincial/frameworks/{f}/gaps/",
             f"/provincial/frameworks/{f}/edit/",
