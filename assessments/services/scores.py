@@ -59,14 +59,14 @@ def _conflict(score_pk: int) -> ScoreConflict:
     )
 
 
-def _bump(score: Score, expected_version: int, **values: Any) -> None:
+def _bump(row: Score, expected_version: int, /, **values: Any) -> None:
     """Compare-and-set on `version`: the one place a score row is written."""
-    updated = Score.objects.filter(pk=score.pk, version=expected_version).update(
+    updated = Score.objects.filter(pk=row.pk, version=expected_version).update(
         version=F("version") + 1, updated_at=timezone.now(), **values
     )
     if not updated:
-        raise _conflict(score.pk)
-    score.refresh_from_db()
+        raise _conflict(row.pk)
+    row.refresh_from_db()
 
 
 def _require_scorer(actor: User, score: Score) -> None:
