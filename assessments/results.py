@@ -96,49 +96,62 @@ def _indicator_meta(campaign: Campaign) -> list[dict[str, Any]]:
     )
 
 
-def _max_case(indicators: Sequence[Mapping[str, Any]]) -> Any:
-    """Σ 分值 of the scored (non-bonus) indicators, without joining the indicator
-    table: one WHEN per distinct 分值 (a framework has only a handful)."""
-    from django.db.models import Case, When
-
-    by_max: dict[Decimal, list[int]] = defaultdict(list)
-    for ind in indicators:
-        if ind["method"] != Method.BONUS:
-            by_max[Decimal(ind["max_score"])].append(ind["id"])
-    if not by_max:
-        return Value(ZERO, output_field=_POINTS)
-    whens = [
-        When(indicator_id__in=ids, then=Value(m, output_field=_POINTS)) for m, ids in sorted(by_max.items())
-    ]
-    return Sum(Case(*whens, default=Value(ZERO, output_field=_POINTS), output_field=_POINTS))
-
-
 def aggregate_rows(
     campaign: Campaign, indicators: Sequence[Mapping[str, Any]] | None = None
 ) -> list[dict[str, Any]]:
-    """ONE aggregate query: per target, Σ indicator scores, Σ bonus, Σ 分值 of
-    the scored indicators, veto count and the number of approved scores."""
+    """ONE aggregate query over the approved scores: per target, Σ points,
+    Σ bonus points, the number of vetoes and of scored (non-bonus) indicators."""
     if indicators is None:
         indicators = _indicator_meta(campaign)
     bonus_ids = [i["id"] for i in indicators if i["method"] == Method.BONUS]
-    approved = Score.objects.filter(campaign_id=campaign.pk, status=ScoreStatus.APPROVED, score__isnull=False)
     zero = Value(ZERO, output_field=_POINTS)
-    if bonus_ids:
-        indicator_total = Coalesce(Sum("score", filter=~Q(indicator_id__in=bonus_ids)), zero)
-        bonus = Coalesce(Sum("score", filter=Q(indicator_id__in=bonus_ids)), zero)
-    else:
-        indicator_total, bonus = Coalesce(Sum("score"), zero), zero
+    bonus: Any = Coalesce(Sum("score", filter=Q(indicator_id__in=bonus_ids)), zero) if bonus_ids else zero
     return list(
-        approved.order_by()
+        Score.objects.filter(campaign_id=campaign.pk, status=ScoreStatus.APPROVED)
+        .order_by()
         .values("target_id")
         .annotate(
-            indicator_total=indicator_total,
+            points=Coalesce(Sum("score"), zero),
             bonus=bonus,
-            max_total=_max_case(indicators),
             vetoes=Count("id", filter=Q(veto=True)),
-            scored=Count("id"),
+            # COUNT(*) rather than a filtered count: ~10% of the query on SQLite
+            scored=Count("*"),
         )
+        # tuples, not dicts: thousands of rows
+        .values_list("target_id", "points", "bonus", "vetoes", "scored")
     )
+
+
+def _applicable_max(campaign: Campaign, indicators: Sequence[Mapping[str, Any]], target_ids: Sequence[int]):  # noqa: ANN202
+    """Per target: (number of indicators applying to it, Σ 分值 of those that are not bonus)."""
+    max_of = {i["id"]: (ZERO if i["method"] == Method.BONUS else Decimal(i["max_score"])) for i in indicators}
+    limited: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, org_id in Indicator.applies_to.through.objects.filter(
+        indicator_id__in=list(max_of)
+    ).values_list("indicator_id", "org_id"):
+        limited[indicator_id].add(org_id)
+    everyone = [m for pk, m in max_of.items() if pk not in limited]
+    base = (len(everyone), sum(everyone, ZERO))
+    result = {}
+    for target_id in target_ids:
+        extra = [max_of[pk] for pk, orgs in limited.items() if target_id in orgs]
+        result[target_id] = (base[0] + len(extra), base[1] + sum(extra, ZERO)) if extra else base
+    return result
+
+
+def _scored_max(campaign: Campaign, target_ids: Sequence[int]) -> dict[int, Decimal]:
+    """Σ 分值 of the approved non-bonus scores of these (incompletely scored) targets."""
+    rows = (
+        Score.objects.filter(
+            campaign_id=campaign.pk, status=ScoreStatus.APPROVED, target_id__in=list(target_ids)
+        )
+        .exclude(score__isnull=True)
+        .exclude(indicator__method=Method.BONUS)
+        .order_by()
+        .values("target_id")
+        .annotate(total=Sum("indicator__max_score"))
+    )
+    return {row["target_id"]: row["total"] for row in rows}
 
 
 def _negative_list_deductions(
@@ -168,31 +181,43 @@ def _negative_list_deductions(
 
 def campaign_inputs(campaign: Campaign) -> CampaignInputs:
     """Ranking inputs of every target of the campaign (a target without
-    approved scores has 0 points)."""
+    approved scores has 0 points).
+
+    Lost points (Σ 分值 − 得分, a tie-break) are Σ 分值 of the applicable
+    indicators minus the points when every applicable indicator of a target
+    has an approved score; only incompletely scored targets need a second,
+    small query."""
     indicators = _indicator_meta(campaign)
-    aggregates = {row["target_id"]: row for row in aggregate_rows(campaign, indicators)}
-    social = dict(SocialEvaluation.objects.filter(campaign_id=campaign.pk).values_list("target_id", "score"))
+    aggregates = {row[0]: row for row in aggregate_rows(campaign, indicators)}
+    social = dict(
+        SocialEvaluation.objects.filter(campaign_id=campaign.pk).order_by().values_list("target_id", "score")
+    )
     extra = _negative_list_deductions(campaign, indicators)
+    targets = list(campaign.targets.order_by("code").values_list("pk", "code", "name", "short_name"))
+    applicable = _applicable_max(campaign, indicators, [t[0] for t in targets])
+    incomplete = [pk for pk, *_ in targets if pk in aggregates and aggregates[pk][4] != applicable[pk][0]]
+    scored_max = _scored_max(campaign, incomplete) if incomplete else {}
     inputs, ids, scored = [], {}, {}
-    for pk, code, name, short_name in campaign.targets.order_by("code").values_list(
-        "pk", "code", "name", "short_name"
-    ):
-        agg = aggregates.get(pk) or {}
-        total = agg.get("indicator_total") or ZERO
+    empty = (None, ZERO, ZERO, 0, 0)
+    for pk, code, name, short_name in targets:
+        _, points, bonus, vetoes, count = aggregates.get(pk, empty)
+        total = points - bonus
+        count_needed, max_needed = applicable[pk]
+        max_total = max_needed if count == count_needed else scored_max.get(pk, ZERO)
         inputs.append(
             scoring.TargetInput(
-                code=code,
-                name=short_name or name,
-                indicator_total=total,
-                bonus=agg.get("bonus") or ZERO,
-                deductions=extra.get(pk, ZERO),
-                veto=bool(agg.get("vetoes")),
-                social=social.get(pk),
-                lost=(agg.get("max_total") or ZERO) - total,
+                code,
+                short_name or name,
+                total,
+                bonus,
+                extra.get(pk, ZERO),
+                vetoes > 0,
+                social.get(pk),
+                max_total - total,
             )
         )
         ids[code] = pk
-        scored[code] = agg.get("scored", 0)
+        scored[code] = count
     return CampaignInputs(inputs=inputs, target_ids=ids, scored=scored)
 
 

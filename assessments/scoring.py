@@ -32,8 +32,10 @@ Rules (stated once, here):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import itemgetter
+from typing import NamedTuple
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -178,10 +180,11 @@ def _fmt(value: Decimal) -> str:
 
 
 # --------------------------------------------------------------------------- composite and ranking
+# TargetInput and Ranked are NamedTuples (immutable, and cheap to build for the
+# thousands of targets of the aggregate benchmark).
 
 
-@dataclass(frozen=True)
-class TargetInput:
+class TargetInput(NamedTuple):
     code: str
     name: str
     indicator_total: Decimal
@@ -193,8 +196,7 @@ class TargetInput:
     lost: Decimal = ZERO
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     rank: int
     code: str
     name: str
@@ -208,24 +210,41 @@ class Ranked:
     assessed: Decimal = ZERO  # before the social component
     lost: Decimal = ZERO
     quota_dropped: bool = False  # 优秀 by points but beyond the quota
-    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+def _weight(social_weight: object) -> Decimal:
+    weight = _dec(social_weight, "社会评议权重")
+    if weight < 0 or weight > 1:
+        raise ValueError("社会评议权重须在 0 至 1 之间")
+    return weight
+
+
+def _parts(t: TargetInput, cap: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(indicator total, capped bonus, deductions, assessed points) of a target."""
+    total = t.indicator_total if type(t.indicator_total) is Decimal else _dec(t.indicator_total, "指标得分")
+    bonus = t.bonus if type(t.bonus) is Decimal else _dec(t.bonus, "加分")
+    bonus = ZERO if bonus < 0 else cap if bonus > cap else bonus
+    deductions = t.deductions if type(t.deductions) is Decimal else _dec(t.deductions, "扣分")
+    if deductions < 0:
+        deductions = ZERO
+    assessed = total + bonus - deductions
+    return total, bonus, deductions, (ZERO if assessed < 0 else assessed)
 
 
 def assessed_points(t: TargetInput, *, bonus_cap: Decimal) -> Decimal:
-    cap = max(ZERO, _dec(bonus_cap, "加分上限"))
-    bonus = min(max(ZERO, _dec(t.bonus, "加分")), cap)
-    return max(ZERO, _dec(t.indicator_total, "指标得分") + bonus - max(ZERO, _dec(t.deductions, "扣分")))
+    return _parts(t, max(ZERO, _dec(bonus_cap, "加分上限")))[3]
+
+
+def _combine(assessed: Decimal, social: Decimal | None, weight: Decimal) -> Decimal:
+    if weight and social is not None:
+        assessed = assessed * (1 - weight) + _dec(social, "社会评议得分") * weight
+    return assessed.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def composite(t: TargetInput, *, bonus_cap: Decimal, social_weight: Decimal) -> Decimal:
     """Total points of a target, rounded half up to two decimals."""
-    weight = _dec(social_weight, "社会评议权重")
-    if weight < 0 or weight > 1:
-        raise ValueError("社会评议权重须在 0 至 1 之间")
-    assessed = assessed_points(t, bonus_cap=bonus_cap)
-    if weight == 0 or t.social is None:
-        return q2(assessed)
-    return q2(assessed * (1 - weight) + _dec(t.social, "社会评议得分") * weight)
+    weight = _weight(social_weight)
+    return _combine(assessed_points(t, bonus_cap=bonus_cap), t.social, weight)
 
 
 def normalise_thresholds(thresholds: Mapping[str, object]) -> list[tuple[str, Decimal]]:
@@ -250,33 +269,17 @@ def grade_for(total: Decimal, thresholds: Sequence[tuple[str, Decimal]]) -> str:
     return FAIL
 
 
-def _sort_key(keys: Sequence[str]):  # noqa: ANN202
-    def key(pair: tuple[Decimal, TargetInput]) -> tuple:
-        total, t = pair
-        parts: list[object] = []
-        for name in keys:
-            if name == "total_desc":
-                parts.append(-total)
-            elif name == "veto_asc":
-                parts.append(1 if t.veto else 0)
-            elif name == "deductions_asc":
-                parts.append(_dec(t.deductions, "扣分") + _dec(t.lost, "失分"))
-            elif name == "indicator_desc":
-                parts.append(-_dec(t.indicator_total, "指标得分"))
-            elif name == "bonus_desc":
-                parts.append(-_dec(t.bonus, "加分"))
-            elif name == "social_desc":
-                parts.append(-(t.social if t.social is not None else Decimal(-1)))
-            elif name == "code_asc":
-                parts.append(t.code)
-            elif name == "name_asc":
-                parts.append(t.name)
-            else:
-                raise ValueError(f"未知的并列排序规则：{name}")
-        parts.append(t.code)  # codes are unique: the order is total
-        return tuple(parts)
-
-    return key
+_KEY_PARTS = {
+    # name -> function of (total, assessed parts, input) giving an ascending key part
+    "total_desc": lambda total, parts, t: -total,
+    "veto_asc": lambda total, parts, t: 1 if t.veto else 0,
+    "deductions_asc": lambda total, parts, t: parts[2] + t.lost,
+    "indicator_desc": lambda total, parts, t: -parts[0],
+    "bonus_desc": lambda total, parts, t: -parts[1],
+    "social_desc": lambda total, parts, t: -(t.social if t.social is not None else Decimal(-1)),
+    "code_asc": lambda total, parts, t: t.code,
+    "name_asc": lambda total, parts, t: t.name,
+}
 
 
 def rank_and_grade(
@@ -289,49 +292,74 @@ def rank_and_grade(
     tie_break: Sequence[str] = DEFAULT_TIE_BREAK,
 ) -> list[Ranked]:
     """Rank (1..n, no shared ranks) and grade the targets."""
-    codes = [t.code for t in rows]
-    if len(set(codes)) != len(codes):
-        raise ValueError("被考评单位代码重复，无法排名")
     if excellent_quota is not None and int(excellent_quota) < 0:
         raise ValueError("优秀名额不能为负数")
     levels = normalise_thresholds(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
     keys = list(tie_break) or ["total_desc"]
     if "total_desc" not in keys:
         keys.insert(0, "total_desc")
-    scored = [(composite(t, bonus_cap=bonus_cap, social_weight=social_weight), t) for t in rows]
-    scored.sort(key=_sort_key(keys))
+    unknown = [k for k in keys if k not in _KEY_PARTS]
+    if unknown:
+        raise ValueError(f"未知的并列排序规则：{'、'.join(unknown)}")
+    key_parts = [_KEY_PARTS[k] for k in keys]
     cap = max(ZERO, _dec(bonus_cap, "加分上限"))
+    weight = _weight(social_weight)
+    decorated = []
+    codes = set()
+    default_keys = tuple(keys) in (DEFAULT_TIE_BREAK, DEFAULT_TIE_BREAK[:3])
+    for t in rows:
+        if t.code in codes:
+            raise ValueError("被考评单位代码重复，无法排名")
+        codes.add(t.code)
+        parts = _parts(t, cap)
+        if weight and t.social is not None:
+            total = _combine(parts[3], t.social, weight)
+        else:
+            total = parts[3].quantize(CENT, rounding=ROUND_HALF_UP)
+        lost = t.lost if type(t.lost) is Decimal else _dec(t.lost, "失分")
+        # codes are unique, so the code as the last key makes the order total
+        if default_keys:  # the usual rules, without the generic key machinery
+            key: tuple = (-total, 1 if t.veto else 0, parts[2] + lost, t.code)
+        else:
+            key = tuple(f(total, parts, t) for f in key_parts) + (t.code,)
+        decorated.append((key, total, parts, lost, t))
+    decorated.sort(key=itemgetter(0))
     next_grade = {
         grade: (levels[i + 1][0] if i + 1 < len(levels) else FAIL) for i, (grade, _) in enumerate(levels)
     }
     excellent_left = None if excellent_quota is None else int(excellent_quota)
     result = []
-    for position, (total, t) in enumerate(scored, start=1):
+    for position, (_, total, parts, lost, t) in enumerate(decorated, start=1):
         dropped = False
         if t.veto:
             grade = FAIL
         else:
-            grade = grade_for(total, levels)
+            grade = FAIL
+            for name, threshold in levels:
+                if total >= threshold:
+                    grade = name
+                    break
             if grade == EXCELLENT and excellent_left is not None:
                 if excellent_left > 0:
                     excellent_left -= 1
                 else:
                     grade, dropped = next_grade.get(EXCELLENT, GOOD), True
+        # the total is what is published and rounded; the parts are reported as given
         result.append(
             Ranked(
-                rank=position,
-                code=t.code,
-                name=t.name,
-                total=total,
-                grade=grade,
-                veto=t.veto,
-                indicator_total=q2(t.indicator_total),
-                bonus=q2(min(max(ZERO, t.bonus), cap)),
-                deductions=q2(max(ZERO, t.deductions)),
-                social=None if t.social is None else q2(t.social),
-                assessed=q2(assessed_points(t, bonus_cap=bonus_cap)),
-                lost=q2(t.lost),
-                quota_dropped=dropped,
+                position,
+                t.code,
+                t.name,
+                total,
+                grade,
+                bool(t.veto),
+                parts[0],
+                parts[1],
+                parts[2],
+                None if t.social is None else _dec(t.social, "社会评议得分"),
+                parts[3],
+                lost,
+                dropped,
             )
         )
     return result

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 from django.utils import timezone
 
+from accounts import roles
 from assessments.models import (
     Campaign,
     Framework,
@@ -22,7 +23,6 @@ from assessments.models import (
     Section,
 )
 from fazhi.testing import BaseTestCase, make_user
-from accounts import roles
 
 
 class ResultsTestCase(BaseTestCase):

@@ -17,8 +17,9 @@ class CampaignResultsTestCase(ResultsTestCase):
         self.assertEqual(inputs["440704"].lost, D("12.00"))
 
     def test_it_reads_the_totals_in_a_constant_number_of_queries(self):
-        # indicators, aggregate, social, targets
-        with self.assertNumQueries(4):
+        # indicators, aggregate, social evaluation, targets, applies_to, and one
+        # query for the targets not scored on every indicator (江海 has no bonus)
+        with self.assertNumQueries(6):
             ranking = results.campaign_ranking(self.campaign)
         self.assertEqual(
             [(r.code, r.total, r.grade) for r in ranking],
@@ -31,6 +32,17 @@ class CampaignResultsTestCase(ResultsTestCase):
         )
         inputs = {t.code: t for t in results.campaign_inputs(self.campaign).inputs}
         self.assertEqual(inputs["440703"].indicator_total, D("57.00"))
+
+    def test_it_counts_lost_points_of_incompletely_scored_and_limited_targets(self):
+        Score.objects.filter(target=self.county_org, indicator__code="A2").update(status=ScoreStatus.SUBMITTED)
+        a2 = Score.objects.get(target=self.stranger_org, indicator__code="A2").indicator
+        a2.applies_to.add(self.stranger_org)  # A2 applies to 江海 only: 蓬江 is complete without it
+        inputs = {t.code: t for t in results.campaign_inputs(self.campaign).inputs}
+        self.assertEqual((inputs["440703"].indicator_total, inputs["440703"].lost), (D("65.00"), D("5.00")))
+        self.assertEqual(inputs["440704"].lost, D("12.00"))
+        Score.objects.filter(target=self.stranger_org, indicator__code="B1").update(status=ScoreStatus.DRAFT)
+        inputs = {t.code: t for t in results.campaign_inputs(self.campaign).inputs}
+        self.assertEqual((inputs["440704"].indicator_total, inputs["440704"].lost), (D("64.00"), D("6.00")))
 
     def test_it_fails_a_vetoed_target(self):
         Score.objects.filter(target=self.county_org, indicator__code="A1").update(veto=True)
