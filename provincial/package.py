@@ -46,9 +46,8 @@ def safe_name(text: str, *, limit: int = 60, folder: bool = False) -> str:
     text = unicodedata.normalize("NFC", text or "")
     text = _UNSAFE.sub("_", text)
     text = re.sub(r"\s+", " ", text).strip().strip(".").strip()
-    if "." in text and not folder:
-        stem, ext = text.rsplit(".", 1)
-        ext = ext[:10]
+    stem, dot, ext = text.rpartition(".")
+    if dot and not folder and re.fullmatch(r"[A-Za-z0-9]{1,10}", ext):
         stem = stem[: max(1, limit - len(ext) - 1)].rstrip(" .")
         text = f"{stem}.{ext}" if stem else f"文件.{ext}"
     else:

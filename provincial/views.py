@@ -285,8 +285,19 @@ def result_export(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def framework_package(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The evidence package as a zip with its 目录.docx (built while the user waits)."""
+    """Start building the evidence package (zip + 目录.docx) as a background job
+    and show its progress; the file is downloaded from the job when done."""
+    from jobs.services import job_start
+    from provincial.tasks import build_evidence_package
+
     framework = access.access_framework(request.user, pk)
-    content, filename, _ = services.package_export(actor=request.user, framework=framework)
-    return file_response(content, filename, "application/zip")
+    job = job_start(
+        actor=request.user,
+        kind="provincial.evidence_package",
+        task=build_evidence_package,
+        title=f"导出 {framework.year} 年度法治广东建设考评佐证材料包",
+        params={"framework": framework.pk},
+    )
+    return redirect("jobs:detail", pk=job.pk)

@@ -28,7 +28,6 @@ class ViewsTestCase(BaseTestCase):
             f"/provincial/frameworks/{f}/gaps/",
             f"/provincial/frameworks/{f}/edit/",
             f"/provincial/frameworks/{f}/export.xlsx",
-            f"/provincial/frameworks/{f}/package.zip",
             f"/provincial/indicators/{i}/",
             f"/provincial/tasks/{t}/edit/",
             "/provincial/results/",
@@ -259,6 +258,7 @@ class DeniedPersonasTestCase(ViewsTestCase):
             f"/provincial/indicators/{self.indicator.pk}/",
             "/provincial/results/",
             f"/provincial/frameworks/{self.framework.pk}/delete/",
+            f"/provincial/frameworks/{self.framework.pk}/package/",
         ]
         for name in DENIED:
             client = self.client_for(self.personas[name])
