@@ -6,6 +6,7 @@ class ProvincialConfig(AppConfig):
     verbose_name = "法治广东建设考评迎检"
 
     def ready(self) -> None:
-        from provincial import todos
+        from provincial import metrics, todos
 
         todos.register()
+        metrics.register()
