@@ -1,0 +1,203 @@
+"""The backup file: a .tar.gz or .zip of members plus manifest.json with the
+SHA-256 of every member. Pure Python (no Django) so it can be checked anywhere.
+
+Reading verifies before anything is used: every member listed in the manifest is
+present with its hash, nothing else is, and no member name could escape the
+folder it is extracted to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, BinaryIO
+
+FORMAT = "fazhi-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CHUNK = 1024 * 1024
+
+
+class ArchiveError(ValueError):
+    """The archive cannot be used; `str(exc)` is a Chinese message for the operator."""
+
+
+def archive_format(path: str | os.PathLike[str]) -> str:
+    name = str(path).lower()
+    if name.endswith((".tar.gz", ".tgz")):
+        return "tar.gz"
+    if name.endswith(".zip"):
+        return "zip"
+    raise ArchiveError("备份文件名应以 .tar.gz 或 .zip 结尾。")
+
+
+class _HashingReader(io.RawIOBase):
+    """Wraps a binary stream and hashes what is read through it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self.digest.update(data)
+        self.size += len(data)
+        return data
+
+
+class ArchiveWriter:
+    """Write members in one pass, hashing each; the manifest goes in last."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.format = archive_format(path)
+        self.path = Path(path)
+        self.members: dict[str, dict[str, Any]] = {}
+        fd, tmp = tempfile.mkstemp(prefix=".fazhi-backup-", dir=self.path.parent or ".")
+        os.close(fd)
+        self.tmp = Path(tmp)
+        if self.format == "zip":
+            self._zip: zipfile.ZipFile | None = zipfile.ZipFile(
+                self.tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True
+            )
+            self._tar: tarfile.TarFile | None = None
+        else:
+            self._zip = None
+            self._tar = tarfile.open(self.tmp, "w:gz")  # noqa: SIM115 - closed in close()
+
+    def add_stream(self, name: str, stream: BinaryIO, size: int) -> dict[str, Any]:
+        reader = _HashingReader(stream)
+        if self._zip is not None:
+            with self._zip.open(name, "w", force_zip64=True) as out:
+                shutil.copyfileobj(reader, out, CHUNK)  # type: ignore[misc]
+        else:
+            assert self._tar is not None
+            info = tarfile.TarInfo(name)
+            info.size = size
+            info.mode = 0o600
+            self._tar.addfile(info, reader)  # type: ignore[arg-type]
+        if reader.size != size:
+            raise ArchiveError(f"写入 {name} 时大小发生变化（{size} → {reader.size}），请重试。")
+        entry = {"sha256": reader.digest.hexdigest(), "size": reader.size}
+        self.members[name] = entry
+        return entry
+
+    def add_file(self, name: str, path: Path) -> dict[str, Any]:
+        with open(path, "rb") as fh:
+            return self.add_stream(name, fh, path.stat().st_size)
+
+    def finish(self, manifest: dict[str, Any]) -> None:
+        manifest = {**manifest, "members": self.members}
+        data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+        self.add_stream(MANIFEST, io.BytesIO(data), len(data))
+        self.members.pop(MANIFEST)
+        self._close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self._close()
+        self.tmp.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+        if self._tar is not None:
+            self._tar.close()
+
+
+def _safe_name(name: str) -> str:
+    path = PurePosixPath(name)
+    if not name or path.is_absolute() or ".." in path.parts or "\\" in name or name.startswith("/"):
+        raise ArchiveError(f"备份文件包含不安全的路径「{name}」，已拒绝。")
+    return str(path)
+
+
+def _members(path: Path) -> Iterator[tuple[str, IO[bytes]]]:
+    """(name, stream) of every regular file member; anything else is refused."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for info in archive.infolist():
+                    if info.is_dir():
+                        continue
+                    with archive.open(info) as stream:
+                        yield _safe_name(info.filename), stream
+            return
+        with tarfile.open(path, "r:*") as archive:
+            for member in archive:
+                if member.isdir():
+                    continue
+                if not member.isfile():
+                    raise ArchiveError(f"备份文件包含非普通文件「{member.name}」，已拒绝。")
+                extracted = archive.extractfile(member)
+                assert extracted is not None
+                yield _safe_name(member.name), extracted
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        raise ArchiveError(f"备份文件已损坏或不完整，无法读取（{type(exc).__name__}）。") from None
+
+
+def extract_verified(path: str | os.PathLike[str], into: Path) -> dict[str, Any]:
+    """Extract every member into `into` and check it against the manifest.
+
+    Returns the manifest; raises ArchiveError naming the first problem. Nothing
+    outside `into` is touched, so a refused archive changes nothing."""
+    path = Path(path)
+    if not path.is_file():
+        raise ArchiveError(f"备份文件不存在：{path}")
+    found: dict[str, dict[str, Any]] = {}
+    manifest_bytes = None
+    for name, stream in _members(path):
+        if name == MANIFEST:
+            manifest_bytes = stream.read(16 * 1024 * 1024 + 1)
+            continue
+        target = into / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with open(target, "wb") as out:
+                while chunk := stream.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+        except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+            raise ArchiveError(
+                f"备份文件已损坏或不完整：读取「{name}」时出错（{type(exc).__name__}）。"
+            ) from None
+        found[name] = {"sha256": digest.hexdigest(), "size": size}
+    if manifest_bytes is None:
+        raise ArchiveError("备份文件中没有 manifest.json，这不是 fazhi 备份文件。")
+    try:
+        manifest = json.loads(manifest_bytes)
+    except ValueError:
+        raise ArchiveError("备份文件的 manifest.json 已损坏，无法解析。") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ArchiveError("这不是 fazhi 备份文件（manifest.json 格式不符）。")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ArchiveError(
+            f"不支持的备份格式版本 {manifest.get('format_version')}（本程序支持 {FORMAT_VERSION}）。"
+        )
+    expected = manifest.get("members") or {}
+    for name, entry in sorted(expected.items()):
+        if name not in found:
+            raise ArchiveError(f"备份文件不完整：缺少「{name}」。")
+        if found[name]["sha256"] != entry.get("sha256") or found[name]["size"] != entry.get("size"):
+            raise ArchiveError(
+                f"备份文件校验失败：「{name}」的 SHA-256 与清单不符（文件被改动或损坏），已拒绝恢复。"
+            )
+    extra = sorted(set(found) - set(expected))
+    if extra:
+        raise ArchiveError(f"备份文件校验失败：包含清单中没有的「{extra[0]}」，已拒绝恢复。")
+    return manifest
