@@ -231,6 +231,9 @@ class PhaseChange(models.Model):
     class Meta:
         ordering = ["campaign", "changed_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.from_phase} → {self.to_phase}"
+
 
 class SelfAssessmentStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -337,6 +340,9 @@ class ScoreItem(models.Model):
         verbose_name = "扣加分项"
         verbose_name_plural = "扣加分项"
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.points}"
+
 
 class ScoreChangeSource(models.TextChoices):
     SCORING = "scoring", "评分"
@@ -361,6 +367,9 @@ class ScoreChange(models.Model):
         verbose_name = "评分变更记录"
         verbose_name_plural = "评分变更记录"
 
+    def __str__(self) -> str:
+        return f"{self.before} → {self.after}"
+
 
 class SocialEvaluation(models.Model):
     """社会评议/群众满意度 score (0–100), imported."""
@@ -382,6 +391,9 @@ class SocialEvaluation(models.Model):
             models.UniqueConstraint(fields=["campaign", "target"], name="assessments_social_unique"),
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="assessments_social_range"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.score}"
 
 
 class AppealStatus(models.TextChoices):
@@ -468,3 +480,6 @@ class Rectification(models.Model):
         ordering = ["publication", "target", "indicator"]
         verbose_name = "整改项"
         verbose_name_plural = "整改项"
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.indicator_id} −{self.points_lost}"

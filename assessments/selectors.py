@@ -37,7 +37,9 @@ ZERO = Decimal("0")
 def framework_list() -> QuerySet[Framework]:
     """Frameworks with their indicator count, Σ 分值 and campaign count (subqueries,
     so the joins do not multiply each other)."""
-    indicators = Indicator.objects.filter(section__framework=OuterRef("pk")).order_by().values("section__framework")
+    indicators = (
+        Indicator.objects.filter(section__framework=OuterRef("pk")).order_by().values("section__framework")
+    )
     return Framework.objects.select_related("created_by", "cloned_from").annotate(
         indicator_count=Coalesce(Subquery(indicators.annotate(n=Count("pk")).values("n")), 0),
         score_sum=Coalesce(
@@ -153,7 +155,9 @@ class Progress:
         return round(self.done * 100 / self.total) if self.total else 0
 
 
-def applicable_pairs(campaign: Campaign, indicators: list[Indicator], targets: list[Org]) -> set[tuple[int, int]]:
+def applicable_pairs(
+    campaign: Campaign, indicators: list[Indicator], targets: list[Org]
+) -> set[tuple[int, int]]:
     """(target_id, indicator_id) pairs to be filled; indicators must have applies_to prefetched."""
     pairs = set()
     for ind in indicators:
@@ -217,13 +221,17 @@ def campaign_matrix(
         (t, i): s
         for t, i, s in SelfAssessment.objects.filter(
             campaign=campaign, indicator_id__in=ind_ids, target_id__in=target_ids
-        ).values_list("target_id", "indicator_id", "status")
+        )
+        .order_by()
+        .values_list("target_id", "indicator_id", "status")
     }
     score_cells: dict[tuple[int, int], dict[str, Any]] = {}
     if with_scores:
-        for row in Score.objects.filter(
-            campaign=campaign, indicator_id__in=ind_ids, target_id__in=target_ids
-        ).values("pk", "target_id", "indicator_id", "score", "status", "version"):
+        for row in (
+            Score.objects.filter(campaign=campaign, indicator_id__in=ind_ids, target_id__in=target_ids)
+            .order_by()
+            .values("pk", "target_id", "indicator_id", "score", "status", "version")
+        ):
             score_cells[(row["target_id"], row["indicator_id"])] = row
     section_of = {i.pk: i.section_id for i in indicators}
     sections: dict[int, Section] = {}
@@ -293,10 +301,14 @@ def days_left(due: datetime.date | None) -> int | None:
 # --------------------------------------------------------------------------- self-assessments and scores
 
 
-def self_assessments_of(campaign: Campaign, target: Org, indicator_ids: list[int]) -> dict[int, SelfAssessment]:
+def self_assessments_of(
+    campaign: Campaign, target: Org, indicator_ids: list[int]
+) -> dict[int, SelfAssessment]:
     return {
         sa.indicator_id: sa
-        for sa in SelfAssessment.objects.filter(campaign=campaign, target=target, indicator_id__in=indicator_ids)
+        for sa in SelfAssessment.objects.filter(
+            campaign=campaign, target=target, indicator_id__in=indicator_ids
+        )
         .select_related("submitted_by")
         .prefetch_related("evidence")
     }
