@@ -219,8 +219,9 @@ def ensure_scores(campaign: Campaign) -> int:
 # --------------------------------------------------------------------------- phases
 
 
-def campaign_missing(campaign: Campaign) -> list[str]:
-    """What is still outstanding before the campaign leaves its current phase."""
+def campaign_missing(campaign: Campaign, *, matrix: selectors.CampaignMatrix | None = None) -> list[str]:
+    """What is still outstanding before the campaign leaves its current phase.
+    `matrix` (of all indicators and targets, with scores) saves recomputing it."""
     phase = campaign.phase
     missing: list[str] = []
     if phase == Phase.DEPLOY:
@@ -231,7 +232,7 @@ def campaign_missing(campaign: Campaign) -> list[str]:
             if p not in deadlines:
                 missing.append(f"尚未设置「{PHASE_LABEL[p]}」截止日期。")
     elif phase == Phase.SELF_ASSESS:
-        matrix = selectors.campaign_matrix(campaign, with_scores=False)
+        matrix = matrix or selectors.campaign_matrix(campaign, with_scores=False)
         for target in matrix.targets:
             prog = matrix.self_by_target[target.pk]
             if prog.done < prog.total:
@@ -239,7 +240,7 @@ def campaign_missing(campaign: Campaign) -> list[str]:
                 extra = f"（其中退回修改 {returned} 项）" if returned else ""
                 missing.append(f"{target.display_name}：{prog.total - prog.done} 项自评未提交{extra}。")
     elif phase == Phase.SCORING:
-        matrix = selectors.campaign_matrix(campaign)
+        matrix = matrix or selectors.campaign_matrix(campaign)
         names = {o.pk: o.display_name for o in selectors.campaign_assessors(campaign)}
         for org_id, prog in sorted(matrix.score_by_assessor.items(), key=lambda kv: names.get(kv[0], "")):
             if prog.done < prog.total:

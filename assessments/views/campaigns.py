@@ -123,7 +123,6 @@ def _phase_steps(campaign: Campaign) -> list[dict]:
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
-    campaign_with_deadlines = Campaign.objects.prefetch_related("deadlines").get(pk=campaign.pk)
     indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
     targets = selectors.campaign_targets(campaign)
     if access.is_target(user):
@@ -134,7 +133,7 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     context = {
         "campaign": campaign,
-        "steps": _phase_steps(campaign_with_deadlines),
+        "steps": _phase_steps(campaign),
         "matrix": matrix,
         "target_rows": [(t, matrix.self_by_target[t.pk], matrix.score_by_target[t.pk]) for t in matrix.targets],
         "section_rows": [
@@ -151,7 +150,7 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         assessor_names = {o.pk: o for o in selectors.campaign_assessors(campaign)}
         context.update(
             {
-                "missing": services.campaign_missing(campaign),
+                "missing": services.campaign_missing(campaign, matrix=matrix),
                 "next_label": dict(Phase.choices).get(selectors.next_phase(campaign.phase) or "", ""),
                 "advance_form": AdvanceForm(),
                 "assessor_progress": [
