@@ -62,6 +62,16 @@ class _Scorer:
     def indicator(self, ind: Indicator) -> IndicatorResult:
         if not ind.applicable:
             return IndicatorResult(ind, NOT_APPLICABLE, None)
+        if ind.target.number is None and not ind.target.text.strip():
+            result = IndicatorResult(ind, QUALITATIVE_KIND, None)
+            self._finding(
+                result.findings,
+                ind,
+                "TARGET_MISSING",
+                f"“{ind.name or '未命名指标'}”没有填写年度指标值，在填写之前不能计分。",
+                ERROR,
+            )
+            return result
         if ind.target.number is None:
             result = self._qualitative(ind)
         else:

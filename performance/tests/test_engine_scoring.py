@@ -142,6 +142,11 @@ class QuantitativeTestCase(unittest.TestCase):
         self.assertIsNone(result.score)
         self.assertEqual(codes(result), ["ACTUAL_NOT_NUMBER"])
 
+    def test_it_cannot_score_without_a_target(self):
+        result = self.score("", "10人")
+        self.assertIsNone(result.score)
+        self.assertEqual(codes(result), ["TARGET_MISSING"])
+
     def test_it_flags_units_that_differ(self):
         self.assertIn("UNIT_MISMATCH", codes(self.score("≥10人", "10%")))
         self.assertNotIn("UNIT_MISMATCH", codes(self.score("7个县（市、区）", "7个")))

@@ -66,3 +66,15 @@
   });
 })();
 // ---- end attachments & jobs ----
+// ---- performance (绩效自评): a submit button with data-confirm asks first -----
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+})();
+// ---- end performance ---------------------------------------------------------
