@@ -251,6 +251,10 @@ class WhatIfRow:
         return self.was.rank - self.now.rank
 
     @property
+    def rank_steps(self) -> int:
+        return abs(self.rank_move)
+
+    @property
     def grade_changed(self) -> bool:
         return self.was.grade != self.now.grade
 

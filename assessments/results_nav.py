@@ -1,2 +1,116 @@
+"""Navigation items, to-dos and attachment grants of results, appeals and
+publication (registered from AssessmentsConfig.ready())."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import reverse
+
+from workbench import nav
+
+
+def _office_or_target(user: Any) -> bool:
+    from assessments import access
+
+    return access.can_manage(user) or access.is_target(user)
+
+
+def results_todos(user: Any) -> Iterator[nav.Todo]:
+    """Appeals waiting for an answer (assessing units) or a decision (office),
+    the appeal window of a target, open 整改 items of a target. A few queries."""
+    from assessments import access
+    from assessments.models import Appeal, AppealStatus, Phase, PhaseDeadline, Rectification
+
+    if not access.can_use_assessments(user):
+        return
+    appeals_url = reverse("assessments:appeal_list")
+    if access.is_assessor(user):
+        waiting = (
+            Appeal.objects.filter(status=AppealStatus.SUBMITTED, score__indicator__assessors=user.org_id)
+            .values("pk")
+            .distinct()
+            .count()
+        )
+        if waiting:
+            due = _appeal_due()
+            yield nav.Todo(
+                f"{waiting} 件申诉等待本单位答复",
+                f"{appeals_url}?status=submitted",
+                "申诉复核",
+                due=due,
+                urgent=True,
+            )
+    if access.can_manage(user):
+        waiting = Appeal.objects.filter(status=AppealStatus.ANSWERED).count()
+        if waiting:
+            yield nav.Todo(
+                f"{waiting} 件申诉等待裁决",
+                f"{appeals_url}?status=answered",
+                "申诉复核",
+                due=_appeal_due(),
+                urgent=True,
+            )
+    if access.is_target(user):
+        window = (
+            PhaseDeadline.objects.filter(
+                phase=Phase.APPEAL, campaign__phase=Phase.APPEAL, campaign__targets=user.org_id
+            )
+            .select_related("campaign")
+            .order_by("due_on")
+            .first()
+        )
+        if window is not None:
+            yield nav.Todo(
+                f"{window.campaign.name}处于申诉复核期，可查看本单位得分并对有异议的得分提出申诉",
+                reverse("assessments:target_scores", args=[window.campaign_id, user.org_id]),
+                "申诉复核",
+                due=window.due_on,
+            )
+        open_items = Rectification.objects.filter(target_id=user.org_id, status="open").count()
+        if open_items:
+            yield nav.Todo(
+                f"{open_items} 项考评失分待整改",
+                f"{reverse('assessments:rectification_list')}?status=open",
+                "整改清单",
+            )
+
+
+def _appeal_due() -> Any:
+    from assessments.models import Phase, PhaseDeadline
+
+    window = (
+        PhaseDeadline.objects.filter(phase=Phase.APPEAL, campaign__phase=Phase.APPEAL)
+        .order_by("due_on")
+        .first()
+    )
+    return window.due_on if window else None
+
+
+def _appeal_evidence_grant(user: Any, attachment: Any) -> bool:
+    """The assessing unit answering an appeal may open the files attached to it."""
+    from assessments import access
+    from assessments.models import Appeal
+
+    if not access.is_assessor(user):
+        return False
+    return Appeal.objects.filter(evidence=attachment, score__indicator__assessors=user.org_id).exists()
+
+
 def register() -> None:
     """Navigation items and to-dos of results, appeals and publication."""
+    from assessments import access
+    from attachments import access as attachment_access
+
+    nav.register(
+        nav.NavItem("考评结果", "assessments:results_index", order=22, visible=access.can_use_assessments)
+    )
+    nav.register(
+        nav.NavItem("申诉复核", "assessments:appeal_list", order=23, visible=access.can_use_assessments)
+    )
+    nav.register(
+        nav.NavItem("整改清单", "assessments:rectification_list", order=24, visible=_office_or_target)
+    )
+    nav.register_todos(results_todos)
+    attachment_access.register_grant(_appeal_evidence_grant)

@@ -1,0 +1,263 @@
+"""申诉复核: a target appeals one of its approved scores within the appeal
+window, the responsible assessing unit answers, the office decides. A changed
+score is written with a ScoreChange row (source "appeal") so its history is
+kept; nothing else ever rewrites a score after approval.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from assessments import access, scoring
+from assessments.models import (
+    Appeal,
+    AppealDecision,
+    AppealStatus,
+    Campaign,
+    Phase,
+    PhaseDeadline,
+    Score,
+    ScoreChange,
+    ScoreChangeSource,
+    ScoreStatus,
+)
+from audit.services import audit_record
+
+# phases in which an open appeal may still be answered and decided
+HANDLING_PHASES = (Phase.APPEAL, Phase.REVIEW)
+
+
+def appeal_window(campaign: Campaign) -> PhaseDeadline | None:
+    return PhaseDeadline.objects.filter(campaign=campaign, phase=Phase.APPEAL).first()
+
+
+def appeal_window_problem(campaign: Campaign, *, today: datetime.date | None = None) -> str | None:
+    """Why an appeal cannot be lodged now (a Chinese sentence), or None."""
+    today = today or timezone.localdate()
+    window = appeal_window(campaign)
+    if campaign.phase != Phase.APPEAL:
+        if campaign.phase_index > Phase.values.index(Phase.APPEAL) or (window and today > window.due_on):
+            due = f"已于 {window.due_on:%Y-%m-%d} 截止" if window else "已结束"
+            return f"申诉期{due}，不能再提出申诉。"
+        return f"当前阶段为「{campaign.get_phase_display()}」，尚未进入申诉复核期。"
+    if window is not None:
+        if window.starts_on and today < window.starts_on:
+            return f"申诉期自 {window.starts_on:%Y-%m-%d} 开始，届时方可提出申诉。"
+        if today > window.due_on:
+            return f"申诉期已于 {window.due_on:%Y-%m-%d} 截止，不能再提出申诉。"
+    return None
+
+
+def can_appeal(user: User, score: Score) -> bool:
+    return access.is_target(user) and user.org_id == score.target_id
+
+
+def can_answer(user: User, appeal: Appeal) -> bool:
+    return access.is_assessor(user) and any(
+        o.pk == user.org_id for o in appeal.score.indicator.assessors.all()
+    )
+
+
+def appeals_for(user: User) -> QuerySet[Appeal]:
+    """The appeals a user may see: office all; a target its own; an assessing
+    unit those on the indicators it scores."""
+    qs = Appeal.objects.select_related(
+        "campaign", "target", "score", "score__indicator", "score__indicator__section", "created_by"
+    )
+    if access.can_manage(user):
+        return qs
+    if access.is_target(user):
+        return qs.filter(target_id=user.org_id)
+    if access.is_assessor(user):
+        return qs.filter(score__indicator__assessors=user.org_id).distinct()
+    return qs.none()
+
+
+def access_appeal(user: User, pk: int) -> Appeal:
+    appeal = appeals_for(user).filter(pk=pk).first()
+    if appeal is None:
+        from django.http import Http404
+
+        raise Http404("申诉不存在")
+    return appeal
+
+
+def _clean_text(value: str, *, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+@transaction.atomic
+def appeal_create(*, actor: User, score: Score, reason: str, evidence: Iterable[Any] = ()) -> Appeal:
+    """A target appeals one of its approved scores, within the appeal window."""
+    if not can_appeal(actor, score):
+        raise PermissionDenied("只有被考评单位本单位可以对本单位的得分提出申诉。")
+    campaign = Campaign.objects.select_for_update().get(pk=score.campaign_id)
+    problem = appeal_window_problem(campaign)
+    if problem:
+        raise ValidationError(problem)
+    if score.status != ScoreStatus.APPROVED:
+        raise ValidationError("该评分尚未审核生效，不能申诉。")
+    if Appeal.objects.filter(score=score).exists():
+        raise ValidationError("该项得分已提出过申诉，每项得分只能申诉一次。")
+    reason = _clean_text(reason, field="reason", message="请填写申诉理由。")
+    files = list(evidence)
+    for attachment in files:
+        if attachment.org_id != actor.org_id:
+            raise ValidationError({"evidence": "只能附本单位上传的材料。"})
+    appeal = Appeal.objects.create(
+        campaign=campaign, target_id=score.target_id, score=score, reason=reason, created_by=actor
+    )
+    if files:
+        appeal.evidence.set(files)
+    audit_record(
+        actor=actor,
+        action="assessments.appeal.created",
+        target=appeal,
+        after={"score": score.pk, "reason": reason, "evidence": [str(a.pk) for a in files]},
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_answer(*, actor: User, appeal: Appeal, answer: str) -> Appeal:
+    """The responsible assessing unit answers an appeal (once)."""
+    appeal = (
+        Appeal.objects.select_for_update().select_related("campaign", "score__indicator").get(pk=appeal.pk)
+    )
+    if not can_answer(actor, appeal):
+        raise PermissionDenied("只有负责该指标的考评单位可以答复申诉。")
+    if appeal.status != AppealStatus.SUBMITTED:
+        raise ValidationError("该申诉已答复，不能重复答复。")
+    if appeal.campaign.phase not in HANDLING_PHASES:
+        raise ValidationError(f"当前阶段为「{appeal.campaign.get_phase_display()}」，不能答复申诉。")
+    appeal.answer = _clean_text(answer, field="answer", message="请填写答复意见。")
+    appeal.answered_by = actor
+    appeal.answered_at = timezone.now()
+    appeal.status = AppealStatus.ANSWERED
+    appeal.save(update_fields=["answer", "answered_by", "answered_at", "status"])
+    audit_record(
+        actor=actor,
+        action="assessments.appeal.answered",
+        target=appeal,
+        before={"status": AppealStatus.SUBMITTED},
+        after={"status": appeal.status, "answer": appeal.answer},
+    )
+    return appeal
+
+
+def parse_points(value: Any) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        result = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"decided_score": "裁决得分须为数字。"})
+    if not result.is_finite():
+        raise ValidationError({"decided_score": "裁决得分须为数字。"})
+    return result
+
+
+@transaction.atomic
+def appeal_decide(
+    *, actor: User, appeal: Appeal, decision: str, decided_score: Decimal | None = None, note: str = ""
+) -> Appeal:
+    """The office decides an answered appeal: 维持 keeps the score; 改分 sets
+    it to `decided_score` (within [0, 分值]) with a ScoreChange row."""
+    if not access.can_manage(actor):
+        raise PermissionDenied("只有依法治办可以裁决申诉。")
+    appeal = (
+        Appeal.objects.select_for_update().select_related("campaign", "score__indicator").get(pk=appeal.pk)
+    )
+    if appeal.status == AppealStatus.DECIDED:
+        raise ValidationError("该申诉已裁决，不能重复裁决。")
+    if appeal.status != AppealStatus.ANSWERED:
+        raise ValidationError("考评单位尚未答复，暂不能裁决。")
+    if appeal.campaign.phase not in HANDLING_PHASES:
+        raise ValidationError(f"当前阶段为「{appeal.campaign.get_phase_display()}」，不能裁决申诉。")
+    if decision not in AppealDecision.values:
+        raise ValidationError({"decision": "请选择裁决结果（维持或改分）。"})
+    note = (note or "").strip()
+    score = Score.objects.select_for_update().get(pk=appeal.score_id)
+    maximum = appeal.score.indicator.max_score
+    if decision == AppealDecision.CHANGED:
+        if decided_score is None:
+            raise ValidationError({"decided_score": "改分时须填写裁决得分。"})
+        errors = scoring.validate_score(max_score=maximum, score=decided_score, reason=note)
+        if errors:
+            field_errors = [e for e in errors if "理由" not in e]
+            raise ValidationError(
+                {
+                    **({"decided_score": field_errors} if field_errors else {}),
+                    **(
+                        {"decision_note": ["得分低于满分时须填写裁决说明。"]}
+                        if len(field_errors) < len(errors)
+                        else {}
+                    ),
+                }
+            )
+        if decided_score == score.score:
+            raise ValidationError({"decided_score": "裁决得分与原得分相同，请选择“维持”。"})
+    elif not note:
+        raise ValidationError({"decision_note": "请填写裁决说明。"})
+    before = score.score
+    if decision == AppealDecision.CHANGED:
+        updated = Score.objects.filter(pk=score.pk, version=score.version).update(
+            score=decided_score, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:  # select_for_update makes this unreachable short of a raw write
+            raise ValidationError("该评分刚被修改，请刷新后重试。")
+        ScoreChange.objects.create(
+            score=score,
+            before=before,
+            after=decided_score,
+            changed_by=actor,
+            source=ScoreChangeSource.APPEAL,
+            note=note,
+            appeal=appeal,
+        )
+    appeal.decision = decision
+    appeal.decided_score = decided_score if decision == AppealDecision.CHANGED else None
+    appeal.decision_note = note
+    appeal.decided_by = actor
+    appeal.decided_at = timezone.now()
+    appeal.status = AppealStatus.DECIDED
+    appeal.save(
+        update_fields=["decision", "decided_score", "decision_note", "decided_by", "decided_at", "status"]
+    )
+    audit_record(
+        actor=actor,
+        action="assessments.appeal.decided",
+        target=appeal,
+        before={"status": AppealStatus.ANSWERED, "score": before},
+        after={
+            "status": appeal.status,
+            "decision": decision,
+            "score": decided_score if decision == "changed" else before,
+        },
+        data={"score_id": score.pk, "note": note},
+    )
+    return appeal
+
+
+def open_appeals(campaign: Campaign) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(campaign=campaign).exclude(status=AppealStatus.DECIDED)
+
+
+def appeals_waiting_answer(user: User) -> QuerySet[Appeal]:
+    if not access.is_assessor(user):
+        return Appeal.objects.none()
+    return Appeal.objects.filter(
+        Q(status=AppealStatus.SUBMITTED), score__indicator__assessors=user.org_id
+    ).distinct()
