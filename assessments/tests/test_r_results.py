@@ -34,7 +34,9 @@ class CampaignResultsTestCase(ResultsTestCase):
         self.assertEqual(inputs["440703"].indicator_total, D("57.00"))
 
     def test_it_counts_lost_points_of_incompletely_scored_and_limited_targets(self):
-        Score.objects.filter(target=self.county_org, indicator__code="A2").update(status=ScoreStatus.SUBMITTED)
+        Score.objects.filter(target=self.county_org, indicator__code="A2").update(
+            status=ScoreStatus.SUBMITTED
+        )
         a2 = Score.objects.get(target=self.stranger_org, indicator__code="A2").indicator
         a2.applies_to.add(self.stranger_org)  # A2 applies to 江海 only: 蓬江 is complete without it
         inputs = {t.code: t for t in results.campaign_inputs(self.campaign).inputs}

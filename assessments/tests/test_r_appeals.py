@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal as D
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from assessments import appeals
+from assessments.models import Appeal, Phase, PhaseDeadline, Score, ScoreChange
+from assessments.tests.r_fixtures import ResultsTestCase
+from audit.models import AuditEntry
+
+
+class AppealTestCase(ResultsTestCase):
+    def setUp(self):
+        self.campaign.phase = Phase.APPEAL
+        self.campaign.save()
+        self.score = self.score_of(self.county_org, "A1")  # 38 / 40, scored by 司法局
+
+    def appeal(self, **kw):
+        return appeals.appeal_create(
+            actor=self.county, score=self.score, reason="台账已补充完整，请复核", **kw
+        )
+
+
+class AppealCreateTestCase(AppealTestCase):
+    def test_it_lets_a_target_appeal_its_own_score_in_the_window(self):
+        appeal = self.appeal()
+        self.assertEqual((appeal.status, appeal.target_id), ("submitted", self.county_org.pk))
+        self.assertTrue(AuditEntry.objects.filter(action="assessments.appeal.created").exists())
+
+    def test_it_refuses_an_appeal_after_the_window_and_changes_nothing(self):
+        PhaseDeadline.objects.filter(campaign=self.campaign, phase=Phase.APPEAL).update(
+            starts_on=timezone.localdate() - datetime.timedelta(days=10),
+            due_on=timezone.localdate() - datetime.timedelta(days=1),
+        )
+        with self.assertRaisesMessage(ValidationError, "申诉期已于"):
+            self.appeal()
+        self.assertFalse(Appeal.objects.exists())
+
+    def test_it_refuses_an_appeal_outside_the_appeal_phase(self):
+        self.campaign.phase = Phase.FEEDBACK
+        self.campaign.save()
+        with self.assertRaisesMessage(ValidationError, "尚未进入申诉复核期"):
+            self.appeal()
+        self.campaign.phase = Phase.REVIEW
+        self.campaign.save()
+        with self.assertRaisesMessage(ValidationError, "不能再提出申诉"):
+            self.appeal()
+
+    def test_it_refuses_another_target_and_assessors(self):
+        for actor in (self.stranger, self.assessor, self.office):
+            with self.assertRaises(PermissionDenied):
+                appeals.appeal_create(actor=actor, score=self.score, reason="x")
+        self.assertFalse(Appeal.objects.exists())
+
+    def test_it_requires_a_reason_and_allows_one_appeal_per_score(self):
+        with self.assertRaises(ValidationError):
+            appeals.appeal_create(actor=self.county, score=self.score, reason="  ")
+        self.appeal()
+        with self.assertRaisesMessage(ValidationError, "只能申诉一次"):
+            self.appeal()
+        self.assertEqual(Appeal.objects.count(), 1)
+
+
+class AppealAnswerDecideTestCase(AppealTestCase):
+    def test_it_lets_only_the_responsible_unit_answer(self):
+        appeal = self.appeal()
+        with self.assertRaises(PermissionDenied):
+            appeals.appeal_answer(actor=self.assessor_b, appeal=appeal, answer="不予采纳")
+        appeals.appeal_answer(actor=self.assessor, appeal=appeal, answer="经核实，台账确有补充")
+        appeal.refresh_from_db()
+        self.assertEqual((appeal.status, appeal.answered_by), ("answered", self.assessor))
+
+    def test_it_changes_the_score_with_history_when_the_office_decides(self):
+        appeal = self.appeal()
+        appeals.appeal_answer(actor=self.assessor, appeal=appeal, answer="同意加回1分")
+        version = Score.objects.get(pk=self.score.pk).version
+        appeals.appeal_decide(
+            actor=self.office,
+            appeal=appeal,
+            decision="changed",
+            decided_score=D("39"),
+            note="台账补充属实，扣1分",
+        )
+        score = Score.objects.get(pk=self.score.pk)
+        self.assertEqual((score.score, score.version), (D("39.00"), version + 1))
+        change = ScoreChange.objects.get(score=score, source="appeal")
+        self.assertEqual((change.before, change.after, change.appeal_id), (D("38.00"), D("39.00"), appeal.pk))
+        appeal.refresh_from_db()
+        self.assertEqual(
+            (appeal.status, appeal.decision, appeal.decided_score), ("decided", "changed", D("39.00"))
+        )
+
+    def test_it_keeps_the_score_when_upheld(self):
+        appeal = self.appeal()
+        appeals.appeal_answer(actor=self.assessor, appeal=appeal, answer="维持原评分")
+        appeals.appeal_decide(actor=self.office, appeal=appeal, decision="upheld", note="理由不成立")
+        self.assertEqual(Score.objects.get(pk=self.score.pk).score, D("38.00"))
+        self.assertFalse(ScoreChange.objects.filter(source="appeal").exists())
+
+    def test_it_refuses_a_decided_score_above_the_indicator_and_changes_nothing(self):
+        appeal = self.appeal()
+        appeals.appeal_answer(actor=self.assessor, appeal=appeal, answer="同意")
+        with self.assertRaises(ValidationError) as ctx:
+            appeals.appeal_decide(
+                actor=self.office, appeal=appeal, decision="changed", decided_score=D("41"), note="改分"
+            )
+        self.assertIn("得分须在 0 至 40 分之间", ctx.exception.message_dict["decided_score"][0])
+        self.assertEqual(Score.objects.get(pk=self.score.pk).score, D("38.00"))
+        appeal.refresh_from_db()
+        self.assertEqual(appeal.status, "answered")
+
+    def test_it_refuses_to_decide_before_the_answer_or_by_others(self):
+        appeal = self.appeal()
+        with self.assertRaisesMessage(ValidationError, "尚未答复"):
+            appeals.appeal_decide(actor=self.office, appeal=appeal, decision="upheld", note="x")
+        appeals.appeal_answer(actor=self.assessor, appeal=appeal, answer="同意")
+        for actor in (self.assessor, self.county):
+            with self.assertRaises(PermissionDenied):
+                appeals.appeal_decide(actor=actor, appeal=appeal, decision="upheld", note="x")
+
+    def test_it_requires_a_note_below_full_marks_and_a_different_score(self):
+        appeal = self.appeal()
+        appeals.appeal_answer(actor=self.assessor, appeal=appeal, answer="同意")
+        with self.assertRaises(ValidationError) as ctx:
+            appeals.appeal_decide(actor=self.office, appeal=appeal, decision="changed", decided_score=D("39"))
+        self.assertIn("decision_note", ctx.exception.message_dict)
+        with self.assertRaisesMessage(ValidationError, "请选择“维持”"):
+            appeals.appeal_decide(
+                actor=self.office, appeal=appeal, decision="changed", decided_score=D("38"), note="x"
+            )
+
+    def test_it_parses_points_with_a_clear_message(self):
+        self.assertEqual(appeals.parse_points(" 39.5 "), D("39.5"))
+        self.assertIsNone(appeals.parse_points(""))
+        with self.assertRaisesMessage(ValidationError, "须为数字"):
+            appeals.parse_points("三十九")
