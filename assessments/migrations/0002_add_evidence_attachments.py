@@ -4,21 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0001_initial_frameworks_campaigns_scores'),
-        ('attachments', '0001_initial_attachment'),
+        ("assessments", "0001_initial_frameworks_campaigns_scores"),
+        ("attachments", "0001_initial_attachment"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appeal',
-            name='evidence',
-            field=models.ManyToManyField(blank=True, related_name='+', to='attachments.attachment', verbose_name='申诉材料'),
+            model_name="appeal",
+            name="evidence",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="attachments.attachment", verbose_name="申诉材料"
+            ),
         ),
         migrations.AddField(
-            model_name='selfassessment',
-            name='evidence',
-            field=models.ManyToManyField(blank=True, related_name='+', to='attachments.attachment', verbose_name='佐证材料'),
+            model_name="selfassessment",
+            name="evidence",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="attachments.attachment", verbose_name="佐证材料"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0002_add_evidence_attachments'),
+        ("assessments", "0002_add_evidence_attachments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scoreitem',
-            name='count',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='次数'),
+            model_name="scoreitem",
+            name="count",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="次数"),
         ),
     ]

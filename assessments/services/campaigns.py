@@ -241,8 +241,10 @@ def campaign_missing(campaign: Campaign, *, matrix: selectors.CampaignMatrix | N
                 missing.append(f"{target.display_name}：{prog.total - prog.done} 项自评未提交{extra}。")
     elif phase == Phase.SCORING:
         matrix = matrix or selectors.campaign_matrix(campaign)
-        names = {o.pk: o.display_name for o in selectors.campaign_assessors(campaign)}
-        for org_id, prog in sorted(matrix.score_by_assessor.items(), key=lambda kv: names.get(kv[0], "")):
+        units = selectors.campaign_assessors(campaign)
+        names = {o.pk: o.display_name for o in units}
+        order = {o.pk: n for n, o in enumerate(units)}
+        for org_id, prog in sorted(matrix.score_by_assessor.items(), key=lambda kv: order.get(kv[0], 0)):
             if prog.done < prog.total:
                 parts = []
                 if prog.extra.get("empty"):

@@ -147,14 +147,14 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "breadcrumbs": _crumbs(campaign),
     }
     if access.can_manage(user):
-        assessor_names = {o.pk: o for o in selectors.campaign_assessors(campaign)}
+        units = selectors.campaign_assessors(campaign)
         context.update(
             {
                 "missing": services.campaign_missing(campaign, matrix=matrix),
                 "next_label": dict(Phase.choices).get(selectors.next_phase(campaign.phase) or "", ""),
                 "advance_form": AdvanceForm(),
                 "assessor_progress": [
-                    (assessor_names[o], p) for o, p in matrix.score_by_assessor.items() if o in assessor_names
+                    (o, matrix.score_by_assessor[o.pk]) for o in units if o.pk in matrix.score_by_assessor
                 ],
                 "changes": PhaseChange.objects.filter(campaign=campaign).select_related("changed_by"),
                 "social_count": SocialEvaluation.objects.filter(campaign=campaign).count(),
