@@ -109,7 +109,11 @@ class BudgetProject(models.Model):
         verbose_name_plural = "预算项目"
         ordering = ("-year", "name", "pk")
         constraints = [
-            models.UniqueConstraint(fields=("org", "year", "name"), name="performance_project_unique")
+            models.UniqueConstraint(
+                fields=("org", "year", "name"),
+                name="performance_project_unique",
+                violation_error_message="本单位该年度已有同名项目。",
+            )
         ]
 
     def __str__(self) -> str:
