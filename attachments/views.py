@@ -18,13 +18,10 @@ from attachments.forms import UploadForm
 from attachments.models import Attachment
 from workbench.tables import sorted_page
 
-# Served files are never run as a page: no scripts, no plugins, a unique origin.
-FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-# Chromium's PDF viewer refuses to load inside a CSP sandbox, so a PDF preview gets
-# the same lock-down minus `sandbox` (a PDF cannot run page scripts in the viewer).
-PDF_CSP = (
-    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
-)
+# Served files are never run as a page: no scripts, no plugins of their own, a
+# unique opaque origin. Chromium still shows images and PDFs (its viewer) under it;
+# inline styles are allowed because the browser's own image page uses them.
+FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
 
 
 def _next_url(request: HttpRequest, fallback: str = "attachments:mine") -> str:
@@ -126,7 +123,7 @@ def _file_response(attachment: Attachment, *, inline: bool) -> FileResponse:
     response["Content-Length"] = str(attachment.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = PDF_CSP if inline and attachment.kind == "pdf" else FILE_CSP
+    response["Content-Security-Policy"] = FILE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
 

@@ -57,7 +57,7 @@ class AttachmentViewsTestCase(BaseTestCase):
         self.assertIn("default-src 'none'", response["Content-Security-Policy"])
         self.assertTrue(AuditEntry.objects.filter(action="attachments.attachment.previewed").exists())
 
-    def test_it_previews_pdf_inline_without_scripts(self):
+    def test_it_previews_pdf_inline_in_a_sandbox_without_scripts(self):
         pdf = attachment_create(
             actor=self.county, uploaded_file=SimpleUploadedFile("a.pdf", samples.PDF), org=self.county_org
         )
@@ -65,6 +65,7 @@ class AttachmentViewsTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertIn("default-src 'none'", response["Content-Security-Policy"])
+        self.assertIn("sandbox", response["Content-Security-Policy"])
         self.assertNotIn("script-src", response["Content-Security-Policy"])
 
     def test_it_does_not_preview_office_documents(self):

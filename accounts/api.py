@@ -1,0 +1,179 @@
+"""/api/v1/users/ and /api/v1/auth/token/.
+
+Users: the same rules as the UI (accounts.access.access_user): the 系统管理员 and
+安全管理员 see every account, 依法治办 those in its data scope, everyone reads
+itself at /users/me/; only the 系统管理员 creates and edits. Passwords and TOTP
+secrets are never returned.
+
+Token: each user creates (or rotates) and revokes its own API token while logged
+in; the full key is shown once, at creation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import access, roles, services
+from accounts.models import User
+from accounts.serializers import TokenCreatedSerializer, TokenStatusSerializer, UserSerializer
+from audit.services import audit_record
+from orgs.selectors import orgs_in_scope
+
+
+def _user(request: Request) -> User:
+    """Every endpoint here requires a login (IsAuthenticated), so the user is ours."""
+    return cast(User, request.user)
+
+
+def users_visible_to(actor: User) -> QuerySet[User]:
+    """The list counterpart of access.access_user."""
+    qs = User.objects.select_related("org", "role")
+    if access.can_manage_users(actor) or actor.has_role(roles.SECADMIN):
+        return qs
+    if actor.has_role(roles.OFFICE):
+        return qs.filter(org__in=orgs_in_scope(actor))
+    return qs.none()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="用户列表（系统管理员、安全管理员、依法治办按数据范围）",
+        parameters=[
+            OpenApiParameter("q", str, description="用户名或姓名包含的文字"),
+            OpenApiParameter("role", str, description="角色代码"),
+            OpenApiParameter("org", int, description="所属单位 id"),
+        ],
+    ),
+    retrieve=extend_schema(summary="用户详情"),
+    create=extend_schema(summary="新建用户（系统管理员）"),
+    update=extend_schema(summary="修改用户（系统管理员）"),
+    partial_update=extend_schema(summary="部分修改用户（系统管理员）"),
+)
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = UserSerializer
+    queryset = User.objects.none()
+
+    def get_queryset(self) -> QuerySet[User]:
+        qs = users_visible_to(_user(self.request))
+        params = self.request.query_params
+        if q := params.get("q", "").strip():
+            from django.db.models import Q
+
+            qs = qs.filter(Q(username__icontains=q) | Q(name__icontains=q))
+        if role := params.get("role", ""):
+            qs = qs.filter(role_id=role)
+        if (org := params.get("org", "")).isdigit():
+            qs = qs.filter(org_id=int(org))
+        return qs.order_by("username", "pk")
+
+    def get_object(self) -> User:
+        write = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        pk = self.kwargs["pk"]
+        if not str(pk).isdigit():
+            from django.http import Http404
+
+            raise Http404("用户不存在")
+        return access.access_user(_user(self.request), int(pk), write=write)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        access.require(access.can_manage_users(_user(request)))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            user = services.user_create(
+                actor=_user(request),
+                username=data["username"],
+                name=data["name"],
+                org=data["org"],
+                role=data["role"],
+                password=data.get("password") or None,
+                phone=data.get("phone", ""),
+                email=data.get("email", ""),
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": exc.messages}) from None
+        return Response(self.get_serializer(user).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = self.get_object()
+        serializer = self.get_serializer(user, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        fields = {k: v for k, v in serializer.validated_data.items() if k != "password"}
+        if "password" in serializer.validated_data:
+            raise serializers.ValidationError(
+                {"password": ["不能通过此接口修改密码，请用户在“修改密码”页面自行修改。"]}
+            )
+        user = services.user_update(actor=_user(request), user=user, **fields)
+        return Response(self.get_serializer(user).data)
+
+    @extend_schema(summary="当前登录用户")
+    @action(detail=False, methods=["get"])
+    def me(self, request: Request) -> Response:
+        user = User.objects.select_related("org", "role").get(pk=_user(request).pk)
+        return Response(self.get_serializer(user).data)
+
+
+class TokenView(APIView):
+    """The caller's own API token: see whether one exists, create/rotate it, revoke it."""
+
+    @extend_schema(summary="查看本人 API 令牌状态", responses=TokenStatusSerializer)
+    def get(self, request: Request) -> Response:
+        token = Token.objects.filter(user=_user(request)).first()
+        return Response(
+            {
+                "exists": token is not None,
+                "created": token.created if token else None,
+                "prefix": token.key[:4] if token else None,
+            }
+        )
+
+    @extend_schema(
+        summary="创建（或更换）本人 API 令牌；完整令牌只返回这一次",
+        request=None,
+        responses={201: TokenCreatedSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        with transaction.atomic():
+            replaced = Token.objects.filter(user=_user(request)).delete()[0] > 0
+            token = Token.objects.create(user=_user(request))
+            audit_record(
+                actor=_user(request),
+                action="accounts.token.created",
+                target=_user(request),
+                data={"replaced": replaced, "prefix": token.key[:4]},
+            )
+        return Response({"token": token.key, "created": token.created}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="吊销本人 API 令牌", request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        with transaction.atomic():
+            deleted = Token.objects.filter(user=_user(request)).delete()[0]
+            if deleted:
+                audit_record(actor=_user(request), action="accounts.token.revoked", target=_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def register(router: Any) -> None:
+    router.register("users", UserViewSet, basename="user")
+
+
+urlpatterns = [path("auth/token/", TokenView.as_view(), name="api-token")]
