@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import io
+import json
+
+from django.core.management import call_command
+
+from assessments import publication as pub
+from assessments.tests.r_fixtures import ResultsTestCase
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("campaign", *args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        return int(exc.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+class CampaignCommandTestCase(ResultsTestCase):
+    def test_it_prints_the_published_ranking_as_json(self):
+        pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        code, out, _ = run("ranking", "--year", "2023", "--json")
+        self.assertEqual(code, 0)
+        self.assertEqual(
+            json.loads(out),
+            [
+                {"rank": 1, "target": "蓬江区", "code": "440703", "score": 98.0, "grade": "优秀"},
+                {"rank": 2, "target": "江海区", "code": "440704", "score": 88.0, "grade": "良好"},
+            ],
+        )
+        code, out, _ = run("ranking", "--year", "2023")
+        self.assertIn("蓬江区", out)
+
+    def test_it_exits_2_without_a_published_campaign(self):
+        code, out, _ = run("ranking", "--year", "2023", "--json")
+        self.assertEqual((code, json.loads(out)), (2, {"error": "2023 年度没有已公布的考评结果。"}))
+        code, out, _ = run("ranking", "--year", "二〇二三", "--json")
+        self.assertEqual(code, 2)
+        self.assertIn("年度须为四位数字", json.loads(out)["error"])
+        code, _, err = run("ranking", "--year", "1999")
+        self.assertEqual(code, 2)
+        self.assertIn("没有已公布的考评结果", err)
+
+    def test_it_verifies_the_snapshot_hash(self):
+        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        code, out, _ = run("verify", "--year", "2023", "--json")
+        self.assertEqual((code, json.loads(out)["ok"]), (0, True))
+        type(publication).objects.filter(pk=publication.pk).update(snapshot={"tampered": True})
+        code, out, _ = run("verify", "--year", "2023", "--json")
+        self.assertEqual((code, json.loads(out)["ok"]), (1, False))
