@@ -105,7 +105,7 @@ def campaign_create(request: AuthedRequest) -> HttpResponse:
 
 def _phase_steps(campaign: Campaign) -> list[dict]:
     deadlines = {d.phase: d for d in campaign.deadlines.all()}
-    current = campaign.phase_index
+    current = campaign.phase_index + (1 if campaign.is_published else 0)
     return [
         {
             "phase": phase,
