@@ -53,6 +53,10 @@ MAX_AMOUNT = Decimal("1e13")
 CONCURRENT_EDIT = "{what}已被他人修改（当前为第{current}版，您编辑的是第{yours}版），请刷新页面后重新填写。"
 
 
+class ConcurrentEditError(ValidationError):
+    """Someone saved the same row since it was read: nothing is overwritten."""
+
+
 def _check_project(fields: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     if "name" in fields and not str(fields["name"] or "").strip():
@@ -142,7 +146,9 @@ def project_update(
         raise ValueError(f"unknown fields {sorted(unknown)}")
     locked = _lock_project(project)
     if version is not None and version != locked.version:
-        raise ValidationError(CONCURRENT_EDIT.format(what="项目信息", current=locked.version, yours=version))
+        raise ConcurrentEditError(
+            CONCURRENT_EDIT.format(what="项目信息", current=locked.version, yours=version)
+        )
     _check_project(fields)
     if "name" in fields or "year" in fields:
         name, year = fields.get("name", locked.name), fields.get("year", locked.year)
@@ -271,7 +277,7 @@ def indicator_update(
     _lock_project(indicator.project)
     locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
     if version is not None and version != locked.version:
-        raise ValidationError(
+        raise ConcurrentEditError(
             CONCURRENT_EDIT.format(what=f"指标“{locked.name}”", current=locked.version, yours=version)
         )
     if "target_text" in fields:
