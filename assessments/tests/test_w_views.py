@@ -348,6 +348,19 @@ class ScoringViewsTestCase(WorkflowTestCase):
         self.assertEqual(self.client_for(self.county).get(url).status_code, 200)
         self.assertEqual(self.client_for(self.stranger).get(url).status_code, 404)
 
+    def test_it_exports_the_matrix_for_the_office_and_audits_it(self):
+        from audit.models import AuditEntry
+
+        response = self.client_for(self.office).get(reverse("assessments:campaign_matrix_export",
+                                                            args=[self.campaign.pk]))
+        self.assertEqual(response["Content-Type"].split(";")[0],
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.assertTrue(AuditEntry.objects.filter(action="assessments.campaign.matrix_exported").exists())
+        for name in ("county", "stranger", "expert"):
+            status = self.client_for(getattr(self, name)).get(
+                reverse("assessments:campaign_matrix_export", args=[self.campaign.pk])).status_code
+            self.assertIn(status, DENIED)
+
     def test_it_lets_the_office_read_but_not_write_scores(self):
         url = reverse("assessments:score_detail", args=[self.score.pk])
         self.assertEqual(self.client_for(self.office).get(url).status_code, 200)

@@ -259,6 +259,35 @@ def campaign_matrix(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def campaign_matrix_export(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The matrix as xlsx: one row per indicator, per target its score and status."""
+    user = request.user
+    campaign = access.access_campaign(user, pk)
+    require(access.can_manage(user) or access.is_assessor(user))
+    indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
+    matrix = selectors.campaign_matrix(campaign, indicators=indicators)
+    labels = {"draft": "经办填写", "submitted": "待审核", "approved": "已生效"}
+    headers = ["板块", "指标编号", "指标", "分值"]
+    for t in matrix.targets:
+        headers += [f"{t.display_name}得分", f"{t.display_name}状态"]
+    rows = []
+    for ind in matrix.indicators:
+        row: list = [ind.section.name, ind.code, ind.name, ind.max_score]
+        for t in matrix.targets:
+            cell = matrix.score_cells.get((t.pk, ind.pk))
+            if (t.pk, ind.pk) not in matrix.pairs:
+                row += [None, "不适用"]
+            elif cell is None or cell["score"] is None:
+                row += [None, "未评分"]
+            else:
+                row += [cell["score"], labels.get(cell["status"], cell["status"])]
+        rows.append(row)
+    audit_record(actor=user, action="assessments.campaign.matrix_exported", target=campaign,
+                 data={"rows": len(rows)})
+    return xlsx_response(f"{campaign.name}-评分总览.xlsx", "评分总览", headers, rows)
+
+
+@login_required
 def social_evaluations(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = access.access_campaign(request.user, pk, write=True)
     form = ImportForm(request.POST or None, request.FILES or None)
