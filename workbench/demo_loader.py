@@ -5,12 +5,12 @@ order (orgs before accounts before the modules that use both)."""
 
 from __future__ import annotations
 
-from fazhi.lib.writer import Writer
-
 from importlib import import_module
 
 from django.apps import apps
 from django.db import transaction
+
+from fazhi.lib.writer import Writer
 
 FIRST = ["orgs", "accounts"]
 

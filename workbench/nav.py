@@ -56,6 +56,17 @@ def register_todos(provider: TodoProvider) -> None:
         _todo_providers.append(provider)
 
 
+# Items of these URL namespaces share one dropdown in the navbar, so the bar
+# stays on one line on a laptop however many modules a role sees.
+GROUPS = {
+    "assessments": "法治建设考评",
+    "orgs": "系统管理",
+    "accounts": "系统管理",
+    "attachments": "我的",
+    "jobs": "我的",
+}
+
+
 def items_for(user: Any) -> list[NavItem]:
     return sorted((i for i in _items if i.visible(user)), key=lambda i: i.order)
 
