@@ -175,7 +175,7 @@ def catalogue_docx(
                         _size(e.attachment.size),
                     ]
                 )
-            blocks.append(g.Table(rows=rows, widths=(1, 3, 5, 7, 2)))
+            blocks.append(g.Table(rows=rows, widths=(1.4, 3, 5, 7, 1.6)))
         else:
             blocks.append(g.Paragraph("（暂无佐证材料）"))
     doc = g.Document(

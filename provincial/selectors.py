@@ -62,10 +62,22 @@ def latest_framework() -> ProvincialFramework | None:
 
 def municipal_units() -> QuerySet[Org]:
     """Orgs a task can go to: the city's own departments, judicial organs and party
-    offices — the assessing units first (counties are assessed, not assigned)."""
-    return Org.objects.filter(
-        active=True, parent__type=OrgType.CITY, type__in=[OrgType.PARTY, OrgType.DEPARTMENT, OrgType.JUDICIAL]
-    ).order_by("-is_assessor", "sort_order", "code")
+    offices — the assessing units first (counties are assessed, not assigned).
+    An org holding only expert accounts (the 咨询专家库) is a pool, not a unit."""
+    from accounts import roles
+    from accounts.models import User
+
+    experts = User.objects.filter(role_id=roles.EXPERT).values("org_id")
+    staff = User.objects.exclude(role_id__in=(roles.EXPERT, *roles.ADMIN_ROLES)).values("org_id")
+    return (
+        Org.objects.filter(
+            active=True,
+            parent__type=OrgType.CITY,
+            type__in=[OrgType.PARTY, OrgType.DEPARTMENT, OrgType.JUDICIAL],
+        )
+        .exclude(Q(pk__in=experts) & ~Q(pk__in=staff))
+        .order_by("-is_assessor", "sort_order", "code")
+    )
 
 
 def task_list(

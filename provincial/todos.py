@@ -61,6 +61,8 @@ def _unit_todos(user: Any, today: datetime.date) -> Iterator[nav.Todo]:
         returned = task.status == TaskStatus.RETURNED
         overdue = task.deadline < today
         detail = f"退回理由：{task.return_reason}" if returned else "上传佐证材料、填写自估分后提交"
+        if overdue:
+            detail = f"已逾期 {(today - task.deadline).days} 天；{detail}"
         yield nav.Todo(
             f"迎检任务{'（已退回）' if returned else ''}：{task.indicator.code} {task.indicator.name}",
             reverse("provincial:task_detail", args=[task.pk]),

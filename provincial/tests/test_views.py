@@ -359,3 +359,14 @@ class QueryCountTestCase(ViewsTestCase):
         self.assertEqual(self.counts(), expected)
         self.grow()
         self.assertEqual(self.counts(), expected)
+
+
+class ResponsibleUnitsTestCase(BaseTestCase):
+    def test_it_offers_municipal_units_but_not_counties_or_the_expert_pool(self):
+        from provincial.selectors import municipal_units
+
+        units = list(municipal_units())
+        self.assertEqual(set(units[:2]), {self.sfj, self.gaj})  # the assessing units come first
+        self.assertIn(self.office_org, units)
+        self.assertNotIn(self.county_org, units)
+        self.assertNotIn(self.pool_org, units)
