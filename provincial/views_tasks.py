@@ -116,6 +116,14 @@ def _task_page(request: AuthedRequest, task: Task, status: int = 200, **forms: A
     }
     if office:
         context["siblings"] = list(selectors.tasks().filter(indicator=indicator).exclude(pk=task.pk))
+    for name, field in (
+        ("report_form", "self_score"),
+        ("accept_form", "reviewed_score"),
+        ("return_form", "reviewed_score"),
+    ):
+        if context[name] is not None:  # the browser stops a score above 分值 before the server has to
+            context[name].fields[field].widget.attrs.update({"max": indicator.max_score, "step": "0.01"})
+            context[name].fields[field].help_text += f"（满分 {indicator.max_score.normalize():f} 分）"
     return render(request, "provincial/task_detail.html", context, status=status)
 
 
