@@ -11,7 +11,7 @@ from accounts.http import AuthedRequest
 from audit.services import audit_record
 from orgs import access, selectors, services
 from orgs.forms import OrgForm
-from orgs.models import OrgType
+from orgs.models import Org, OrgType
 from workbench.tables import sorted_page
 
 
@@ -83,7 +83,9 @@ def org_create(request: AuthedRequest) -> HttpResponse:
 def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     org = access.access_org(user, pk, write=True)
-    form = OrgForm(request.POST or None, instance=org)
+    # The form gets its own copy: validating a ModelForm writes into its instance, and the
+    # service must see the unchanged org to record what changed.
+    form = OrgForm(request.POST or None, instance=Org.objects.get(pk=org.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.org_update(actor=user, org=org, **form.cleaned_data)
