@@ -1,0 +1,190 @@
+"""Authorization matrix of the foundation: for each persona, which views it may
+reach (and which objects a list shows it) and which it may not."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django_tasks import task
+
+from attachments.services import attachment_create
+from attachments.tests import samples
+from audit.services import audit_record
+from fazhi.testing import BaseTestCase
+from jobs.models import Job
+from jobs.services import job_start, job_task
+
+PERSONAS = (
+    "office",
+    "county",
+    "stranger",
+    "assessor",
+    "assessor_b",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+    "expert",
+)
+BUSINESS = {"office", "county", "stranger", "assessor", "assessor_b", "expert"}
+ADMINS = {"sysadmin", "secadmin", "auditadmin"}
+
+
+@task()
+@job_task
+def _noop(job: Job) -> None:
+    pass
+
+
+def expect(ok: set[str], *, status: int = 200, denied: int = 403, **others: int) -> dict[str, int]:
+    """Status per persona: `status` for those in `ok`, `denied` for the rest, overrides by name."""
+    table = {name: (status if name in ok else denied) for name in PERSONAS}
+    table.update(others)
+    return table
+
+
+class AuthorizationMatrixTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        self.file = attachment_create(
+            actor=self.county, uploaded_file=SimpleUploadedFile("a.pdf", samples.PDF), org=self.county_org
+        )
+        self.job = job_start(actor=self.office, kind="test.noop", title="任务", task=_noop)
+        self.entry = audit_record(actor=self.office, action="test.entry.created")
+
+    def matrix(self) -> list[tuple[str, Callable[[], str], dict[str, int]]]:
+        c = self
+        return [
+            ("工作台", lambda: reverse("workbench:home"), expect(set(PERSONAS))),
+            ("个人设置", lambda: reverse("accounts:profile"), expect(set(PERSONAS))),
+            ("修改密码", lambda: reverse("accounts:password_change"), expect(set(PERSONAS))),
+            ("双因素认证设置", lambda: reverse("accounts:totp_setup"), expect(ADMINS)),
+            ("用户列表", lambda: reverse("accounts:user_list"), expect({"sysadmin", "secadmin"})),
+            ("新建用户", lambda: reverse("accounts:user_create"), expect({"sysadmin"})),
+            (
+                "编辑用户",
+                lambda: reverse("accounts:user_edit", args=[c.county.pk]),
+                expect({"sysadmin"}, denied=404, secadmin=403, office=403),
+            ),
+            ("安全策略", lambda: reverse("accounts:security_policy"), expect({"secadmin"})),
+            ("组织机构列表", lambda: reverse("orgs:list"), expect(BUSINESS | {"sysadmin"})),
+            ("组织机构导出", lambda: reverse("orgs:export"), expect(BUSINESS | {"sysadmin"})),
+            (
+                "单位详情",
+                lambda: reverse("orgs:detail", args=[c.county_org.pk]),
+                expect({"office", "county", "sysadmin"}, denied=404),
+            ),
+            ("新建单位", lambda: reverse("orgs:create"), expect({"sysadmin"})),
+            (
+                "编辑单位",
+                lambda: reverse("orgs:edit", args=[c.county_org.pk]),
+                expect({"sysadmin"}, denied=404, office=403, county=403),
+            ),
+            ("审计日志", lambda: reverse("audit:list"), expect({"auditadmin"})),
+            ("审计记录", lambda: reverse("audit:detail", args=[c.entry.seq]), expect({"auditadmin"})),
+            ("完整性校验", lambda: reverse("audit:verify"), expect({"auditadmin"})),
+            ("我的附件", lambda: reverse("attachments:mine"), expect(BUSINESS)),
+            (
+                "附件下载",
+                lambda: reverse("attachments:download", args=[c.file.pk]),
+                expect({"county", "office"}, denied=404),
+            ),
+            (
+                "附件预览",
+                lambda: reverse("attachments:preview", args=[c.file.pk]),
+                expect({"county", "office"}, denied=404),
+            ),
+            ("我的任务", lambda: reverse("jobs:list"), expect(set(PERSONAS))),
+            ("任务详情", lambda: reverse("jobs:detail", args=[c.job.pk]), expect({"office"}, denied=404)),
+            ("批量导入用户", lambda: reverse("jobs:user_import"), expect({"sysadmin"})),
+            ("导入模板", lambda: reverse("jobs:user_import_template"), expect({"sysadmin"})),
+            ("API 组织机构", lambda: "/api/v1/orgs/", expect(BUSINESS | {"sysadmin"})),
+            (
+                "API 单位详情",
+                lambda: f"/api/v1/orgs/{c.county_org.pk}/",
+                expect({"office", "county", "sysadmin"}, denied=404),
+            ),
+            ("API 用户列表", lambda: "/api/v1/users/", expect(set(PERSONAS))),
+            (
+                "API 用户详情",
+                lambda: f"/api/v1/users/{c.county.pk}/",
+                expect({"office", "sysadmin", "secadmin"}, denied=404),
+            ),
+            ("API 当前用户", lambda: "/api/v1/users/me/", expect(set(PERSONAS))),
+            ("API 令牌", lambda: "/api/v1/auth/token/", expect(set(PERSONAS))),
+        ]
+
+    def test_it_lets_each_persona_reach_only_what_its_role_allows(self):
+        for label, url, table in self.matrix():
+            for name in PERSONAS:
+                with self.subTest(view=label, persona=name):
+                    response = self.client_for(getattr(self, name)).get(url())
+                    self.assertEqual(response.status_code, table[name])
+
+    def test_it_sends_anonymous_visitors_to_the_login_page_or_answers_401(self):
+        for label, url, _ in self.matrix():
+            with self.subTest(view=label):
+                response = self.client.get(url())
+                if url().startswith("/api/"):
+                    self.assertEqual(response.status_code, 401)
+                else:
+                    self.assertEqual(response.status_code, 302)
+                    self.assertTrue(response["Location"].startswith(reverse("accounts:login")))
+
+    def test_it_refuses_writes_to_those_who_may_only_read(self):
+        posts = [
+            (reverse("accounts:user_create"), {"username": "x"}, {"sysadmin"}),
+            (reverse("accounts:security_policy"), {"min_length": 8}, {"secadmin"}),
+            (reverse("accounts:lockout_unlock"), {"unlock-username": "pengjiang"}, {"secadmin"}),
+            (reverse("orgs:create"), {"code": "X1"}, {"sysadmin"}),
+        ]
+        for url, data, allowed in posts:
+            for name in PERSONAS:
+                with self.subTest(url=url, persona=name):
+                    response = self.client_for(getattr(self, name)).post(url, data)
+                    if name in allowed:
+                        self.assertIn(response.status_code, (200, 302))
+                    else:
+                        self.assertEqual(response.status_code, 403)
+
+
+class ListVisibilityTestCase(BaseTestCase):
+    """Lists show each persona the objects in its data scope, and nothing else."""
+
+    def codes_on_org_list(self, user) -> set[str]:
+        html = self.client_for(user).get(reverse("orgs:list"), {"per_page": 100}).content.decode()
+        return set(re.findall(r"<td>([0-9A-Z-]+)</td><td><a href=\"/orgs/", html))
+
+    def test_it_shows_each_persona_its_own_part_of_the_org_tree(self):
+        everything = {
+            "440700",
+            "440703",
+            "440703001",
+            "440704",
+            "440700-YFZSB",
+            "440700-SFJ",
+            "440700-GAJ",
+            "440700-ZJK",
+        }
+        self.assertEqual(self.codes_on_org_list(self.office), everything)
+        self.assertEqual(self.codes_on_org_list(self.sysadmin), everything)
+        self.assertEqual(self.codes_on_org_list(self.county), {"440703", "440703001"})
+        self.assertEqual(self.codes_on_org_list(self.stranger), {"440704"})
+        self.assertEqual(self.codes_on_org_list(self.assessor), {"440700-SFJ"})
+        self.assertEqual(self.codes_on_org_list(self.expert), {"440700-ZJK"})
+
+    def test_it_lists_every_account_to_the_sysadmin_and_secadmin(self):
+        for user in (self.sysadmin, self.secadmin):
+            response = self.client_for(user).get(reverse("accounts:user_list"), {"per_page": 100})
+            for name in PERSONAS:
+                self.assertContains(response, f"<td>{getattr(self, name).username}</td>")
+
+    def test_it_shows_only_my_jobs_and_my_uploads(self):
+        attachment_create(
+            actor=self.stranger,
+            uploaded_file=SimpleUploadedFile("江海.pdf", samples.PDF),
+            org=self.stranger_org,
+        )
+        self.assertNotContains(self.client_for(self.county).get(reverse("attachments:mine")), "江海.pdf")
+        self.assertContains(self.client_for(self.stranger).get(reverse("attachments:mine")), "江海.pdf")
