@@ -31,6 +31,11 @@ def _num(value: Any) -> str:
     return text
 
 
+def _grouped(digest: str) -> str:
+    """A hex digest in groups of 16, so that it wraps on a printed page."""
+    return " ".join(digest[i : i + 16] for i in range(0, len(digest), 16))
+
+
 def _published_on(publication: Publication) -> Any:
     when = parse_datetime(publication.snapshot.get("published_at", "")) or publication.published_at
     return timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
@@ -124,7 +129,7 @@ def notice_document(publication: Publication) -> gongwen.Document:
         ),
         gongwen.Paragraph(
             f"本通报所列结果与{timezone.localtime(publication.published_at):%Y年%-m月%-d日}公布的考评结果快照一致，"
-            f"快照SHA-256校验值为{publication.sha256}。"
+            f"快照SHA-256校验值为{_grouped(publication.sha256)}。"
         ),
     ]
     attachments = []

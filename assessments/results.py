@@ -30,6 +30,7 @@ from assessments.models import (
 )
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 _POINTS = DecimalField(max_digits=12, decimal_places=2)
 
 
@@ -201,6 +202,8 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
     empty = (None, ZERO, ZERO, 0, 0)
     for pk, code, name, short_name in targets:
         _, points, bonus, vetoes, count = aggregates.get(pk, empty)
+        # SQLite sums decimals as floats: back to cents
+        points, bonus = points.quantize(CENT), bonus.quantize(CENT)
         total = points - bonus
         count_needed, max_needed = applicable[pk]
         max_total = max_needed if count == count_needed else scored_max.get(pk, ZERO)

@@ -11,12 +11,6 @@ from django.urls import reverse
 from workbench import nav
 
 
-def _office_or_target(user: Any) -> bool:
-    from assessments import access
-
-    return access.can_manage(user) or access.is_target(user)
-
-
 def results_todos(user: Any) -> Iterator[nav.Todo]:
     """Appeals waiting for an answer (assessing units) or a decision (office),
     the appeal window of a target, open 整改 items of a target. A few queries."""
@@ -103,14 +97,10 @@ def register() -> None:
     from assessments import access
     from attachments import access as attachment_access
 
+    # one item: appeals, 整改 and year over year are reached from the results
+    # pages and from the to-do list (the bar is shared by every module)
     nav.register(
         nav.NavItem("考评结果", "assessments:results_index", order=22, visible=access.can_use_assessments)
-    )
-    nav.register(
-        nav.NavItem("申诉复核", "assessments:appeal_list", order=23, visible=access.can_use_assessments)
-    )
-    nav.register(
-        nav.NavItem("整改清单", "assessments:rectification_list", order=24, visible=_office_or_target)
     )
     nav.register_todos(results_todos)
     attachment_access.register_grant(_appeal_evidence_grant)

@@ -57,6 +57,7 @@ def target_trend(code: str, publications: dict[int, Publication] | None = None) 
     totals: dict[int, dict[str, Any]] = {}
     sections: dict[str, Series] = {}
     indicators: dict[str, Series] = {}
+    order: dict[str, int] = {}  # indicator code -> position in the latest framework
     name = ""
     for year in sorted(publications):
         snap = publications[year].snapshot
@@ -77,6 +78,7 @@ def target_trend(code: str, publications: dict[int, Publication] | None = None) 
             series.values[year] = _dec(by_section.get(s["code"]))
             series.maxima[year] = _dec(s.get("max"))
         scores = snap.get("scores", {}).get(code, {})
+        order = {ind["code"]: i for i, ind in enumerate(snap.get("indicators", []))}
         for ind in snap.get("indicators", []):
             series = indicators.setdefault(ind["code"], Series(ind["code"], ind["name"]))
             series.label = f"{ind['code']} {ind['name']}"
@@ -90,7 +92,8 @@ def target_trend(code: str, publications: dict[int, Publication] | None = None) 
         years=years,
         totals=totals,
         sections=list(sections.values()),
-        indicators=sorted(indicators.values(), key=lambda s: s.key),
+        # the latest framework's order; indicators dropped since then at the end
+        indicators=sorted(indicators.values(), key=lambda s: (order.get(s.key, len(order)), s.key)),
     )
 
 
@@ -119,8 +122,13 @@ def series_table(trend: Trend, series: list[Series], first: str) -> tuple[list[s
         values = [s.values.get(y) for y in trend.years]
         present = [v for v in values if v is not None]
         change = present[-1] - present[-2] if len(present) >= 2 else None
-        rows.append([s.label, *[_f(v) for v in values], _f(change)])
+        rows.append([s.label, *values, change])
     return headers, rows
+
+
+def xlsx_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Points as numbers Excel can sum."""
+    return [[float(v) if isinstance(v, Decimal) else v for v in row] for row in rows]
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -140,7 +148,15 @@ def total_chart(trend: Trend) -> dict[str, Any]:
         "xAxis": {"type": "category", "data": years},
         "yAxis": [
             {"type": "value", "name": "总分", "scale": True},
-            {"type": "value", "name": "名次", "inverse": True, "minInterval": 1, "min": 1},
+            {
+                "type": "value",
+                "name": "名次",
+                "inverse": True,
+                "minInterval": 1,
+                "min": 1,
+                "max": max(t["of"] for t in trend.totals.values()),
+                "splitLine": {"show": False},
+            },
         ],
         "series": [
             {
@@ -148,15 +164,16 @@ def total_chart(trend: Trend) -> dict[str, Any]:
                 "type": "line",
                 "data": [_f(trend.totals[y]["total"]) for y in trend.years],
                 "label": {"show": True},
-                "smooth": False,
             },
             {
                 "name": "名次",
-                "type": "bar",
+                "type": "line",
                 "yAxisIndex": 1,
-                "barMaxWidth": 24,
+                "lineStyle": {"type": "dashed"},
+                "symbol": "diamond",
+                "symbolSize": 10,
                 "data": [trend.totals[y]["rank"] for y in trend.years],
-                "label": {"show": True, "position": "insideTop", "formatter": "第{c}名"},
+                "label": {"show": True, "position": "bottom", "formatter": "第{c}名"},
             },
         ],
     }

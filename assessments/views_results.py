@@ -719,11 +719,12 @@ def trends_xlsx(request: AuthedRequest, kind: str) -> HttpResponse:
         "sections": ("各板块得分", *trends.series_table(trend, trend.sections, "板块")),
         "indicators": ("各指标得分", *trends.series_table(trend, trend.indicators, "指标")),
     }
-    filename = f"{trend.name}历年考评对比（{tables[kind][0]}）.xlsx"
+    title, headers, rows = tables[kind]
+    filename = f"{trend.name}历年考评对比（{title}）.xlsx"
     audit_record(
         actor=user,
         action="assessments.trends.exported",
         target_repr=trend.name,
         data={"target": trend.code, "kind": kind, "filename": filename},
     )
-    return file_response(table_workbook([tables[kind]]), filename, XLSX_MIME)
+    return file_response(table_workbook([(title, headers, trends.xlsx_rows(rows))]), filename, XLSX_MIME)
