@@ -91,7 +91,7 @@ def visible_indicators(user: User, campaign: Campaign) -> QuerySet[Indicator]:
     if is_assessor(user):
         return qs.filter(assessors=user.org_id)
     if is_target(user):
-        return applicable_to(qs, user.org_id)
+        return applicable_to(qs, user.org_id or 0)
     return qs.none()
 
 
@@ -135,7 +135,7 @@ def access_self_assessment(user: User, pk: int, *, write: bool = False) -> SelfA
     if (
         is_assessor(user)
         and sa.status == SelfAssessmentStatus.SUBMITTED
-        and sa.indicator.assessors.filter(pk=user.org_id).exists()
+        and sa.indicator.assessors.filter(pk=user.org_id or 0).exists()
     ):
         if write:
             raise PermissionDenied("考评单位不能修改被考评单位的自评。")
@@ -154,7 +154,7 @@ def access_score(user: User, pk: int, *, write: bool = False) -> Score:
     )
     if score is None or not campaigns_for(user).filter(pk=score.campaign_id).exists():
         raise Http404("评分不存在")
-    if is_assessor(user) and score.indicator.assessors.filter(pk=user.org_id).exists():
+    if is_assessor(user) and score.indicator.assessors.filter(pk=user.org_id or 0).exists():
         return score
     if write:
         if can_manage(user):

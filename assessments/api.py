@@ -8,7 +8,8 @@ write names the version it read; a stale version gets 409 and changes nothing.""
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from assessments import access, api_results, selectors
 from assessments.models import (
     Campaign,
@@ -33,6 +35,11 @@ from assessments.services import frameworks as framework_services
 from assessments.services import scores as score_services
 from assessments.services import self_assessments as sa_services
 from orgs.models import Org
+
+
+def _user(request: Request) -> User:
+    """Authenticated by the default permission class (IsAuthenticated)."""
+    return cast(User, request.user)
 
 
 class Conflict(exceptions.APIException):
@@ -58,8 +65,21 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["id", "code", "name", "section", "max_score", "method", "bonus_cap", "evidence_required",
-                  "description", "order", "assessors", "applies_to", "rules"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "section",
+            "max_score",
+            "method",
+            "bonus_cap",
+            "evidence_required",
+            "description",
+            "order",
+            "assessors",
+            "applies_to",
+            "rules",
+        ]
 
     def get_assessors(self, obj: Indicator) -> list[str]:
         return [o.code for o in obj.assessors.all()]
@@ -74,8 +94,19 @@ class FrameworkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Framework
-        fields = ["id", "year", "version", "name", "description", "total_score", "status", "cloned_from",
-                  "locked_at", "indicator_count", "score_sum"]
+        fields = [
+            "id",
+            "year",
+            "version",
+            "name",
+            "description",
+            "total_score",
+            "status",
+            "cloned_from",
+            "locked_at",
+            "indicator_count",
+            "score_sum",
+        ]
         read_only_fields = ["version", "status", "cloned_from", "locked_at"]
 
 
@@ -88,7 +119,11 @@ class FrameworkDetailSerializer(FrameworkSerializer):
 
     def get_sections(self, obj: Framework) -> list[dict[str, Any]]:
         return [
-            {"code": s.code, "name": s.name, "indicators": IndicatorSerializer(s.indicators.all(), many=True).data}
+            {
+                "code": s.code,
+                "name": s.name,
+                "indicators": IndicatorSerializer(s.indicators.all(), many=True).data,
+            }
             for s in selectors.framework_sections(obj)
         ]
 
@@ -107,8 +142,18 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = ["id", "year", "name", "framework", "framework_name", "phase", "social_weight", "bonus_cap",
-                  "remind_days", "deadlines"]
+        fields = [
+            "id",
+            "year",
+            "name",
+            "framework",
+            "framework_name",
+            "phase",
+            "social_weight",
+            "bonus_cap",
+            "remind_days",
+            "deadlines",
+        ]
 
     def get_deadlines(self, obj: Campaign) -> dict[str, str]:
         return {d.phase: d.due_on.isoformat() for d in obj.deadlines.all()}
@@ -119,11 +164,14 @@ class CampaignCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     framework = serializers.PrimaryKeyRelatedField(queryset=Framework.objects.all())
     targets = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Org.objects.all())
-    assessors = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Org.objects.all(),
-                                             required=False)
+    assessors = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Org.objects.all(), required=False
+    )
     deadlines = serializers.DictField(child=serializers.DateField(), help_text="阶段 → 截止日期")
-    social_weight = serializers.DecimalField(max_digits=4, decimal_places=3, required=False, default=0)
-    bonus_cap = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, default=5)
+    social_weight = serializers.DecimalField(
+        max_digits=4, decimal_places=3, required=False, default=Decimal(0)
+    )
+    bonus_cap = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, default=Decimal(5))
     remind_days = serializers.IntegerField(min_value=0, max_value=60, required=False, default=3)
 
 
@@ -135,14 +183,28 @@ class AdvanceSerializer(serializers.Serializer):
 class SelfAssessmentSerializer(serializers.ModelSerializer):
     target_code = serializers.CharField(source="target.code", read_only=True)
     indicator_code = serializers.CharField(source="indicator.code", read_only=True)
-    max_score = serializers.DecimalField(source="indicator.max_score", max_digits=7, decimal_places=2,
-                                         read_only=True)
+    max_score = serializers.DecimalField(
+        source="indicator.max_score", max_digits=7, decimal_places=2, read_only=True
+    )
     evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = SelfAssessment
-        fields = ["id", "campaign", "target", "target_code", "indicator", "indicator_code", "max_score",
-                  "self_score", "narrative", "status", "return_reason", "submitted_at", "evidence"]
+        fields = [
+            "id",
+            "campaign",
+            "target",
+            "target_code",
+            "indicator",
+            "indicator_code",
+            "max_score",
+            "self_score",
+            "narrative",
+            "status",
+            "return_reason",
+            "submitted_at",
+            "evidence",
+        ]
         read_only_fields = ["campaign", "target", "indicator", "status", "return_reason", "submitted_at"]
 
     def get_evidence(self, obj: SelfAssessment) -> list[dict[str, Any]]:
@@ -163,21 +225,45 @@ class ScoreItemInputSerializer(serializers.Serializer):
 class ScoreSerializer(serializers.ModelSerializer):
     target_code = serializers.CharField(source="target.code", read_only=True)
     indicator_code = serializers.CharField(source="indicator.code", read_only=True)
-    max_score = serializers.DecimalField(source="indicator.max_score", max_digits=7, decimal_places=2,
-                                         read_only=True)
+    max_score = serializers.DecimalField(
+        source="indicator.max_score", max_digits=7, decimal_places=2, read_only=True
+    )
     items = serializers.SerializerMethodField()
 
     class Meta:
         model = Score
-        fields = ["id", "campaign", "target", "target_code", "indicator", "indicator_code", "max_score", "score",
-                  "base", "veto", "status", "reason", "evidence_note", "entered_by", "reviewed_by", "approved_at",
-                  "version", "items"]
+        fields = [
+            "id",
+            "campaign",
+            "target",
+            "target_code",
+            "indicator",
+            "indicator_code",
+            "max_score",
+            "score",
+            "base",
+            "veto",
+            "status",
+            "reason",
+            "evidence_note",
+            "entered_by",
+            "reviewed_by",
+            "approved_at",
+            "version",
+            "items",
+        ]
         read_only_fields = fields
 
     def get_items(self, obj: Score) -> list[dict[str, Any]]:
         return [
-            {"rule": i.rule_id, "kind": i.kind, "count": i.count, "points": str(i.points), "reason": i.reason,
-             "evidence_note": i.evidence_note}
+            {
+                "rule": i.rule_id,
+                "kind": i.kind,
+                "count": i.count,
+                "points": str(i.points),
+                "reason": i.reason,
+                "evidence_note": i.evidence_note,
+            }
             for i in obj.items.all()
         ]
 
@@ -185,9 +271,17 @@ class ScoreSerializer(serializers.ModelSerializer):
 class ScoreWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="读取时的版本号；他人已修改时返回 409")
     items = ScoreItemInputSerializer(many=True, required=False, default=list)
-    base = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True, default=None)
-    score = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True, default=None,
-                                     help_text="可选：预期得分，须在 0 至分值之间并与细则计算结果一致")
+    base = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    score = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="可选：预期得分，须在 0 至分值之间并与细则计算结果一致",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     evidence_note = serializers.CharField(required=False, allow_blank=True, default="")
     submit = serializers.BooleanField(required=False, default=False)
@@ -217,7 +311,7 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """考评办法 (依法治办 only)."""
 
     def get_queryset(self) -> QuerySet[Framework]:
-        if not access.can_manage(self.request.user):
+        if not access.can_manage(_user(self.request)):
             return Framework.objects.none()
         return selectors.framework_list().order_by("-year", "-version")
 
@@ -225,50 +319,61 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not access.can_manage(request.user):
+        if not access.can_manage(_user(request)):
             raise PermissionDenied("只有依法治办可以查看考评办法。")
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Framework:
-        return access.access_framework(self.request.user, int(self.kwargs["pk"]))
+        return access.access_framework(_user(self.request), int(self.kwargs["pk"]))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not access.can_manage(request.user):
+        if not access.can_manage(_user(request)):
             raise PermissionDenied("只有依法治办可以新建考评办法。")
         data = FrameworkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         framework = framework_services.framework_create(
-            actor=request.user, year=v["year"], name=v["name"], total_score=v["total_score"],
+            actor=_user(request),
+            year=v["year"],
+            name=v["name"],
+            total_score=v["total_score"],
             description=v.get("description", ""),
         )
-        return Response(FrameworkSerializer(selectors.framework_list().get(pk=framework.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            FrameworkSerializer(selectors.framework_list().get(pk=framework.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses=FrameworkSerializer)
     @action(detail=True, methods=["post"])
     def lock(self, request: Request, pk: str) -> Response:
-        framework = access.access_framework(request.user, int(pk), write=True)
-        framework_services.framework_lock(actor=request.user, framework=framework)
+        framework = access.access_framework(_user(request), int(pk), write=True)
+        framework_services.framework_lock(actor=_user(request), framework=framework)
         return Response(FrameworkSerializer(selectors.framework_list().get(pk=framework.pk)).data)
 
     @extend_schema(request=CloneSerializer, responses=FrameworkSerializer)
     @action(detail=True, methods=["post"])
     def clone(self, request: Request, pk: str) -> Response:
-        framework = access.access_framework(request.user, int(pk), write=True)
+        framework = access.access_framework(_user(request), int(pk), write=True)
         data = CloneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        clone = framework_services.framework_clone(actor=request.user, source=framework, **data.validated_data)
-        return Response(FrameworkSerializer(selectors.framework_list().get(pk=clone.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        clone = framework_services.framework_clone(
+            actor=_user(request), source=framework, **data.validated_data
+        )
+        return Response(
+            FrameworkSerializer(selectors.framework_list().get(pk=clone.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses=FrameworkSerializer)
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request: Request, pk: str) -> Response:
-        framework = access.access_framework(request.user, int(pk), write=True)
-        draft = framework_services.framework_new_version(actor=request.user, framework=framework)
-        return Response(FrameworkSerializer(selectors.framework_list().get(pk=draft.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        framework = access.access_framework(_user(request), int(pk), write=True)
+        draft = framework_services.framework_new_version(actor=_user(request), framework=framework)
+        return Response(
+            FrameworkSerializer(selectors.framework_list().get(pk=draft.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -277,15 +382,19 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CampaignSerializer
 
     def get_queryset(self) -> QuerySet[Campaign]:
-        return access.campaigns_for(self.request.user).select_related("framework").prefetch_related("deadlines")
+        return (
+            access.campaigns_for(_user(self.request))
+            .select_related("framework")
+            .prefetch_related("deadlines")
+        )
 
     def get_object(self) -> Campaign:
-        access.access_campaign(self.request.user, int(self.kwargs["pk"]))
+        access.access_campaign(_user(self.request), int(self.kwargs["pk"]))
         return self.get_queryset().get(pk=int(self.kwargs["pk"]))
 
     @extend_schema(request=CampaignCreateSerializer, responses=CampaignSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not access.can_manage(request.user):
+        if not access.can_manage(_user(request)):
             raise PermissionDenied("只有依法治办可以新建年度考评。")
         data = CampaignCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -294,26 +403,34 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if unknown:
             raise ValidationError({"deadlines": f"未知的阶段：{'、'.join(unknown)}"})
         campaign = campaign_services.campaign_create(
-            actor=request.user, year=v["year"], name=v["name"], framework=v["framework"], targets=v["targets"],
-            assessors=v.get("assessors") or None, deadlines={p: (None, d) for p, d in v["deadlines"].items()},
-            social_weight=v["social_weight"], bonus_cap=v["bonus_cap"], remind_days=v["remind_days"],
+            actor=_user(request),
+            year=v["year"],
+            name=v["name"],
+            framework=v["framework"],
+            targets=v["targets"],
+            assessors=v.get("assessors") or None,
+            deadlines={p: (None, d) for p, d in v["deadlines"].items()},
+            social_weight=v["social_weight"],
+            bonus_cap=v["bonus_cap"],
+            remind_days=v["remind_days"],
         )
-        return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(responses={200: {"type": "object"}})
     @action(detail=True, methods=["get"])
     def missing(self, request: Request, pk: str) -> Response:
-        campaign = access.access_campaign(request.user, int(pk), write=True)
+        campaign = access.access_campaign(_user(request), int(pk), write=True)
         return Response({"phase": campaign.phase, "missing": campaign_services.campaign_missing(campaign)})
 
     @extend_schema(request=AdvanceSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def advance(self, request: Request, pk: str) -> Response:
-        campaign = access.access_campaign(request.user, int(pk), write=True)
+        campaign = access.access_campaign(_user(request), int(pk), write=True)
         data = AdvanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        campaign_services.campaign_advance(actor=request.user, campaign=campaign, **data.validated_data)
+        campaign_services.campaign_advance(actor=_user(request), campaign=campaign, **data.validated_data)
         return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
 
 
@@ -335,7 +452,7 @@ class SelfAssessmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[SelfAssessment]:
-        user = self.request.user
+        user = _user(self.request)
         qs = SelfAssessment.objects.filter(campaign__in=access.campaigns_for(user))
         if access.can_manage(user):
             pass
@@ -351,16 +468,18 @@ class SelfAssessmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
         return qs.select_related("target", "indicator").prefetch_related("evidence").order_by("pk")
 
     def get_object(self) -> SelfAssessment:
-        access.access_self_assessment(self.request.user, int(self.kwargs["pk"]))
+        access.access_self_assessment(_user(self.request), int(self.kwargs["pk"]))
         return self.get_queryset().get(pk=int(self.kwargs["pk"]))
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        sa = access.access_self_assessment(request.user, int(kwargs["pk"]), write=True)
+        sa = access.access_self_assessment(_user(request), int(kwargs["pk"]), write=True)
         data = SelfAssessmentSerializer(sa, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         sa_services.self_assessment_save(
-            actor=request.user, sa=sa, self_score=v.get("self_score", sa.self_score),
+            actor=_user(request),
+            sa=sa,
+            self_score=v.get("self_score", sa.self_score),
             narrative=v.get("narrative", sa.narrative),
         )
         return Response(SelfAssessmentSerializer(self.get_object()).data)
@@ -371,19 +490,19 @@ class SelfAssessmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
     @extend_schema(request=None, responses=SelfAssessmentSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        sa = access.access_self_assessment(request.user, int(pk), write=True)
-        sa_services.self_assessment_submit(actor=request.user, sa=sa)
+        sa = access.access_self_assessment(_user(request), int(pk), write=True)
+        sa_services.self_assessment_submit(actor=_user(request), sa=sa)
         return Response(SelfAssessmentSerializer(self.get_object()).data)
 
     @extend_schema(request=ReturnSerializer, responses=SelfAssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_revision(self, request: Request, pk: str) -> Response:
-        sa = access.access_self_assessment(request.user, int(pk))
-        if not access.can_manage(request.user):
+        sa = access.access_self_assessment(_user(request), int(pk))
+        if not access.can_manage(_user(request)):
             raise PermissionDenied("只有依法治办可以退回自评。")
         data = ReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        sa_services.self_assessment_return(actor=request.user, sa=sa, reason=data.validated_data["reason"])
+        sa_services.self_assessment_return(actor=_user(request), sa=sa, reason=data.validated_data["reason"])
         return Response(SelfAssessmentSerializer(self.get_object()).data)
 
 
@@ -395,7 +514,7 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "patch", "put", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Score]:
-        user = self.request.user
+        user = _user(self.request)
         qs = Score.objects.filter(campaign__in=access.campaigns_for(user))
         if access.can_manage(user):
             pass
@@ -411,21 +530,34 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         return qs.select_related("target", "indicator").prefetch_related("items").order_by("pk")
 
     def get_object(self) -> Score:
-        access.access_score(self.request.user, int(self.kwargs["pk"]))
+        access.access_score(_user(self.request), int(self.kwargs["pk"]))
         return self.get_queryset().get(pk=int(self.kwargs["pk"]))
 
     @extend_schema(request=ScoreWriteSerializer, responses=ScoreSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        score = access.access_score(request.user, int(kwargs["pk"]), write=True)
+        score = access.access_score(_user(request), int(kwargs["pk"]), write=True)
         data = ScoreWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        items = [score_services.ItemInput(rule_id=i["rule"], count=i["count"], reason=i["reason"],
-                                          evidence_note=i["evidence_note"]) for i in v["items"]]
-        _run(lambda: score_services.score_save(
-            actor=request.user, score=score, expected_version=v["version"], items=items, base=v["base"],
-            reason=v["reason"], evidence_note=v["evidence_note"], submit=v["submit"], claimed_score=v["score"],
-        ))
+        items = [
+            score_services.ItemInput(
+                rule_id=i["rule"], count=i["count"], reason=i["reason"], evidence_note=i["evidence_note"]
+            )
+            for i in v["items"]
+        ]
+        _run(
+            lambda: score_services.score_save(
+                actor=_user(request),
+                score=score,
+                expected_version=v["version"],
+                items=items,
+                base=v["base"],
+                reason=v["reason"],
+                evidence_note=v["evidence_note"],
+                submit=v["submit"],
+                claimed_score=v["score"],
+            )
+        )
         return Response(ScoreSerializer(self.get_object()).data)
 
     @extend_schema(request=ScoreWriteSerializer, responses=ScoreSerializer)
@@ -433,11 +565,17 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self.update(request, *args, **kwargs)
 
     def _review(self, request: Request, pk: str, fn) -> Response:  # noqa: ANN001
-        score = access.access_score(request.user, int(pk), write=True)
+        score = access.access_score(_user(request), int(pk), write=True)
         data = ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _run(lambda: fn(actor=request.user, score=score, expected_version=data.validated_data["version"],
-                        note=data.validated_data["note"]))
+        _run(
+            lambda: fn(
+                actor=_user(request),
+                score=score,
+                expected_version=data.validated_data["version"],
+                note=data.validated_data["note"],
+            )
+        )
         return Response(ScoreSerializer(self.get_object()).data)
 
     @extend_schema(request=ReviewSerializer, responses=ScoreSerializer)
@@ -454,8 +592,8 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 def register(router) -> None:  # noqa: ANN001
     router.register("assessments/frameworks", FrameworkViewSet, basename="assessments-framework")
     router.register("assessments/campaigns", CampaignViewSet, basename="assessments-campaign")
-    router.register("assessments/self-assessments", SelfAssessmentViewSet, basename="assessments-self-assessment")
+    router.register(
+        "assessments/self-assessments", SelfAssessmentViewSet, basename="assessments-self-assessment"
+    )
     router.register("assessments/scores", ScoreViewSet, basename="assessments-score")
     api_results.register(router)
-
-

@@ -9,7 +9,9 @@ class AssessmentsConfig(AppConfig):
         from assessments import access, results_nav, todos
         from workbench import nav
 
-        nav.register(nav.NavItem("考评办法", "assessments:framework_list", order=20, visible=access.can_manage))
+        nav.register(
+            nav.NavItem("考评办法", "assessments:framework_list", order=20, visible=access.can_manage)
+        )
         nav.register(
             nav.NavItem("年度考评", "assessments:campaign_list", order=21, visible=access.can_use_assessments)
         )

@@ -11,7 +11,7 @@ from orgs.selectors import assessors as assessor_orgs
 from orgs.selectors import targets as target_orgs
 from workbench.forms import StyledFormMixin
 
-POINT_FIELD = {"max_digits": 7, "decimal_places": 2}
+POINT_FIELD: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
 
 
 class OrgChoiceField(forms.ModelMultipleChoiceField):
@@ -22,7 +22,9 @@ class OrgChoiceField(forms.ModelMultipleChoiceField):
 class FrameworkForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     name = forms.CharField(label="名称", max_length=200)
-    total_score = forms.DecimalField(label="总分", min_value=Decimal("0.01"), initial=Decimal("100"), **POINT_FIELD)
+    total_score = forms.DecimalField(
+        label="总分", min_value=Decimal("0.01"), initial=Decimal("100"), **POINT_FIELD
+    )
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -54,9 +56,14 @@ class SectionForm(StyledFormMixin, forms.ModelForm):
 
 
 class IndicatorForm(StyledFormMixin, forms.ModelForm):
-    assessors = OrgChoiceField(label="考评单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8}))
+    assessors = OrgChoiceField(
+        label="考评单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
     applies_to = OrgChoiceField(
-        label="适用被考评单位", queryset=None, required=False, help_text="不选表示适用于全部被考评单位。",
+        label="适用被考评单位",
+        queryset=None,
+        required=False,
+        help_text="不选表示适用于全部被考评单位。",
         widget=forms.SelectMultiple(attrs={"size": 7}),
     )
 
@@ -109,9 +116,14 @@ class CampaignForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     name = forms.CharField(label="名称", max_length=200)
     framework = forms.ModelChoiceField(label="考评办法（须已锁定）", queryset=Framework.objects.none())
-    targets = OrgChoiceField(label="被考评单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 7}))
+    targets = OrgChoiceField(
+        label="被考评单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 7})
+    )
     assessors = OrgChoiceField(
-        label="考评单位", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 10}),
+        label="考评单位",
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text="留空则取考评办法中各指标的考评单位。",
     )
     social_weight = forms.DecimalField(
@@ -171,13 +183,17 @@ class CampaignSettingsForm(StyledFormMixin, forms.Form):
 
 class AdvanceForm(StyledFormMixin, forms.Form):
     force = forms.BooleanField(label="确认在仍有未完成事项的情况下推进", required=False)
-    note = forms.CharField(label="说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SelfAssessmentForm(StyledFormMixin, forms.Form):
     self_score = forms.DecimalField(label="自评分", required=False, min_value=0, **POINT_FIELD)
     narrative = forms.CharField(
-        label="自评说明", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label="自评说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="简述本年度工作开展情况及对照评分细则的自评理由。",
     )
 

@@ -138,7 +138,9 @@ def framework_diff(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]])
         sections_added=[f"{c} {n}" for c, n in new_sections.items() if c not in old_sections],
         sections_removed=[f"{c} {n}" for c, n in old_sections.items() if c not in new_sections],
         sections_renamed=[
-            (c, old_sections[c], n) for c, n in new_sections.items() if c in old_sections and old_sections[c] != n
+            (c, old_sections[c], n)
+            for c, n in new_sections.items()
+            if c in old_sections and old_sections[c] != n
         ],
         indicators=diffs,
         old_total=sum((i["max_score"] for i in old_ind.values() if i["method"] != "bonus"), Decimal("0")),

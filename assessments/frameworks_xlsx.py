@@ -75,8 +75,8 @@ def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
         raise ImportFailed([RowError(1, "", "文件为空，缺少表头。")])
     headers = [str(h).strip() if h is not None else "" for h in header_row]
     data: list[tuple[int, list[Any]]] = []
-    for number, values in enumerate(rows, start=2):
-        values = list(values)
+    for number, raw in enumerate(rows, start=2):
+        values: list[Any] = list(raw)
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         data.append((number, values))
@@ -121,7 +121,11 @@ class Row:
         return text
 
     def decimal(
-        self, column: str, *, required: bool = False, minimum: Decimal | None = Decimal("0"),
+        self,
+        column: str,
+        *,
+        required: bool = False,
+        minimum: Decimal | None = Decimal("0"),
         maximum: Decimal | None = None,
     ) -> Decimal | None:
         value = self.raw(column)
@@ -165,9 +169,7 @@ def _split(text: str) -> list[str]:
     return [part for part in SEPARATORS.split(text) if part]
 
 
-def _match_orgs(
-    row: Row, column: str, text: str, orgs: dict[str, Any]
-) -> list[Any]:
+def _match_orgs(row: Row, column: str, text: str, orgs: dict[str, Any]) -> list[Any]:
     found = []
     for name in _split(text):
         org = orgs.get(name)
@@ -296,8 +298,14 @@ def export_rows(structure: Sequence[dict[str, Any]]) -> list[list[Any]]:
                 rows.append([*base, None, None, None, None, None])
             for rule in ind["rules"]:
                 rows.append(
-                    [*base, rule["code"], rule["text"], kind_label.get(rule["kind"], rule["kind"]), rule["points"],
-                     rule["max_points"]]
+                    [
+                        *base,
+                        rule["code"],
+                        rule["text"],
+                        kind_label.get(rule["kind"], rule["kind"]),
+                        rule["points"],
+                        rule["max_points"],
+                    ]
                 )
     return rows
 

@@ -5,12 +5,13 @@ the published snapshot. Points are Decimal(7, 2) everywhere."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
+POINTS: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
 
 
 class FrameworkStatus(models.TextChoices):
@@ -61,13 +62,19 @@ class Framework(models.Model):
     name = models.CharField("名称", max_length=200)
     description = models.TextField("说明", blank=True)
     total_score = models.DecimalField("总分", default=Decimal("100"), **POINTS)
-    status = models.CharField("状态", max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
+    status = models.CharField(
+        "状态", max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
+    )
     cloned_from = models.ForeignKey(
         "self", verbose_name="复制自", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
     )
     locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -77,7 +84,9 @@ class Framework(models.Model):
         ordering = ["-year", "-version"]
         verbose_name = "考评办法"
         verbose_name_plural = "考评办法"
-        constraints = [models.UniqueConstraint(fields=["year", "version"], name="assessments_framework_year_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"], name="assessments_framework_year_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（第{self.version}版）" if self.version > 1 else self.name
@@ -121,7 +130,10 @@ class Indicator(models.Model):
         "orgs.Org", verbose_name="考评单位", related_name="assessed_indicators", blank=True
     )
     applies_to = models.ManyToManyField(
-        "orgs.Org", verbose_name="适用被考评单位", related_name="applicable_indicators", blank=True,
+        "orgs.Org",
+        verbose_name="适用被考评单位",
+        related_name="applicable_indicators",
+        blank=True,
         help_text="留空表示适用于全部被考评单位",
     )
 
@@ -167,7 +179,9 @@ class Campaign(models.Model):
 
     year = models.PositiveSmallIntegerField("年度")
     name = models.CharField("名称", max_length=200)
-    framework = models.ForeignKey(Framework, verbose_name="考评办法", on_delete=models.PROTECT, related_name="campaigns")
+    framework = models.ForeignKey(
+        Framework, verbose_name="考评办法", on_delete=models.PROTECT, related_name="campaigns"
+    )
     targets = models.ManyToManyField("orgs.Org", verbose_name="被考评单位", related_name="target_campaigns")
     assessors = models.ManyToManyField("orgs.Org", verbose_name="考评单位", related_name="assessor_campaigns")
     phase = models.CharField("阶段", max_length=16, choices=Phase.choices, default=Phase.DEPLOY)
@@ -176,7 +190,11 @@ class Campaign(models.Model):
     grade_rules = models.JSONField("等次规则", default=default_grade_rules)
     remind_days = models.PositiveSmallIntegerField("截止前提醒天数", default=3)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -209,7 +227,9 @@ class PhaseDeadline(models.Model):
         ordering = ["campaign", "due_on", "pk"]
         verbose_name = "阶段时限"
         verbose_name_plural = "阶段时限"
-        constraints = [models.UniqueConstraint(fields=["campaign", "phase"], name="assessments_deadline_phase")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "phase"], name="assessments_deadline_phase")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_phase_display()} {self.due_on}"
@@ -243,7 +263,9 @@ class SelfAssessmentStatus(models.TextChoices):
 
 class SelfAssessment(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="self_assessments")
-    target = models.ForeignKey("orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(
+        "orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+"
+    )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="self_assessments")
     self_score = models.DecimalField("自评分", null=True, blank=True, **POINTS)
     narrative = models.TextField("自评说明", blank=True)
@@ -251,7 +273,9 @@ class SelfAssessment(models.Model):
         "状态", max_length=16, choices=SelfAssessmentStatus.choices, default=SelfAssessmentStatus.DRAFT
     )
     return_reason = models.TextField("退回原因", blank=True)
-    evidence = models.ManyToManyField("attachments.Attachment", verbose_name="佐证材料", blank=True, related_name="+")
+    evidence = models.ManyToManyField(
+        "attachments.Attachment", verbose_name="佐证材料", blank=True, related_name="+"
+    )
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -269,7 +293,9 @@ class SelfAssessment(models.Model):
         verbose_name = "自评"
         verbose_name_plural = "自评"
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "target", "indicator"], name="assessments_self_unique")
+            models.UniqueConstraint(
+                fields=["campaign", "target", "indicator"], name="assessments_self_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -286,7 +312,9 @@ class Score(models.Model):
     """One target × indicator score by the responsible assessing unit. Only approved scores count."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="scores")
-    target = models.ForeignKey("orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(
+        "orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+"
+    )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="scores")
     score = models.DecimalField("得分", null=True, blank=True, **POINTS)
     base = models.DecimalField("等级制基础分", null=True, blank=True, **POINTS)
@@ -298,12 +326,20 @@ class Score(models.Model):
         "orgs.Org", verbose_name="评分单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     entered_at = models.DateTimeField("填写时间", null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
@@ -316,7 +352,9 @@ class Score(models.Model):
         verbose_name = "评分"
         verbose_name_plural = "评分"
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "target", "indicator"], name="assessments_score_unique")
+            models.UniqueConstraint(
+                fields=["campaign", "target", "indicator"], name="assessments_score_unique"
+            )
         ]
         indexes = [models.Index(fields=["campaign", "status"], name="assessments_score_status")]
 
@@ -358,7 +396,9 @@ class ScoreChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
-    source = models.CharField(max_length=16, choices=ScoreChangeSource.choices, default=ScoreChangeSource.SCORING)
+    source = models.CharField(
+        max_length=16, choices=ScoreChangeSource.choices, default=ScoreChangeSource.SCORING
+    )
     note = models.TextField(blank=True)
     appeal = models.ForeignKey("Appeal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -375,7 +415,9 @@ class SocialEvaluation(models.Model):
     """社会评议/群众满意度 score (0–100), imported."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="social_evaluations")
-    target = models.ForeignKey("orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(
+        "orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+"
+    )
     score = models.DecimalField("社会评议得分", **POINTS)
     source = models.CharField("来源说明", max_length=200, blank=True)
     imported_by = models.ForeignKey(
@@ -389,7 +431,9 @@ class SocialEvaluation(models.Model):
         verbose_name_plural = "社会评议"
         constraints = [
             models.UniqueConstraint(fields=["campaign", "target"], name="assessments_social_unique"),
-            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="assessments_social_range"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="assessments_social_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -409,11 +453,17 @@ class AppealDecision(models.TextChoices):
 
 class Appeal(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="appeals")
-    target = models.ForeignKey("orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(
+        "orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+"
+    )
     score = models.ForeignKey(Score, on_delete=models.PROTECT, related_name="appeals")
     reason = models.TextField("申诉理由")
-    evidence = models.ManyToManyField("attachments.Attachment", verbose_name="申诉材料", blank=True, related_name="+")
-    status = models.CharField("状态", max_length=16, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED)
+    evidence = models.ManyToManyField(
+        "attachments.Attachment", verbose_name="申诉材料", blank=True, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED
+    )
     answer = models.TextField("考评单位答复", blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -470,7 +520,9 @@ class Rectification(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     points_lost = models.DecimalField(**POINTS)
     reason = models.TextField(blank=True)
-    status = models.CharField(max_length=16, choices=RectificationStatus.choices, default=RectificationStatus.OPEN)
+    status = models.CharField(
+        max_length=16, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -232,11 +232,11 @@ def campaign_matrix(
             .order_by()
             .values("pk", "target_id", "indicator_id", "score", "status", "version")
         ):
-            score_cells[(row["target_id"], row["indicator_id"])] = row
+            score_cells[(row["target_id"], row["indicator_id"])] = dict(row)
     section_of = {i.pk: i.section_id for i in indicators}
     sections: dict[int, Section] = {}
-    for i in indicators:
-        sections.setdefault(i.section_id, i.section)
+    for ind in indicators:
+        sections.setdefault(ind.section_id, ind.section)
     self_by_target = {t.pk: Progress() for t in targets}
     score_by_target = {t.pk: Progress() for t in targets}
     self_by_section = {s: Progress() for s in sections}

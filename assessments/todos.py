@@ -45,7 +45,10 @@ def assessment_todos(user: User) -> Iterator[Todo]:
     if not access.can_use_assessments(user):
         return
     campaigns = list(
-        access.campaigns_for(user).exclude(phase=Phase.PUBLISHED).prefetch_related("deadlines").order_by("-year")
+        access.campaigns_for(user)
+        .exclude(phase=Phase.PUBLISHED)
+        .prefetch_related("deadlines")
+        .order_by("-year")
     )
     for campaign in campaigns:
         if access.can_manage(user):

@@ -19,15 +19,25 @@ urlpatterns = [
     path("frameworks/<int:pk>/import/", frameworks.framework_import_into, name="framework_import_into"),
     path("frameworks/<int:pk>/sections/new/", frameworks.section_form, name="section_create"),
     path("frameworks/<int:pk>/sections/<int:section_pk>/", frameworks.section_form, name="section_edit"),
-    path("frameworks/<int:pk>/sections/<int:section_pk>/delete/", frameworks.section_delete, name="section_delete"),
+    path(
+        "frameworks/<int:pk>/sections/<int:section_pk>/delete/",
+        frameworks.section_delete,
+        name="section_delete",
+    ),
     path("frameworks/<int:pk>/indicators/new/", frameworks.indicator_form, name="indicator_create"),
-    path("frameworks/<int:pk>/indicators/<int:indicator_pk>/", frameworks.indicator_form, name="indicator_edit"),
+    path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/", frameworks.indicator_form, name="indicator_edit"
+    ),
     path(
         "frameworks/<int:pk>/indicators/<int:indicator_pk>/delete/",
         frameworks.indicator_delete,
         name="indicator_delete",
     ),
-    path("frameworks/<int:pk>/indicators/<int:indicator_pk>/rules/new/", frameworks.rule_form, name="rule_create"),
+    path(
+        "frameworks/<int:pk>/indicators/<int:indicator_pk>/rules/new/",
+        frameworks.rule_form,
+        name="rule_create",
+    ),
     path(
         "frameworks/<int:pk>/indicators/<int:indicator_pk>/rules/<int:rule_pk>/",
         frameworks.rule_form,

@@ -52,11 +52,15 @@ def _validate_deadlines(
             errors.append(f"请填写「{label}」的截止日期。")
             continue
         if due < today and keep.get(phase) != due:
-            errors.append(f"「{label}」截止日期 {due:%Y-%m-%d} 已过，请选择今天（{today:%Y-%m-%d}）或以后的日期。")
+            errors.append(
+                f"「{label}」截止日期 {due:%Y-%m-%d} 已过，请选择今天（{today:%Y-%m-%d}）或以后的日期。"
+            )
         if starts is not None and starts > due:
             errors.append(f"「{label}」的开始日期不能晚于截止日期。")
         if previous is not None and due < previous[1]:
-            errors.append(f"「{label}」截止日期不能早于「{PHASE_LABEL[previous[0]]}」截止日期 {previous[1]:%Y-%m-%d}。")
+            errors.append(
+                f"「{label}」截止日期不能早于「{PHASE_LABEL[previous[0]]}」截止日期 {previous[1]:%Y-%m-%d}。"
+            )
         previous = (phase, due)
     if errors:
         raise ValidationError(errors)
@@ -95,8 +99,7 @@ def campaign_create(
     if bonus_cap is None or bonus_cap < 0:
         errors.append("加分上限不能为负数。")
     needed = {
-        o.pk: o
-        for o in Org.objects.filter(assessed_indicators__section__framework=framework).distinct()
+        o.pk: o for o in Org.objects.filter(assessed_indicators__section__framework=framework).distinct()
     }
     assessors = list(assessors) if assessors is not None else list(needed.values())
     missing = [o.display_name for pk, o in needed.items() if pk not in {a.pk for a in assessors}]
@@ -143,9 +146,7 @@ def campaign_set_deadlines(*, actor: User, campaign: Campaign, deadlines: Deadli
     if campaign.phase == Phase.PUBLISHED:
         raise ValidationError("考评结果已公布，不能再修改时限。")
     current = selectors.deadline_map(campaign)
-    _validate_deadlines(
-        deadlines, today=timezone.localdate(), keep={p: d.due_on for p, d in current.items()}
-    )
+    _validate_deadlines(deadlines, today=timezone.localdate(), keep={p: d.due_on for p, d in current.items()})
     before = {p: d.due_on for p, d in current.items()}
     for phase, (starts, due) in deadlines.items():
         PhaseDeadline.objects.update_or_create(
@@ -290,7 +291,12 @@ def campaign_advance(
     campaign.phase = after
     campaign.save(update_fields=["phase", "updated_at"])
     PhaseChange.objects.create(
-        campaign=campaign, from_phase=before, to_phase=after, missing=missing, note=note.strip(), changed_by=actor
+        campaign=campaign,
+        from_phase=before,
+        to_phase=after,
+        missing=missing,
+        note=note.strip(),
+        changed_by=actor,
     )
     audit_record(
         actor=actor,

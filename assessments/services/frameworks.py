@@ -255,7 +255,11 @@ def framework_clone(
 def framework_new_version(*, actor: User, framework: Framework) -> Framework:
     """A locked framework stays as it is; its successor is a draft copy of the same year."""
     return framework_clone(
-        actor=actor, source=framework, year=framework.year, name=framework.name, description=framework.description
+        actor=actor,
+        source=framework,
+        year=framework.year,
+        name=framework.name,
+        description=framework.description,
     )
 
 
@@ -298,7 +302,10 @@ def section_create(*, actor: User, framework: Framework, code: str, name: str, o
         raise ValidationError({"code": f"板块编号 {code} 已存在。"})
     section = Section.objects.create(framework=framework, code=code, name=name, order=order)
     audit_record(
-        actor=actor, action="assessments.section.created", target=section, after=snapshot(section, SECTION_FIELDS)
+        actor=actor,
+        action="assessments.section.created",
+        target=section,
+        after=snapshot(section, SECTION_FIELDS),
     )
     return section
 
@@ -324,7 +331,10 @@ def section_update(*, actor: User, section: Section, **fields: Any) -> Section:
 def section_delete(*, actor: User, section: Section) -> None:
     _require_draft(section.framework)
     audit_record(
-        actor=actor, action="assessments.section.deleted", target=section, before=snapshot(section, SECTION_FIELDS)
+        actor=actor,
+        action="assessments.section.deleted",
+        target=section,
+        before=snapshot(section, SECTION_FIELDS),
     )
     Rule.objects.filter(indicator__section=section).delete()
     section.indicators.all().delete()
@@ -369,7 +379,9 @@ def indicator_create(
     _validate_indicator(fields)
     if _indicator_code_taken(section.framework, fields["code"]):
         raise ValidationError({"code": f"指标编号 {fields['code']} 已存在。"})
-    indicator = Indicator.objects.create(section=section, **{k: fields[k] for k in INDICATOR_FIELDS if k in fields})
+    indicator = Indicator.objects.create(
+        section=section, **{k: fields[k] for k in INDICATOR_FIELDS if k in fields}
+    )
     indicator.assessors.set(list(assessors))
     indicator.applies_to.set(list(applies_to))
     audit_record(
@@ -462,7 +474,9 @@ def rule_create(*, actor: User, indicator: Indicator, **fields: Any) -> Rule:
     if indicator.rules.filter(code=fields["code"]).exists():
         raise ValidationError({"code": f"细则编号 {fields['code']} 已存在。"})
     rule = Rule.objects.create(indicator=indicator, **{k: fields[k] for k in RULE_FIELDS if k in fields})
-    audit_record(actor=actor, action="assessments.rule.created", target=rule, after=snapshot(rule, RULE_FIELDS))
+    audit_record(
+        actor=actor, action="assessments.rule.created", target=rule, after=snapshot(rule, RULE_FIELDS)
+    )
     return rule
 
 
@@ -486,5 +500,7 @@ def rule_update(*, actor: User, rule: Rule, **fields: Any) -> Rule:
 @transaction.atomic
 def rule_delete(*, actor: User, rule: Rule) -> None:
     _require_draft(rule.indicator.section.framework)
-    audit_record(actor=actor, action="assessments.rule.deleted", target=rule, before=snapshot(rule, RULE_FIELDS))
+    audit_record(
+        actor=actor, action="assessments.rule.deleted", target=rule, before=snapshot(rule, RULE_FIELDS)
+    )
     rule.delete()

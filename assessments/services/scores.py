@@ -33,7 +33,17 @@ from assessments.models import (
 )
 from audit.services import audit_record, snapshot
 
-FIELDS = ("score", "base", "veto", "status", "reason", "evidence_note", "entered_by_id", "reviewed_by_id", "version")
+FIELDS = (
+    "score",
+    "base",
+    "veto",
+    "status",
+    "reason",
+    "evidence_note",
+    "entered_by_id",
+    "reviewed_by_id",
+    "version",
+)
 
 
 class ScoreConflict(ValidationError):
@@ -50,7 +60,11 @@ class ItemInput:
 
 def _conflict(score_pk: int) -> ScoreConflict:
     current = Score.objects.select_related("entered_by", "reviewed_by").get(pk=score_pk)
-    who = current.reviewed_by if current.status == ScoreStatus.APPROVED and current.reviewed_by else current.entered_by
+    who = (
+        current.reviewed_by
+        if current.status == ScoreStatus.APPROVED and current.reviewed_by
+        else current.entered_by
+    )
     name = who.display_name if who else "其他用户"
     when = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
     return ScoreConflict(
@@ -70,7 +84,7 @@ def _bump(row: Score, expected_version: int, /, **values: Any) -> None:
 
 
 def _require_scorer(actor: User, score: Score) -> None:
-    if not access.is_assessor(actor) or not score.indicator.assessors.filter(pk=actor.org_id).exists():
+    if not access.is_assessor(actor) or not score.indicator.assessors.filter(pk=actor.org_id or 0).exists():
         raise PermissionDenied("只有负责该指标的考评单位可以评分。")
 
 
@@ -98,8 +112,13 @@ def compute(
         if rule.kind == RuleKind.GRADE:
             grade_base = rule.points
             score_items.append(
-                ScoreItem(rule=rule, kind=RuleKind.GRADE, points=rule.points, reason=item.reason.strip(),
-                          evidence_note=item.evidence_note.strip())
+                ScoreItem(
+                    rule=rule,
+                    kind=RuleKind.GRADE,
+                    points=rule.points,
+                    reason=item.reason.strip(),
+                    evidence_note=item.evidence_note.strip(),
+                )
             )
             continue
         points = rule.points * item.count
@@ -108,8 +127,14 @@ def compute(
         if rule.kind in (RuleKind.DEDUCT, RuleKind.VETO) and not item.reason.strip():
             errors.append(f"细则 {rule.code}「{rule.text[:20]}」须填写扣分理由。")
         score_items.append(
-            ScoreItem(rule=rule, kind=rule.kind, count=item.count, points=points, reason=item.reason.strip(),
-                      evidence_note=item.evidence_note.strip())
+            ScoreItem(
+                rule=rule,
+                kind=rule.kind,
+                count=item.count,
+                points=points,
+                reason=item.reason.strip(),
+                evidence_note=item.evidence_note.strip(),
+            )
         )
         pure.append(scoring.Item(kind=rule.kind, points=points))
     grades = [i for i in score_items if i.kind == RuleKind.GRADE]
@@ -153,7 +178,9 @@ def score_save(
     _require_phase(score)
     indicator = score.indicator
     if claimed_score is not None:
-        problems = scoring.validate_score(max_score=indicator.max_score, score=claimed_score, reason=reason or "-")
+        problems = scoring.validate_score(
+            max_score=indicator.max_score, score=claimed_score, reason=reason or "-"
+        )
         if problems:
             raise ValidationError({"score": problems})
     items = list(items)
@@ -190,7 +217,11 @@ def score_save(
     ScoreItem.objects.bulk_create(score_items)
     if old_value != score.score:
         ScoreChange.objects.create(
-            score=score, before=old_value, after=score.score, changed_by=actor, source=ScoreChangeSource.SCORING,
+            score=score,
+            before=old_value,
+            after=score.score,
+            changed_by=actor,
+            source=ScoreChangeSource.SCORING,
             note=reason[:500],
         )
     audit_record(
@@ -214,7 +245,10 @@ def score_submit(*, actor: User, score: Score, expected_version: int) -> Score:
         raise ValidationError("只有经办填写状态的评分可以提交审核。")
     _bump(score, expected_version, status=ScoreStatus.SUBMITTED)
     audit_record(
-        actor=actor, action="assessments.score.submitted", target=score, after={"status": ScoreStatus.SUBMITTED}
+        actor=actor,
+        action="assessments.score.submitted",
+        target=score,
+        after={"status": ScoreStatus.SUBMITTED},
     )
     return score
 
@@ -236,11 +270,19 @@ def score_approve(*, actor: User, score: Score, expected_version: int, note: str
     _require_reviewer(actor, score)
     now = timezone.now()
     _bump(
-        score, expected_version, status=ScoreStatus.APPROVED, reviewed_by_id=actor.pk, approved_at=now,
+        score,
+        expected_version,
+        status=ScoreStatus.APPROVED,
+        reviewed_by_id=actor.pk,
+        approved_at=now,
         review_note=note.strip(),
     )
     ScoreChange.objects.create(
-        score=score, before=score.score, after=score.score, changed_by=actor, source=ScoreChangeSource.REVIEW,
+        score=score,
+        before=score.score,
+        after=score.score,
+        changed_by=actor,
+        source=ScoreChangeSource.REVIEW,
         note=note.strip() or "审核通过",
     )
     audit_record(

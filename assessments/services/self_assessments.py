@@ -40,7 +40,9 @@ def _check_score(sa: SelfAssessment, self_score: Decimal | None) -> None:
     maximum = sa.indicator.max_score
     if self_score < 0 or self_score > maximum:
         raise ValidationError(
-            {"self_score": f"自评分须在 0 至 {maximum.normalize():f} 分之间（本指标分值 {maximum.normalize():f} 分）。"}
+            {
+                "self_score": f"自评分须在 0 至 {maximum.normalize():f} 分之间（本指标分值 {maximum.normalize():f} 分）。"
+            }
         )
     if self_score != self_score.quantize(Decimal("0.01")):
         raise ValidationError({"self_score": "自评分最多保留两位小数。"})
@@ -135,7 +137,9 @@ def self_assessment_submit_all(*, actor: User, campaign: Campaign, target: Org) 
         sa.status = SelfAssessmentStatus.SUBMITTED
         sa.submitted_at, sa.submitted_by, sa.updated_by = now, actor, actor
         done.append(sa)
-    SelfAssessment.objects.bulk_update(done, ["status", "submitted_at", "submitted_by", "updated_by", "updated_at"])
+    SelfAssessment.objects.bulk_update(
+        done, ["status", "submitted_at", "submitted_by", "updated_by", "updated_at"]
+    )
     if done:
         audit_record(
             actor=actor,

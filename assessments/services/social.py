@@ -58,12 +58,12 @@ def social_import(*, actor: User, campaign: Campaign, rows: list[tuple[Any, Deci
         raise PermissionDenied("只有依法治办可以导入社会评议结果。")
     if campaign.phase in (Phase.REVIEW, Phase.PUBLISHED):
         raise ValidationError(f"当前阶段为「{campaign.get_phase_display()}」，不能再导入社会评议结果。")
-    before = {
-        str(s.target_id): s.score for s in SocialEvaluation.objects.filter(campaign=campaign)
-    }
+    before = {str(s.target_id): s.score for s in SocialEvaluation.objects.filter(campaign=campaign)}
     for target, score, source in rows:
         SocialEvaluation.objects.update_or_create(
-            campaign=campaign, target=target, defaults={"score": score, "source": source, "imported_by": actor}
+            campaign=campaign,
+            target=target,
+            defaults={"score": score, "source": source, "imported_by": actor},
         )
     audit_record(
         actor=actor,

@@ -48,8 +48,9 @@ class FrameworkApiTestCase(ApiTestCase):
 
     def test_it_refuses_to_lock_when_points_do_not_add_up(self):
         client = self.api(self.office)
-        created = client.post(f"{API}/frameworks/", {"year": 2025, "name": "空办法", "total_score": "100"},
-                              format="json")
+        created = client.post(
+            f"{API}/frameworks/", {"year": 2025, "name": "空办法", "total_score": "100"}, format="json"
+        )
         self.assertEqual(created.status_code, 201)
         response = client.post(f"{API}/frameworks/{created.json()['id']}/lock/")
         self.assertEqual(response.status_code, 400)
@@ -64,7 +65,13 @@ class CampaignApiTestCase(ApiTestCase):
         before = Campaign.objects.count()
         response = self.api(self.office).post(
             f"{API}/campaigns/",
-            {"year": 2024, "name": "x", "framework": self.framework.pk, "targets": ["440703"], "deadlines": deadlines},
+            {
+                "year": 2024,
+                "name": "x",
+                "framework": self.framework.pk,
+                "targets": ["440703"],
+                "deadlines": deadlines,
+            },
             format="json",
         )
         self.assertEqual(response.status_code, 400)
@@ -75,8 +82,12 @@ class CampaignApiTestCase(ApiTestCase):
         self.assertEqual(self.ids(self.api(self.county).get(f"{API}/campaigns/")), {self.campaign.pk})
         for name in ("sysadmin", "expert", "auditadmin"):
             self.assertEqual(self.ids(self.api(getattr(self, name)).get(f"{API}/campaigns/")), set())
-        self.assertEqual(self.api(self.county).post(f"{API}/campaigns/{self.campaign.pk}/advance/").status_code, 403)
-        response = self.api(self.office).post(f"{API}/campaigns/{self.campaign.pk}/advance/", {}, format="json")
+        self.assertEqual(
+            self.api(self.county).post(f"{API}/campaigns/{self.campaign.pk}/advance/").status_code, 403
+        )
+        response = self.api(self.office).post(
+            f"{API}/campaigns/{self.campaign.pk}/advance/", {}, format="json"
+        )
         self.assertEqual(response.json()["phase"], "self_assess")
         response = self.api(self.office).get(f"{API}/campaigns/{self.campaign.pk}/missing/")
         self.assertIn("蓬江区：4 项自评未提交。", response.json()["missing"])
@@ -85,33 +96,43 @@ class CampaignApiTestCase(ApiTestCase):
 class SelfAssessmentApiTestCase(ApiTestCase):
     def setUp(self) -> None:
         self.advance_to("self_assess")
-        self.sa = SelfAssessment.objects.get(campaign=self.campaign, target=self.county_org, indicator__code="A1")
+        self.sa = SelfAssessment.objects.get(
+            campaign=self.campaign, target=self.county_org, indicator__code="A1"
+        )
 
     def test_it_shows_a_county_only_its_own(self):
         own = self.ids(self.api(self.county).get(f"{API}/self-assessments/?campaign={self.campaign.pk}"))
         self.assertEqual(len(own), 4)
         self.assertIn(self.sa.pk, own)
         self.assertNotIn(self.sa.pk, self.ids(self.api(self.stranger).get(f"{API}/self-assessments/")))
-        self.assertEqual(self.api(self.stranger).get(f"{API}/self-assessments/{self.sa.pk}/").status_code, 404)
+        self.assertEqual(
+            self.api(self.stranger).get(f"{API}/self-assessments/{self.sa.pk}/").status_code, 404
+        )
         self.assertEqual(self.ids(self.api(self.assessor).get(f"{API}/self-assessments/")), set())  # drafts
 
     def test_it_saves_and_submits_through_the_api(self):
         client = self.api(self.county)
-        response = client.patch(f"{API}/self-assessments/{self.sa.pk}/", {"self_score": "50", "narrative": "x"},
-                                format="json")
+        response = client.patch(
+            f"{API}/self-assessments/{self.sa.pk}/", {"self_score": "50", "narrative": "x"}, format="json"
+        )
         self.assertEqual(response.status_code, 400)
         self.assertIn("自评分须在 0 至 40 分之间", str(response.json()))
-        response = client.patch(f"{API}/self-assessments/{self.sa.pk}/", {"self_score": "39", "narrative": "说明"},
-                                format="json")
+        response = client.patch(
+            f"{API}/self-assessments/{self.sa.pk}/", {"self_score": "39", "narrative": "说明"}, format="json"
+        )
         self.assertEqual(response.json()["self_score"], "39.00")
-        self.assertEqual(client.post(f"{API}/self-assessments/{self.sa.pk}/submit/").json()["status"], "submitted")
         self.assertEqual(
-            self.api(self.stranger).patch(f"{API}/self-assessments/{self.sa.pk}/", {"narrative": "x"},
-                                          format="json").status_code,
+            client.post(f"{API}/self-assessments/{self.sa.pk}/submit/").json()["status"], "submitted"
+        )
+        self.assertEqual(
+            self.api(self.stranger)
+            .patch(f"{API}/self-assessments/{self.sa.pk}/", {"narrative": "x"}, format="json")
+            .status_code,
             404,
         )
-        response = self.api(self.office).post(f"{API}/self-assessments/{self.sa.pk}/return/", {"reason": "补充"},
-                                              format="json")
+        response = self.api(self.office).post(
+            f"{API}/self-assessments/{self.sa.pk}/return/", {"reason": "补充"}, format="json"
+        )
         self.assertEqual(response.json()["status"], "returned")
 
 
@@ -148,27 +169,36 @@ class ScoreApiTestCase(ApiTestCase):
         self.assertEqual(Score.objects.get(pk=self.score.pk).entered_by, self.assessor)
 
     def test_it_refuses_a_score_above_the_points(self):
-        response = self.api(self.assessor).patch(f"{API}/scores/{self.score.pk}/", {"version": 0, "score": "45"},
-                                                 format="json")
+        response = self.api(self.assessor).patch(
+            f"{API}/scores/{self.score.pk}/", {"version": 0, "score": "45"}, format="json"
+        )
         self.assertEqual(response.status_code, 400)
         self.assertIn("得分须在 0 至 40 分之间", str(response.json()["error"]["fields"]))
         self.assertIsNone(Score.objects.get(pk=self.score.pk).score)
 
     def test_it_enforces_the_two_person_rule(self):
         score_services.score_save(actor=self.assessor, score=self.score, expected_version=0, submit=True)
-        response = self.api(self.assessor).post(f"{API}/scores/{self.score.pk}/approve/", {"version": 1},
-                                                format="json")
+        response = self.api(self.assessor).post(
+            f"{API}/scores/{self.score.pk}/approve/", {"version": 1}, format="json"
+        )
         self.assertEqual(response.status_code, 403)
         self.assertIn("经办人不能审核", response.json()["error"]["message"])
-        response = self.api(self.reviewer).post(f"{API}/scores/{self.score.pk}/approve/", {"version": 1},
-                                                format="json")
+        response = self.api(self.reviewer).post(
+            f"{API}/scores/{self.score.pk}/approve/", {"version": 1}, format="json"
+        )
         self.assertEqual(response.json()["status"], "approved")
 
     def test_it_denies_writes_to_everyone_but_the_responsible_unit(self):
-        for name, status in (("office", 403), ("county", 404), ("stranger", 404), ("assessor_b", 404),
-                             ("expert", 404)):
-            response = self.api(getattr(self, name)).patch(f"{API}/scores/{self.score.pk}/", self.body(),
-                                                           format="json")
+        for name, status in (
+            ("office", 403),
+            ("county", 404),
+            ("stranger", 404),
+            ("assessor_b", 404),
+            ("expert", 404),
+        ):
+            response = self.api(getattr(self, name)).patch(
+                f"{API}/scores/{self.score.pk}/", self.body(), format="json"
+            )
             self.assertEqual(response.status_code, status, name)
         self.assertIsNone(Score.objects.get(pk=self.score.pk).score)
 
@@ -180,5 +210,3 @@ class ApiSchemaTestCase(ApiTestCase):
         text = response.content.decode()
         for path in ("/api/v1/assessments/frameworks/", "/api/v1/assessments/scores/{id}/approve/"):
             self.assertIn(path, text)
-
-

@@ -21,8 +21,12 @@ class CampaignCreateTestCase(WorkflowTestCase):
         before = Campaign.objects.count()
         with self.assertRaises(ValidationError) as ctx:
             services.campaign_create(
-                actor=self.office, year=2024, name="2024年度", framework=self.framework,
-                targets=[self.county_org], deadlines=deadlines,
+                actor=self.office,
+                year=2024,
+                name="2024年度",
+                framework=self.framework,
+                targets=[self.county_org],
+                deadlines=deadlines,
             )
         self.assertIn("「自评填报」截止日期", ctx.exception.messages[0])
         self.assertIn("已过", ctx.exception.messages[0])
@@ -33,16 +37,26 @@ class CampaignCreateTestCase(WorkflowTestCase):
         deadlines["scoring"] = (None, deadlines["self_assess"][1] - datetime.timedelta(days=1))
         with self.assertRaises(ValidationError) as ctx:
             services.campaign_create(
-                actor=self.office, year=2024, name="2024", framework=self.framework,
-                targets=[self.county_org], deadlines=deadlines,
+                actor=self.office,
+                year=2024,
+                name="2024",
+                framework=self.framework,
+                targets=[self.county_org],
+                deadlines=deadlines,
             )
         self.assertIn("不能早于「自评填报」截止日期", " ".join(ctx.exception.messages))
 
     def test_it_needs_a_locked_framework(self):
         draft = build_framework(self.office, self.sfj, self.gaj, year=2024, lock=False)
         with self.assertRaises(ValidationError) as ctx:
-            services.campaign_create(actor=self.office, year=2024, name="2024", framework=draft,
-                                     targets=[self.county_org], deadlines=future_deadlines())
+            services.campaign_create(
+                actor=self.office,
+                year=2024,
+                name="2024",
+                framework=draft,
+                targets=[self.county_org],
+                deadlines=future_deadlines(),
+            )
         self.assertIn("尚未锁定", ctx.exception.messages[0])
 
     def test_it_takes_the_assessing_units_from_the_framework(self):
@@ -74,7 +88,9 @@ class PhaseTestCase(WorkflowTestCase):
         a2.applies_to.set([self.county_org])
         self.advance_to("self_assess")
         self.assertFalse(
-            SelfAssessment.objects.filter(campaign=self.campaign, target=self.stranger_org, indicator=a2).exists()
+            SelfAssessment.objects.filter(
+                campaign=self.campaign, target=self.stranger_org, indicator=a2
+            ).exists()
         )
         self.assertEqual(SelfAssessment.objects.filter(campaign=self.campaign).count(), 7)
 
@@ -94,7 +110,9 @@ class PhaseTestCase(WorkflowTestCase):
         self.advance_to("self_assess")
         with self.assertRaises(ValidationError):
             services.campaign_advance(actor=self.office, campaign=self.campaign, force=True, note="")
-        campaign = services.campaign_advance(actor=self.office, campaign=self.campaign, force=True, note="延期单位另行处理")
+        campaign = services.campaign_advance(
+            actor=self.office, campaign=self.campaign, force=True, note="延期单位另行处理"
+        )
         self.assertEqual(campaign.phase, "scoring")
         change = PhaseChange.objects.filter(campaign=campaign).last()
         self.assertEqual(len(change.missing), 2)
@@ -156,7 +174,9 @@ class SelfAssessmentTestCase(WorkflowTestCase):
         )
 
     def test_it_saves_drafts_and_submits(self):
-        sa_services.self_assessment_save(actor=self.county, sa=self.sa, self_score=D("38.5"), narrative="已建立目录")
+        sa_services.self_assessment_save(
+            actor=self.county, sa=self.sa, self_score=D("38.5"), narrative="已建立目录"
+        )
         self.sa.refresh_from_db()
         self.assertEqual((self.sa.status, self.sa.self_score), ("draft", D("38.5")))
         sa_services.self_assessment_submit(actor=self.county, sa=self.sa)
@@ -197,7 +217,9 @@ class SelfAssessmentTestCase(WorkflowTestCase):
         self.assertEqual(self.sa.status, "submitted")
 
     def test_it_submits_all_complete_items_and_reports_the_rest(self):
-        for sa in SelfAssessment.objects.filter(campaign=self.campaign, target=self.county_org).exclude(pk=self.sa.pk):
+        for sa in SelfAssessment.objects.filter(campaign=self.campaign, target=self.county_org).exclude(
+            pk=self.sa.pk
+        ):
             sa_services.self_assessment_save(actor=self.county, sa=sa, self_score=D(1), narrative="说明")
         count, problems = sa_services.self_assessment_submit_all(
             actor=self.county, campaign=self.campaign, target=self.county_org

@@ -31,8 +31,14 @@ class FrameworkRulesTestCase(BaseTestCase):
     def test_it_refuses_to_lock_when_the_points_do_not_add_up(self):
         framework = fw.framework_create(actor=self.office, year=2024, name="2024年度办法", total_score=D(100))
         section = fw.section_create(actor=self.office, framework=framework, code="A", name="法治政府建设")
-        fw.indicator_create(actor=self.office, section=section, code="A1", name="指标一", max_score=D(60),
-                            assessors=[self.sfj])
+        fw.indicator_create(
+            actor=self.office,
+            section=section,
+            code="A1",
+            name="指标一",
+            max_score=D(60),
+            assessors=[self.sfj],
+        )
         with self.assertRaises(ValidationError) as ctx:
             fw.framework_lock(actor=self.office, framework=framework)
         self.assertIn("还差 40 分", " ".join(ctx.exception.messages))
@@ -82,7 +88,9 @@ class FrameworkRulesTestCase(BaseTestCase):
         self.assertEqual((draft.year, draft.version, draft.status), (framework.year, 2, "draft"))
         indicator = Indicator.objects.get(section__framework=draft, code="A1")
         fw.indicator_update(actor=self.office, indicator=indicator, name="重大行政决策程序")
-        self.assertEqual(Indicator.objects.get(section__framework=framework, code="A1").name, "重大行政决策合法性审查")
+        self.assertEqual(
+            Indicator.objects.get(section__framework=framework, code="A1").name, "重大行政决策合法性审查"
+        )
 
     def test_it_clones_everything_into_a_new_year(self):
         source = build_framework(self.office, self.sfj, self.gaj)
@@ -100,8 +108,14 @@ class FrameworkRulesTestCase(BaseTestCase):
         framework = build_framework(self.office, self.sfj, self.gaj, lock=False)
         section = framework.sections.get(code="B")
         with self.assertRaises(ValidationError):
-            fw.indicator_create(actor=self.office, section=section, code="A1", name="重复", max_score=D(1),
-                                assessors=[self.sfj])
+            fw.indicator_create(
+                actor=self.office,
+                section=section,
+                code="A1",
+                name="重复",
+                max_score=D(1),
+                assessors=[self.sfj],
+            )
 
 
 class FrameworkDiffTestCase(BaseTestCase):
@@ -111,12 +125,22 @@ class FrameworkDiffTestCase(BaseTestCase):
         a1 = Indicator.objects.get(section__framework=new, code="A1")
         fw.indicator_update(actor=self.office, indicator=a1, max_score=D(35), assessors=[self.sfj, self.gaj])
         fw.rule_update(actor=self.office, rule=a1.rules.get(code="A1-1"), points=D(3))
-        fw.indicator_delete(actor=self.office, indicator=Indicator.objects.get(section__framework=new, code="A2"))
-        fw.indicator_create(actor=self.office, section=new.sections.get(code="A"), code="A3", name="新指标",
-                            max_score=D(35), assessors=[self.gaj])
+        fw.indicator_delete(
+            actor=self.office, indicator=Indicator.objects.get(section__framework=new, code="A2")
+        )
+        fw.indicator_create(
+            actor=self.office,
+            section=new.sections.get(code="A"),
+            code="A3",
+            name="新指标",
+            max_score=D(35),
+            assessors=[self.gaj],
+        )
         result = framework_diff(selectors.framework_structure(old), selectors.framework_structure(new))
         status = {d.code: d.status for d in result.indicators}
-        self.assertEqual(status, {"A1": "changed", "A2": "removed", "A3": "added", "B1": "same", "B2": "same"})
+        self.assertEqual(
+            status, {"A1": "changed", "A2": "removed", "A3": "added", "B1": "same", "B2": "same"}
+        )
         a1_diff = next(d for d in result.indicators if d.code == "A1")
         self.assertEqual({c.field for c in a1_diff.changes}, {"max_score", "assessors"})
         self.assertEqual(a1_diff.rules_changed[0][0], "A1-1")
@@ -132,18 +156,74 @@ class FrameworkXlsxTestCase(BaseTestCase):
         source = build_framework(self.office, self.sfj, self.gaj)
         content = frameworks_xlsx.export_workbook(selectors.framework_structure(source))
         structure = self.parse(content)
-        imported = fw.framework_import(actor=self.office, structure=structure, year=2025, name="导入", total_score=D(100))
+        imported = fw.framework_import(
+            actor=self.office, structure=structure, year=2025, name="导入", total_score=D(100)
+        )
         self.assertEqual(
-            framework_diff(selectors.framework_structure(source), selectors.framework_structure(imported)).changed, []
+            framework_diff(
+                selectors.framework_structure(source), selectors.framework_structure(imported)
+            ).changed,
+            [],
         )
         self.assertEqual(fw.framework_problems(imported), [])
 
     def test_it_reports_a_missing_score_with_row_and_column_and_imports_nothing(self):
         content = xlsx(
             [
-                ["A", "法治政府建设", "A1", "指标一", 40, "扣分制", None, "", "", "市司法局", "", "A1-1", "每件扣2分", "扣分", 2, None],
-                ["A", "法治政府建设", "A2", "指标二", None, "扣分制", None, "", "", "市公安局", "", "", "", "", None, None],
-                ["A", "法治政府建设", "A3", "指标三", 60, "打分", None, "", "", "市不存在局", "", "", "", "", None, None],
+                [
+                    "A",
+                    "法治政府建设",
+                    "A1",
+                    "指标一",
+                    40,
+                    "扣分制",
+                    None,
+                    "",
+                    "",
+                    "市司法局",
+                    "",
+                    "A1-1",
+                    "每件扣2分",
+                    "扣分",
+                    2,
+                    None,
+                ],
+                [
+                    "A",
+                    "法治政府建设",
+                    "A2",
+                    "指标二",
+                    None,
+                    "扣分制",
+                    None,
+                    "",
+                    "",
+                    "市公安局",
+                    "",
+                    "",
+                    "",
+                    "",
+                    None,
+                    None,
+                ],
+                [
+                    "A",
+                    "法治政府建设",
+                    "A3",
+                    "指标三",
+                    60,
+                    "打分",
+                    None,
+                    "",
+                    "",
+                    "市不存在局",
+                    "",
+                    "",
+                    "",
+                    "",
+                    None,
+                    None,
+                ],
             ]
         )
         with self.assertRaises(frameworks_xlsx.ImportFailed) as ctx:
@@ -166,9 +246,60 @@ class FrameworkXlsxTestCase(BaseTestCase):
     def test_it_reports_inconsistent_indicator_rows_and_duplicate_rules(self):
         content = xlsx(
             [
-                ["A", "板块", "A1", "指标一", 40, "扣分制", None, "", "", "440700-SFJ", "", "A1-1", "甲", "扣分", 2, None],
-                ["A", "板块", "A1", "指标一", 30, "扣分制", None, "", "", "440700-SFJ", "", "A1-1", "乙", "扣分", 1, None],
-                ["A", "板块", "A2", "指标二", 5, "加分", None, "", "", "江门市司法局", "", "A2-1", "丙", "加分", "两分", None],
+                [
+                    "A",
+                    "板块",
+                    "A1",
+                    "指标一",
+                    40,
+                    "扣分制",
+                    None,
+                    "",
+                    "",
+                    "440700-SFJ",
+                    "",
+                    "A1-1",
+                    "甲",
+                    "扣分",
+                    2,
+                    None,
+                ],
+                [
+                    "A",
+                    "板块",
+                    "A1",
+                    "指标一",
+                    30,
+                    "扣分制",
+                    None,
+                    "",
+                    "",
+                    "440700-SFJ",
+                    "",
+                    "A1-1",
+                    "乙",
+                    "扣分",
+                    1,
+                    None,
+                ],
+                [
+                    "A",
+                    "板块",
+                    "A2",
+                    "指标二",
+                    5,
+                    "加分",
+                    None,
+                    "",
+                    "",
+                    "江门市司法局",
+                    "",
+                    "A2-1",
+                    "丙",
+                    "加分",
+                    "两分",
+                    None,
+                ],
             ]
         )
         with self.assertRaises(frameworks_xlsx.ImportFailed) as ctx:
@@ -181,7 +312,28 @@ class FrameworkXlsxTestCase(BaseTestCase):
 
     def test_it_replaces_a_draft_atomically(self):
         draft = build_framework(self.office, self.sfj, self.gaj, lock=False)
-        content = xlsx([["X", "新板块", "X1", "新指标", 100, "", None, "", "", "江门市司法局", "蓬江区", "", "", "", None, None]])
+        content = xlsx(
+            [
+                [
+                    "X",
+                    "新板块",
+                    "X1",
+                    "新指标",
+                    100,
+                    "",
+                    None,
+                    "",
+                    "",
+                    "江门市司法局",
+                    "蓬江区",
+                    "",
+                    "",
+                    "",
+                    None,
+                    None,
+                ]
+            ]
+        )
         fw.framework_import(actor=self.office, structure=self.parse(content), framework=draft)
         self.assertEqual([s.code for s in draft.sections.all()], ["X"])
         x1 = Indicator.objects.get(section__framework=draft)

@@ -34,8 +34,14 @@ def generated_structure(*, sections: int, per_section: int, assessor_ids: list[i
                     "method": "deduct",
                     "assessors": [assessor_ids[n % len(assessor_ids)]],
                     "applies_to": [],
-                    "rules": [{"code": f"{s + 1}.{i + 1}-1", "text": "每发现一处问题扣0.5分", "kind": "deduct",
-                               "points": D("0.5")}],
+                    "rules": [
+                        {
+                            "code": f"{s + 1}.{i + 1}-1",
+                            "text": "每发现一处问题扣0.5分",
+                            "kind": "deduct",
+                            "points": D("0.5"),
+                        }
+                    ],
                 }
             )
             n += 1
@@ -49,22 +55,35 @@ class ConstantQueriesTestCase(WorkflowTestCase):
         super().setUpTestData()
         extra = [
             make_org(code, name, OrgType.COUNTY, cls.city, is_target=True)
-            for code, name in (("440705", "新会区"), ("440781", "台山市"), ("440783", "开平市"),
-                               ("440784", "鹤山市"), ("440785", "恩平市"))
+            for code, name in (
+                ("440705", "新会区"),
+                ("440781", "台山市"),
+                ("440783", "开平市"),
+                ("440784", "鹤山市"),
+                ("440785", "恩平市"),
+            )
         ]
         structure = generated_structure(sections=5, per_section=9, assessor_ids=[cls.sfj.pk, cls.gaj.pk])
-        structure[0]["indicators"].append({**structure[0]["indicators"][0], "code": "1.10", "max_score": D(0)})
-        big_fw = fw.framework_import(actor=cls.office, structure=structure, year=2030, name="大办法",
-                                     total_score=D(100))
+        structure[0]["indicators"].append(
+            {**structure[0]["indicators"][0], "code": "1.10", "max_score": D(0)}
+        )
+        big_fw = fw.framework_import(
+            actor=cls.office, structure=structure, year=2030, name="大办法", total_score=D(100)
+        )
         big_fw = fw.framework_lock(actor=cls.office, framework=big_fw)
         cls.big = campaign_services.campaign_create(
-            actor=cls.office, year=2030, name="七个单位四十六项", framework=big_fw,
-            targets=[cls.county_org, cls.stranger_org, *extra], deadlines=future_deadlines(),
+            actor=cls.office,
+            year=2030,
+            name="七个单位四十六项",
+            framework=big_fw,
+            targets=[cls.county_org, cls.stranger_org, *extra],
+            deadlines=future_deadlines(),
         )
         for campaign in (cls.campaign, cls.big):
             for _ in range(2):
-                campaign = campaign_services.campaign_advance(actor=cls.office, campaign=campaign, force=True,
-                                                              note="测试")
+                campaign = campaign_services.campaign_advance(
+                    actor=cls.office, campaign=campaign, force=True, note="测试"
+                )
         # a spread of states so every branch of the templates renders
         for i, sa in enumerate(SelfAssessment.objects.order_by("pk")):
             sa.status = ("submitted", "draft", "returned")[i % 3]
@@ -74,8 +93,11 @@ class ConstantQueriesTestCase(WorkflowTestCase):
             if i % 4:
                 score.score = D("0.5")
                 score.status = (ScoreStatus.DRAFT, ScoreStatus.SUBMITTED, ScoreStatus.APPROVED)[i % 3]
-                score.entered_by = cls.assessor if score.indicator.assessors.filter(pk=cls.sfj.pk).exists() \
+                score.entered_by = (
+                    cls.assessor
+                    if score.indicator.assessors.filter(pk=cls.sfj.pk).exists()
                     else cls.assessor_b
+                )
                 score.save()
 
     def count(self, user, url: str) -> int:  # noqa: ANN001
@@ -104,8 +126,12 @@ class ConstantQueriesTestCase(WorkflowTestCase):
             self.assertEqual(small, big, f"{name} as {user.username}: {small} vs {big} queries")
 
     def test_it_renders_the_self_assessment_list_with_a_constant_number_of_queries(self):
-        small = self.count(self.county, reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk]))
-        big = self.count(self.county, reverse("assessments:self_list", args=[self.big.pk, self.county_org.pk]))
+        small = self.count(
+            self.county, reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk])
+        )
+        big = self.count(
+            self.county, reverse("assessments:self_list", args=[self.big.pk, self.county_org.pk])
+        )
         self.assertEqual(small, big)
 
     def test_it_pins_the_query_count_of_the_big_campaign_page(self):

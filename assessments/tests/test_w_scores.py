@@ -26,7 +26,9 @@ class ScoreEntryTestCase(WorkflowTestCase):
     def test_it_computes_the_score_from_the_chosen_deductions(self):
         r = rule(self.a1.indicator, "A1-1")
         score = services.score_save(
-            actor=self.assessor, score=self.a1, expected_version=0,
+            actor=self.assessor,
+            score=self.a1,
+            expected_version=0,
             items=[ItemInput(rule_id=r.pk, count=2, reason="两件决策未经审查", evidence_note="决策目录")],
             evidence_note="查阅了2023年决策目录",
         )
@@ -39,7 +41,9 @@ class ScoreEntryTestCase(WorkflowTestCase):
     def test_it_caps_a_rule_at_its_maximum_and_never_goes_below_zero(self):
         r = rule(self.a1.indicator, "A1-1")
         score = services.score_save(
-            actor=self.assessor, score=self.a1, expected_version=0,
+            actor=self.assessor,
+            score=self.a1,
+            expected_version=0,
             items=[ItemInput(rule_id=r.pk, count=50, reason="多件")],
         )
         self.assertEqual(score.score, D(30))  # at most 10 points off under A1-1
@@ -47,8 +51,12 @@ class ScoreEntryTestCase(WorkflowTestCase):
     def test_it_needs_a_reason_below_full_marks(self):
         r = rule(self.a1.indicator, "A1-1")
         with self.assertRaises(ValidationError) as ctx:
-            services.score_save(actor=self.assessor, score=self.a1, expected_version=0,
-                                items=[ItemInput(rule_id=r.pk, count=1, reason="")])
+            services.score_save(
+                actor=self.assessor,
+                score=self.a1,
+                expected_version=0,
+                items=[ItemInput(rule_id=r.pk, count=1, reason="")],
+            )
         self.assertIn("须填写扣分理由", ctx.exception.messages[0])
         self.a1.refresh_from_db()
         self.assertIsNone(self.a1.score)
@@ -71,14 +79,19 @@ class ScoreEntryTestCase(WorkflowTestCase):
     def test_it_takes_the_grade_of_a_grade_rule(self):
         b1 = self.score(self.county_org, "B1")
         score = services.score_save(
-            actor=self.assessor, score=b1, expected_version=0,
-            items=[ItemInput(rule_id=rule(b1.indicator, "B1-2").pk, reason="")], reason="宣传覆盖不足",
+            actor=self.assessor,
+            score=b1,
+            expected_version=0,
+            items=[ItemInput(rule_id=rule(b1.indicator, "B1-2").pk, reason="")],
+            reason="宣传覆盖不足",
         )
         self.assertEqual((score.score, score.base), (D(24), D(24)))
 
     def test_it_marks_a_veto(self):
         score = services.score_save(
-            actor=self.assessor, score=self.a1, expected_version=0,
+            actor=self.assessor,
+            score=self.a1,
+            expected_version=0,
             items=[ItemInput(rule_id=rule(self.a1.indicator, "A1-2").pk, reason="重大违法决策被追责")],
         )
         self.assertTrue(score.veto)  # the target's grade becomes 不合格 in the results
@@ -87,8 +100,12 @@ class ScoreEntryTestCase(WorkflowTestCase):
     def test_it_refuses_rules_of_another_indicator(self):
         other = rule(self.indicator("A2"), "A2-1")
         with self.assertRaises(ValidationError):
-            services.score_save(actor=self.assessor, score=self.a1, expected_version=0,
-                                items=[ItemInput(rule_id=other.pk, reason="x")])
+            services.score_save(
+                actor=self.assessor,
+                score=self.a1,
+                expected_version=0,
+                items=[ItemInput(rule_id=other.pk, reason="x")],
+            )
 
     def test_it_lets_only_the_responsible_unit_score(self):
         with self.assertRaises(PermissionDenied):
@@ -129,9 +146,12 @@ class TwoPersonRuleTestCase(WorkflowTestCase):
 
     def test_it_sends_a_score_back_with_a_note(self):
         with self.assertRaises(ValidationError):
-            services.score_reject(actor=self.reviewer, score=self.a1, expected_version=self.a1.version, note="")
-        score = services.score_reject(actor=self.reviewer, score=self.a1, expected_version=self.a1.version,
-                                      note="请补充理由")
+            services.score_reject(
+                actor=self.reviewer, score=self.a1, expected_version=self.a1.version, note=""
+            )
+        score = services.score_reject(
+            actor=self.reviewer, score=self.a1, expected_version=self.a1.version, note="请补充理由"
+        )
         self.assertEqual((score.status, score.review_note), ("draft", "请补充理由"))
 
     def test_it_reopens_an_approved_score_when_it_is_edited(self):
@@ -156,11 +176,19 @@ class ConcurrencyTestCase(WorkflowTestCase):
         r = rule(self.indicator("A1"), "A1-1")
         first_copy = self.score(self.county_org, "A1")
         second_copy = self.score(self.county_org, "A1")
-        services.score_save(actor=self.assessor, score=first_copy, expected_version=first_copy.version,
-                            items=[ItemInput(rule_id=r.pk, count=1, reason="一件未审查")])
+        services.score_save(
+            actor=self.assessor,
+            score=first_copy,
+            expected_version=first_copy.version,
+            items=[ItemInput(rule_id=r.pk, count=1, reason="一件未审查")],
+        )
         with self.assertRaises(ScoreConflict) as ctx:
-            services.score_save(actor=self.reviewer, score=second_copy, expected_version=second_copy.version,
-                                items=[ItemInput(rule_id=r.pk, count=3, reason="三件未审查")])
+            services.score_save(
+                actor=self.reviewer,
+                score=second_copy,
+                expected_version=second_copy.version,
+                items=[ItemInput(rule_id=r.pk, count=3, reason="三件未审查")],
+            )
         message = ctx.exception.messages[0]
         self.assertIn("该评分已被assessor_sfj于", message)
         self.assertIn("您的修改没有保存", message)
@@ -174,7 +202,9 @@ class ConcurrencyTestCase(WorkflowTestCase):
         seen = score.version
         services.score_save(actor=self.assessor, score=score, expected_version=seen, submit=True)
         with self.assertRaises(ScoreConflict):
-            services.score_approve(actor=self.reviewer, score=self.score(self.county_org, "A1"), expected_version=seen)
+            services.score_approve(
+                actor=self.reviewer, score=self.score(self.county_org, "A1"), expected_version=seen
+            )
         self.assertEqual(self.score(self.county_org, "A1").status, "submitted")
 
 

@@ -67,7 +67,8 @@ class FrameworkViewsTestCase(WorkflowTestCase):
     def test_it_shows_why_a_draft_cannot_be_locked(self):
         client = self.client_for(self.office)
         response = client.post(
-            reverse("assessments:framework_create"), {"year": 2024, "name": "2024年度办法", "total_score": "100"}
+            reverse("assessments:framework_create"),
+            {"year": 2024, "name": "2024年度办法", "total_score": "100"},
         )
         framework = Framework.objects.get(year=2024)
         self.assertRedirects(response, reverse("assessments:framework_detail", args=[framework.pk]))
@@ -79,12 +80,18 @@ class FrameworkViewsTestCase(WorkflowTestCase):
         self.assertEqual(framework.status, "draft")
 
     def test_it_imports_with_row_and_column_errors_and_changes_nothing(self):
-        content = xlsx([["A", "板块", "A1", "指标", None, "", None, "", "", "江门市司法局", "", "", "", "", None, None]])
+        content = xlsx(
+            [["A", "板块", "A1", "指标", None, "", None, "", "", "江门市司法局", "", "", "", "", None, None]]
+        )
         before = Framework.objects.count()
         response = self.client_for(self.office).post(
             reverse("assessments:framework_import"),
-            {"year": 2024, "name": "导入", "total_score": "100",
-             "file": SimpleUploadedFile("f.xlsx", content)},
+            {
+                "year": 2024,
+                "name": "导入",
+                "total_score": "100",
+                "file": SimpleUploadedFile("f.xlsx", content),
+            },
         )
         self.assertContains(response, "第 2 行，E 列「分值」：缺少分值。")
         self.assertEqual(Framework.objects.count(), before)
@@ -92,7 +99,8 @@ class FrameworkViewsTestCase(WorkflowTestCase):
     def test_it_clones_and_diffs(self):
         client = self.client_for(self.office)
         response = client.post(
-            reverse("assessments:framework_clone", args=[self.framework.pk]), {"year": 2024, "name": "2024年度办法"}
+            reverse("assessments:framework_clone", args=[self.framework.pk]),
+            {"year": 2024, "name": "2024年度办法"},
         )
         clone = Framework.objects.get(year=2024)
         self.assertRedirects(response, reverse("assessments:framework_detail", args=[clone.pk]))
@@ -100,29 +108,52 @@ class FrameworkViewsTestCase(WorkflowTestCase):
         self.assertContains(response, "两个办法的指标和细则完全相同")
 
     def test_it_edits_a_draft_indicator_and_its_rules(self):
-        clone_pk = self.client_for(self.office).post(
-            reverse("assessments:framework_new_version", args=[self.framework.pk])
-        ).url.rstrip("/").split("/")[-1]
+        clone_pk = (
+            self.client_for(self.office)
+            .post(reverse("assessments:framework_new_version", args=[self.framework.pk]))
+            .url.rstrip("/")
+            .split("/")[-1]
+        )
         draft = Framework.objects.get(pk=int(clone_pk))
         ind = draft.sections.get(code="A").indicators.get(code="A1")
         client = self.client_for(self.office)
         response = client.post(
             reverse("assessments:indicator_edit", args=[draft.pk, ind.pk]),
-            {"section": ind.section_id, "code": "A1", "name": "重大行政决策程序", "max_score": "40",
-             "method": "deduct", "order": 1, "assessors": [self.sfj.pk]},
+            {
+                "section": ind.section_id,
+                "code": "A1",
+                "name": "重大行政决策程序",
+                "max_score": "40",
+                "method": "deduct",
+                "order": 1,
+                "assessors": [self.sfj.pk],
+            },
         )
         self.assertEqual(response.status_code, 302)
         response = client.post(
             reverse("assessments:rule_create", args=[draft.pk, ind.pk]),
-            {"code": "A1-3", "text": "未公开征求意见的，每件扣1分", "kind": "deduct", "points": "1", "order": 3},
+            {
+                "code": "A1-3",
+                "text": "未公开征求意见的，每件扣1分",
+                "kind": "deduct",
+                "points": "1",
+                "order": 3,
+            },
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(ind.rules.count(), 3)
         locked_ind = self.framework.sections.get(code="A").indicators.get(code="A1")
         response = client.post(
             reverse("assessments:indicator_edit", args=[self.framework.pk, locked_ind.pk]),
-            {"section": locked_ind.section_id, "code": "A1", "name": "改", "max_score": "40", "method": "deduct",
-             "order": 1, "assessors": [self.sfj.pk]},
+            {
+                "section": locked_ind.section_id,
+                "code": "A1",
+                "name": "改",
+                "max_score": "40",
+                "method": "deduct",
+                "order": 1,
+                "assessors": [self.sfj.pk],
+            },
         )
         self.assertContains(response, "考评办法已锁定")
         locked_ind.refresh_from_db()
@@ -131,8 +162,15 @@ class FrameworkViewsTestCase(WorkflowTestCase):
 
 class CampaignViewsTestCase(WorkflowTestCase):
     def test_it_refuses_a_past_deadline_with_a_clear_message(self):
-        data = {"year": 2024, "name": "2024年度考评", "framework": self.framework.pk,
-                "targets": [self.county_org.pk], "social_weight": "0", "bonus_cap": "5", "remind_days": 3}
+        data = {
+            "year": 2024,
+            "name": "2024年度考评",
+            "framework": self.framework.pk,
+            "targets": [self.county_org.pk],
+            "social_weight": "0",
+            "bonus_cap": "5",
+            "remind_days": 3,
+        }
         for phase, (_, due) in future_deadlines().items():
             data[f"due_{phase}"] = due.isoformat()
         data["due_deploy"] = (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
@@ -144,7 +182,11 @@ class CampaignViewsTestCase(WorkflowTestCase):
 
     def test_it_lets_each_party_see_only_its_campaigns(self):
         other = campaign_services.campaign_create(
-            actor=self.office, year=2024, name="只考蓬江", framework=self.framework, targets=[self.county_org],
+            actor=self.office,
+            year=2024,
+            name="只考蓬江",
+            framework=self.framework,
+            targets=[self.county_org],
             deadlines=future_deadlines(),
         )
         url = reverse("assessments:campaign_detail", args=[other.pk])
@@ -152,7 +194,9 @@ class CampaignViewsTestCase(WorkflowTestCase):
             self.assertEqual(self.client_for(user).get(url).status_code, 200)
         for name in ("stranger", "sysadmin", "secadmin", "auditadmin", "expert"):
             self.assertEqual(self.client_for(getattr(self, name)).get(url).status_code, 404, name)
-        self.assertNotContains(self.client_for(self.stranger).get(reverse("assessments:campaign_list")), "只考蓬江")
+        self.assertNotContains(
+            self.client_for(self.stranger).get(reverse("assessments:campaign_list")), "只考蓬江"
+        )
 
     def test_it_pins_the_query_count_of_the_campaign_list(self):
         client = self.client_for(self.office)
@@ -160,7 +204,11 @@ class CampaignViewsTestCase(WorkflowTestCase):
         with self.assertNumQueries(6 + chrome_queries(self.office)):
             client.get(reverse("assessments:campaign_list"))
         campaign_services.campaign_create(
-            actor=self.office, year=2024, name="第二个", framework=self.framework, targets=[self.county_org],
+            actor=self.office,
+            year=2024,
+            name="第二个",
+            framework=self.framework,
+            targets=[self.county_org],
             deadlines=future_deadlines(),
         )
         with self.assertNumQueries(6 + chrome_queries(self.office)):
@@ -170,11 +218,16 @@ class CampaignViewsTestCase(WorkflowTestCase):
     def test_it_lets_only_the_office_change_settings_and_advance(self):
         for name in ("county", "stranger", "assessor", "expert"):
             client = self.client_for(getattr(self, name))
-            self.assertIn(client.post(reverse("assessments:campaign_advance", args=[self.campaign.pk])).status_code,
-                          DENIED)
-            self.assertIn(client.get(reverse("assessments:campaign_edit", args=[self.campaign.pk])).status_code,
-                          DENIED)
-            self.assertIn(client.get(reverse("assessments:social", args=[self.campaign.pk])).status_code, DENIED)
+            self.assertIn(
+                client.post(reverse("assessments:campaign_advance", args=[self.campaign.pk])).status_code,
+                DENIED,
+            )
+            self.assertIn(
+                client.get(reverse("assessments:campaign_edit", args=[self.campaign.pk])).status_code, DENIED
+            )
+            self.assertIn(
+                client.get(reverse("assessments:social", args=[self.campaign.pk])).status_code, DENIED
+            )
         self.assertEqual(Campaign.objects.get(pk=self.campaign.pk).phase, "deploy")
 
     def test_it_shows_what_is_missing_and_advances_on_the_offices_action(self):
@@ -185,17 +238,23 @@ class CampaignViewsTestCase(WorkflowTestCase):
         response = client.post(reverse("assessments:campaign_advance", args=[self.campaign.pk]), follow=True)
         self.assertContains(response, "以下事项尚未完成")
         self.assertEqual(Campaign.objects.get(pk=self.campaign.pk).phase, "self_assess")
-        response = client.post(reverse("assessments:campaign_advance", args=[self.campaign.pk]),
-                               {"force": "on", "note": "按期推进"}, follow=True)
+        response = client.post(
+            reverse("assessments:campaign_advance", args=[self.campaign.pk]),
+            {"force": "on", "note": "按期推进"},
+            follow=True,
+        )
         self.assertContains(response, "已进入「考评评分」阶段")
 
     def test_it_imports_social_evaluation_all_or_nothing(self):
         client = self.client_for(self.office)
         url = reverse("assessments:social", args=[self.campaign.pk])
-        bad = social_xlsx([["440703", "蓬江区", 88, "问卷"], ["440704", "江海区", 120, "问卷"],
-                           ["440999", "外地", 80, ""]])
+        bad = social_xlsx(
+            [["440703", "蓬江区", 88, "问卷"], ["440704", "江海区", 120, "问卷"], ["440999", "外地", 80, ""]]
+        )
         response = client.post(url, {"file": SimpleUploadedFile("s.xlsx", bad)})
-        self.assertContains(response, "第 3 行，C 列「社会评议得分」：社会评议得分不能大于 100。", status_code=400)
+        self.assertContains(
+            response, "第 3 行，C 列「社会评议得分」：社会评议得分不能大于 100。", status_code=400
+        )
         self.assertContains(response, "第 4 行，A 列「单位代码」", status_code=400)
         self.assertFalse(SocialEvaluation.objects.exists())
         good = social_xlsx([["440703", "蓬江区", 88.5, "问卷"], ["440704", "江海区", 91, "问卷"]])
@@ -207,12 +266,16 @@ class CampaignViewsTestCase(WorkflowTestCase):
 class SelfAssessmentViewsTestCase(WorkflowTestCase):
     def setUp(self) -> None:
         self.advance_to("self_assess")
-        self.sa = SelfAssessment.objects.get(campaign=self.campaign, target=self.county_org, indicator__code="A1")
+        self.sa = SelfAssessment.objects.get(
+            campaign=self.campaign, target=self.county_org, indicator__code="A1"
+        )
 
     def test_it_lets_a_county_fill_and_submit_its_own(self):
         client = self.client_for(self.county)
         response = client.get(reverse("assessments:self_home", args=[self.campaign.pk]))
-        self.assertRedirects(response, reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk]))
+        self.assertRedirects(
+            response, reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk])
+        )
         url = reverse("assessments:self_detail", args=[self.sa.pk])
         response = client.post(url, {"self_score": "39", "narrative": "已全面开展", "action": "submit"})
         self.assertEqual(response.status_code, 302)
@@ -230,14 +293,23 @@ class SelfAssessmentViewsTestCase(WorkflowTestCase):
     def test_it_never_shows_a_county_another_countys_self_assessment(self):
         client = self.client_for(self.stranger)
         self.assertEqual(client.get(reverse("assessments:self_detail", args=[self.sa.pk])).status_code, 404)
-        self.assertEqual(client.post(reverse("assessments:self_detail", args=[self.sa.pk]),
-                                     {"self_score": "1", "narrative": "x"}).status_code, 404)
         self.assertEqual(
-            client.get(reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk])).status_code, 404
+            client.post(
+                reverse("assessments:self_detail", args=[self.sa.pk]), {"self_score": "1", "narrative": "x"}
+            ).status_code,
+            404,
+        )
+        self.assertEqual(
+            client.get(
+                reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk])
+            ).status_code,
+            404,
         )
         for name in ("sysadmin", "auditadmin", "expert", "secadmin"):
             self.assertEqual(
-                self.client_for(getattr(self, name)).get(reverse("assessments:self_detail", args=[self.sa.pk])).status_code,
+                self.client_for(getattr(self, name))
+                .get(reverse("assessments:self_detail", args=[self.sa.pk]))
+                .status_code,
                 404,
             )
 
@@ -260,8 +332,11 @@ class SelfAssessmentViewsTestCase(WorkflowTestCase):
         self.assertEqual(self.sa.status, "returned")
 
     def test_it_uploads_evidence_for_the_own_county_only(self):
-        pdf = SimpleUploadedFile("审查意见.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
-                                 content_type="application/pdf")
+        pdf = SimpleUploadedFile(
+            "审查意见.pdf",
+            b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+            content_type="application/pdf",
+        )
         url = reverse("assessments:self_evidence", args=[self.sa.pk])
         self.assertEqual(self.client_for(self.stranger).post(url, {"file": pdf}).status_code, 404)
         pdf.seek(0)
@@ -285,27 +360,44 @@ class ScoringViewsTestCase(WorkflowTestCase):
         self.rule = self.score.indicator.rules.get(code="A1-1")
 
     def post_score(self, user, **extra):  # noqa: ANN001, ANN003, ANN201
-        data = {"version": self.score.version, f"rule_{self.rule.pk}_count": "1",
-                f"rule_{self.rule.pk}_reason": "一件未审查", "evidence_note": "决策目录", "action": "save", **extra}
-        return self.client_for(user).post(reverse("assessments:score_detail", args=[self.score.pk]), data,
-                                          HTTP_HX_REQUEST="true")
+        data = {
+            "version": self.score.version,
+            f"rule_{self.rule.pk}_count": "1",
+            f"rule_{self.rule.pk}_reason": "一件未审查",
+            "evidence_note": "决策目录",
+            "action": "save",
+            **extra,
+        }
+        return self.client_for(user).post(
+            reverse("assessments:score_detail", args=[self.score.pk]), data, HTTP_HX_REQUEST="true"
+        )
 
     def test_it_shows_an_assessor_only_its_own_indicators(self):
-        response = self.client_for(self.assessor_b).get(reverse("assessments:scoring", args=[self.campaign.pk]))
+        response = self.client_for(self.assessor_b).get(
+            reverse("assessments:scoring", args=[self.campaign.pk])
+        )
         self.assertContains(response, "行政执法规范化")
         self.assertNotContains(response, "重大行政决策合法性审查")
         self.assertEqual(
-            self.client_for(self.assessor_b).get(reverse("assessments:score_detail", args=[self.score.pk])).status_code,
+            self.client_for(self.assessor_b)
+            .get(reverse("assessments:score_detail", args=[self.score.pk]))
+            .status_code,
             404,
         )
 
     def test_it_denies_counties_and_strangers_the_scoring_pages(self):
         for name in ("county", "stranger", "sysadmin", "auditadmin", "expert"):
             client = self.client_for(getattr(self, name))
-            self.assertIn(client.get(reverse("assessments:scoring", args=[self.campaign.pk])).status_code, DENIED)
-            self.assertIn(client.get(reverse("assessments:campaign_matrix", args=[self.campaign.pk])).status_code,
-                          DENIED)
-            self.assertEqual(client.get(reverse("assessments:score_detail", args=[self.score.pk])).status_code, 404)
+            self.assertIn(
+                client.get(reverse("assessments:scoring", args=[self.campaign.pk])).status_code, DENIED
+            )
+            self.assertIn(
+                client.get(reverse("assessments:campaign_matrix", args=[self.campaign.pk])).status_code,
+                DENIED,
+            )
+            self.assertEqual(
+                client.get(reverse("assessments:score_detail", args=[self.score.pk])).status_code, 404
+            )
 
     def test_it_saves_a_score_with_htmx_and_updates_the_cell(self):
         response = self.post_score(self.assessor)
@@ -333,9 +425,13 @@ class ScoringViewsTestCase(WorkflowTestCase):
         self.post_score(self.assessor, action="submit")
         self.score.refresh_from_db()
         url = reverse("assessments:score_approve", args=[self.score.pk])
-        response = self.client_for(self.assessor).post(url, {"version": self.score.version}, HTTP_HX_REQUEST="true")
+        response = self.client_for(self.assessor).post(
+            url, {"version": self.score.version}, HTTP_HX_REQUEST="true"
+        )
         self.assertContains(response, "经办人不能审核自己填写的评分")
-        response = self.client_for(self.reviewer).post(url, {"version": self.score.version}, HTTP_HX_REQUEST="true")
+        response = self.client_for(self.reviewer).post(
+            url, {"version": self.score.version}, HTTP_HX_REQUEST="true"
+        )
         self.assertContains(response, "审核通过，评分已生效")
         self.score.refresh_from_db()
         self.assertEqual(self.score.status, "approved")
@@ -351,14 +447,20 @@ class ScoringViewsTestCase(WorkflowTestCase):
     def test_it_exports_the_matrix_for_the_office_and_audits_it(self):
         from audit.models import AuditEntry
 
-        response = self.client_for(self.office).get(reverse("assessments:campaign_matrix_export",
-                                                            args=[self.campaign.pk]))
-        self.assertEqual(response["Content-Type"].split(";")[0],
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = self.client_for(self.office).get(
+            reverse("assessments:campaign_matrix_export", args=[self.campaign.pk])
+        )
+        self.assertEqual(
+            response["Content-Type"].split(";")[0],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         self.assertTrue(AuditEntry.objects.filter(action="assessments.campaign.matrix_exported").exists())
         for name in ("county", "stranger", "expert"):
-            status = self.client_for(getattr(self, name)).get(
-                reverse("assessments:campaign_matrix_export", args=[self.campaign.pk])).status_code
+            status = (
+                self.client_for(getattr(self, name))
+                .get(reverse("assessments:campaign_matrix_export", args=[self.campaign.pk]))
+                .status_code
+            )
             self.assertIn(status, DENIED)
 
     def test_it_lets_the_office_read_but_not_write_scores(self):

@@ -128,14 +128,18 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if access.is_target(user):
         targets = [t for t in targets if t.pk == user.org_id]
     matrix = selectors.campaign_matrix(
-        campaign, indicators=indicators, targets=targets,
+        campaign,
+        indicators=indicators,
+        targets=targets,
         with_scores=access.can_manage(user) or access.is_assessor(user),
     )
     context = {
         "campaign": campaign,
         "steps": _phase_steps(campaign),
         "matrix": matrix,
-        "target_rows": [(t, matrix.self_by_target[t.pk], matrix.score_by_target[t.pk]) for t in matrix.targets],
+        "target_rows": [
+            (t, matrix.self_by_target[t.pk], matrix.score_by_target[t.pk]) for t in matrix.targets
+        ],
         "section_rows": [
             (s, matrix.self_by_section[s.pk], matrix.score_by_section[s.pk]) for s in matrix.sections
         ],
@@ -282,8 +286,9 @@ def campaign_matrix_export(request: AuthedRequest, pk: int) -> HttpResponse:
             else:
                 row += [cell["score"], labels.get(cell["status"], cell["status"])]
         rows.append(row)
-    audit_record(actor=user, action="assessments.campaign.matrix_exported", target=campaign,
-                 data={"rows": len(rows)})
+    audit_record(
+        actor=user, action="assessments.campaign.matrix_exported", target=campaign, data={"rows": len(rows)}
+    )
     return xlsx_response(f"{campaign.name}-评分总览.xlsx", "评分总览", headers, rows)
 
 
@@ -303,7 +308,7 @@ def social_evaluations(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已导入 {count} 个单位的社会评议得分。")
             return redirect("assessments:social", pk=campaign.pk)
-    rows = SocialEvaluation.objects.filter(campaign=campaign).select_related("target", "imported_by")
+    existing = SocialEvaluation.objects.filter(campaign=campaign).select_related("target", "imported_by")
     return render(
         request,
         "assessments/social.html",
@@ -311,7 +316,7 @@ def social_evaluations(request: AuthedRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "form": form,
             "errors": errors,
-            "rows": rows,
+            "rows": existing,
             "headers": social.HEADERS,
             "title": "社会评议",
             "breadcrumbs": _crumbs(campaign, ("社会评议", None)),
@@ -325,13 +330,18 @@ def social_template(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = access.access_campaign(request.user, pk, write=True)
     existing = {s.target_id: s for s in SocialEvaluation.objects.filter(campaign=campaign)}
     rows = [
-        [t.code, t.name, existing[t.pk].score if t.pk in existing else None,
-         existing[t.pk].source if t.pk in existing else ""]
+        [
+            t.code,
+            t.name,
+            existing[t.pk].score if t.pk in existing else None,
+            existing[t.pk].source if t.pk in existing else "",
+        ]
         for t in selectors.campaign_targets(campaign)
     ]
-    audit_record(actor=request.user, action="assessments.social_evaluation.exported", target=campaign,
-                 data={"rows": len(rows)})
+    audit_record(
+        actor=request.user,
+        action="assessments.social_evaluation.exported",
+        target=campaign,
+        data={"rows": len(rows)},
+    )
     return xlsx_response(f"{campaign.name}-社会评议.xlsx", "社会评议", social.HEADERS, rows)
-
-
-

@@ -54,7 +54,9 @@ def framework_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "page": page,
         "sort": sort,
-        "frameworks_for_diff": Framework.objects.order_by("-year", "-version").only("pk", "name", "version", "year"),
+        "frameworks_for_diff": Framework.objects.order_by("-year", "-version").only(
+            "pk", "name", "version", "year"
+        ),
         "title": "考评办法",
         "breadcrumbs": [("考评办法", None)],
     }
@@ -76,7 +78,12 @@ def framework_create(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "assessments/form.html",
-        {"form": form, "title": "新建考评办法", "breadcrumbs": _crumbs(None, ("新建", None)), "cancel": LIST_CRUMB[1]},
+        {
+            "form": form,
+            "title": "新建考评办法",
+            "breadcrumbs": _crumbs(None, ("新建", None)),
+            "cancel": LIST_CRUMB[1],
+        },
     )
 
 
@@ -132,9 +139,14 @@ def framework_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "rule_count": sum(len(i.rules.all()) for i in indicators),
             "scored_total": services.scored_total(indicators),
             "problems": [] if framework.is_locked else services.framework_problems(framework),
-            "versions": Framework.objects.filter(year=framework.year).exclude(pk=framework.pk).order_by("version"),
+            "versions": Framework.objects.filter(year=framework.year)
+            .exclude(pk=framework.pk)
+            .order_by("version"),
             "clone_form": CloneForm(
-                initial={"year": framework.year + 1, "name": framework.name.replace(str(framework.year), str(framework.year + 1))}
+                initial={
+                    "year": framework.year + 1,
+                    "name": framework.name.replace(str(framework.year), str(framework.year + 1)),
+                }
             ),
             "import_form": ImportForm(),
             "title": str(framework),
@@ -160,8 +172,12 @@ def framework_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/form.html",
-        {"form": form, "title": "编辑考评办法", "breadcrumbs": _crumbs(framework, ("编辑", None)),
-         "cancel": reverse("assessments:framework_detail", args=[framework.pk])},
+        {
+            "form": form,
+            "title": "编辑考评办法",
+            "breadcrumbs": _crumbs(framework, ("编辑", None)),
+            "cancel": reverse("assessments:framework_detail", args=[framework.pk]),
+        },
     )
 
 
@@ -182,7 +198,9 @@ def _post_action(request: AuthedRequest, framework: Framework, fn, ok: str) -> H
 def framework_lock(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = access.access_framework(request.user, pk, write=True)
     return _post_action(
-        request, framework, lambda: services.framework_lock(actor=request.user, framework=framework),
+        request,
+        framework,
+        lambda: services.framework_lock(actor=request.user, framework=framework),
         "考评办法已锁定，可用于年度考评。",
     )
 
@@ -192,7 +210,9 @@ def framework_lock(request: AuthedRequest, pk: int) -> HttpResponse:
 def framework_new_version(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = access.access_framework(request.user, pk, write=True)
     return _post_action(
-        request, framework, lambda: services.framework_new_version(actor=request.user, framework=framework),
+        request,
+        framework,
+        lambda: services.framework_new_version(actor=request.user, framework=framework),
         "已基于原版本新建草稿版本，修改后请重新锁定。",
     )
 
@@ -208,8 +228,12 @@ def framework_clone(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/form.html",
-        {"form": form, "title": "复制为新年度", "breadcrumbs": _crumbs(framework, ("复制", None)),
-         "cancel": reverse("assessments:framework_detail", args=[framework.pk])},
+        {
+            "form": form,
+            "title": "复制为新年度",
+            "breadcrumbs": _crumbs(framework, ("复制", None)),
+            "cancel": reverse("assessments:framework_detail", args=[framework.pk]),
+        },
     )
 
 
@@ -233,7 +257,9 @@ def framework_export(request: AuthedRequest, pk: int) -> HttpResponse:
     structure = selectors.framework_structure(framework)
     content = frameworks_xlsx.export_workbook(structure)
     rows = sum(max(1, len(i["rules"])) for s in structure for i in s["indicators"])
-    audit_record(actor=request.user, action="assessments.framework.exported", target=framework, data={"rows": rows})
+    audit_record(
+        actor=request.user, action="assessments.framework.exported", target=framework, data={"rows": rows}
+    )
     return file_response(content, f"{framework.name}（第{framework.version}版）.xlsx", XLSX_MIME)
 
 
@@ -247,14 +273,21 @@ def framework_import_into(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择要导入的 Excel 文件。")
         return redirect("assessments:framework_detail", pk=framework.pk)
     try:
-        structure = frameworks_xlsx.parse(form.cleaned_data["file"].read(), assessors=assessors(), targets=targets())
+        structure = frameworks_xlsx.parse(
+            form.cleaned_data["file"].read(), assessors=assessors(), targets=targets()
+        )
         services.framework_import(actor=request.user, structure=structure, framework=framework)
     except frameworks_xlsx.ImportFailed as exc:
         return render(
             request,
             "assessments/framework_import.html",
-            {"errors": exc.errors, "framework": framework, "headers": frameworks_xlsx.HEADERS,
-             "title": "导入失败", "breadcrumbs": _crumbs(framework, ("导入", None))},
+            {
+                "errors": exc.errors,
+                "framework": framework,
+                "headers": frameworks_xlsx.HEADERS,
+                "title": "导入失败",
+                "breadcrumbs": _crumbs(framework, ("导入", None)),
+            },
             status=400,
         )
     except ValidationError as exc:
@@ -306,8 +339,13 @@ def _form_page(request: AuthedRequest, framework: Framework, form, title: str, *
     return render(
         request,
         "assessments/form.html",
-        {"form": form, "title": title, "breadcrumbs": _crumbs(framework, (title, None)),
-         "cancel": reverse("assessments:framework_detail", args=[framework.pk]), **extra},
+        {
+            "form": form,
+            "title": title,
+            "breadcrumbs": _crumbs(framework, (title, None)),
+            "cancel": reverse("assessments:framework_detail", args=[framework.pk]),
+            **extra,
+        },
     )
 
 
@@ -337,15 +375,19 @@ def section_delete(request: AuthedRequest, pk: int, section_pk: int) -> HttpResp
     framework = access.access_framework(request.user, pk, write=True)
     section = _section_of(request.user, framework, section_pk)
     return _post_action(
-        request, framework, lambda: services.section_delete(actor=request.user, section=section),
+        request,
+        framework,
+        lambda: services.section_delete(actor=request.user, section=section),
         f"已删除板块「{section.name}」及其指标。",
     )
 
 
 def _indicator_of(framework: Framework, indicator_pk: int) -> Indicator:
-    indicator = Indicator.objects.select_related("section").filter(
-        pk=indicator_pk, section__framework=framework
-    ).first()
+    indicator = (
+        Indicator.objects.select_related("section")
+        .filter(pk=indicator_pk, section__framework=framework)
+        .first()
+    )
     if indicator is None:
         raise Http404("指标不存在")
     return indicator
@@ -371,8 +413,12 @@ def indicator_form(request: AuthedRequest, pk: int, indicator_pk: int | None = N
                 )
             else:
                 services.indicator_update(
-                    actor=request.user, indicator=indicator, section=section, assessors=assessor_list,
-                    applies_to=applies, **data
+                    actor=request.user,
+                    indicator=indicator,
+                    section=section,
+                    assessors=assessor_list,
+                    applies_to=applies,
+                    **data,
                 )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -388,10 +434,15 @@ def indicator_form(request: AuthedRequest, pk: int, indicator_pk: int | None = N
             "framework": framework,
             "indicator": indicator,
             "rules": rules,
-            "rule_form": RuleForm(initial={"code": f"{indicator.code}-{len(rules) + 1}", "order": len(rules) + 1})
-            if indicator else None,
+            "rule_form": RuleForm(
+                initial={"code": f"{indicator.code}-{len(rules) + 1}", "order": len(rules) + 1}
+            )
+            if indicator
+            else None,
             "title": "新建指标" if indicator is None else f"指标 {indicator.code}",
-            "breadcrumbs": _crumbs(framework, ("新建指标" if indicator is None else f"指标 {indicator.code}", None)),
+            "breadcrumbs": _crumbs(
+                framework, ("新建指标" if indicator is None else f"指标 {indicator.code}", None)
+            ),
         },
     )
 
@@ -402,7 +453,9 @@ def indicator_delete(request: AuthedRequest, pk: int, indicator_pk: int) -> Http
     framework = access.access_framework(request.user, pk, write=True)
     indicator = _indicator_of(framework, indicator_pk)
     return _post_action(
-        request, framework, lambda: services.indicator_delete(actor=request.user, indicator=indicator),
+        request,
+        framework,
+        lambda: services.indicator_delete(actor=request.user, indicator=indicator),
         f"已删除指标 {indicator.code}。",
     )
 
@@ -429,8 +482,12 @@ def rule_form(request: AuthedRequest, pk: int, indicator_pk: int, rule_pk: int |
     return render(
         request,
         "assessments/form.html",
-        {"form": form, "title": title, "cancel": back,
-         "breadcrumbs": _crumbs(framework, (f"指标 {indicator.code}", back), (title, None))},
+        {
+            "form": form,
+            "title": title,
+            "cancel": back,
+            "breadcrumbs": _crumbs(framework, (f"指标 {indicator.code}", back), (title, None)),
+        },
     )
 
 

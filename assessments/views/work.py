@@ -4,6 +4,7 @@ office returns items; assessing units score their indicators (经办 → 审核)
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -70,8 +71,12 @@ def self_list(request: AuthedRequest, pk: int, target_id: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
     target = _target_of(user, campaign, target_id)
-    indicators = selectors.campaign_indicators(campaign, access.applicable_to(
-        Indicator.objects.filter(section__framework_id=campaign.framework_id), target.pk))
+    indicators = selectors.campaign_indicators(
+        campaign,
+        access.applicable_to(
+            Indicator.objects.filter(section__framework_id=campaign.framework_id), target.pk
+        ),
+    )
     matrix = selectors.campaign_matrix(campaign, indicators=indicators, targets=[target], with_scores=False)
     rows = {
         sa.indicator_id: sa
@@ -115,8 +120,12 @@ def self_submit_all(request: AuthedRequest, pk: int, target_id: int) -> HttpResp
         if count:
             messages.success(request, f"已提交 {count} 项自评。")
         if problems:
-            messages.warning(request, f"{len(problems)} 项未提交（信息不完整）：" + "；".join(problems[:8])
-                             + ("……" if len(problems) > 8 else ""))
+            messages.warning(
+                request,
+                f"{len(problems)} 项未提交（信息不完整）："
+                + "；".join(problems[:8])
+                + ("……" if len(problems) > 8 else ""),
+            )
         if not count and not problems:
             messages.info(request, "没有需要提交的自评。")
     return redirect("assessments:self_list", pk=campaign.pk, target_id=target.pk)
@@ -124,10 +133,16 @@ def self_submit_all(request: AuthedRequest, pk: int, target_id: int) -> HttpResp
 
 def _self_context(request: AuthedRequest, sa: SelfAssessment, form: SelfAssessmentForm | None) -> dict:
     user = request.user
-    editable = access.is_target(user) and user.org_id == sa.target_id and (
-        sa.status != SelfAssessmentStatus.SUBMITTED
-        and (sa.campaign.phase == Phase.SELF_ASSESS
-             or (sa.campaign.phase == Phase.SCORING and sa.status == SelfAssessmentStatus.RETURNED))
+    editable = (
+        access.is_target(user)
+        and user.org_id == sa.target_id
+        and (
+            sa.status != SelfAssessmentStatus.SUBMITTED
+            and (
+                sa.campaign.phase == Phase.SELF_ASSESS
+                or (sa.campaign.phase == Phase.SCORING and sa.status == SelfAssessmentStatus.RETURNED)
+            )
+        )
     )
     if form is None:
         form = SelfAssessmentForm(
@@ -144,16 +159,22 @@ def _self_context(request: AuthedRequest, sa: SelfAssessment, form: SelfAssessme
         "form": form,
         "editable": editable,
         "evidence": list(sa.evidence.select_related("uploaded_by")),
-        "can_return": access.can_manage(user) and sa.status == SelfAssessmentStatus.SUBMITTED
+        "can_return": access.can_manage(user)
+        and sa.status == SelfAssessmentStatus.SUBMITTED
         and sa.campaign.phase in (Phase.SELF_ASSESS, Phase.SCORING),
         "return_form": ReturnForm(),
         "back": reverse("assessments:self_list", args=[sa.campaign_id, sa.target_id])
-        if not access.is_assessor(user) else reverse("assessments:scoring", args=[sa.campaign_id]),
+        if not access.is_assessor(user)
+        else reverse("assessments:scoring", args=[sa.campaign_id]),
         "title": f"{sa.target.display_name} · {sa.indicator.code} {sa.indicator.name}",
         "breadcrumbs": _campaign_crumbs(
             sa.campaign,
-            (f"{sa.target.display_name}自评", reverse("assessments:self_list", args=[sa.campaign_id, sa.target_id])
-             if not access.is_assessor(user) else None),
+            (
+                f"{sa.target.display_name}自评",
+                reverse("assessments:self_list", args=[sa.campaign_id, sa.target_id])
+                if not access.is_assessor(user)
+                else None,
+            ),
             (sa.indicator.code, None),
         ),
     }
@@ -263,9 +284,13 @@ def scoring(request: AuthedRequest, pk: int) -> HttpResponse:
     status = request.GET.get("status", "")
     rows = []
     for ind in matrix.indicators:
-        cells = [
-            {"target": t, "cell": matrix.score_cells.get((t.pk, ind.pk)), "self": matrix.self_status.get((t.pk, ind.pk)),
-             "applicable": (t.pk, ind.pk) in matrix.pairs}
+        cells: list[dict[str, Any]] = [
+            {
+                "target": t,
+                "cell": matrix.score_cells.get((t.pk, ind.pk)),
+                "self": matrix.self_status.get((t.pk, ind.pk)),
+                "applicable": (t.pk, ind.pk) in matrix.pairs,
+            }
             for t in matrix.targets
         ]
         if status and not any(c["cell"] and c["cell"]["status"] == status for c in cells):
@@ -273,10 +298,16 @@ def scoring(request: AuthedRequest, pk: int) -> HttpResponse:
         rows.append((ind, cells))
     to_review = 0
     if access.is_assessor(user):
-        to_review = Score.objects.filter(
-            campaign=campaign, indicator__in=[i.pk for i in indicators], status=ScoreStatus.SUBMITTED,
-            assessor_org_id=user.org_id,
-        ).exclude(entered_by=user).count()
+        to_review = (
+            Score.objects.filter(
+                campaign=campaign,
+                indicator__in=[i.pk for i in indicators],
+                status=ScoreStatus.SUBMITTED,
+                assessor_org_id=user.org_id,
+            )
+            .exclude(entered_by=user)
+            .count()
+        )
     return render(
         request,
         "assessments/scoring.html",
@@ -300,8 +331,11 @@ def _parse_items(post, indicator: Indicator) -> tuple[list, list[str]]:  # noqa:
         raw = post.get(f"rule_{rule.pk}_count", "").strip()
         if rule.kind == "grade":
             if post.get("grade_rule") == str(rule.pk):
-                items.append(score_services.ItemInput(rule_id=rule.pk, count=1,
-                                                      reason=post.get(f"rule_{rule.pk}_reason", "")))
+                items.append(
+                    score_services.ItemInput(
+                        rule_id=rule.pk, count=1, reason=post.get(f"rule_{rule.pk}_reason", "")
+                    )
+                )
             continue
         if not raw or raw == "0":
             continue
@@ -310,10 +344,14 @@ def _parse_items(post, indicator: Indicator) -> tuple[list, list[str]]:  # noqa:
         except ValueError:
             errors.append(f"细则 {rule.code} 的次数「{raw}」不是整数。")
             continue
-        items.append(score_services.ItemInput(
-            rule_id=rule.pk, count=count, reason=post.get(f"rule_{rule.pk}_reason", ""),
-            evidence_note=post.get(f"rule_{rule.pk}_evidence", ""),
-        ))
+        items.append(
+            score_services.ItemInput(
+                rule_id=rule.pk,
+                count=count,
+                reason=post.get(f"rule_{rule.pk}_reason", ""),
+                evidence_note=post.get(f"rule_{rule.pk}_evidence", ""),
+            )
+        )
     return items, errors
 
 
@@ -335,15 +373,19 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # no
     indicator = score.indicator
     rules = list(indicator.rules.all())
     chosen = {i.rule_id: i for i in score.items.all()}
-    rule_rows = []
+    rule_rows: list[dict[str, Any]] = []
     for rule in rules:
         item = chosen.get(rule.pk)
         count = item.count if item is not None else 0
         rule_rows.append({"rule": rule, "item": item, "count": count})
-    sa = SelfAssessment.objects.filter(campaign=score.campaign_id, target=score.target_id, indicator=indicator).first()
+    sa = SelfAssessment.objects.filter(
+        campaign=score.campaign_id, target=score.target_id, indicator=indicator
+    ).first()
     can_edit = access.owns_indicator(user, indicator) and score.campaign.phase == Phase.SCORING
     can_review = (
-        can_edit and score.status == ScoreStatus.SUBMITTED and score.entered_by_id != user.pk
+        can_edit
+        and score.status == ScoreStatus.SUBMITTED
+        and score.entered_by_id != user.pk
         and (score.assessor_org_id in (None, user.org_id))
     )
     return {
@@ -353,14 +395,19 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # no
         "grade_rules": [r for r in rule_rows if r["rule"].kind == "grade"],
         "sa": sa if sa and sa.status == SelfAssessmentStatus.SUBMITTED else None,
         "evidence": list(sa.evidence.all()) if sa and sa.status == SelfAssessmentStatus.SUBMITTED else [],
-        "changes": ScoreChange.objects.filter(score=score).select_related("changed_by").order_by("-changed_at", "-pk"),
+        "changes": ScoreChange.objects.filter(score=score)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk"),
         "can_edit": can_edit,
         "can_review": can_review,
         "own_entry": score.entered_by_id == user.pk,
         "review_form": ReviewForm(initial={"version": score.version}),
         "title": f"评分 · {score.target.display_name} · {indicator.code}",
-        "breadcrumbs": _campaign_crumbs(score.campaign, ("评分", reverse("assessments:scoring", args=[score.campaign_id])),
-                                        (f"{score.target.display_name} {indicator.code}", None)),
+        "breadcrumbs": _campaign_crumbs(
+            score.campaign,
+            ("评分", reverse("assessments:scoring", args=[score.campaign_id])),
+            (f"{score.target.display_name} {indicator.code}", None),
+        ),
         **extra,
     }
 
@@ -426,11 +473,19 @@ def score_review(request: AuthedRequest, score_pk: int, decision: str) -> HttpRe
     else:
         try:
             if decision == "approve":
-                score_services.score_approve(actor=user, score=score, expected_version=form.cleaned_data["version"],
-                                             note=form.cleaned_data["note"])
+                score_services.score_approve(
+                    actor=user,
+                    score=score,
+                    expected_version=form.cleaned_data["version"],
+                    note=form.cleaned_data["note"],
+                )
             else:
-                score_services.score_reject(actor=user, score=score, expected_version=form.cleaned_data["version"],
-                                            note=form.cleaned_data["note"])
+                score_services.score_reject(
+                    actor=user,
+                    score=score,
+                    expected_version=form.cleaned_data["version"],
+                    note=form.cleaned_data["note"],
+                )
         except score_services.ScoreConflict as exc:
             errors, conflict = exc.messages, True
         except ValidationError as exc:
@@ -456,7 +511,9 @@ def scoring_approve_all(request: AuthedRequest, pk: int) -> HttpResponse:
     require(access.is_assessor(user))
     pending = list(
         Score.objects.filter(
-            campaign=campaign, status=ScoreStatus.SUBMITTED, indicator__assessors=user.org_id,
+            campaign=campaign,
+            status=ScoreStatus.SUBMITTED,
+            indicator__assessors=user.org_id,
             assessor_org_id=user.org_id,
         )
         .exclude(entered_by=user)
