@@ -191,7 +191,8 @@ def numbered_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
                 heading_prefix(level, counters[level]) + clean_text(block.text), level, numbered=False
             )
         elif isinstance(block, (Heading, Paragraph)):
-            yield replace(block, text=clean_text(block.text))
+            cleaned = clean_text(block.text)
+            yield block if cleaned is block.text else replace(block, text=cleaned)
         else:
             yield block
 
@@ -206,14 +207,15 @@ def text_paragraphs(text: str, **kwargs: object) -> list[Paragraph]:
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPE = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
 def _esc(text: str) -> str:
+    """Escape markup and drop the control characters XML cannot hold; most text needs neither."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    if _INVALID_XML.search(text):
-        text = _INVALID_XML.sub("", text)
-    return text
+    return _CONTROL.sub("", text)
 
 
 def _twips_mm(mm: float) -> int:
@@ -450,6 +452,8 @@ def _core_xml(title: str, author: str, when: datetime.datetime) -> str:
 def _static_parts() -> tuple[tuple[str, bytes], ...]:
     """The parts that are the same in every document, encoded once."""
     return (
+        ("[Content_Types].xml", CONTENT_TYPES_XML.encode()),
+        ("_rels/.rels", ROOT_RELS_XML.encode()),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS_XML.encode()),
         ("word/styles.xml", STYLES_XML.encode()),
         ("word/settings.xml", SETTINGS_XML.encode()),
@@ -466,12 +470,23 @@ _JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
 
 
 def _run(text: str, rpr: str = "") -> str:
-    rpr_xml = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
-    return f'<w:r>{rpr_xml}<w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
+    if rpr:
+        return f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
+    return f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
 
 
 def _para(style: str, text: str, ppr: str = "", rpr: str = "") -> str:
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{_run(text, rpr) if text else ""}</w:p>'
+    if not text:
+        return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr></w:p>'
+    if rpr:
+        return (
+            f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr><w:r><w:rPr>{rpr}</w:rPr>'
+            f'<w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p>'
+        )
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>'
+        f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p>'
+    )
 
 
 def _paragraph_xml(p: Paragraph) -> str:
@@ -479,34 +494,6 @@ def _paragraph_xml(p: Paragraph) -> str:
     if p.align != "justify":
         ppr += f'<w:jc w:val="{_JC.get(p.align, "both")}"/>'
     return _para("GwBody", p.text, ppr, "<w:b/><w:bCs/>" if p.bold else "")
-
-
-def _grid(table: Table) -> list[list[tuple[Cell, str] | None]]:
-    """Place cells on the column grid: each slot holds (cell, role) where role is
-    'start', or 'vcont' for slots covered by a rowspan from above; None = empty."""
-    ncols = table.column_count()
-    occupied: dict[tuple[int, int], Cell] = {}
-    grid: list[list[tuple[Cell, str] | None]] = []
-    for r, row in enumerate(table.rows):
-        line: list[tuple[Cell, str] | None] = [None] * ncols
-        c = 0
-        cells = iter(row)
-        while c < ncols:
-            if (r, c) in occupied:
-                line[c] = (occupied[(r, c)], "vcont")
-                c += occupied[(r, c)].colspan
-                continue
-            raw = next(cells, _END)
-            if raw is _END:
-                break
-            cell = _cell(raw)  # type: ignore[arg-type]
-            span = max(1, min(cell.colspan, ncols - c))
-            line[c] = (cell, "start")
-            for below in range(1, max(1, cell.rowspan)):
-                occupied[(r + below, c)] = cell
-            c += span
-        grid.append(line)
-    return grid
 
 
 _END = object()
@@ -527,47 +514,74 @@ _TABLE_BORDERS = "".join(
 )
 
 
+_VCENTER = '<w:vAlign w:val="center"/></w:tcPr>'
+_TR = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+_TR_HEADER = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+
+
 def _table_xml(table: Table) -> str:
+    """Rows with HTML semantics placed on the column grid: a column span is w:gridSpan,
+    a row span is w:vMerge "restart" in its first row and a continuation cell below."""
     widths = _widths_twips(table)
+    ncols = len(widths)
+    edge = [0]
+    for w in widths:
+        edge.append(edge[-1] + w)
     size_rpr = "" if table.font_size == PT_TABLE else _size(table.font_size)
-    out = []
-    if table.caption:
-        out.append(_para("GwCaption", table.caption))
+    out = [_para("GwCaption", table.caption)] if table.caption else []
     out.append(
-        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tbl><w:tblPr><w:tblW w:w="{edge[-1]}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{_TABLE_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>'
     )
     out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out.append("</w:tblGrid>")
-    for r, line in enumerate(_grid(table)):
+    covered: dict[tuple[int, int], int] = {}  # (row, column) → colspan of the cell spanning down into it
+    for r, row in enumerate(table.rows):
         header = r < table.header_rows
-        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        style = "GwTableHead" if header else "GwTable"
+        out.append(_TR_HEADER if header else _TR)
+        cells = iter(row)
         c = 0
-        while c < len(line):
-            slot = line[c]
-            if slot is None:  # a short row: pad with empty cells so Word keeps the grid
-                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
-                c += 1
+        while c < ncols:
+            down = covered.get((r, c)) if covered else None
+            if down is not None:
+                span = min(down, ncols - c)
+                grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+                out.append(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{edge[c + span] - edge[c]}" w:type="dxa"/>{grid_span}'
+                    f"<w:vMerge/>{_VCENTER}<w:p/></w:tc>"
+                )
+                c += span
                 continue
-            cell, role = slot
-            span = max(1, min(cell.colspan, len(line) - c))
-            tcpr = f'<w:tcW w:w="{sum(widths[c : c + span])}" w:type="dxa"/>'
-            if span > 1:
-                tcpr += f'<w:gridSpan w:val="{span}"/>'
-            if role == "vcont":
-                tcpr += "<w:vMerge/>"
-                out.append(f'<w:tc><w:tcPr>{tcpr}<w:vAlign w:val="center"/></w:tcPr><w:p/></w:tc>')
+            raw = next(cells, _END)
+            if raw is _END:  # a short row: pad with empty cells so Word keeps the grid
+                out.extend(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{widths[k]}" w:type="dxa"/></w:tcPr><w:p/></w:tc>'
+                    for k in range(c, ncols)
+                )
+                break
+            if isinstance(raw, Cell):
+                text, span, rowspan = raw.text, max(1, min(raw.colspan, ncols - c)), raw.rowspan
+                jc = f'<w:jc w:val="{_JC.get(raw.align, "center")}"/>' if raw.align != "center" else ""
+                rpr = ("<w:b/><w:bCs/>" if raw.bold and not header else "") + size_rpr
             else:
-                if cell.rowspan > 1:
-                    tcpr += '<w:vMerge w:val="restart"/>'
-                style = "GwTableHead" if header else "GwTable"
-                jc = f'<w:jc w:val="{_JC.get(cell.align, "center")}"/>' if cell.align != "center" else ""
-                rpr = ("<w:b/><w:bCs/>" if cell.bold and not header else "") + size_rpr
-                lines = cell.text.split("\n") if cell.text else [""]
-                paras = "".join(_para(style, text, jc, rpr) for text in lines)
-                out.append(f'<w:tc><w:tcPr>{tcpr}<w:vAlign w:val="center"/></w:tcPr>{paras}</w:tc>')
+                text, span, rowspan, jc, rpr = ("" if raw is None else str(raw)), 1, 1, "", size_rpr
+            grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+            merge = ""
+            if rowspan > 1:
+                merge = '<w:vMerge w:val="restart"/>'
+                for below in range(r + 1, r + rowspan):
+                    covered[(below, c)] = span
+            if "\n" in text:
+                paras = "".join(_para(style, line, jc, rpr) for line in text.split("\n"))
+            else:
+                paras = _para(style, text, jc, rpr)
+            out.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{edge[c + span] - edge[c]}" w:type="dxa"/>{grid_span}{merge}'
+                f"{_VCENTER}{paras}</w:tc>"
+            )
             c += span
         out.append("</w:tr>")
     out.append("</w:tbl>")
@@ -619,20 +633,24 @@ def document_xml(doc: Document) -> str:
 def docx_members(doc: Document, *, now: datetime.datetime | None = None) -> list[tuple[str, bytes]]:
     """The package parts of the docx in writing order (also used by the benchmark's baseline)."""
     when = now or datetime.datetime.now(datetime.UTC)
+    static = _static_parts()
     return [
-        ("[Content_Types].xml", CONTENT_TYPES_XML.encode()),
-        ("_rels/.rels", ROOT_RELS_XML.encode()),
+        static[0],
+        static[1],
         ("word/document.xml", document_xml(doc).encode()),
-        *_static_parts(),
+        *static[2:],
         ("docProps/core.xml", _core_xml(doc.title, doc.author, when).encode()),
     ]
 
 
 def write_zip(members: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of the members with fixed entry times, so equal documents are equal bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
-            archive.writestr(name, data)
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 
