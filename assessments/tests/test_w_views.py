@@ -478,3 +478,90 @@ class ScoringViewsTestCase(WorkflowTestCase):
         )
         self.assertContains(response, "已审核通过 2 项评分")
         self.assertEqual(Score.objects.filter(campaign=self.campaign, status="approved").count(), 2)
+
+
+class AuthorizationMatrixTestCase(WorkflowTestCase):
+    """Every workflow page × the personas who must not see it."""
+
+    def setUp(self) -> None:
+        self.advance_to("scoring")
+        self.sa = SelfAssessment.objects.get(
+            campaign=self.campaign, target=self.county_org, indicator__code="A1"
+        )
+        self.score = Score.objects.get(campaign=self.campaign, target=self.county_org, indicator__code="A1")
+        self.ind = self.indicator("A1")
+        self.rule = self.ind.rules.first()
+
+    def urls(self) -> dict[str, list[str]]:
+        f, c, a1 = self.framework.pk, self.campaign.pk, self.ind.pk
+        section = self.ind.section_id
+        office_only = [
+            reverse("assessments:framework_list"),
+            reverse("assessments:framework_create"),
+            reverse("assessments:framework_import"),
+            reverse("assessments:framework_diff"),
+            reverse("assessments:framework_detail", args=[f]),
+            reverse("assessments:framework_edit", args=[f]),
+            reverse("assessments:framework_clone", args=[f]),
+            reverse("assessments:framework_export", args=[f]),
+            reverse("assessments:section_create", args=[f]),
+            reverse("assessments:section_edit", args=[f, section]),
+            reverse("assessments:indicator_create", args=[f]),
+            reverse("assessments:indicator_edit", args=[f, a1]),
+            reverse("assessments:rule_create", args=[f, a1]),
+            reverse("assessments:rule_edit", args=[f, a1, self.rule.pk]),
+            reverse("assessments:campaign_create"),
+            reverse("assessments:campaign_edit", args=[c]),
+            reverse("assessments:social", args=[c]),
+            reverse("assessments:social_template", args=[c]),
+        ]
+        county_data = [
+            reverse("assessments:self_list", args=[c, self.county_org.pk]),
+            reverse("assessments:self_detail", args=[self.sa.pk]),
+            reverse("assessments:score_detail", args=[self.score.pk]),
+        ]
+        scoring_pages = [
+            reverse("assessments:scoring", args=[c]),
+            reverse("assessments:campaign_matrix", args=[c]),
+            reverse("assessments:campaign_matrix_export", args=[c]),
+        ]
+        campaign_pages = [
+            reverse("assessments:campaign_list"),
+            reverse("assessments:campaign_detail", args=[c]),
+        ]
+        return {
+            "stranger": office_only + county_data + scoring_pages,
+            "county": office_only + scoring_pages,
+            "assessor": office_only,
+            "assessor_b": office_only + county_data,
+            **{
+                name: office_only + county_data + scoring_pages + campaign_pages
+                for name in ("sysadmin", "secadmin", "auditadmin", "expert")
+            },
+        }
+
+    def test_it_denies_every_page_to_those_who_may_not_see_it(self):
+        for name, urls in self.urls().items():
+            client = self.client_for(getattr(self, name))
+            for url in urls:
+                self.assertIn(client.get(url).status_code, DENIED, f"{name} GET {url}")
+
+    def test_it_denies_every_write_to_those_who_may_not_make_it(self):
+        f, c = self.framework.pk, self.campaign.pk
+        posts = [
+            reverse("assessments:framework_lock", args=[f]),
+            reverse("assessments:framework_new_version", args=[f]),
+            reverse("assessments:framework_delete", args=[f]),
+            reverse("assessments:campaign_advance", args=[c]),
+            reverse("assessments:self_return", args=[self.sa.pk]),
+            reverse("assessments:score_approve", args=[self.score.pk]),
+        ]
+        before = (Framework.objects.count(), Campaign.objects.get(pk=c).phase)
+        for name in ("stranger", "county", "expert", "sysadmin", "auditadmin"):
+            client = self.client_for(getattr(self, name))
+            for url in posts:
+                self.assertIn(
+                    client.post(url, {"version": 0, "reason": "x"}).status_code, DENIED, f"{name} {url}"
+                )
+        self.assertEqual(before, (Framework.objects.count(), Campaign.objects.get(pk=c).phase))
+        self.assertIsNone(Score.objects.get(pk=self.score.pk).score)
