@@ -39,11 +39,12 @@ class MetricContext:
 class MetricValue:
     value: Decimal | int | str
     unit: str = ""
+    # For a 定性 indicator: the band the figure means ("达成年度指标"), which the rules need.
+    band: str = ""
 
     def text(self) -> str:
-        if isinstance(self.value, str):
-            return self.value
-        return f"{format_number(Decimal(self.value))}{self.unit}"
+        figure = self.value if isinstance(self.value, str) else f"{format_number(Decimal(self.value))}{self.unit}"
+        return f"{self.band}（{figure}）" if self.band else figure
 
 
 MetricFn = Callable[[MetricContext], MetricValue | None]
