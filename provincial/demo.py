@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.models import User
 from fazhi.lib.writer import Writer
@@ -273,6 +274,7 @@ def framework_xlsx() -> bytes:
     """The demo framework as the province would send it (title row, 板块 merged, 合计 row)."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)
     ws.title = "考评指标"
     ws.append([f"{YEAR}年度法治广东建设考评指标体系（演示用合成数据）"])
     ws.merge_cells("A1:F1")

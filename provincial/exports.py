@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from documents.xlsx import table_workbook
 from provincial.importing import TEMPLATE_HEADERS
@@ -43,27 +44,28 @@ NOTES = [
 def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)
     ws.title = "指标"
     ws.append(TEMPLATE_HEADERS)
-    for row in EXAMPLE_ROWS:
-        ws.append(row)
+    for example in EXAMPLE_ROWS:
+        ws.append(example)
     thin = Side(style="thin", color="BFBFBF")
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2F2F2")
         cell.alignment = Alignment(horizontal="center", vertical="center")
-    for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+    for number, row in enumerate(ws.iter_rows(min_row=1, max_row=ws.max_row), start=1):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            if cell.row > 1:
+            if number > 1:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
     for i, width in enumerate([8, 30, 40, 8, 50, 40], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     notes = wb.create_sheet("填写说明")
     notes.column_dimensions["A"].width = 100
-    for row in NOTES:
-        notes.append(row)
+    for note in NOTES:
+        notes.append(note)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -96,7 +96,10 @@ class AssignForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["orgs"].queryset = selectors.municipal_units()
+        self.fields["orgs"].queryset = selectors.municipal_units()  # type: ignore[attr-defined]
+
+    def units(self) -> Any:
+        return self.fields["orgs"].queryset  # type: ignore[attr-defined]
 
 
 class TaskEditForm(StyledFormMixin, forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -195,7 +196,7 @@ def tasks_assign(
             actor=actor, action="provincial.task.assigned", target=task, after=snapshot(task, TASK_FIELDS)
         )
         created.append(task)
-        transaction.on_commit(lambda org_id=org.pk: selectors.forget_org_tasks(org_id))
+        transaction.on_commit(functools.partial(selectors.forget_org_tasks, org.pk))
     return created
 
 

@@ -217,7 +217,7 @@ def indicator_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     tasks = list(selectors.tasks().filter(indicator=indicator).order_by("org__sort_order", "org__code"))
     taken = {t.org_id for t in tasks}
     chosen = {str(v) for v in (form["orgs"].value() or [])}
-    units = [(org, org.pk in taken, str(org.pk) in chosen) for org in form.fields["orgs"].queryset]
+    units = [(org, org.pk in taken, str(org.pk) in chosen) for org in form.units()]
     expected = scoring.indicator_expected(indicator.max_score, [selectors.task_score(t) for t in tasks])
     framework = indicator.framework
     return render(

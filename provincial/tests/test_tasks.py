@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
@@ -212,7 +212,7 @@ score = st.decimals(min_value=0, max_value=6, places=1)
 
 
 class ExpectedTotalPropertyTestCase(HypothesisTestCase, BaseTestCase):
-    @settings(max_examples=15, deadline=None)
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         st.lists(
             st.tuples(
