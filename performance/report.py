@@ -287,7 +287,7 @@ class _Builder:
         rows.append(
             [head("总分", colspan=5), format_number(total_weight), format_number(ev.declared_total), ""]
         )
-        return Table(rows, widths=[1.6, 1.5, 2.5, 1.6, 1.7, 0.9, 1.2, 2.2], header_rows=0)
+        return Table(rows, widths=[1.6, 1.5, 2.5, 1.6, 1.7, 0.9, 1.4, 2.0], header_rows=0)
 
     def check(self) -> list[gongwen.Block]:
         r = self.result
