@@ -13,11 +13,19 @@ from provincial.models import ProvincialFramework, ProvincialResult
 
 
 def province_grade(ctx: Any) -> Any:
-    """The grade for the project's year if recorded, else the latest recorded before it."""
+    """The grade for the project's year if recorded, else the latest recorded before it.
+
+    As a 定性 figure it names its band against the target "保持上年度考评等次":
+    达成 when that year's grade is at least the year before's, 未达成 when lower,
+    no band while the year before is unknown."""
     from performance.metrics import MetricValue
 
     result = ProvincialResult.objects.filter(year__lte=ctx.year).order_by("-year").first()
-    return MetricValue(result.grade) if result else None
+    if result is None:
+        return None
+    kept = selectors.grade_kept(result.year)
+    band = "" if kept is None else ("达成年度指标" if kept else "未达成年度指标")
+    return MetricValue(result.grade, band=band)
 
 
 def task_completion(ctx: Any) -> Any:

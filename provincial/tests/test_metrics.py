@@ -22,10 +22,12 @@ class LiveMetricsTestCase(BaseTestCase):
     def test_it_reads_the_latest_recorded_grade_up_to_the_year(self):
         self.assertIsNone(self.value("provincial.province_grade", 2023))
         services.result_record(actor=self.office, year=2021, grade="良好")
+        self.assertEqual(self.value("provincial.province_grade", 2021), "良好")  # no year before: no band
         services.result_record(actor=self.office, year=2022, grade="优秀")
-        self.assertEqual(self.value("provincial.province_grade", 2023), "优秀")
-        self.assertEqual(self.value("provincial.province_grade", 2021), "良好")
+        self.assertEqual(self.value("provincial.province_grade", 2023), "达成年度指标（优秀）")
         self.assertIsNone(self.value("provincial.province_grade", 2020))
+        services.result_record(actor=self.office, year=2023, grade="良好")
+        self.assertEqual(self.value("provincial.province_grade", 2023), "未达成年度指标（良好）")
 
     def test_it_reads_the_task_completion_rate(self):
         self.assertIsNone(self.value("provincial.task_completion", 2023))
