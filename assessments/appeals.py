@@ -109,6 +109,8 @@ def appeal_create(*, actor: User, score: Score, reason: str, evidence: Iterable[
         raise ValidationError(problem)
     if score.status != ScoreStatus.APPROVED:
         raise ValidationError("该评分尚未审核生效，不能申诉。")
+    if score.score is not None and score.score >= score.indicator.max_score:
+        raise ValidationError("该项为满分，没有可申诉的失分。")
     if Appeal.objects.filter(score=score).exists():
         raise ValidationError("该项得分已提出过申诉，每项得分只能申诉一次。")
     reason = _clean_text(reason, field="reason", message="请填写申诉理由。")

@@ -422,7 +422,9 @@ def score_drilldown(request: AuthedRequest, score_pk: int) -> HttpResponse:
             "can_appeal": appeals.can_appeal(user, score)
             and appeals.appeal_window_problem(score.campaign) is None
             and not score_appeals
-            and score.status == "approved",
+            and score.status == "approved"
+            and score.score is not None
+            and score.score < score.indicator.max_score,
             "title": f"{score.target.display_name} · {score.indicator.code} 得分溯源",
             "breadcrumbs": _crumbs(
                 score.campaign, (f"{score.target.display_name} {score.indicator.code}", None)

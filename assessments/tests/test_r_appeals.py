@@ -55,6 +55,11 @@ class AppealCreateTestCase(AppealTestCase):
                 appeals.appeal_create(actor=actor, score=self.score, reason="x")
         self.assertFalse(Appeal.objects.exists())
 
+    def test_it_refuses_an_appeal_on_full_marks(self):
+        full = self.score_of(self.county_org, "A2")  # 30 / 30
+        with self.assertRaisesMessage(ValidationError, "没有可申诉的失分"):
+            appeals.appeal_create(actor=self.county, score=full, reason="x")
+
     def test_it_requires_a_reason_and_allows_one_appeal_per_score(self):
         with self.assertRaises(ValidationError):
             appeals.appeal_create(actor=self.county, score=self.score, reason="  ")
