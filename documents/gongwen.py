@@ -731,10 +731,11 @@ def render_html(doc: Document) -> str:
     ]
     doc = replace(
         doc,
-        **{
-            name: clean_text(getattr(doc, name))
-            for name in ("title", "subtitle", "doc_number", "recipient", "signature")
-        },
+        title=clean_text(doc.title),
+        subtitle=clean_text(doc.subtitle),
+        doc_number=clean_text(doc.doc_number),
+        recipient=clean_text(doc.recipient),
+        signature=clean_text(doc.signature),
     )
     return render_to_string(
         "documents/gongwen.html",

@@ -32,7 +32,8 @@ def can_use_performance(user: User) -> bool:
         return False
     if sees_all_projects(user):
         return True
-    return bool(user.org_id) and BudgetProject.objects.filter(org_id=user.org_id).exists()
+    org_id = user.org_id
+    return org_id is not None and BudgetProject.objects.filter(org_id=org_id).exists()
 
 
 def can_create_project(user: User) -> bool:
@@ -42,8 +43,9 @@ def can_create_project(user: User) -> bool:
 def creatable_orgs(user: User) -> QuerySet[Org]:
     if sees_all_projects(user):
         return Org.objects.filter(active=True).order_by("sort_order", "code")
-    if can_create_project(user):
-        return Org.objects.filter(pk=user.org_id)
+    org_id = user.org_id
+    if can_create_project(user) and org_id is not None:
+        return Org.objects.filter(pk=org_id)
     return Org.objects.none()
 
 

@@ -86,7 +86,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     def get_live_value(self, obj: Indicator) -> str | None:
         if not obj.live_metric:
             return None
-        live = self.context.setdefault("live", metrics.LiveValues())
+        live = self.context.get("live") or metrics.LiveValues()
         return selectors.actual_of(obj, obj.project, live).value
 
 
@@ -152,7 +152,8 @@ class ProjectDetailSerializer(ProjectSerializer):
         read_only_fields = fields
 
     def get_indicators(self, obj: BudgetProject) -> list[dict[str, Any]]:
-        return IndicatorSerializer(obj.indicators.all(), many=True, context=self.context).data  # type: ignore[return-value]
+        context = {**self.context, "live": metrics.LiveValues()}
+        return IndicatorSerializer(obj.indicators.all(), many=True, context=context).data  # type: ignore[return-value]
 
 
 class ProjectWriteSerializer(serializers.Serializer):
@@ -288,7 +289,9 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project = self.get_object()
         access.require_reopen(user, project)
         project = services.project_reopen(
-            actor=user, project=project, reason=str(request.data.get("reason", ""))
+            actor=user,
+            project=project,
+            reason=str(request.data.get("reason", "")) if isinstance(request.data, dict) else "",
         )
         return Response(ProjectDetailSerializer(project).data)
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
+from orgs.models import Org
 from performance import metrics
 from performance.engine import available_rule_sets, load_rule_set
 from performance.engine.values import format_number, to_decimal
@@ -92,7 +93,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
             del self.fields["org"]
             self.fields["version"].initial = self.instance.version
         else:
-            self.fields["org"].queryset = orgs
+            cast(forms.ModelChoiceField, self.fields["org"]).queryset = orgs
             self.fields["org"].label = "主管部门"
             del self.fields["version"]
         for name, _ in NARRATIVE_FIELDS:
@@ -165,7 +166,7 @@ class IndicatorRowForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        self.fields["level1"].choices = Level1.choices
+        cast(forms.ChoiceField, self.fields["level1"]).choices = Level1.choices
         for field in self.fields.values():
             field.widget.attrs["class"] = (
                 field.widget.attrs.get("class", "")
@@ -190,12 +191,14 @@ class ImportForm(StyledFormMixin, forms.Form):
         label="自评表（.xlsx）",
         help_text="标准的项目支出绩效自评表；导入全部成功才会保存，任何一行有误都不会改动数据。",
     )
-    org = forms.ModelChoiceField(label="主管部门", queryset=None, required=False)
+    org: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="主管部门", queryset=Org.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, orgs: Any = None, new_project: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if new_project and orgs is not None:
-            self.fields["org"].queryset = orgs
+            cast(forms.ModelChoiceField, self.fields["org"]).queryset = orgs
             self.fields["org"].required = True
         else:
             del self.fields["org"]

@@ -27,11 +27,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from performance.engine.inputs import InputError, Problem
 from performance.engine.model import Evaluation, Indicator, Result
@@ -458,7 +459,7 @@ def write_table(
     """The 自评表 as xlsx in the standard layout (amounts in 万元, exact to the 元)."""
     meta = meta or TableMeta()
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)
     ws.title = "项目支出绩效自评表"
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -575,7 +576,8 @@ def write_table(
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if ws.sheet_properties.pageSetUpPr is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{header_r}:{header_r}"
     buffer = io.BytesIO()
     wb.save(buffer)
