@@ -67,3 +67,22 @@ class RuleSetTestCase(unittest.TestCase):
         self.assertEqual(rules.band_for("达成年度指标（获评优秀等次）").min, Decimal("0.8"))
         self.assertEqual(rules.band_for("未完成").min, Decimal("0"))
         self.assertIsNone(rules.band_for("获评优秀等次"))
+
+
+class PurityTestCase(unittest.TestCase):
+    def test_it_scores_and_reads_tables_without_django(self):
+        import subprocess
+        import sys
+
+        code = (
+            "import sys, performance.engine, performance.standard_table; "
+            "assert not [m for m in sys.modules if m == 'django' or m.startswith('django.')], 'django imported'"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
