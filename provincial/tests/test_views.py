@@ -163,6 +163,17 @@ class UnitPagesTestCase(ViewsTestCase):
         self.assertNotContains(response, "第一责任人职责")
         self.assertEqual([t.pk for t in response.context["page"]], [self.task.pk])
 
+    def test_it_answers_htmx_filters_with_the_table_only(self):
+        response = self.unit_client.get(
+            "/provincial/tasks/?q=学习&status=assigned", headers={"HX-Request": "true"}
+        )
+        self.assertContains(response, 'id="task-table"')
+        self.assertNotContains(response, "<html")
+        self.assertContains(response, "学习贯彻习近平法治思想")
+        self.assertEqual(
+            self.unit_client.get("/provincial/tasks/?framework=x&page=99&sort=evil").status_code, 200
+        )
+
     def test_it_ignores_an_org_filter_from_a_unit(self):
         task(self.office, self.framework.indicators.get(code="1.2"), self.gaj)
         response = self.unit_client.get(f"/provincial/tasks/?org={self.gaj.pk}")
