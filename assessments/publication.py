@@ -249,6 +249,19 @@ def campaign_publish(*, actor: User | None, campaign: Campaign) -> Publication:
     return publication
 
 
+class PublicationImmutable(Exception):
+    """A published result was about to be changed or deleted."""
+
+
+def refuse_changes(sender: Any, instance: Publication, **kwargs: Any) -> None:
+    """pre_save/pre_delete guard: a publication is written once, never
+    rewritten or removed through the ORM (connected in results_nav.register)."""
+    if kwargs.get("raw"):
+        return  # loading a fixture or a backup
+    if instance.pk is not None and Publication.objects.filter(pk=instance.pk).exists():
+        raise PublicationImmutable("公布的考评结果不可更改或删除。")
+
+
 # --------------------------------------------------------------------------- reading the snapshot
 
 

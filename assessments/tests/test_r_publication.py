@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from assessments import publication as pub
 from assessments.models import Appeal, Phase, Publication, Rectification, Score, ScoreStatus
@@ -40,6 +41,18 @@ class CampaignPublishTestCase(ResultsTestCase):
         publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
         publication.snapshot["ranking"][0]["total"] = "99.00"
         self.assertFalse(pub.publication_verify(publication))
+
+    def test_it_refuses_to_rewrite_or_delete_a_publication(self):
+        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        stored = Publication.objects.get(pk=publication.pk)
+        stored.snapshot["ranking"][0]["total"] = "99.00"
+        with self.assertRaises(pub.PublicationImmutable), transaction.atomic():
+            stored.save()
+        with self.assertRaises(pub.PublicationImmutable), transaction.atomic():
+            stored.delete()
+        again = Publication.objects.get(pk=publication.pk)
+        self.assertEqual(again.snapshot["ranking"][0]["total"], "98.00")
+        self.assertTrue(pub.publication_verify(again))
 
     def test_it_refuses_to_publish_twice(self):
         pub.campaign_publish(actor=self.office, campaign=self.campaign)
