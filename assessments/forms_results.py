@@ -44,7 +44,7 @@ class WhatIfForm(StyledFormMixin, forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         e, g, f = data.get("excellent"), data.get("good"), data.get("fair")
         if e is not None and g is not None and f is not None and not (e > g > f):
             raise forms.ValidationError("分数线须满足：优秀 ＞ 良好 ＞ 一般。")
@@ -84,7 +84,7 @@ class AppealForm(StyledFormMixin, forms.Form):
         max_length=5000,
         help_text="请写明对哪一项扣分有异议、事实依据和请求",
     )
-    files = MultipleFileField(
+    evidence = MultipleFileField(
         label="申诉材料", required=False, help_text="可选择多个文件；上传后按内容校验类型和大小"
     )
 

@@ -79,7 +79,7 @@ def _lost_items(campaign: Campaign) -> dict[int, list[dict[str, Any]]]:
                 "indicator": score.indicator.code,
                 "max": _s(score.indicator.max_score),
                 "score": _s(score.score),
-                "points_lost": _s(score.indicator.max_score - score.score),
+                "points_lost": _s(score.indicator.max_score - (score.score or Decimal(0))),
                 "reason": score.reason,
                 "evidence_note": score.evidence_note,
                 "assessor": score.assessor_org.name if score.assessor_org else "",
@@ -120,7 +120,7 @@ def build_snapshot(campaign: Campaign, *, published_at: Any, published_by: User 
     code_of = {pk: code for code, pk in inputs.target_ids.items()}
     indicator_code = {ind.pk: ind.code for ind in indicators}
     section_code = {s.pk: s.code for s in sections}
-    scores: dict[str, dict[str, str]] = defaultdict(dict)
+    scores: dict[str, dict[str, str | None]] = defaultdict(dict)
     for target_id, indicator_id, points in Score.objects.filter(
         campaign_id=campaign.pk, status=ScoreStatus.APPROVED, score__isnull=False
     ).values_list("target_id", "indicator_id", "score"):

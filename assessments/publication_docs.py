@@ -43,7 +43,7 @@ def _published_on(publication: Publication) -> Any:
 
 def _issuer(publication: Publication) -> str:
     user = publication.published_by
-    if user is not None and user.org_id:
+    if user is not None and user.org is not None:
         return user.org.name
     return "市委全面依法治市委员会办公室"
 
@@ -226,7 +226,7 @@ def feedback_document(publication: Publication, target_code: str) -> gongwen.Doc
         if items:
             blocks.append(
                 gongwen.Table(
-                    [["评分细则", "类型", "分数", "理由", "佐证"]]
+                    [list[gongwen.CellLike](["评分细则", "类型", "分数", "理由", "佐证"])]
                     + [
                         [
                             gongwen.Cell(f"{i['rule']} {i['rule_text']}".strip() or "—", align="left"),

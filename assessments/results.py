@@ -90,24 +90,21 @@ class CampaignInputs:
 
 
 def _indicator_meta(campaign: Campaign) -> list[dict[str, Any]]:
-    return list(
-        Indicator.objects.filter(section__framework_id=campaign.framework_id).values(
-            "id", "method", "max_score"
-        )
-    )
+    rows = Indicator.objects.filter(section__framework_id=campaign.framework_id).order_by()
+    return [dict(row) for row in rows.values("id", "method", "max_score")]
 
 
 def aggregate_rows(
     campaign: Campaign, indicators: Sequence[Mapping[str, Any]] | None = None
-) -> list[dict[str, Any]]:
-    """ONE aggregate query over the approved scores: per target, Σ points,
-    Σ bonus points, the number of vetoes and of scored (non-bonus) indicators."""
+) -> list[tuple[Any, ...]]:
+    """ONE aggregate query over the approved scores: per target, (target pk,
+    Σ points, Σ bonus points, number of vetoes, number of approved scores)."""
     if indicators is None:
         indicators = _indicator_meta(campaign)
     bonus_ids = [i["id"] for i in indicators if i["method"] == Method.BONUS]
     zero = Value(ZERO, output_field=_POINTS)
     bonus: Any = Coalesce(Sum("score", filter=Q(indicator_id__in=bonus_ids)), zero) if bonus_ids else zero
-    return list(
+    return list(  # type: ignore[arg-type]
         Score.objects.filter(campaign_id=campaign.pk, status=ScoreStatus.APPROVED)
         .order_by()
         .values("target_id")
@@ -189,7 +186,7 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
     has an approved score; only incompletely scored targets need a second,
     small query."""
     indicators = _indicator_meta(campaign)
-    aggregates = {row[0]: row for row in aggregate_rows(campaign, indicators)}
+    aggregates: dict[int, tuple[Any, ...]] = {row[0]: row for row in aggregate_rows(campaign, indicators)}
     social = dict(
         SocialEvaluation.objects.filter(campaign_id=campaign.pk).order_by().values_list("target_id", "score")
     )

@@ -126,7 +126,7 @@ def results_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             rows=snap["ranking"],
             verified=pub.publication_verify(publication),
             rules_lines=publication_docs.rules_sentences(snap["rules"]),
-            own_code=user.org.code if access.is_target(user) and user.org_id else None,
+            own_code=user.org.code if access.is_target(user) and user.org is not None else None,
         )
     elif access.can_manage(user):
         inputs = results.campaign_inputs(campaign)
@@ -227,7 +227,7 @@ def publication_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     targets = {o.code: o for o in campaign.targets.all()}
     rows = snap["ranking"]
     if not access.can_manage(user):
-        own = user.org.code if access.is_target(user) and user.org_id else None
+        own = user.org.code if access.is_target(user) and user.org is not None else None
         feedback = [r for r in rows if r["code"] == own]
     else:
         feedback = rows
@@ -478,7 +478,7 @@ def appeal_create(request: AuthedRequest, score_pk: int) -> HttpResponse:
     if request.method == "POST" and problem is None and form.is_valid():
         try:
             with transaction.atomic():
-                files = _upload_all(user, form.cleaned_data["files"])
+                files = _upload_all(user, form.cleaned_data["evidence"])
                 appeal = appeals.appeal_create(
                     actor=user, score=score, reason=form.cleaned_data["reason"], evidence=files
                 )

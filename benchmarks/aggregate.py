@@ -56,14 +56,25 @@ def populate() -> int:
         root.save()
         orgs = []
         for i in range(TARGETS):
-            org = Org(code=f"{110101 + i:06d}", name=f"县级单位{i + 1:04d}", type=OrgType.COUNTY, parent=root,
-                      is_target=True, sort_order=i)
+            org = Org(
+                code=f"{110101 + i:06d}",
+                name=f"县级单位{i + 1:04d}",
+                type=OrgType.COUNTY,
+                parent=root,
+                is_target=True,
+                sort_order=i,
+            )
             org.path = org.compute_path()
             orgs.append(org)
         Org.objects.bulk_create(orgs, batch_size=1000)
-        framework = Framework.objects.create(year=2023, name="基准测试考评办法", status="locked", locked_at=now)
+        framework = Framework.objects.create(
+            year=2023, name="基准测试考评办法", status="locked", locked_at=now
+        )
         sections = Section.objects.bulk_create(
-            [Section(framework=framework, code=f"S{s + 1:02d}", name=f"板块{s + 1}", order=s) for s in range(10)]
+            [
+                Section(framework=framework, code=f"S{s + 1:02d}", name=f"板块{s + 1}", order=s)
+                for s in range(10)
+            ]
         )
         indicators = Indicator.objects.bulk_create(
             [
@@ -72,7 +83,11 @@ def populate() -> int:
                     code=f"I{n + 1:03d}",
                     name=f"指标{n + 1}",
                     # 99 扣分制 indicators worth 100 in all, and one 加分 indicator
-                    max_score=Decimal("5") if n == INDICATORS - 1 else Decimal("1.01") if n < 99 else Decimal(1),
+                    max_score=Decimal("5")
+                    if n == INDICATORS - 1
+                    else Decimal("1.01")
+                    if n < 99
+                    else Decimal(1),
                     method="bonus" if n == INDICATORS - 1 else "deduct",
                     bonus_cap=Decimal("5") if n == INDICATORS - 1 else None,
                     order=n,
@@ -80,17 +95,22 @@ def populate() -> int:
                 for n in range(INDICATORS)
             ]
         )
-        campaign = Campaign.objects.create(year=2023, name="基准测试考评", framework=framework, phase="review")
+        campaign = Campaign.objects.create(
+            year=2023, name="基准测试考评", framework=framework, phase="review"
+        )
         target_ids = list(Org.objects.filter(is_target=True).order_by("code").values_list("pk", flat=True))
         Campaign.targets.through.objects.bulk_create(
-            [Campaign.targets.through(campaign_id=campaign.pk, org_id=pk) for pk in target_ids], batch_size=2000
+            [Campaign.targets.through(campaign_id=campaign.pk, org_id=pk) for pk in target_ids],
+            batch_size=2000,
         )
         # every column of the score table, so fields added to the model later keep working
-        template = Score(campaign=campaign, status="approved", approved_at=now, updated_at=now, entered_at=now)
+        template = Score(
+            campaign=campaign, status="approved", approved_at=now, updated_at=now, entered_at=now
+        )
         fields = [f for f in Score._meta.concrete_fields if not f.primary_key]
         varying = {"campaign_id": 0, "target_id": 1, "indicator_id": 2, "score": 3, "veto": 4}
         defaults = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
         slots = [varying.get(f.attname) for f in fields]
         rows = []
         for target_id in target_ids:
@@ -99,7 +119,9 @@ def populate() -> int:
                 if ind.method == "bonus":
                     points = Decimal(rng.choice((0, 0, 0, 1, 2, 3, 5)))
                 else:
-                    points = max(Decimal(0), ind.max_score - Decimal(rng.choice((0, 0, 0, 0, 25, 50, 101))) / 100)
+                    points = max(
+                        Decimal(0), ind.max_score - Decimal(rng.choice((0, 0, 0, 0, 25, 50, 101))) / 100
+                    )
                 values = (campaign.pk, target_id, ind.pk, points, veto and ind.pk == indicators[0].pk)
                 rows.append([defaults[i] if slot is None else values[slot] for i, slot in enumerate(slots)])
         with connection.cursor() as cursor:
@@ -175,8 +197,16 @@ def child(database: str) -> None:
     grades: dict[str, int] = {}
     for r in ranking:
         grades[r.grade] = grades.get(r.grade, 0) + 1
-    emit("aggregate", project_s, baseline_s, database=connection.vendor, targets=TARGETS,
-         scores=TARGETS * INDICATORS, setup_s=round(setup_s, 2), grades=grades)
+    emit(
+        "aggregate",
+        project_s,
+        baseline_s,
+        database=connection.vendor,
+        targets=TARGETS,
+        scores=TARGETS * INDICATORS,
+        setup_s=round(setup_s, 2),
+        grades=grades,
+    )
 
 
 def main() -> int:
@@ -189,7 +219,9 @@ def main() -> int:
         result = subprocess.run([sys.executable, __file__, "--child", database], env=os.environ)
         failed += result.returncode != 0
     if "postgresql" not in databases:
-        print('{"bench": "aggregate", "database": "postgresql", "skipped": "127.0.0.1:5432 未响应"}', flush=True)
+        print(
+            '{"bench": "aggregate", "database": "postgresql", "skipped": "127.0.0.1:5432 未响应"}', flush=True
+        )
     return 1 if failed else 0
 
 

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from e2e.helpers import login, logout
 
@@ -170,10 +170,12 @@ def test_self_assess_score_appeal_decide_publish(page: Page, live_server, journe
     expect(page.locator("#target-scores")).to_contain_text("行政执法案卷评查")
     page.locator("#target-scores a", has_text="申诉").click()
     page.fill("textarea[name=reason]", "EP-2039-11 号案卷文书已于考评前补正，请予复核。")
-    page.set_input_files(
-        "input[name=files]",
-        files=[{"name": "补正说明.txt", "mimeType": "text/plain", "buffer": "案卷补正情况说明".encode()}],
-    )
+    note: FilePayload = {
+        "name": "补正说明.txt",
+        "mimeType": "text/plain",
+        "buffer": "案卷补正情况说明".encode(),
+    }
+    page.set_input_files("input[name=evidence]", files=[note])
     page.get_by_role("button", name="提交申诉").click()
     expect(page.locator("#appeal-status")).to_have_text("已提交")
     expect(page.locator("#appeal-evidence")).to_contain_text("补正说明.txt")

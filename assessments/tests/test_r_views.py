@@ -271,7 +271,7 @@ class AppealViewTestCase(ResultsViewTestCase):
         upload = SimpleUploadedFile("说明.txt", "台账补充说明".encode(), content_type="text/plain")
         response = self.client_for(self.county).post(
             reverse("assessments:appeal_create", args=[self.score.pk]),
-            {"reason": "台账已补充", "files": [upload]},
+            {"reason": "台账已补充", "evidence": [upload]},
         )
         appeal = Appeal.objects.get()
         self.assertRedirects(response, reverse("assessments:appeal_detail", args=[appeal.pk]))
