@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
-from accounts.models import User
+from accounts.http import AuthedRequest
 from attachments import access, selectors, services
 from attachments.forms import UploadForm
 from attachments.models import Attachment
@@ -24,7 +24,7 @@ from workbench.tables import sorted_page
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
 
 
-def _next_url(request: HttpRequest, fallback: str = "attachments:mine") -> str:
+def _next_url(request: AuthedRequest, fallback: str = "attachments:mine") -> str:
     value = request.POST.get("next") or request.GET.get("next")
     if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
         return value
@@ -52,8 +52,8 @@ def render_rows(
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def mine(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(access.can_upload(user))
     page, sort = sorted_page(
         request,
@@ -76,8 +76,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def upload(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def upload(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(access.can_upload(user))
     form = UploadForm(request.POST)
     files = request.FILES.getlist("file")
@@ -129,8 +129,8 @@ def _file_response(attachment: Attachment, *, inline: bool) -> FileResponse:
 
 
 @login_required
-def download(request: HttpRequest, pk: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def download(request: AuthedRequest, pk: str) -> HttpResponseBase:
+    user = request.user
     attachment = access.access_attachment(user, pk)
     response = _file_response(attachment, inline=False)
     services.attachment_read_recorded(actor=user, attachment=attachment, how="downloaded")
@@ -138,9 +138,9 @@ def download(request: HttpRequest, pk: str) -> HttpResponseBase:
 
 
 @login_required
-def preview(request: HttpRequest, pk: str) -> HttpResponseBase:
+def preview(request: AuthedRequest, pk: str) -> HttpResponseBase:
     """Images and PDF shown inline, hardened; anything else is only downloadable."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     attachment = access.access_attachment(user, pk)
     if not attachment.previewable:
         raise Http404("该类型的附件不支持在线预览，请下载后查看。")
@@ -151,8 +151,8 @@ def preview(request: HttpRequest, pk: str) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, pk: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def delete(request: AuthedRequest, pk: str) -> HttpResponse:
+    user = request.user
     attachment = access.access_attachment(user, pk, delete=True)
     name = attachment.original_name
     try:

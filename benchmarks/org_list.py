@@ -93,13 +93,13 @@ def main() -> int:
         rows = first.content.decode().count('href="/orgs/') - first.content.decode().count('href="/orgs/new')
         with CaptureQueriesContext(connection) as ctx:
             client.get(page_url)
-        queries = len(ctx.captured_queries)  # now: the next request clears the query log
+        query_count = len(ctx.captured_queries)  # now: the next request clears the query log
         project_s = best_of(lambda: client.get(page_url))
         baseline_s = best_of(lambda: client.get("/bench/bare-orgs/"))
         results[str(size)] = {
             "rows": min(size, PER_PAGE),
             "links": rows,
-            "queries": queries,
+            "queries": query_count,
             "project_s": round(project_s, 6),
             "baseline_s": round(baseline_s, 6),
             "ratio": round(project_s / baseline_s, 3),

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from accounts.access import require
-from accounts.models import User
+from accounts.http import AuthedRequest
 from audit.services import audit_record
 from documents.xlsx import XLSX_MIME, file_response
 from jobs import access, tasks, user_import
@@ -18,8 +18,8 @@ from workbench.tables import sorted_page
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def job_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     qs = Job.objects.filter(owner=user)
     page, sort = sorted_page(request, qs, allowed=("created_at", "title", "status"), default="-created_at")
     return render(
@@ -36,9 +36,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     """The page polls itself with htmx every second until the job is done."""
-    job = access.access_job(request.user, pk)  # type: ignore[arg-type]
+    job = access.access_job(request.user, pk)
     context = {"job": job, "title": job.title, "breadcrumbs": [("我的任务", "/jobs/"), (job.title, None)]}
     if request.headers.get("HX-Request"):
         return render(request, "jobs/job_detail.html#job-status", context)
@@ -46,8 +46,8 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-def job_result(request: HttpRequest, pk: str) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def job_result(request: AuthedRequest, pk: str) -> HttpResponseBase:
+    user = request.user
     job = access.access_job(user, pk)
     if not job.result_file:
         raise Http404("该任务没有结果文件")
@@ -60,8 +60,8 @@ def job_result(request: HttpRequest, pk: str) -> HttpResponseBase:
 
 
 @login_required
-def user_import_start(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def user_import_start(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(access.can_import_users(user))
     form = UserImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -89,8 +89,8 @@ def user_import_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_import_template(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def user_import_template(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(access.can_import_users(user))
     audit_record(actor=user, action="accounts.user_import_template.exported")
     return file_response(user_import.template_workbook(), "用户导入模板.xlsx", XLSX_MIME)
