@@ -122,8 +122,9 @@ def results_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     }
     if publication is not None:
         snap = publication.snapshot
+        pks = dict(campaign.targets.values_list("code", "pk"))
         context.update(
-            rows=snap["ranking"],
+            rows=[(r, pks.get(r["code"])) for r in snap["ranking"]],
             verified=pub.publication_verify(publication),
             rules_lines=publication_docs.rules_sentences(snap["rules"]),
             own_code=user.org.code if access.is_target(user) and user.org is not None else None,
