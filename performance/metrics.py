@@ -43,7 +43,9 @@ class MetricValue:
     band: str = ""
 
     def text(self) -> str:
-        figure = self.value if isinstance(self.value, str) else f"{format_number(Decimal(self.value))}{self.unit}"
+        figure = (
+            self.value if isinstance(self.value, str) else f"{format_number(Decimal(self.value))}{self.unit}"
+        )
         return f"{self.band}（{figure}）" if self.band else figure
 
 
