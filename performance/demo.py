@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from orgs.models import Org
-from performance import services
+from performance import metrics, services
 from performance.models import BudgetProject
 
 ORG_CODE = "440700-SFJ"
@@ -41,7 +41,7 @@ INDICATORS = [
         "法治广东建设考评",
         "保持上年度考评等次",
         "达成年度指标（2023年度法治广东建设考评获评优秀等次）",
-        "",
+        "provincial.province_grade",
         15,
         14,
     ),
@@ -110,6 +110,7 @@ def load(*, stdout: TextIO | None = None) -> None:
         **NARRATIVE,
     )
     for level1, level2, name, target, actual, live, weight, declared in INDICATORS:
+        live = live if metrics.get(live) else ""  # a module that is not installed has no metric
         services.indicator_create(
             actor=None,
             project=project,
