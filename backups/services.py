@@ -131,6 +131,9 @@ def backup_create(*, path: str | os.PathLike[str], progress: Progress = _quiet) 
         raise BackupError(f"文件已存在：{target}（为避免覆盖，请换一个文件名）。")
     if not target.parent.exists():
         raise BackupError(f"目录不存在：{target.parent}")
+    media_root = Path(getattr(default_storage, "location", "") or "/nonexistent").resolve()
+    if target.resolve().is_relative_to(media_root):
+        raise BackupError(f"备份文件不能放在文件存储目录 {media_root} 之内（否则会把自己备份进去）。")
     audit_record(actor=None, action="backups.backup.created", data={"file": target.name})
     writer = ArchiveWriter(target)
     try:

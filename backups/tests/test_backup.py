@@ -169,6 +169,10 @@ class BackupTestCase(BaseTestCase):
         self.assertEqual(archive.read_bytes(), b"old")
         with self.assertRaisesMessage(ValueError, "应以 .tar.gz 或 .zip 结尾"):
             backup_create(path=self.tmp / "backup.rar")
+        from django.core.files.storage import default_storage
+
+        with self.assertRaisesMessage(BackupError, "不能放在文件存储目录"):
+            backup_create(path=Path(default_storage.location) / "b.zip")
 
     def test_it_audits_the_backup_itself(self):
         backup_create(path=self.tmp / "b.tar.gz")
