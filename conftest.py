@@ -2,10 +2,20 @@
 
 import pytest
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    # Before any test class's setUpTestData hashes a password: PBKDF2 at
+    # production strength would cost seconds per class.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.STORAGES = {
