@@ -6,7 +6,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "法治建设考评"
 
     def ready(self) -> None:
-        from assessments import access, results_nav, todos
+        from assessments import access, metrics, results_nav, todos
         from workbench import nav
 
         nav.register(
@@ -18,6 +18,7 @@ class AssessmentsConfig(AppConfig):
         nav.register_todos(todos.assessment_todos)
         _register_evidence_grant()
         results_nav.register()
+        metrics.register()
 
 
 def _register_evidence_grant() -> None:
