@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from common import emit, setup_django
@@ -56,7 +57,7 @@ def make_sessions(n: int) -> list[str]:
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store["fazhi_last_seen"] = time.time()
         store.create()
-        keys.append(store.session_key)
+        keys.append(str(store.session_key))
     return keys
 
 
@@ -77,7 +78,7 @@ def fetch(port: int, path: str, cookie: str | None) -> tuple[float, int]:
 
 
 def load(
-    port: int, paths: list[str], cookies: list[str | None], *, think: bool = True
+    port: int, paths: list[str], cookies: Sequence[str | None], *, think: bool = True
 ) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     errors = 0
