@@ -55,8 +55,10 @@ def xlsx(rows: list[list[object]] | None = None) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
     for row in rows or [["a", 1]]:
-        wb.active.append(row)
+        sheet.append(row)  # type: ignore[union-attr]
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
