@@ -87,11 +87,6 @@ class LoginTestCase(PasswordLoginTestCase):
         response = login(self.client, "pengjiang", "bad")
         self.assertContains(response, "请在 7 分钟后再试", status_code=429)
 
-    def test_it_answers_a_locked_api_login_with_json(self):
-        from accounts.security import lockout_message
-
-        self.assertIn("7 分钟", lockout_message(7))
-
     def test_it_lets_the_secadmin_unlock_an_account(self):
         limit = SecurityPolicy.current().failure_limit
         for _ in range(limit):
