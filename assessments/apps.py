@@ -17,6 +17,7 @@ class AssessmentsConfig(AppConfig):
         )
         nav.register_todos(todos.assessment_todos)
         _register_evidence_grant()
+        _register_evidence_in_use()
         results_nav.register()
         metrics.register()
 
@@ -37,3 +38,19 @@ def _register_evidence_grant() -> None:
         ).exists()
 
     attachment_access.register_grant(grant)
+
+
+def _register_evidence_in_use() -> None:
+    """Evidence of a submitted self-assessment and appeal files stay as they were handed in."""
+    from attachments import services as attachment_services
+
+    def in_use(attachment) -> str | None:  # noqa: ANN001
+        from assessments.models import Appeal, SelfAssessment, SelfAssessmentStatus
+
+        if SelfAssessment.objects.filter(evidence=attachment, status=SelfAssessmentStatus.SUBMITTED).exists():
+            return "已作为已提交自评的佐证材料"
+        if Appeal.objects.filter(evidence=attachment).exists():
+            return "已作为申诉材料提交"
+        return None
+
+    attachment_services.register_in_use(in_use)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import hashlib
 import unicodedata
 import uuid
@@ -109,9 +111,25 @@ def attachment_create(*, actor: Any, uploaded_file: File, org: Org) -> Attachmen
     return attachment
 
 
+InUseCheck = Callable[[Attachment], "str | None"]
+_in_use_checks: list[InUseCheck] = []
+
+
+def register_in_use(check: InUseCheck) -> None:
+    """A module that links attachments as submitted evidence registers a check
+    returning why a file may not be deleted (e.g. "已作为已提交自评的佐证材料"), or None."""
+    if check not in _in_use_checks:
+        _in_use_checks.append(check)
+
+
 @transaction.atomic
 def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
-    """Delete the row (audited) and, once committed, the stored file."""
+    """Delete the row (audited) and, once committed, the stored file; refused
+    while another module holds the file as submitted evidence."""
+    for check in _in_use_checks:
+        reason = check(attachment)
+        if reason:
+            raise ValidationError(f"「{attachment.original_name}」{reason}，不能删除。", code="in_use")
     before = {
         "original_name": attachment.original_name,
         "size": attachment.size,

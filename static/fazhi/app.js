@@ -46,9 +46,17 @@
     var div = document.createElement("div");
     div.className = "alert alert-danger";
     div.setAttribute("role", "alert");
-    var status = event.detail.xhr.status;
-    div.textContent = status === 403 ? "没有权限执行该操作。" : status === 404 ? "对象不存在或无权访问。" :
-      "操作未成功（" + status + "），请稍后重试。";
+    var xhr = event.detail.xhr;
+    var status = xhr.status;
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    var text = (xhr.responseText || "").trim();
+    // A short plain-text answer is the server's own Chinese explanation (e.g. 409).
+    if (text && text.length < 300 && type.indexOf("text/html") === -1 && type.indexOf("json") === -1) {
+      div.textContent = text;
+    } else {
+      div.textContent = status === 403 ? "没有权限执行该操作。" : status === 404 ? "对象不存在或无权访问。" :
+        status === 409 ? "操作与当前状态冲突，请刷新页面后重试。" : "操作未成功（" + status + "），请稍后重试。";
+    }
     box.appendChild(div);
   });
 })();
