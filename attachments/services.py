@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import hashlib
 import unicodedata
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings

@@ -159,7 +159,7 @@ def delete(request: AuthedRequest, pk: str) -> HttpResponse:
         services.attachment_delete(actor=user, attachment=attachment)
     except ValidationError as exc:
         if request.headers.get("HX-Request"):
-            return HttpResponse(status=409, content=" ".join(exc.messages))
+            return HttpResponse(" ".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
         messages.error(request, " ".join(exc.messages))
         return redirect(_next_url(request))
     if request.headers.get("HX-Request"):

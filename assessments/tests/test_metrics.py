@@ -43,10 +43,15 @@ class EvidenceInUseTestCase(WorkflowTestCase):
 
         indicator = self.framework.sections.first().indicators.first()
         evidence = attachment_create(
-            actor=self.county, uploaded_file=SimpleUploadedFile("说明.txt", "自评说明".encode()), org=self.county_org
+            actor=self.county,
+            uploaded_file=SimpleUploadedFile("说明.txt", "自评说明".encode()),
+            org=self.county_org,
         )
         item = SelfAssessment.objects.create(
-            campaign=self.campaign, target=self.county_org, indicator=indicator, status=SelfAssessmentStatus.SUBMITTED
+            campaign=self.campaign,
+            target=self.county_org,
+            indicator=indicator,
+            status=SelfAssessmentStatus.SUBMITTED,
         )
         item.evidence.add(evidence)
         with self.assertRaisesMessage(ValidationError, "已作为已提交自评的佐证材料"):

@@ -11,7 +11,9 @@ from fazhi.testing import BaseTestCase
 class InUseTestCase(BaseTestCase):
     def setUp(self):
         self.photo = attachment_create(
-            actor=self.county, uploaded_file=SimpleUploadedFile("现场照片.png", samples.png()), org=self.county_org
+            actor=self.county,
+            uploaded_file=SimpleUploadedFile("现场照片.png", samples.png()),
+            org=self.county_org,
         )
         self.held = {self.photo.pk}
 
