@@ -251,7 +251,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "fazhi API",
-    "DESCRIPTION": "法治建设考评与绩效管理平台 REST API（/api/v1）。使用 Token 认证：Authorization: Token <key>。",
+    "DESCRIPTION": "法治建设考评与绩效管理平台 REST API（/api/v1）。使用 Token 认证：请求头 Authorization: Token 令牌（在 /api/v1/auth/token/ 创建）。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

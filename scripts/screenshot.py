@@ -1,6 +1,6 @@
 """Screenshots of pages as a logged-in user, with Debian's Chromium.
 
-    python scripts/screenshot.py BASE_URL USERNAME OUT.png PATH [--width 1280] [--height 900]
+python scripts/screenshot.py BASE_URL USERNAME OUT.png PATH [--width 1280] [--height 900]
 """
 
 from __future__ import annotations
@@ -9,8 +9,14 @@ import argparse
 
 from playwright.sync_api import sync_playwright
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def main() -> None:

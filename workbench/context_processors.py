@@ -16,20 +16,27 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_entries": []}
-    items = []
+    items: list[dict[str, Any]] = []
     for item in nav.items_for(user):
         url = item.url
         group = nav.GROUPS.get(item.url_name.split(":")[0], "")
-        items.append({"label": item.label, "url": url, "group": group, "active": _is_active(request.path, url)})
+        items.append(
+            {"label": item.label, "url": url, "group": group, "active": _is_active(request.path, url)}
+        )
     entries: list[dict[str, Any]] = []
     by_group: dict[str, dict[str, Any]] = {}
     for entry in items:
-        group = entry["group"]
+        group = str(entry["group"])
         if group and group in by_group:
             by_group[group]["children"].append(entry)
             by_group[group]["active"] |= entry["active"]
             continue
-        node = {"label": group or entry["label"], "url": entry["url"], "active": entry["active"], "children": [entry]}
+        node: dict[str, Any] = {
+            "label": group or entry["label"],
+            "url": entry["url"],
+            "active": entry["active"],
+            "children": [entry],
+        }
         entries.append(node)
         if group:
             by_group[group] = node
