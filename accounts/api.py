@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -28,7 +27,6 @@ from rest_framework.views import APIView
 from accounts import access, roles, services
 from accounts.models import User
 from accounts.serializers import TokenCreatedSerializer, TokenStatusSerializer, UserSerializer
-from audit.services import audit_record
 from orgs.selectors import orgs_in_scope
 
 
@@ -152,23 +150,12 @@ class TokenView(APIView):
         responses={201: TokenCreatedSerializer},
     )
     def post(self, request: Request) -> Response:
-        with transaction.atomic():
-            replaced = Token.objects.filter(user=_user(request)).delete()[0] > 0
-            token = Token.objects.create(user=_user(request))
-            audit_record(
-                actor=_user(request),
-                action="accounts.token.created",
-                target=_user(request),
-                data={"replaced": replaced, "prefix": token.key[:4]},
-            )
+        token = services.token_rotate(actor=_user(request))
         return Response({"token": token.key, "created": token.created}, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="吊销本人 API 令牌", request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        with transaction.atomic():
-            deleted = Token.objects.filter(user=_user(request)).delete()[0]
-            if deleted:
-                audit_record(actor=_user(request), action="accounts.token.revoked", target=_user(request))
+        services.token_revoke(actor=_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

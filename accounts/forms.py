@@ -151,3 +151,19 @@ class SecurityPolicyForm(StyledFormMixin, forms.ModelForm):
 
 class UnlockForm(StyledFormMixin, forms.Form):
     username = forms.CharField(label="要解锁的用户名", max_length=150)
+
+
+class AdminPasswordForm(StyledFormMixin, forms.Form):
+    """The system admin sets a user's password (e.g. after an import)."""
+
+    new_password1 = forms.CharField(
+        label="新密码", strip=False, widget=forms.PasswordInput, help_text=password_validators_help_text_html
+    )
+    new_password2 = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("new_password1"), data.get("new_password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("new_password2", "两次输入的新密码不一致。")
+        return data

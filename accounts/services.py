@@ -8,6 +8,7 @@ import pyotp
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from accounts.models import PasswordHistory, Role, SecurityPolicy, User
 from audit.services import audit_record, diff, snapshot
@@ -156,3 +157,25 @@ def login_failed_recorded(*, username: str) -> None:
 
 def logout_recorded(*, user: User) -> None:
     audit_record(actor=user, action="accounts.logout", target=user)
+
+
+@transaction.atomic
+def token_rotate(*, actor: User) -> Token:
+    """Create the user's API token, replacing any old one; the key is shown once."""
+    replaced = Token.objects.filter(user=actor).delete()[0] > 0
+    token = Token.objects.create(user=actor)
+    audit_record(
+        actor=actor,
+        action="accounts.token.created",
+        target=actor,
+        data={"replaced": replaced, "prefix": token.key[:4]},
+    )
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, actor: User) -> bool:
+    deleted = Token.objects.filter(user=actor).delete()[0] > 0
+    if deleted:
+        audit_record(actor=actor, action="accounts.token.revoked", target=actor)
+    return deleted

@@ -13,6 +13,8 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    path("token/", views.api_token, name="api_token"),
     path("security/", views.security_policy, name="security_policy"),
     path("security/unlock/", views.lockout_unlock, name="lockout_unlock"),
 ]

@@ -13,7 +13,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts import access, roles, services
-from accounts.forms import LoginForm, PasswordChangeForm, SecurityPolicyForm, TotpForm, UnlockForm, UserForm
+from accounts.forms import (
+    AdminPasswordForm,
+    LoginForm,
+    PasswordChangeForm,
+    SecurityPolicyForm,
+    TotpForm,
+    UnlockForm,
+    UserForm,
+)
 from accounts.http import AuthedRequest
 from accounts.models import SecurityPolicy, User
 from workbench.tables import sorted_page
@@ -274,3 +282,52 @@ def lockout_unlock(request: AuthedRequest) -> HttpResponse:
     else:
         messages.error(request, "请填写要解锁的用户名。")
     return redirect("accounts:security_policy")
+
+
+@login_required
+@sensitive_post_parameters()
+def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    user = access.access_user(actor, pk, write=True)
+    form = AdminPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set(actor=actor, user=user, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            messages.success(
+                request, f"已为 {user.username} 设置新密码，请通过安全渠道告知本人并提醒其登录后修改。"
+            )
+            return redirect("accounts:user_edit", pk=user.pk)
+    breadcrumbs = [
+        ("用户管理", "/accounts/users/"),
+        (user.username, f"/accounts/users/{user.pk}/"),
+        ("设置密码", None),
+    ]
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "title": f"设置 {user.username} 的密码", "breadcrumbs": breadcrumbs},
+    )
+
+
+@login_required
+def api_token(request: AuthedRequest) -> HttpResponse:
+    """The user's own API token: create (shown once), rotate, revoke."""
+    from rest_framework.authtoken.models import Token
+
+    new_key = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            if services.token_revoke(actor=request.user):
+                messages.success(request, "API 令牌已吊销，使用它的脚本将无法再访问。")
+            return redirect("accounts:api_token")
+        new_key = services.token_rotate(actor=request.user).key
+    token = Token.objects.filter(user=request.user).first()
+    breadcrumbs = [("个人设置", "/accounts/profile/"), ("API 令牌", None)]
+    return render(
+        request,
+        "accounts/api_token.html",
+        {"token": token, "new_key": new_key, "title": "API 令牌", "breadcrumbs": breadcrumbs},
+    )
