@@ -538,7 +538,7 @@ def _published_campaign(
         ],
     )
     campaign = _advance(office, campaign, Phase.REVIEW)
-    campaign_publish(actor=office, campaign=campaign)
+    campaign_publish(actor=office, campaign=campaign, published_at=_at(year + 1, 4, 20))
     return campaign
 
 

@@ -206,15 +206,19 @@ def publish_blockers(campaign: Campaign) -> list[str]:
 
 
 @transaction.atomic
-def campaign_publish(*, actor: User | None, campaign: Campaign) -> Publication:
+def campaign_publish(*, actor: User | None, campaign: Campaign, published_at: Any = None) -> Publication:
     """Freeze the results of a campaign in 审定 into a hashed snapshot and move
     it to 公布. Refused (ValidationError, nothing changed) when appeals are
-    open, scores are not all approved, or it was published already."""
+    open, scores are not all approved, or it was published already.
+    `published_at` records an earlier publication date when past years are
+    entered after the fact (the demo's 2021 and 2022); it defaults to now."""
     campaign = Campaign.objects.select_for_update().select_related("framework").get(pk=campaign.pk)
     problems = publish_blockers(campaign)
     if problems:
         raise ValidationError(problems)
-    now = timezone.now()
+    now = published_at or timezone.now()
+    if now > timezone.now():
+        raise ValidationError("公布时间不能晚于当前时间。")
     snapshot = build_snapshot(campaign, published_at=now, published_by=actor)
     # JSONField round-trips through the database; hash what is stored
     snapshot = json.loads(canonical_json(snapshot))
