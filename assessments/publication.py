@@ -212,13 +212,13 @@ def campaign_publish(*, actor: User | None, campaign: Campaign, published_at: An
     open, scores are not all approved, or it was published already.
     `published_at` records an earlier publication date when past years are
     entered after the fact (the demo's 2021 and 2022); it defaults to now."""
+    if published_at is not None and published_at > timezone.now():
+        raise ValidationError("公布时间不能晚于当前时间。")
     campaign = Campaign.objects.select_for_update().select_related("framework").get(pk=campaign.pk)
     problems = publish_blockers(campaign)
     if problems:
         raise ValidationError(problems)
     now = published_at or timezone.now()
-    if now > timezone.now():
-        raise ValidationError("公布时间不能晚于当前时间。")
     snapshot = build_snapshot(campaign, published_at=now, published_by=actor)
     # JSONField round-trips through the database; hash what is stored
     snapshot = json.loads(canonical_json(snapshot))
