@@ -9,16 +9,20 @@ def pytest_configure(config):
     # Before any test class's setUpTestData hashes a password: PBKDF2 at
     # production strength would cost seconds per class.
     import os
+    from urllib.parse import urlsplit, urlunsplit
 
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    # Parallel workers share one Redis: give each its own key space, or one
-    # worker's cached security policy would be read by another's tests.
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": f"test-{worker}"} for name, config in settings.CACHES.items()
-    }
+    # Parallel workers share one Redis server: each gets its own database
+    # (cache.clear() flushes a whole database), so one worker's clearing or
+    # cached security policy never reaches another's tests.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker.removeprefix("gw") or 0) if worker.startswith("gw") else 0
+    for cache_config in settings.CACHES.values():
+        if cache_config["BACKEND"].endswith("RedisCache"):
+            url = urlsplit(cache_config["LOCATION"])
+            cache_config["LOCATION"] = urlunsplit(url._replace(path=f"/{1 + index}"))
 
 
 @pytest.fixture(autouse=True)
