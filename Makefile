@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 ONLY ?=
 
-.PHONY: install system migrate demo run serve worker test test-sqlite test-postgres test-e2e bench lint format vendor clean
+.PHONY: install system migrate demo run test test-sqlite test-postgres test-e2e bench lint format vendor clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh
 	bash scripts/system-packages.sh
