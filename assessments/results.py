@@ -104,20 +104,27 @@ def aggregate_rows(
     bonus_ids = [i["id"] for i in indicators if i["method"] == Method.BONUS]
     zero = Value(ZERO, output_field=_POINTS)
     bonus: Any = Coalesce(Sum("score", filter=Q(indicator_id__in=bonus_ids)), zero) if bonus_ids else zero
-    return list(  # type: ignore[arg-type]
-        Score.objects.filter(campaign_id=campaign.pk, status=ScoreStatus.APPROVED)
-        .order_by()
-        .values("target_id")
+    approved = Score.objects.filter(campaign_id=campaign.pk, status=ScoreStatus.APPROVED).order_by()
+    # Vetoes are rare and have a partial index: a second, tiny query is far
+    # cheaper than a filtered count over every score (~20% of the query).
+    vetoes = dict(
+        approved.filter(veto=True).values("target_id").annotate(n=Count("*")).values_list("target_id", "n")
+    )
+    rows = (
+        approved.values("target_id")
         .annotate(
             points=Coalesce(Sum("score"), zero),
             bonus=bonus,
-            vetoes=Count("id", filter=Q(veto=True)),
             # COUNT(*) rather than a filtered count: ~10% of the query on SQLite
             scored=Count("*"),
         )
         # tuples, not dicts: thousands of rows
-        .values_list("target_id", "points", "bonus", "vetoes", "scored")
+        .values_list("target_id", "points", "bonus", "scored")
     )
+    return [
+        (target_id, points, bonus_, vetoes.get(target_id, 0), scored)
+        for target_id, points, bonus_, scored in rows
+    ]
 
 
 def _applicable_max(campaign: Campaign, indicators: Sequence[Mapping[str, Any]], target_ids: Sequence[int]):  # noqa: ANN202

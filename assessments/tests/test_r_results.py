@@ -17,9 +17,10 @@ class CampaignResultsTestCase(ResultsTestCase):
         self.assertEqual(inputs["440704"].lost, D("12.00"))
 
     def test_it_reads_the_totals_in_a_constant_number_of_queries(self):
-        # indicators, aggregate, social evaluation, targets, applies_to, and one
-        # query for the targets not scored on every indicator (江海 has no bonus)
-        with self.assertNumQueries(6):
+        # indicators, vetoes (partial index), aggregate, social evaluation, targets,
+        # applies_to, and one query for the targets not scored on every indicator
+        # (江海 has no bonus)
+        with self.assertNumQueries(7):
             ranking = results.campaign_ranking(self.campaign)
         self.assertEqual(
             [(r.code, r.total, r.grade) for r in ranking],
