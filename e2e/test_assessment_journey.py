@@ -1,7 +1,7 @@
 """法治建设考评 end to end in a real browser: self-assess → score (经办 + 审核)
 → appeal → answer → decide → publish → feedback and 整改.
 
-The campaign is the test's own (year 2039, one target 恩平市, two indicators
+The campaign is the test's own (year 2039 or the next free one, one target 恩平市, two indicators
 of 市司法局), set up through the services; every step of the journey goes
 through the pages, as the users would."""
 
@@ -16,7 +16,7 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from e2e.helpers import login, logout
 
-YEAR = 2039
+FIRST_YEAR = 2039
 
 
 @pytest.fixture()
@@ -28,11 +28,14 @@ def journey_campaign(transactional_db):  # noqa: ANN001, ANN201
     from orgs.models import Org
 
     office = User.objects.get(username="office")
-    existing = Campaign.objects.filter(year=YEAR).first()
-    if existing is not None:  # the demo database is shared by the session
-        pytest.skip("该测试的考评已在本次会话中运行过")
+    # The demo database is shared by the session: a rerun takes the next free year.
+    year = next(
+        y
+        for y in range(FIRST_YEAR, FIRST_YEAR + 50)
+        if not Framework.objects.filter(year=y).exists() and not Campaign.objects.filter(year=y).exists()
+    )
     framework = fw.framework_create(
-        actor=office, year=YEAR, name=f"{YEAR}年度考评办法（浏览器测试）", total_score=Decimal("10")
+        actor=office, year=year, name=f"{year}年度考评办法（浏览器测试）", total_score=Decimal("10")
     )
     section = fw.section_create(actor=office, framework=framework, code="一", name="法治政府建设", order=1)
     sfj = Org.objects.get(code="440700-SFJ")
@@ -88,8 +91,8 @@ def journey_campaign(transactional_db):  # noqa: ANN001, ANN201
     }
     campaign = campaign_services.campaign_create(
         actor=office,
-        year=YEAR,
-        name=f"{YEAR}年度法治建设考评（浏览器测试）",
+        year=year,
+        name=f"{year}年度法治建设考评（浏览器测试）",
         framework=framework,
         targets=[Org.objects.get(code="440785")],
         assessors=[sfj],
@@ -213,7 +216,7 @@ def test_self_assess_score_appeal_decide_publish(page: Page, live_server, journe
     expect(page.locator("#sha256")).to_have_text(Publication.objects.get(campaign=campaign).sha256)
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("考评结果通报")).click()
-    assert download.value.suggested_filename == f"{YEAR}年度法治建设考评结果通报.docx"
+    assert download.value.suggested_filename == f"{campaign.year}年度法治建设考评结果通报.docx"
     logout(page)
 
     # 恩平市 reads its feedback and sends the lost point to 整改
