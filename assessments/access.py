@@ -118,6 +118,19 @@ def owns_indicator(user: User, indicator: Indicator) -> bool:
 # --------------------------------------------------------------------------- self-assessments
 
 
+def visible_self_assessments(user: User) -> QuerySet[SelfAssessment]:
+    """The list form of access_self_assessment: own ones for a target, the
+    submitted ones of its indicators for an assessing unit, all for the office."""
+    qs = SelfAssessment.objects.filter(campaign__in=campaigns_for(user))
+    if can_manage(user):
+        return qs
+    if is_target(user):
+        return qs.filter(target_id=user.org_id)
+    if is_assessor(user):
+        return qs.filter(status=SelfAssessmentStatus.SUBMITTED, indicator__assessors=user.org_id)
+    return qs.none()
+
+
 def access_self_assessment(user: User, pk: int, *, write: bool = False) -> SelfAssessment:
     sa = (
         SelfAssessment.objects.filter(pk=pk)
@@ -144,6 +157,19 @@ def access_self_assessment(user: User, pk: int, *, write: bool = False) -> SelfA
 
 
 # --------------------------------------------------------------------------- scores
+
+
+def visible_scores(user: User) -> QuerySet[Score]:
+    """The list form of access_score: an assessing unit's indicators, a target's
+    own scores in the phases it may see them, all for the office."""
+    qs = Score.objects.filter(campaign__in=campaigns_for(user))
+    if can_manage(user):
+        return qs
+    if is_assessor(user):
+        return qs.filter(indicator__assessors=user.org_id)
+    if is_target(user):
+        return qs.filter(target_id=user.org_id, campaign__phase__in=TARGET_SCORE_PHASES)
+    return qs.none()
 
 
 def access_score(user: User, pk: int, *, write: bool = False) -> Score:

@@ -28,7 +28,6 @@ from assessments.models import (
     Rule,
     Score,
     SelfAssessment,
-    SelfAssessmentStatus,
 )
 from assessments.services import campaigns as campaign_services
 from assessments.services import frameworks as framework_services
@@ -452,16 +451,7 @@ class SelfAssessmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[SelfAssessment]:
-        user = _user(self.request)
-        qs = SelfAssessment.objects.filter(campaign__in=access.campaigns_for(user))
-        if access.can_manage(user):
-            pass
-        elif access.is_target(user):
-            qs = qs.filter(target_id=user.org_id)
-        elif access.is_assessor(user):
-            qs = qs.filter(status=SelfAssessmentStatus.SUBMITTED, indicator__assessors=user.org_id)
-        else:
-            qs = qs.none()
+        qs = access.visible_self_assessments(_user(self.request))
         campaign = _campaign_filter(self.request)
         if campaign is not None:
             qs = qs.filter(campaign_id=campaign)
@@ -514,16 +504,7 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "patch", "put", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Score]:
-        user = _user(self.request)
-        qs = Score.objects.filter(campaign__in=access.campaigns_for(user))
-        if access.can_manage(user):
-            pass
-        elif access.is_assessor(user):
-            qs = qs.filter(indicator__assessors=user.org_id)
-        elif access.is_target(user):
-            qs = qs.filter(target_id=user.org_id, campaign__phase__in=access.TARGET_SCORE_PHASES)
-        else:
-            qs = qs.none()
+        qs = access.visible_scores(_user(self.request))
         campaign = _campaign_filter(self.request)
         if campaign is not None:
             qs = qs.filter(campaign_id=campaign)
