@@ -10,14 +10,13 @@ FAZHI_DEBUG, FAZHI_HTTPS, FAZHI_ALLOWED_HOSTS, FAZHI_UPLOAD_MAX_MB
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from fazhi.lib import env
+from fazhi.lib import env, keyfile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,12 +38,12 @@ def _secret_key() -> str:
         return key
     if HTTPS and not DEBUG:
         raise ImproperlyConfigured("生产环境必须通过 FAZHI_SECRET_KEY 环境变量设置密钥")
-    # Embedded set-up: a random key kept beside the data, never in the repository.
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    # Embedded set-up: a random key kept beside the data, never in the repository,
+    # created 0600 and atomically (concurrent workers end with the same key).
+    try:
+        return keyfile.read_or_create_key(DATA_DIR / "secret_key")
+    except keyfile.KeyFileError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
 
 
 SECRET_KEY = _secret_key()
