@@ -251,10 +251,10 @@ class SecurityHeadersTestCase(PasswordLoginTestCase):
             self.assertEqual(csp["script-src"], "'self'")
             self.assertEqual(csp["style-src"], "'self'")
             self.assertEqual(csp["object-src"], "'none'")
-            self.assertEqual(csp["frame-ancestors"], "'self'")
+            self.assertEqual(csp["frame-ancestors"], "'none'")
             self.assertEqual(csp["form-action"], "'self'")
             self.assertEqual(response["X-Content-Type-Options"], "nosniff")
-            self.assertEqual(response["X-Frame-Options"], "SAMEORIGIN")
+            self.assertEqual(response["X-Frame-Options"], "DENY")
 
     def test_its_pages_have_no_inline_script_style_or_handlers(self):
         pages = [(self.client, reverse("accounts:login"))] + [
