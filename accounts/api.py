@@ -133,6 +133,8 @@ class UserViewSet(
 class TokenView(APIView):
     """The caller's own API token: see whether one exists, create/rotate it, revoke it."""
 
+    throttle_scope = "token"  # creating a token is rate-limited more strictly (api/throttling.py)
+
     @extend_schema(summary="查看本人 API 令牌状态", responses=TokenStatusSerializer)
     def get(self, request: Request) -> Response:
         token = Token.objects.filter(user=_user(request)).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -54,7 +55,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body["message"] = str(exc.detail)
     wait = getattr(exc, "wait", None)
     if isinstance(exc, exceptions.Throttled) and wait:
-        body["retry_after_seconds"] = int(wait)
+        seconds = math.ceil(wait)
+        body["message"] = f"请求过于频繁，请 {seconds} 秒后再试。"
+        body["retry_after_seconds"] = seconds
+        response["Retry-After"] = str(seconds)
     response.data = {"error": body}
     if response.status_code == status.HTTP_403_FORBIDDEN and code == "not_authenticated":
         response.status_code = status.HTTP_401_UNAUTHORIZED
