@@ -52,11 +52,9 @@ test-sqlite: install
 
 test-postgres: install
 	@echo "== 测试套件：PostgreSQL + Redis =="
-	@if $(BIN)/python scripts/service_up.py postgres; then \
-	  FAZHI_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL) \
-	  REDIS_URL=$$($(BIN)/python scripts/service_up.py redis && echo $(REDIS)) \
-	  $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(ARGS); \
-	else echo "SKIPPED: PostgreSQL 未在 127.0.0.1:5432 运行，跳过 PostgreSQL 测试"; fi
+	@bash scripts/services.sh
+	@FAZHI_DATA_DIR=$$(mktemp -d) bash scripts/with-services.sh "$(PG_URL)" "$(REDIS)" -- \
+	  $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(ARGS)
 
 test-e2e: install
 	@echo "== 浏览器端到端测试：Playwright + Debian Chromium =="

@@ -2,7 +2,7 @@
 # Starts PostgreSQL and Redis when this machine has them installed but stopped
 # (this kind of machine starts both before each session; this covers a restart).
 set -u
-up() { python3 "$(dirname "$0")/service_up.py" "$1"; }
+up() { python3 "$(dirname "$0")/service_up.py" "$1" >/dev/null; }
 if ! up postgres && command -v pg_ctlcluster >/dev/null 2>&1; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start >/dev/null 2>&1 || true
 fi
