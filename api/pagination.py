@@ -16,7 +16,7 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
     def get_limit(self, request: Request) -> int:
         raw = request.query_params.get(self.limit_query_param, "").strip()
         if not raw:
-            return int(self.default_limit)
+            return int(self.default_limit or MAX_LIMIT)
         value = _integer(raw)
         if value is None or value < 1:
             raise ValidationError({self.limit_query_param: [f"每页条数须为 1 到 {MAX_LIMIT} 之间的整数。"]})

@@ -25,7 +25,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 class _Throttle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         try:
-            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+            return api_settings.DEFAULT_THROTTLE_RATES[str(self.scope)]  # type: ignore[return-value]
         except KeyError:
             raise ImproperlyConfigured(
                 f"REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'] 缺少 {self.scope!r}"

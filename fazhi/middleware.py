@@ -85,7 +85,7 @@ def spool_bounded(stream: IO[bytes], *, limit: int) -> tuple[IO[bytes], int]:
         buffer.close()
         raise
     buffer.seek(0)
-    return buffer, size  # type: ignore[return-value]
+    return buffer, size
 
 
 class RequestBodyLimitMiddleware:
@@ -117,7 +117,7 @@ class RequestBodyLimitMiddleware:
         try:
             # Django parses a body by its declared length: give it the measured one.
             meta["CONTENT_LENGTH"] = str(size)
-            request._stream = LimitedStream(buffer, size)  # type: ignore[attr-defined]
+            request._stream = LimitedStream(buffer, size)  # type: ignore[attr-defined,arg-type,assignment]
             return self.get_response(request)
         finally:
             buffer.close()
