@@ -65,6 +65,11 @@ class MandatoryTotpTestCase(PasswordLoginTestCase):
         self.assertEqual(response.status_code, 403)
         self.assertIn("双因素认证", response.json()["error"]["message"])
 
+    def test_it_sends_an_htmx_request_to_enrolment_instead_of_swapping_a_fragment(self):
+        response = self.client_for(self.sysadmin).get("/orgs/", HTTP_HX_REQUEST="true")
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["HX-Redirect"], TOTP_URL)
+
     def test_it_still_serves_static_files_and_log_out(self):
         client = self.client_for(self.secadmin)
         self.assertEqual(client.get("/static/fazhi/app.css").status_code, 200)
