@@ -89,9 +89,11 @@ MIDDLEWARE = [
     "audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",  # after messages: it tells the user why they were logged out
-    "accounts.middleware.LoginGateMiddleware",  # after the idle check: TOTP enrolment, forced password change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After the idle check (an idle session is gone first) and inside the header middleware
+    # (its redirects and 403s carry CSP and X-Frame-Options): TOTP enrolment, forced password change.
+    "accounts.middleware.LoginGateMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -41,6 +41,7 @@ class MandatoryTotpTestCase(PasswordLoginTestCase):
             with self.subTest(url=url):
                 response = client.get(url)
                 self.assertRedirects(response, TOTP_URL, fetch_redirect_response=False)
+                self.assertIn("Content-Security-Policy", response)
         self.assertContains(client.get(TOTP_URL), "三员账号启用双因素认证")
         self.assertEqual(client.post("/accounts/users/new/", {"username": "x"}).status_code, 302)
         self.assertFalse(User.objects.filter(username="x").exists())
