@@ -6,7 +6,9 @@ itself at /users/me/; only the 系统管理员 creates and edits. Passwords and 
 secrets are never returned.
 
 Token: each user creates (or rotates) and revokes its own API token while logged
-in; the full key is shown once, at creation.
+in; the full key is shown once, at creation, and only its SHA-256 is stored. It
+expires after the policy's lifetime and is revoked when the password is changed or
+reset or the account is locked or deactivated.
 """
 
 from __future__ import annotations
@@ -18,14 +20,13 @@ from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access, roles, services
-from accounts.models import User
+from accounts.models import ApiToken, SecurityPolicy, User
 from accounts.serializers import TokenCreatedSerializer, TokenStatusSerializer, UserSerializer
 from orgs.selectors import orgs_in_scope
 
@@ -137,23 +138,31 @@ class TokenView(APIView):
 
     @extend_schema(summary="查看本人 API 令牌状态", responses=TokenStatusSerializer)
     def get(self, request: Request) -> Response:
-        token = Token.objects.filter(user=_user(request)).first()
+        token = ApiToken.objects.filter(user=_user(request)).first()
         return Response(
             {
                 "exists": token is not None,
-                "created": token.created if token else None,
-                "prefix": token.key[:4] if token else None,
+                "created": token.created_at if token else None,
+                "expires": token.expires_at(SecurityPolicy.current()) if token else None,
+                "prefix": token.prefix if token else None,
             }
         )
 
     @extend_schema(
-        summary="创建（或更换）本人 API 令牌；完整令牌只返回这一次",
+        summary="创建（或更换）本人 API 令牌；完整令牌只返回这一次，服务器只保存其哈希",
         request=None,
         responses={201: TokenCreatedSerializer},
     )
     def post(self, request: Request) -> Response:
-        token = services.token_rotate(actor=_user(request))
-        return Response({"token": token.key, "created": token.created}, status=status.HTTP_201_CREATED)
+        token, key = services.token_rotate(actor=_user(request))
+        return Response(
+            {
+                "token": key,
+                "created": token.created_at,
+                "expires": token.expires_at(SecurityPolicy.current()),
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(summary="吊销本人 API 令牌", request=None, responses={204: None})
     def delete(self, request: Request) -> Response:

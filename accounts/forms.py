@@ -52,6 +52,32 @@ class TotpForm(StyledFormMixin, forms.Form):
     )
 
 
+class TotpEnrolForm(TotpForm):
+    """Turning on (or moving) the second factor needs the password again: a session
+    left open is not enough to bind a device to the account."""
+
+    password = forms.CharField(
+        label="当前密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["password", "code"]
+
+    def __init__(self, request: HttpRequest, user: User, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.pop("autofocus", None)
+
+    def clean_password(self) -> str:
+        value = self.cleaned_data["password"]
+        # Through authenticate(): a wrong password counts toward the account's lock-out
+        # and a locked account is refused, exactly as at the log-in form.
+        if authenticate(self.request, username=self.user.username, password=value) is None:
+            raise forms.ValidationError("当前密码不正确。", code="invalid_login")
+        return value
+
+
 class PasswordChangeForm(StyledFormMixin, forms.Form):
     old_password = forms.CharField(label="当前密码", strip=False, widget=forms.PasswordInput)
     new_password1 = forms.CharField(
@@ -122,6 +148,10 @@ class SecurityPolicyForm(StyledFormMixin, forms.ModelForm):
             "lockout_minutes",
             "session_timeout_minutes",
             "require_totp_for_admins",
+            "password_max_age_days",
+            "token_lifetime_days",
+            "address_failure_limit",
+            "address_window_minutes",
         ]
 
     def clean_min_length(self) -> int:
@@ -146,6 +176,30 @@ class SecurityPolicyForm(StyledFormMixin, forms.ModelForm):
         value = self.cleaned_data["session_timeout_minutes"]
         if not 5 <= value <= 480:
             raise forms.ValidationError("会话超时应在 5 到 480 分钟之间。")
+        return value
+
+    def clean_password_max_age_days(self) -> int:
+        value = self.cleaned_data["password_max_age_days"]
+        if not (value == 0 or 7 <= value <= 365):
+            raise forms.ValidationError("密码有效期应在 7 到 365 天之间，或填 0 表示永不过期。")
+        return value
+
+    def clean_token_lifetime_days(self) -> int:
+        value = self.cleaned_data["token_lifetime_days"]
+        if not 1 <= value <= 365:
+            raise forms.ValidationError("API 令牌有效期应在 1 到 365 天之间。")
+        return value
+
+    def clean_address_failure_limit(self) -> int:
+        value = self.cleaned_data["address_failure_limit"]
+        if not 5 <= value <= 200:
+            raise forms.ValidationError("同一来源地址失败上限应在 5 到 200 次之间。")
+        return value
+
+    def clean_address_window_minutes(self) -> int:
+        value = self.cleaned_data["address_window_minutes"]
+        if not 1 <= value <= 120:
+            raise forms.ValidationError("来源地址失败统计时长应在 1 到 120 分钟之间。")
         return value
 
 

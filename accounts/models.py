@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts import roles
@@ -41,7 +44,10 @@ class User(AbstractUser):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     totp_secret = models.CharField(max_length=64, blank=True, editable=False)
     totp_enabled = models.BooleanField("已启用双因素认证", default=False)
+    # The last TOTP time step accepted: a code of that step or an earlier one is a replay.
+    totp_last_step = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
 
     class Meta:
         ordering = ["username"]
@@ -91,6 +97,18 @@ class SecurityPolicy(models.Model):
     lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=15)
     session_timeout_minutes = models.PositiveSmallIntegerField("会话空闲超时（分钟）", default=30)
     require_totp_for_admins = models.BooleanField("三员必须启用双因素认证", default=False)
+    password_max_age_days = models.PositiveSmallIntegerField(
+        "密码有效期（天）", default=90, help_text="到期后登录须先修改密码；0 表示永不过期"
+    )
+    token_lifetime_days = models.PositiveSmallIntegerField(
+        "API 令牌有效期（天）", default=90, help_text="令牌自创建起超过该天数即失效，须重新创建"
+    )
+    address_failure_limit = models.PositiveSmallIntegerField(
+        "同一来源地址登录失败上限（次）",
+        default=10,
+        help_text="统计时长内同一地址（不论用户名）失败达到该次数后，该地址暂停登录至时长届满",
+    )
+    address_window_minutes = models.PositiveSmallIntegerField("来源地址失败统计时长（分钟）", default=10)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -117,3 +135,23 @@ class SecurityPolicy(models.Model):
         from django.core.cache import cache
 
         cache.delete(cls.CACHE_KEY)
+
+
+class ApiToken(models.Model):
+    """An API key, kept only as its SHA-256: the key itself is shown once, at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀", max_length=8)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"
+
+    def expires_at(self, policy: SecurityPolicy) -> datetime:
+        return self.created_at + timedelta(days=policy.token_lifetime_days)

@@ -72,11 +72,13 @@ class UserSerializer(serializers.ModelSerializer):
 class TokenStatusSerializer(serializers.Serializer):
     exists = serializers.BooleanField()
     created = serializers.DateTimeField(allow_null=True)
+    expires = serializers.DateTimeField(allow_null=True, help_text="过期时间（按安全策略的令牌有效期）")
     prefix = serializers.CharField(
-        allow_null=True, help_text="令牌前 4 位，便于辨认；完整令牌只在创建时返回一次"
+        allow_null=True, help_text="令牌前 6 位，便于辨认；完整令牌只在创建时返回一次"
     )
 
 
 class TokenCreatedSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="请求头中使用：Authorization: Token <token>")
+    token = serializers.CharField(help_text="请求头中使用：Authorization: Token <token>；只返回这一次")
     created = serializers.DateTimeField()
+    expires = serializers.DateTimeField()

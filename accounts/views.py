@@ -8,22 +8,24 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import access, roles, services
+from accounts import access, roles, security, services
 from accounts.forms import (
     AdminPasswordForm,
     LoginForm,
     PasswordChangeForm,
     SecurityPolicyForm,
+    TotpEnrolForm,
     TotpForm,
     UnlockForm,
     UserForm,
 )
 from accounts.http import AuthedRequest
-from accounts.models import SecurityPolicy, User
+from accounts.models import ApiToken, SecurityPolicy, User
 from workbench.tables import sorted_page
 
 PENDING = "fazhi_pending_user"
@@ -36,10 +38,22 @@ def _safe_next(request: HttpRequest, value: str | None) -> str:
     return "/"
 
 
+def _logged_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    services.login_recorded(user=user)
+    gate = security.login_gate(user)
+    if gate is not None:
+        messages.warning(request, gate.message)
+        return redirect(gate.url_name)
+    return redirect(next_url)
+
+
 @sensitive_post_parameters("password")
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("workbench:home")
+    if request.method == "POST" and (wait := security.address_wait_seconds(request)):
+        return security.address_throttled_response(request, wait)
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid() and form.user is not None:
@@ -49,31 +63,34 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request.session[PENDING] = user.pk
                 request.session[PENDING_NEXT] = next_url
                 return redirect("accounts:login_totp")
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            services.login_recorded(user=user)
-            if user.is_admin_role and SecurityPolicy.current().require_totp_for_admins:
-                messages.warning(request, "安全策略要求三员账号启用双因素认证，请先完成设置。")
-                return redirect("accounts:totp_setup")
-            return redirect(next_url)
+            return _logged_in(request, user, next_url)
         services.login_failed_recorded(username=request.POST.get("username", ""))
     return render(request, "accounts/login.html", {"form": form, "title": "登录"})
 
 
+@sensitive_post_parameters("code")
 def login_totp(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(PENDING)
     user = User.objects.filter(pk=pending, is_active=True).first() if pending else None
     if user is None:
         return redirect("accounts:login")
+    if request.method == "POST" and (wait := security.address_wait_seconds(request)):
+        return security.address_throttled_response(request, wait)
+    if security.account_locked(request, username=user.username):
+        request.session.pop(PENDING, None)
+        return security.lockout_response(request)
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_check(user.totp_secret, form.cleaned_data["code"]):
+        try:
+            services.totp_verify(user=user, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            security.login_failure_counted(request, username=user.username)
+            services.login_failed_recorded(username=user.username)
+            form.add_error("code", exc)
+        else:
             next_url = request.session.pop(PENDING_NEXT, "/")
             request.session.pop(PENDING, None)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            services.login_recorded(user=user)
-            return redirect(next_url)
-        services.login_failed_recorded(username=user.username)
-        form.add_error("code", "动态验证码不正确或已过期。")
+            return _logged_in(request, user, next_url)
     return render(request, "accounts/login_totp.html", {"form": form, "title": "双因素认证"})
 
 
@@ -111,7 +128,8 @@ def password_change(request: AuthedRequest) -> HttpResponse:
 
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
-            return redirect("accounts:profile")
+            gate = security.login_gate(request.user)  # e.g. an admin's TOTP enrolment comes next
+            return redirect(gate.url_name if gate else "accounts:profile")
     return render(
         request,
         "accounts/password_change.html",
@@ -124,18 +142,26 @@ def password_change(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@sensitive_post_parameters("password", "code")
 def totp_setup(request: AuthedRequest) -> HttpResponse:
+    """Any user turns on TOTP for itself: scan the QR code, re-enter the password, confirm
+    with a first code."""
     user = request.user
-    access.require(user.is_admin_role)
     secret = request.session.get("fazhi_totp_secret") or services.totp_new_secret()
     request.session["fazhi_totp_secret"] = secret
-    form = TotpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if services.totp_enable(actor=user, secret=secret, code=form.cleaned_data["code"]):
-            request.session.pop("fazhi_totp_secret", None)
-            messages.success(request, "双因素认证已启用，下次登录需输入动态验证码。")
-            return redirect("accounts:profile")
-        form.add_error("code", "验证码不正确，请确认认证器时间准确后重试。")
+    form = TotpEnrolForm(request, user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.totp_enable(actor=user, secret=secret, code=form.cleaned_data["code"])
+            except ValidationError as exc:
+                form.add_error("code", exc)
+            else:
+                request.session.pop("fazhi_totp_secret", None)
+                messages.success(request, "双因素认证已启用，下次登录需输入动态验证码。")
+                return redirect("accounts:profile")
+        elif form.has_error("password", "invalid_login"):
+            services.login_failed_recorded(username=user.username)
     uri = services.pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="fazhi")
     qr_svg = segno.make(uri, error="m").svg_data_uri(scale=4)
     return render(
@@ -314,20 +340,26 @@ def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def api_token(request: AuthedRequest) -> HttpResponse:
-    """The user's own API token: create (shown once), rotate, revoke."""
-    from rest_framework.authtoken.models import Token
-
+    """The user's own API token: create (the key shown once, only its hash kept), rotate, revoke."""
     new_key = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             if services.token_revoke(actor=request.user):
                 messages.success(request, "API 令牌已吊销，使用它的脚本将无法再访问。")
             return redirect("accounts:api_token")
-        new_key = services.token_rotate(actor=request.user).key
-    token = Token.objects.filter(user=request.user).first()
+        new_key = services.token_rotate(actor=request.user)[1]
+    token = ApiToken.objects.filter(user=request.user).first()
+    policy = SecurityPolicy.current()
     breadcrumbs = [("个人设置", "/accounts/profile/"), ("API 令牌", None)]
     return render(
         request,
         "accounts/api_token.html",
-        {"token": token, "new_key": new_key, "title": "API 令牌", "breadcrumbs": breadcrumbs},
+        {
+            "token": token,
+            "expires_at": token.expires_at(policy) if token else None,
+            "expired": token is not None and token.expires_at(policy) <= timezone.now(),
+            "new_key": new_key,
+            "title": "API 令牌",
+            "breadcrumbs": breadcrumbs,
+        },
     )

@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",  # its default AppConfig wraps the loaders so "page.html#partial" resolves
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -97,6 +96,9 @@ MIDDLEWARE = [
     "audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",  # after messages: it tells the user why they were logged out
+    # After the idle check (an idle session is gone first) and inside the header middleware
+    # (its redirects and 403s carry CSP and X-Frame-Options): TOTP enrolment, forced password change.
+    "accounts.middleware.LoginGateMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -164,6 +166,7 @@ AXES_COOLOFF_TIME = "accounts.security.cooloff_time"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The failure log also drives the per-address throttle (accounts.security.address_wait_seconds).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 
@@ -244,7 +247,7 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -281,5 +284,7 @@ LOGGING = {
 }
 
 # Lock-out is per account: a whole bureau shares one NAT address, so locking by
-# address would lock every colleague out after one person's typos.
+# address at the account threshold would lock every colleague out after one
+# person's typos. A spray over many accounts from one address is slowed by a
+# separate, higher per-address limit in the log-in views (accounts.security).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -1,7 +1,7 @@
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts import tokens
+from accounts.models import ApiToken, User
 from audit.models import AuditEntry
 from fazhi.testing import BaseTestCase
 
@@ -118,14 +118,15 @@ class TokenApiTestCase(BaseTestCase):
         client = APIClient()
         client.force_login(self.county)
         self.assertEqual(
-            client.get("/api/v1/auth/token/").json(), {"exists": False, "created": None, "prefix": None}
+            client.get("/api/v1/auth/token/").json(),
+            {"exists": False, "created": None, "expires": None, "prefix": None},
         )
         first = client.post("/api/v1/auth/token/").json()["token"]
         second = client.post("/api/v1/auth/token/").json()["token"]
         self.assertNotEqual(first, second)
-        self.assertEqual(Token.objects.get(user=self.county).key, second)
+        self.assertEqual(ApiToken.objects.get(user=self.county).key_hash, tokens.key_hash(second))
         status = client.get("/api/v1/auth/token/").json()
-        self.assertEqual((status["exists"], status["prefix"]), (True, second[:4]))
+        self.assertEqual((status["exists"], status["prefix"]), (True, second[:6]))
         self.assertNotIn(second, str(status))
 
         with_token = APIClient(HTTP_AUTHORIZATION=f"Token {second}")
@@ -146,7 +147,7 @@ class TokenApiTestCase(BaseTestCase):
         client.force_login(self.county)
         response = client.post("/api/v1/auth/token/")
         self.assertEqual(response.status_code, 403)
-        self.assertFalse(Token.objects.exists())
+        self.assertFalse(ApiToken.objects.exists())
 
 
 class OpenApiTestCase(BaseTestCase):

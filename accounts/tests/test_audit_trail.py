@@ -181,6 +181,10 @@ class SeparationOfDutiesTestCase(BaseTestCase):
                 "failure_limit": 5,
                 "lockout_minutes": 15,
                 "session_timeout_minutes": 30,
+                "password_max_age_days": 90,
+                "token_lifetime_days": 90,
+                "address_failure_limit": 10,
+                "address_window_minutes": 10,
             },
         )
         self.assertRedirects(response, reverse("accounts:security_policy"), fetch_redirect_response=False)

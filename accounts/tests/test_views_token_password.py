@@ -1,6 +1,6 @@
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from audit.models import AuditEntry
 from fazhi.testing import BaseTestCase
 
@@ -11,11 +11,13 @@ class ApiTokenPageTestCase(BaseTestCase):
         url = reverse("accounts:api_token")
         self.assertContains(client.get(url), "尚未创建令牌")
         response = client.post(url, {"action": "create"})
-        token = Token.objects.get(user=self.county)
-        self.assertContains(response, token.key)
-        self.assertNotContains(client.get(url), token.key)
+        key = response.context["new_key"]
+        token = ApiToken.objects.get(user=self.county)
+        self.assertTrue(key.startswith(token.prefix))
+        self.assertContains(response, key)
+        self.assertNotContains(client.get(url), key)
         client.post(url, {"action": "revoke"})
-        self.assertFalse(Token.objects.filter(user=self.county).exists())
+        self.assertFalse(ApiToken.objects.filter(user=self.county).exists())
         actions = list(AuditEntry.objects.filter(actor_id=self.county.pk).values_list("action", flat=True))
         self.assertIn("accounts.token.created", actions)
         self.assertIn("accounts.token.revoked", actions)
