@@ -5,8 +5,8 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
 from accounts.models import SecurityPolicy
 
@@ -26,7 +26,7 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 if not request.path.startswith("/api/"):
                     messages.info(request, "长时间未操作，已自动退出登录，请重新登录。")
-                    return redirect(f"/accounts/login/?next={request.path}")
+                    return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
         if request.user.is_authenticated and hasattr(request, "session"):
             now = time.time()

@@ -382,7 +382,7 @@ def _admin_account_revoked(*, actor: User, role_request: AdminRoleRequest) -> Us
     """Take the role away: the account is left without a role and deactivated, so it
     cannot log in (sessions and API token included) until the 系统管理员 gives it an
     ordinary role and enables it again."""
-    user = User.objects.select_for_update().get(pk=role_request.user_id)
+    user = User.objects.select_for_update().get(pk=role_request.user_id or 0)
     if user.role_id != role_request.role_id:
         raise ValidationError(f"账号「{user.username}」当前不是{role_request.role.name}，无需撤销。")
     before = snapshot(user, USER_FIELDS)
@@ -411,7 +411,11 @@ def admin_role_request_approve(
     role_request = _decide(
         actor=actor, role_request=role_request, status=AdminRoleRequest.Status.APPROVED, note=note.strip()
     )
-    before_role = User.objects.filter(pk=role_request.user_id).values_list("role_id", flat=True).first()
+    before_role = (
+        User.objects.filter(pk=role_request.user_id).values_list("role_id", flat=True).first()
+        if role_request.user_id is not None
+        else None
+    )
     if role_request.action == AdminRoleRequest.Action.GRANT:
         user = _admin_account_granted(actor=actor, role_request=role_request)
     else:
