@@ -2,8 +2,13 @@
 
 Users: the same rules as the UI (accounts.access.access_user): the 系统管理员 and
 安全管理员 see every account, 依法治办 those in its data scope, everyone reads
-itself at /users/me/; only the 系统管理员 creates and edits. Passwords and TOTP
-secrets are never returned.
+itself at /users/me/; the 系统管理员 creates and edits ordinary accounts, the
+安全管理员 edits the profile of the other admin accounts; nobody gives an admin
+role here. Passwords and TOTP secrets are never returned.
+
+三员授权 (/admin-role-requests/): the 系统管理员 proposes giving or taking away an
+admin role; a 安全管理员 who is neither the proposer nor the account approves or
+rejects; the proposer may withdraw while it is pending.
 
 Token: each user creates (or rotates) and revokes its own API token while logged
 in; the full key is shown once, at creation, and only its SHA-256 is stored. It
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import path
@@ -25,9 +31,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import access, roles, services
+from accounts import access, roles, selectors, services
 from accounts.models import ApiToken, SecurityPolicy, User
-from accounts.serializers import TokenCreatedSerializer, TokenStatusSerializer, UserSerializer
+from accounts.serializers import (
+    AdminRoleDecisionSerializer,
+    AdminRoleProposalSerializer,
+    AdminRoleRequestSerializer,
+    TokenCreatedSerializer,
+    TokenStatusSerializer,
+    UserSerializer,
+)
 from orgs.selectors import orgs_in_scope
 
 
@@ -39,7 +52,7 @@ def _user(request: Request) -> User:
 def users_visible_to(actor: User) -> QuerySet[User]:
     """The list counterpart of access.access_user."""
     qs = User.objects.select_related("org", "role")
-    if access.can_manage_users(actor) or actor.has_role(roles.SECADMIN):
+    if access.can_see_users(actor):
         return qs
     if actor.has_role(roles.OFFICE):
         return qs.filter(org__in=orgs_in_scope(actor))
@@ -56,9 +69,9 @@ def users_visible_to(actor: User) -> QuerySet[User]:
         ],
     ),
     retrieve=extend_schema(summary="用户详情"),
-    create=extend_schema(summary="新建用户（系统管理员）"),
-    update=extend_schema(summary="修改用户（系统管理员）"),
-    partial_update=extend_schema(summary="部分修改用户（系统管理员）"),
+    create=extend_schema(summary="新建用户（系统管理员；不能是三员角色）"),
+    update=extend_schema(summary="修改用户（系统管理员改普通账号；安全管理员改其他三员账号的资料）"),
+    partial_update=extend_schema(summary="部分修改用户（同上）"),
 )
 class UserViewSet(
     mixins.ListModelMixin,
@@ -170,8 +183,100 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _pk(value: Any) -> int:
+    if not str(value).isdigit():
+        from django.http import Http404
+
+        raise Http404("申请不存在")
+    return int(value)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="三员授权申请列表（系统管理员、安全管理员）"),
+    retrieve=extend_schema(summary="三员授权申请详情"),
+    create=extend_schema(
+        summary="提出三员授权申请（系统管理员）",
+        request=AdminRoleProposalSerializer,
+        responses={201: AdminRoleRequestSerializer},
+    ),
+)
+class AdminRoleRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = AdminRoleRequestSerializer
+    queryset = selectors.admin_role_requests().none()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        access.require(access.can_see_admin_role_requests(_user(self.request)))
+        return selectors.admin_role_requests()
+
+    def get_object(self) -> Any:
+        return access.access_admin_role_request(_user(self.request), _pk(self.kwargs["pk"]))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        actor = _user(request)
+        access.require(access.can_propose_admin_role(actor))
+        proposal = AdminRoleProposalSerializer(data=request.data)
+        proposal.is_valid(raise_exception=True)
+        data = proposal.validated_data
+        role_request = services.admin_role_request_propose(
+            actor=actor,
+            action=data["action"],
+            role=data["role"],
+            user=selectors.user_by_username(data["username"]),
+            reason=data["reason"],
+            new_username=data["username"],
+            new_name=data.get("name", ""),
+            new_org=data.get("org"),
+            new_phone=data.get("phone", ""),
+            new_email=data.get("email", ""),
+        )
+        return Response(self.get_serializer(role_request).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request: Request, approve: bool) -> Response:
+        actor = _user(request)
+        role_request = self.get_object()
+        if refusal := access.decision_refusal(actor, role_request):
+            raise PermissionDenied(refusal)
+        decision = AdminRoleDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        note = decision.validated_data.get("note", "")
+        if approve:
+            services.admin_role_request_approve(actor=actor, role_request=role_request, note=note)
+        else:
+            services.admin_role_request_reject(actor=actor, role_request=role_request, note=note)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="批准（安全管理员；不能是申请人或当事人）",
+        request=AdminRoleDecisionSerializer,
+        responses=AdminRoleRequestSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(request, approve=True)
+
+    @extend_schema(
+        summary="驳回（安全管理员；须填写审批意见）",
+        request=AdminRoleDecisionSerializer,
+        responses=AdminRoleRequestSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(request, approve=False)
+
+    @extend_schema(summary="撤回（申请人）", request=None, responses=AdminRoleRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        role_request = services.admin_role_request_withdraw(
+            actor=_user(request), role_request=self.get_object()
+        )
+        return Response(self.get_serializer(role_request).data)
+
+
 def register(router: Any) -> None:
     router.register("users", UserViewSet, basename="user")
+    router.register("admin-role-requests", AdminRoleRequestViewSet, basename="admin-role-request")
 
 
 urlpatterns = [path("auth/token/", TokenView.as_view(), name="api-token")]

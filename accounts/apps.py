@@ -29,7 +29,12 @@ class AccountsConfig(AppConfig):
                 "用户管理",
                 "accounts:user_list",
                 order=90,
-                visible=lambda u: access.can_manage_users(u) or u.has_role("secadmin"),
+                visible=access.can_see_users,
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                "三员授权", "accounts:admin_role_list", order=92, visible=access.can_see_admin_role_requests
             )
         )
         nav.register(

@@ -7,7 +7,9 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 from django.http import HttpRequest
 
-from accounts.models import Role, SecurityPolicy, User
+from accounts import roles
+from accounts.access import ADMIN_ROLE_BY_REQUEST
+from accounts.models import AdminRoleRequest, Role, SecurityPolicy, User
 from orgs.models import Org
 from workbench.forms import StyledFormMixin
 
@@ -124,7 +126,9 @@ class UserForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Org.objects.filter(active=True)  # type: ignore[attr-defined]
-        self.fields["role"].queryset = Role.objects.all()  # type: ignore[attr-defined]
+        # Admin roles are never offered here: they come from an approved 三员授权 request.
+        self.fields["role"].queryset = Role.objects.exclude(code__in=roles.ADMIN_ROLES)  # type: ignore[attr-defined]
+        self.fields["role"].error_messages["invalid_choice"] = f"所选角色不可用。{ADMIN_ROLE_BY_REQUEST}"
         self.fields["org"].required = True
         self.fields["role"].required = True
         if self.instance.pk:
@@ -135,6 +139,53 @@ class UserForm(StyledFormMixin, forms.ModelForm):
         if value:
             validate_password(value, User(username=self.cleaned_data.get("username", "")))
         return value
+
+
+class AdminAccountForm(StyledFormMixin, forms.ModelForm):
+    """What the 安全管理员 edits on another admin account; role and 启用/停用 go
+    through a 三员授权 request."""
+
+    class Meta:
+        model = User
+        fields = ["name", "org", "phone", "email"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Org.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["org"].required = True
+        self.fields["name"].required = True
+
+
+class AdminRoleProposeForm(StyledFormMixin, forms.Form):
+    """Errors of the service come back by the same field names."""
+
+    action = forms.ChoiceField(label="操作", choices=AdminRoleRequest.Action.choices)
+    role = forms.ModelChoiceField(
+        label="管理员角色", queryset=Role.objects.filter(code__in=roles.ADMIN_ROLES).order_by("code")
+    )
+    username = forms.CharField(
+        label="账号（用户名）",
+        max_length=150,
+        help_text="填写已有账号的用户名；授予角色时也可填写新的用户名，批准后新建该账号。",
+    )
+    name = forms.CharField(label="姓名（仅新建账号）", max_length=50, required=False)
+    org = forms.ModelChoiceField(
+        label="所属单位（仅新建账号）", queryset=Org.objects.filter(active=True), required=False
+    )
+    phone = forms.CharField(label="联系电话（仅新建账号）", max_length=20, required=False)
+    email = forms.EmailField(label="电子邮箱（仅新建账号）", required=False)
+    reason = forms.CharField(label="申请理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AdminRoleDecisionForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(label="审批结果", choices=[("approve", "批准"), ("reject", "驳回")])
+    note = forms.CharField(
+        label="审批意见",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="驳回时必填。",
+    )
 
 
 class SecurityPolicyForm(StyledFormMixin, forms.ModelForm):

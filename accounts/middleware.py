@@ -3,11 +3,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -48,7 +48,7 @@ class IdleTimeoutMiddleware:
             logout(request)
             if not request.path.startswith("/api/"):
                 messages.info(request, "长时间未操作，已自动退出登录，请重新登录。")
-                return redirect(f"{reverse('accounts:login')}?next={quote(request.path)}")
+                return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
         if request.user.is_authenticated and hasattr(request, "session"):
             now = time.time()

@@ -155,3 +155,83 @@ class ApiToken(models.Model):
 
     def expires_at(self, policy: SecurityPolicy) -> datetime:
         return self.created_at + timedelta(days=policy.token_lifetime_days)
+
+
+class AdminRoleRequest(models.Model):
+    """三员授权: a system admin proposes to give an account one of the three admin
+    roles (or take it away); a security admin other than the account approves or
+    rejects. Nothing changes on the account until the approval."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant", "授予"
+        REVOKE = "revoke", "撤销"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    role = models.ForeignKey(Role, verbose_name="管理员角色", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        User,
+        verbose_name="账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="admin_role_requests",
+        help_text="为空表示批准时新建账号",
+    )
+    # The account to create on approval when `user` is empty.
+    new_username = models.CharField("新账号用户名", max_length=150, blank=True)
+    new_name = models.CharField("新账号姓名", max_length=50, blank=True)
+    new_org = models.ForeignKey(
+        "orgs.Org", verbose_name="新账号所属单位", null=True, blank=True, on_delete=models.PROTECT
+    )
+    new_phone = models.CharField("新账号联系电话", max_length=20, blank=True)
+    new_email = models.EmailField("新账号电子邮箱", blank=True)
+    reason = models.TextField("申请理由", max_length=1000)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(
+        User, verbose_name="申请人", on_delete=models.PROTECT, related_name="admin_role_proposals"
+    )
+    proposed_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="admin_role_decisions",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = "三员授权申请"
+        verbose_name_plural = "三员授权申请"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(new_username=""),
+                name="admin_role_request_has_account",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("proposed_by")),
+                name="admin_role_request_two_people",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}{self.role.name}：{self.account_label}"
+
+    @property
+    def account_label(self) -> str:
+        if self.user_id and self.user is not None:
+            return self.user.username
+        return f"{self.new_username}（新建）"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

@@ -8,13 +8,14 @@ from typing import Any
 
 import pyotp
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import tokens
-from accounts.models import ApiToken, PasswordHistory, Role, SecurityPolicy, User
+from accounts import access, tokens
+from accounts.models import AdminRoleRequest, ApiToken, PasswordHistory, Role, SecurityPolicy, User
 from audit.services import audit_record, diff, snapshot
 from orgs.models import Org
 
@@ -38,7 +39,10 @@ def user_create(
 
     A password an admin chooses is known to the admin: the user must change it at
     the first log-in (as after a reset by an admin, see password_set).
-    """
+
+    Never an admin-role account unless `actor` is None (the server itself): those
+    come from an approved 三员授权 request (`admin_role_request_approve`)."""
+    access.require_user_create(actor, role)
     user = User(username=username, name=name, org=org, role=role, phone=phone, email=email)
     if password:
         if validate:
@@ -53,8 +57,22 @@ def user_create(
     return user
 
 
+def _changes(user: User, fields: dict[str, Any]) -> dict[str, Any]:
+    """The attributes (by attname: `role_id`, `org_id`) whose value `fields` would change."""
+    changes = {}
+    for name, value in fields.items():
+        attname = User._meta.get_field(name).attname  # type: ignore[union-attr]
+        new = value.pk if isinstance(value, models.Model) else value
+        if getattr(user, attname) != new:
+            changes[attname] = new
+    return changes
+
+
 @transaction.atomic
 def user_update(*, actor: User, user: User, **fields: Any) -> User:
+    """Change an account directly; who may change which fields of which account is
+    `access.require_user_change` (no admin role, no admin account by the 系统管理员)."""
+    access.require_user_change(actor, user, _changes(user, fields))
     before = snapshot(user, USER_FIELDS)
     for name, value in fields.items():
         setattr(user, name, value)
@@ -80,6 +98,7 @@ def password_set(*, actor: User | None, user: User, password: str) -> User:
     Set by anyone but the user (an admin's reset), the password must be changed at the
     next log-in. Either way the user's API tokens die with the old password.
     """
+    access.require_password_set(actor, user)
     validate_password(password, user)
     by_self = actor is not None and actor.pk == user.pk
     if user.has_usable_password():
@@ -262,3 +281,275 @@ def tokens_revoke_on_lockout(*, username: str | None) -> int:
     """django-axes has locked `username` out (its user_locked_out signal)."""
     user = User.objects.filter(username=username).first() if username else None
     return tokens_revoke_all(actor=None, user=user, reason="locked_out") if user else 0
+
+
+# ----------------------------------------------------------------- 三员授权
+
+
+def _pending_request_for(*, user: User | None, new_username: str = "") -> AdminRoleRequest | None:
+    pending = AdminRoleRequest.objects.filter(status=AdminRoleRequest.Status.PENDING)
+    if user is not None:
+        return pending.filter(user=user).first()
+    return pending.filter(user__isnull=True, new_username__iexact=new_username).first()
+
+
+def _request_data(role_request: AdminRoleRequest) -> dict[str, Any]:
+    return {
+        "role_request": role_request.pk,
+        "action": role_request.action,
+        "role": role_request.role_id,
+        "user": role_request.user_id,
+        "username": role_request.user.username
+        if role_request.user is not None
+        else role_request.new_username,
+    }
+
+
+@transaction.atomic
+def admin_role_request_propose(
+    *,
+    actor: User,
+    action: str,
+    role: Role,
+    user: User | None,
+    reason: str,
+    new_username: str = "",
+    new_name: str = "",
+    new_org: Org | None = None,
+    new_phone: str = "",
+    new_email: str = "",
+) -> AdminRoleRequest:
+    """A 系统管理员 proposes to give `user` (or a new account) an admin role, or to take
+    it away; nothing changes until a 安全管理员 approves. Errors name the field."""
+    if not access.can_propose_admin_role(actor):
+        raise PermissionDenied("只有系统管理员可以提出三员授权申请。")
+    errors: dict[str, str] = {}
+    if action not in AdminRoleRequest.Action.values:
+        errors["action"] = "操作应为授予（grant）或撤销（revoke）。"
+    if not access.is_admin_role(role):
+        errors["role"] = "三员授权只用于系统管理员、安全管理员和审计管理员角色。"
+    reason = reason.strip()
+    if not reason:
+        errors["reason"] = "请填写申请理由。"
+    if user is not None:
+        if user.pk == actor.pk:
+            errors["username"] = "不能为自己的账号提出三员授权申请，请由其他系统管理员提出。"
+        elif action == AdminRoleRequest.Action.GRANT and user.role_id == role.pk:
+            errors["username"] = f"账号「{user.username}」已是{role.name}。"
+        elif action == AdminRoleRequest.Action.REVOKE and user.role_id != role.pk:
+            errors["username"] = f"账号「{user.username}」当前不是{role.name}，无需撤销。"
+        elif pending := _pending_request_for(user=user):
+            errors["username"] = f"账号「{user.username}」已有待审批的三员授权申请（第 {pending.pk} 号）。"
+        new_username, new_name, new_org, new_phone, new_email = "", "", None, "", ""
+    else:
+        new_username, new_name = new_username.strip(), new_name.strip()
+        if action == AdminRoleRequest.Action.REVOKE:
+            errors["username"] = "撤销管理员角色只能针对已有账号。"
+        elif not new_username:
+            errors["username"] = "请填写账号的用户名。"
+        else:
+            try:
+                UnicodeUsernameValidator()(new_username)
+            except ValidationError:
+                errors["username"] = "用户名只能包含字母、数字和 @ . + - _。"
+            else:
+                if len(new_username) > 150:
+                    errors["username"] = "用户名不能超过 150 个字符。"
+                elif User.objects.filter(username__iexact=new_username).exists():
+                    errors["username"] = f"用户名「{new_username}」已存在。"
+                elif pending := _pending_request_for(user=None, new_username=new_username):
+                    errors["username"] = (
+                        f"已有为「{new_username}」新建账号的待审批申请（第 {pending.pk} 号）。"
+                    )
+            if not new_name:
+                errors["name"] = "新建账号时请填写姓名。"
+            elif len(new_name) > 50:
+                errors["name"] = "姓名不能超过 50 个字符。"
+            if new_org is None:
+                errors["org"] = "新建账号时请选择所属单位。"
+    if errors:
+        raise ValidationError(errors)
+    role_request = AdminRoleRequest.objects.create(
+        action=action,
+        role=role,
+        user=user,
+        new_username=new_username,
+        new_name=new_name,
+        new_org=new_org,
+        new_phone=new_phone,
+        new_email=new_email,
+        reason=reason,
+        proposed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="accounts.admin_role.proposed",
+        target=role_request,
+        data={**_request_data(role_request), "reason": reason},
+    )
+    return role_request
+
+
+def _decide(*, actor: User, role_request: AdminRoleRequest, status: str, note: str) -> AdminRoleRequest:
+    """Compare-and-set from 待审批, so two decisions can never both apply."""
+    if refusal := access.decision_refusal(actor, role_request):
+        raise PermissionDenied(refusal)
+    now = timezone.now()
+    updated = AdminRoleRequest.objects.filter(
+        pk=role_request.pk, status=AdminRoleRequest.Status.PENDING
+    ).update(status=status, decided_by=actor, decided_at=now, decision_note=note)
+    if not updated:
+        role_request.refresh_from_db()
+        raise ValidationError(f"该申请{role_request.get_status_display()}，不能再处理。")
+    role_request.status, role_request.decided_by, role_request.decided_at, role_request.decision_note = (
+        status,
+        actor,
+        now,
+        note,
+    )
+    return role_request
+
+
+def _admin_account_granted(*, actor: User, role_request: AdminRoleRequest) -> User:
+    """Give the role. The account starts afresh: whatever password, token or TOTP it had
+    was known to whoever ran it before, so the 安全管理员 sets a new initial password."""
+    if role_request.user_id is None:
+        if User.objects.filter(username__iexact=role_request.new_username).exists():
+            raise ValidationError(f"用户名「{role_request.new_username}」已被占用，请驳回后重新申请。")
+        user = User(
+            username=role_request.new_username,
+            name=role_request.new_name,
+            org=role_request.new_org,
+            role=role_request.role,
+            phone=role_request.new_phone,
+            email=role_request.new_email,
+        )
+        user.set_unusable_password()
+        user.save()
+        AdminRoleRequest.objects.filter(pk=role_request.pk).update(user=user)
+        role_request.user = user
+        audit_record(
+            actor=actor,
+            action="accounts.user.created",
+            target=user,
+            after=snapshot(user, USER_FIELDS),
+            data={"admin_role_request": role_request.pk},
+        )
+        return user
+    user = User.objects.select_for_update().get(pk=role_request.user_id)
+    if user.role_id == role_request.role_id:
+        raise ValidationError(f"账号「{user.username}」已是{role_request.role.name}。")
+    before = snapshot(user, USER_FIELDS)
+    user.role = role_request.role
+    user.is_active = True
+    user.set_unusable_password()
+    user.totp_secret, user.totp_enabled = "", False
+    user.save()
+    tokens_revoke_all(actor=actor, user=user, reason="admin_role_granted")
+    changed_before, changed_after = diff(before, snapshot(user, USER_FIELDS))
+    audit_record(
+        actor=actor,
+        action="accounts.user.updated",
+        target=user,
+        before=changed_before,
+        after=changed_after,
+        data={"admin_role_request": role_request.pk, "password_reset": True, "token_revoked": True},
+    )
+    return user
+
+
+def _admin_account_revoked(*, actor: User, role_request: AdminRoleRequest) -> User:
+    """Take the role away: the account is left without a role and deactivated, so it
+    cannot log in (sessions and API token included) until the 系统管理员 gives it an
+    ordinary role and enables it again."""
+    user = User.objects.select_for_update().get(pk=role_request.user_id or 0)
+    if user.role_id != role_request.role_id:
+        raise ValidationError(f"账号「{user.username}」当前不是{role_request.role.name}，无需撤销。")
+    before = snapshot(user, USER_FIELDS)
+    user.role = None
+    user.is_active = False
+    user.save()
+    tokens_revoke_all(actor=actor, user=user, reason="admin_role_revoked")
+    changed_before, changed_after = diff(before, snapshot(user, USER_FIELDS))
+    audit_record(
+        actor=actor,
+        action="accounts.user.updated",
+        target=user,
+        before=changed_before,
+        after=changed_after,
+        data={"admin_role_request": role_request.pk, "token_revoked": True},
+    )
+    return user
+
+
+@transaction.atomic
+def admin_role_request_approve(
+    *, actor: User, role_request: AdminRoleRequest, note: str = ""
+) -> AdminRoleRequest:
+    """A 安全管理员 (not the proposer, not the account concerned) approves: the role is
+    given or taken away in the same transaction as the decision and its audit entries."""
+    role_request = _decide(
+        actor=actor, role_request=role_request, status=AdminRoleRequest.Status.APPROVED, note=note.strip()
+    )
+    before_role = (
+        User.objects.filter(pk=role_request.user_id).values_list("role_id", flat=True).first()
+        if role_request.user_id is not None
+        else None
+    )
+    if role_request.action == AdminRoleRequest.Action.GRANT:
+        user = _admin_account_granted(actor=actor, role_request=role_request)
+    else:
+        user = _admin_account_revoked(actor=actor, role_request=role_request)
+    audit_record(
+        actor=actor,
+        action="accounts.admin_role.approved",
+        target=role_request,
+        before={"role_id": before_role},
+        after={"role_id": user.role_id, "is_active": user.is_active},
+        data={
+            **_request_data(role_request),
+            "proposed_by": role_request.proposed_by_id,
+            "note": role_request.decision_note,
+        },
+    )
+    return role_request
+
+
+@transaction.atomic
+def admin_role_request_reject(*, actor: User, role_request: AdminRoleRequest, note: str) -> AdminRoleRequest:
+    if not note.strip():
+        raise ValidationError({"note": "驳回时请填写审批意见。"})
+    role_request = _decide(
+        actor=actor, role_request=role_request, status=AdminRoleRequest.Status.REJECTED, note=note.strip()
+    )
+    audit_record(
+        actor=actor,
+        action="accounts.admin_role.rejected",
+        target=role_request,
+        data={
+            **_request_data(role_request),
+            "proposed_by": role_request.proposed_by_id,
+            "note": role_request.decision_note,
+        },
+    )
+    return role_request
+
+
+@transaction.atomic
+def admin_role_request_withdraw(*, actor: User, role_request: AdminRoleRequest) -> AdminRoleRequest:
+    if refusal := access.withdraw_refusal(actor, role_request):
+        raise PermissionDenied(refusal)
+    updated = AdminRoleRequest.objects.filter(
+        pk=role_request.pk, status=AdminRoleRequest.Status.PENDING
+    ).update(status=AdminRoleRequest.Status.WITHDRAWN, decided_at=timezone.now())
+    if not updated:
+        role_request.refresh_from_db()
+        raise ValidationError(f"该申请{role_request.get_status_display()}，不能撤回。")
+    role_request.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="accounts.admin_role.withdrawn",
+        target=role_request,
+        data=_request_data(role_request),
+    )
+    return role_request

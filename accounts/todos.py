@@ -4,14 +4,18 @@ from collections.abc import Iterator
 
 from django.urls import reverse
 
-from accounts import access
-from accounts.models import SecurityPolicy, User
+from accounts import access, roles
+from accounts.models import AdminRoleRequest, SecurityPolicy, User
 from workbench.nav import Todo
 
 
 def admin_todos(user: User) -> Iterator[Todo]:
     if access.can_manage_users(user):
-        without_password = User.objects.filter(is_active=True, password__startswith="!")  # noqa: S106 - unusable-password marker.count()
+        without_password = (
+            User.objects.filter(is_active=True, password__startswith="!")  # noqa: S106 - unusable-password marker
+            .exclude(role_id__in=roles.ADMIN_ROLES)
+            .count()
+        )
         if without_password:
             yield Todo(
                 f"{without_password} 个启用的账号尚未设置密码", reverse("accounts:user_list"), "用户管理"
@@ -19,6 +23,28 @@ def admin_todos(user: User) -> Iterator[Todo]:
     if access.can_edit_security_policy(user):
         from axes.models import AccessAttempt
 
+        pending = (
+            AdminRoleRequest.objects.filter(status=AdminRoleRequest.Status.PENDING)
+            .exclude(proposed_by=user)
+            .exclude(user=user)
+            .count()
+        )
+        if pending:
+            yield Todo(
+                f"{pending} 个三员授权申请待审批",
+                reverse("accounts:admin_role_list"),
+                "三员授权",
+                urgent=True,
+            )
+        admins_without_password = (
+            User.objects.filter(is_active=True, role_id__in=roles.ADMIN_ROLES, password__startswith="!")  # noqa: S106 - unusable-password marker
+            .exclude(pk=user.pk)
+            .count()
+        )
+        if admins_without_password:
+            yield Todo(
+                f"{admins_without_password} 个三员账号尚未设置密码", reverse("accounts:user_list"), "用户管理"
+            )
         policy = SecurityPolicy.current()
         locked = AccessAttempt.objects.filter(failures_since_start__gte=policy.failure_limit).count()
         if locked:

@@ -9,12 +9,12 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import access, roles, security, services
+from accounts import access, security, services
 from accounts.forms import (
+    AdminAccountForm,
     AdminPasswordForm,
     LoginForm,
     PasswordChangeForm,
@@ -24,18 +24,12 @@ from accounts.forms import (
     UnlockForm,
     UserForm,
 )
-from accounts.http import AuthedRequest
+from accounts.http import AuthedRequest, safe_next_url
 from accounts.models import ApiToken, SecurityPolicy, User
 from workbench.tables import sorted_page
 
 PENDING = "fazhi_pending_user"
 PENDING_NEXT = "fazhi_pending_next"
-
-
-def _safe_next(request: HttpRequest, value: str | None) -> str:
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
-        return value
-    return "/"
 
 
 def _logged_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
@@ -58,7 +52,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid() and form.user is not None:
             user = form.user
-            next_url = _safe_next(request, request.GET.get("next"))
+            next_url = safe_next_url(request, request.GET.get("next"))
             if user.totp_enabled:
                 request.session[PENDING] = user.pk
                 request.session[PENDING_NEXT] = next_url
@@ -88,7 +82,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
             services.login_failed_recorded(username=user.username)
             form.add_error("code", exc)
         else:
-            next_url = request.session.pop(PENDING_NEXT, "/")
+            next_url = safe_next_url(request, request.session.pop(PENDING_NEXT, "/"))
             request.session.pop(PENDING, None)
             return _logged_in(request, user, next_url)
     return render(request, "accounts/login_totp.html", {"form": form, "title": "双因素认证"})
@@ -96,6 +90,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    """Always lands on the log-in page; a `next` is never followed here."""
     if request.user.is_authenticated:
         services.logout_recorded(user=request.user)
     logout(request)
@@ -180,7 +175,7 @@ def totp_setup(request: AuthedRequest) -> HttpResponse:
 @login_required
 def user_list(request: AuthedRequest) -> HttpResponse:
     actor = request.user
-    access.require(access.can_manage_users(actor) or actor.has_role(roles.SECADMIN))
+    access.require(access.can_see_users(actor))
     qs = User.objects.select_related("org", "role")
     query = request.GET.get("q", "").strip()
     if query:
@@ -205,6 +200,7 @@ def user_list(request: AuthedRequest) -> HttpResponse:
             "role": role,
             "roles": Role.objects.all(),
             "can_edit": access.can_manage_users(actor),
+            "editable": {u.pk for u in page if access.can_edit_user(actor, u)},
             "title": "用户管理",
             "breadcrumbs": [("用户管理", None)],
         },
@@ -246,12 +242,10 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     actor = request.user
     user = access.access_user(actor, pk, write=True)
-    form = UserForm(request.POST or None, instance=User.objects.get(pk=user.pk))
+    form_class = AdminAccountForm if user.is_admin_role else UserForm
+    form = form_class(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
-        fields = {
-            name: form.cleaned_data[name]
-            for name in ("username", "name", "org", "role", "phone", "email", "is_active")
-        }
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         services.user_update(actor=actor, user=user, **fields)
         messages.success(request, f"已保存用户 {user.username}。")
         return redirect("accounts:user_list")
@@ -261,6 +255,7 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "object": user,
+            "is_admin_account": user.is_admin_role,
             "title": f"编辑用户 {user.username}",
             "breadcrumbs": [("用户管理", "/accounts/users/"), (user.username, None)],
         },

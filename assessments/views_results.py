@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
-from accounts.http import AuthedRequest
+from accounts.http import AuthedRequest, safe_next_url
 from assessments import access, appeals, publication_docs, results, trends
 from assessments import publication as pub
 from assessments.forms_results import AnswerForm, AppealForm, DecideForm, WhatIfForm
@@ -649,7 +649,9 @@ def rectification_done(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404("整改项不存在")
     pub.rectification_mark_done(actor=user, rectification=item, done=request.POST.get("done", "1") == "1")
     messages.success(request, f"已更新 {item.target.display_name} {item.indicator.code} 的整改状态。")
-    return redirect(request.POST.get("next") or reverse("assessments:rectification_list"))
+    return redirect(
+        safe_next_url(request, request.POST.get("next"), fallback=reverse("assessments:rectification_list"))
+    )
 
 
 # --------------------------------------------------------------------------- year over year

@@ -8,11 +8,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
-from accounts.http import AuthedRequest
+from accounts.http import AuthedRequest, safe_next_url
 from attachments import access, selectors, services
 from attachments.forms import UploadForm
 from attachments.models import Attachment
@@ -25,12 +24,10 @@ FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame
 
 
 def _next_url(request: AuthedRequest, fallback: str = "attachments:mine") -> str:
-    value = request.POST.get("next") or request.GET.get("next")
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
-        return value
     from django.urls import reverse
 
-    return reverse(fallback)
+    value = request.POST.get("next") or request.GET.get("next")
+    return safe_next_url(request, value, fallback=reverse(fallback))
 
 
 def render_rows(

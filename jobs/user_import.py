@@ -3,7 +3,9 @@
 Every bad row is reported with its row number, column letter and header in
 Chinese; nothing is written unless every row is good. Imported accounts have no
 password (they cannot log in until one is set), like accounts created in the UI
-without an initial password.
+without an initial password. A row never creates an admin-role account (三员 come
+only from an approved 三员授权 request; `user_create` refuses them too), and never
+changes an existing account (its username is reported as taken).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, BinaryIO
 
 from django.db import transaction
 
+from accounts import access
 from accounts.models import Role, User
 from accounts.services import user_create
 from audit.services import audit_record
@@ -189,6 +192,8 @@ def validate(
                 "role_code",
                 f"角色代码「{role_code}」不存在（可填写角色代码或角色名称，见模板“角色代码”工作表）。",
             )
+        elif access.is_admin_role(role):
+            bad("role_code", f"不能导入{role.name}账号。{access.ADMIN_ROLE_BY_REQUEST}")
         if phone and not PHONE_RE.match(phone):
             bad("phone", f"电话「{phone}」格式不正确（只能包含数字、+、-、括号和空格，不超过 20 个字符）。")
         if row_errors:
@@ -232,7 +237,9 @@ def template_workbook() -> bytes:
     from documents.xlsx import table_workbook
 
     roles = [
-        (r.code, r.name, r.get_data_scope_display(), r.description) for r in Role.objects.order_by("code")
+        (r.code, r.name, r.get_data_scope_display(), r.description)
+        for r in Role.objects.order_by("code")
+        if not access.is_admin_role(r)
     ]
     orgs = [(o.code, o.name, o.get_type_display()) for o in Org.objects.filter(active=True).order_by("path")]
     notes = [

@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_tasks import task
 
+from accounts.models import Role
+from accounts.services import admin_role_request_propose
 from attachments.services import attachment_create
 from attachments.tests import samples
 from audit.services import audit_record
@@ -52,6 +54,13 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         )
         self.job = job_start(actor=self.office, kind="test.noop", title="任务", task=_noop)
         self.entry = audit_record(actor=self.office, action="test.entry.created")
+        self.role_request = admin_role_request_propose(
+            actor=self.sysadmin,
+            action="grant",
+            role=Role.objects.get(code="auditadmin"),
+            user=self.county,
+            reason="矩阵测试",
+        )
 
     def matrix(self) -> list[tuple[str, Callable[[], str], dict[str, int]]]:
         c = self
@@ -70,6 +79,23 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                 "编辑用户",
                 lambda: reverse("accounts:user_edit", args=[c.county.pk]),
                 expect({"sysadmin"}, denied=404, secadmin=403, office=403),
+            ),
+            (
+                "编辑三员账号",
+                lambda: reverse("accounts:user_edit", args=[c.auditadmin.pk]),
+                expect({"secadmin"}, denied=404, sysadmin=403, office=403),
+            ),
+            (
+                "设置三员账号密码",
+                lambda: reverse("accounts:user_password", args=[c.auditadmin.pk]),
+                expect({"secadmin"}, denied=404, sysadmin=403, office=403),
+            ),
+            ("三员授权", lambda: reverse("accounts:admin_role_list"), expect({"sysadmin", "secadmin"})),
+            ("提出三员授权申请", lambda: reverse("accounts:admin_role_propose"), expect({"sysadmin"})),
+            (
+                "三员授权申请详情",
+                lambda: reverse("accounts:admin_role_detail", args=[c.role_request.pk]),
+                expect({"sysadmin", "secadmin"}, denied=404),
             ),
             ("安全策略", lambda: reverse("accounts:security_policy"), expect({"secadmin"})),
             ("组织机构列表", lambda: reverse("orgs:list"), expect(BUSINESS | {"sysadmin"})),
@@ -116,6 +142,12 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                 expect({"office", "sysadmin", "secadmin"}, denied=404),
             ),
             ("API 当前用户", lambda: "/api/v1/users/me/", expect(set(PERSONAS))),
+            ("API 三员授权", lambda: "/api/v1/admin-role-requests/", expect({"sysadmin", "secadmin"})),
+            (
+                "API 三员授权申请详情",
+                lambda: f"/api/v1/admin-role-requests/{c.role_request.pk}/",
+                expect({"sysadmin", "secadmin"}, denied=404),
+            ),
             ("API 令牌", lambda: "/api/v1/auth/token/", expect(set(PERSONAS))),
         ]
 
@@ -142,6 +174,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             (reverse("accounts:security_policy"), {"min_length": 8}, {"secadmin"}),
             (reverse("accounts:lockout_unlock"), {"unlock-username": "pengjiang"}, {"secadmin"}),
             (reverse("orgs:create"), {"code": "X1"}, {"sysadmin"}),
+            (reverse("accounts:admin_role_propose"), {"username": "x"}, {"sysadmin"}),
         ]
         for url, data, allowed in posts:
             for name in PERSONAS:
@@ -151,6 +184,29 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                         self.assertIn(response.status_code, (200, 302))
                     else:
                         self.assertEqual(response.status_code, 403)
+
+    def test_it_lets_only_a_secadmin_who_did_not_propose_decide_a_three_admin_request(self):
+        url = reverse("accounts:admin_role_decide", args=[self.role_request.pk])
+        withdraw = reverse("accounts:admin_role_withdraw", args=[self.role_request.pk])
+        for name in PERSONAS:
+            with self.subTest(persona=name):
+                client = self.client_for(getattr(self, name))
+                seen = name in ("sysadmin", "secadmin")
+                if name != "sysadmin":
+                    self.assertEqual(client.post(withdraw).status_code, 403 if seen else 404)
+                response = client.post(url, {"decision": "reject", "note": "不同意"})
+                self.assertEqual(response.status_code, {"sysadmin": 403, "secadmin": 302}.get(name, 404))
+        self.role_request.refresh_from_db()
+        self.assertEqual(
+            (self.role_request.status, self.role_request.decided_by), ("rejected", self.secadmin)
+        )
+
+    def test_it_shows_the_three_admin_request_page_in_the_navbar_to_the_sysadmin_and_secadmin_only(self):
+        link = f'href="{reverse("accounts:admin_role_list")}"'
+        for name in PERSONAS:
+            with self.subTest(persona=name):
+                home = self.client_for(getattr(self, name)).get(reverse("workbench:home")).content.decode()
+                self.assertEqual(link in home, name in ("sysadmin", "secadmin"))
 
 
 class ListVisibilityTestCase(BaseTestCase):
