@@ -4,11 +4,10 @@ the account concerned approves or rejects; UI and API journeys, refusals, audit.
 from __future__ import annotations
 
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import AdminRoleRequest, Role, User
+from accounts.models import AdminRoleRequest, ApiToken, Role, User
 from audit.models import AuditEntry
 from audit.services import audit_verify
 from fazhi.testing import PASSWORD, BaseTestCase, make_user
@@ -273,15 +272,15 @@ class TwoPeopleTestCase(AdminRoleRequestTestCase):
         self.assertEqual(AuditEntry.objects.filter(action="accounts.admin_role.approved").count(), 1)
 
     def test_it_takes_the_role_away_and_shuts_the_account_out(self):
-        token = Token.objects.create(user=self.auditadmin)
+        token, key = services.token_rotate(actor=self.auditadmin)
         role_request = self.propose(username="auditadmin", action="revoke")
         self.assertEqual(self.client_for(self.auditadmin).get(reverse("audit:list")).status_code, 200)
         services.admin_role_request_approve(actor=self.secadmin, role_request=role_request, note="离岗")
         self.auditadmin.refresh_from_db()
         self.assertEqual((self.auditadmin.role_id, self.auditadmin.is_active), (None, False))
-        self.assertFalse(Token.objects.filter(key=token.key).exists())
+        self.assertFalse(ApiToken.objects.filter(pk=token.pk).exists())
         self.assertEqual(
-            APIClient(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/users/me/").status_code, 401
+            APIClient(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/users/me/").status_code, 401
         )
         response = self.client.post(
             reverse("accounts:login"), {"username": "auditadmin", "password": PASSWORD}

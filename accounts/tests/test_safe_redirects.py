@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.http import safe_next_url
 from accounts.middleware import LAST_SEEN
+from accounts.models import User
 from accounts.tests.test_views_accounts import PasswordLoginTestCase, login
 from assessments import publication as pub
 from assessments.tests.r_fixtures import ResultsTestCase
@@ -76,6 +77,8 @@ class LoginRedirectTestCase(PasswordLoginTestCase):
         self.secadmin.save()
         for value in ("//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)"):
             with self.subTest(next=value):
+                # A TOTP code is accepted once: each round starts as if no code had been used yet.
+                User.objects.filter(pk=self.secadmin.pk).update(totp_last_step=None)
                 client = Client()
                 response = client.post(
                     reverse("accounts:login"),
