@@ -158,6 +158,8 @@ def _publication(campaign: Campaign) -> Publication | None:
 class ResultViewSet(viewsets.ViewSet):
     """考评结果, keyed by campaign id."""
 
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
     def get_queryset(self) -> QuerySet[Campaign]:  # for the schema: the id is a campaign's
         return Campaign.objects.none()
 
@@ -303,6 +305,8 @@ class ResultViewSet(viewsets.ViewSet):
 class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """申诉: a county lodges, the assessing unit answers, the office decides."""
 
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
     serializer_class = AppealSerializer
 
     def get_queryset(self) -> QuerySet[Appeal]:
@@ -375,6 +379,8 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """整改项 from published lost points: the office sees all, a county its own."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     serializer_class = RectificationSerializer
 
