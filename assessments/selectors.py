@@ -342,9 +342,9 @@ def units_missing_duties(campaigns: list[Campaign] | None = None) -> list[str]:
     """Assessing units (of `campaigns`, else all) where nobody active holds 经办
     or 审核 (Chinese sentences): without both, the unit's scores cannot become effective."""
     held = set(
-        ScoringDuty.objects.filter(org_id=F("user__org_id"), user__is_active=True).values_list(
-            "org_id", "duty"
-        )
+        ScoringDuty.objects.filter(org_id=F("user__org_id"), user__is_active=True)
+        .order_by()
+        .values_list("org_id", "duty")
     )
     units = Org.objects.filter(is_assessor=True)
     if campaigns is not None:
