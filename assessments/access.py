@@ -158,6 +158,16 @@ def duty_refusal(user: User, duty: str, score: Score | None = None) -> str | Non
     return None
 
 
+def results_reader(user: User) -> tuple[bool, str | None]:
+    """(complete, own target code) of a reader of published results: the office
+    reads everything; anyone else reads the published ranking of every target
+    and, when it is a target, the rest of its own results only (lost points,
+    板块 and indicator scores, appeals) — never counts or details about others."""
+    if can_manage(user):
+        return True, None
+    return False, (user.org.code if is_target(user) and user.org is not None else None)
+
+
 # --------------------------------------------------------------------------- self-assessments
 
 

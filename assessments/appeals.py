@@ -15,7 +15,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -83,6 +84,21 @@ def appeals_for(user: User) -> QuerySet[Appeal]:
     if access.is_assessor(user):
         return qs.filter(score__indicator__assessors=user.org_id).distinct()
     return qs.none()
+
+
+def open_appeal_count(user: User) -> Coalesce:
+    """Per campaign (an annotation on campaigns), the undecided appeals this
+    user may see: a county counts only its own, never the other counties'."""
+    counted = (
+        appeals_for(user)
+        .filter(campaign=OuterRef("pk"))
+        .exclude(status=AppealStatus.DECIDED)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def access_appeal(user: User, pk: int) -> Appeal:
