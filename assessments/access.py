@@ -20,10 +20,12 @@ from accounts import roles
 from accounts.models import User
 from assessments.models import (
     Campaign,
+    Duty,
     Framework,
     Indicator,
     Phase,
     Score,
+    ScoringDuty,
     SelfAssessment,
     SelfAssessmentStatus,
 )
@@ -113,6 +115,57 @@ def can_see_target_scores(user: User, campaign: Campaign, target_id: int) -> boo
 
 def owns_indicator(user: User, indicator: Indicator) -> bool:
     return is_assessor(user) and any(o.pk == user.org_id for o in indicator.assessors.all())
+
+
+# --------------------------------------------------------------------------- 经办 / 审核
+
+
+def can_assign_duties(user: User) -> bool:
+    """The office and the system admin keep who is 经办 and who is 审核."""
+    return can_manage(user) or (user.is_authenticated and user.has_role(roles.SYSADMIN))
+
+
+def duty_refusal(user: User, duty: str, score: Score | None = None) -> str | None:
+    """Why `user` may not act as `duty` — 经办 (enter, save, submit) or 审核
+    (approve, send back) — on `score`, or on its unit's scores in general when
+    `score` is None; None when it may. The one home of the two-person rule:
+    the services, the pages, the API and the to-do list all ask here.
+
+    A user acts only under the one duty it holds at its own assessing unit
+    (ScoringDuty); a 审核 never enters, a 经办 never approves (not even another
+    person's entry), nobody approves what they entered, and a unit approves
+    only what it entered."""
+    if not is_assessor(user):
+        return "只有考评单位人员可以评分和审核。"
+    if score is not None and not owns_indicator(user, score.indicator):
+        return "只有负责该指标的考评单位可以评分。"
+    held = (
+        ScoringDuty.objects.filter(user_id=user.pk, org_id=user.org_id or 0)
+        .values_list("duty", flat=True)
+        .first()
+    )
+    if held is None:
+        return "您尚未被分配经办或审核职责，请联系依法治办或系统管理员。"
+    if held != duty:
+        if duty == Duty.ENTER:
+            return "您在本单位承担审核职责，不能填写或提交评分（经办与审核须为不同人员）。"
+        return "您在本单位承担经办职责，不能审核评分，包括他人填写的评分（经办与审核须为不同人员）。"
+    if duty == Duty.REVIEW and score is not None:
+        if score.entered_by_id == user.pk:
+            return "经办人不能审核自己填写的评分，请由本单位审核人员审核。"
+        if score.assessor_org_id and score.assessor_org_id != user.org_id:
+            return "只能审核本单位填写的评分。"
+    return None
+
+
+def results_reader(user: User) -> tuple[bool, str | None]:
+    """(complete, own target code) of a reader of published results: the office
+    reads everything; anyone else reads the published ranking of every target
+    and, when it is a target, the rest of its own results only (lost points,
+    板块 and indicator scores, appeals) — never counts or details about others."""
+    if can_manage(user):
+        return True, None
+    return False, (user.org.code if is_target(user) and user.org is not None else None)
 
 
 # --------------------------------------------------------------------------- self-assessments

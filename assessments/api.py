@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -33,6 +34,7 @@ from assessments.services import campaigns as campaign_services
 from assessments.services import frameworks as framework_services
 from assessments.services import scores as score_services
 from assessments.services import self_assessments as sa_services
+from assessments.services.duties import scoring_duty_assign
 from orgs.models import Org
 
 
@@ -45,6 +47,13 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = "该评分已被他人修改，您的修改没有保存。"
+
+
+class ScoreApproved(Conflict):
+    """An approved score: only an appeal decision or the office's reopen changes it."""
+
+    default_code = "score_approved"
+    default_detail = score_services.LOCKED_MESSAGE
 
 
 # --------------------------------------------------------------------------- serializers
@@ -291,12 +300,41 @@ class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ReopenSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="读取时的版本号；他人已修改时返回 409")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=1000, help_text="重新打开理由（必填）"
+    )
+
+
+class ScoringDutySerializer(serializers.Serializer):
+    user = serializers.IntegerField(source="pk", read_only=True)
+    username = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    org = serializers.CharField(source="org.code", read_only=True)
+    org_name = serializers.CharField(source="org.display_name", read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+    duty = serializers.SerializerMethodField(help_text="enter（经办）、review（审核）或 null（未分配）")
+
+    def get_duty(self, obj: User) -> str | None:
+        held = getattr(obj, "scoring_duty", None)
+        return held.duty if held is not None and held.org_id == obj.org_id else None
+
+
+class DutyWriteSerializer(serializers.Serializer):
+    duty = serializers.ChoiceField(
+        choices=["enter", "review"], allow_null=True, help_text="enter（经办）、review（审核）或 null（取消）"
+    )
+
+
 def _run(fn):  # noqa: ANN001, ANN202
-    """Service errors as API errors: a stale version is 409."""
+    """Service errors as API errors: a stale version and an approved score are 409."""
     try:
         return fn()
     except score_services.ScoreConflict as exc:
         raise Conflict(exc.messages[0]) from None
+    except score_services.ScoreLocked as exc:
+        raise ScoreApproved(exc.messages[0]) from None
     except ValidationError:
         raise
     except PermissionDenied:
@@ -308,6 +346,8 @@ def _run(fn):  # noqa: ANN001, ANN202
 
 class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """考评办法 (依法治办 only)."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     def get_queryset(self) -> QuerySet[Framework]:
         if not access.can_manage(_user(self.request)):
@@ -378,6 +418,8 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """年度考评: each user sees the campaigns it takes part in."""
 
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
     serializer_class = CampaignSerializer
 
     def get_queryset(self) -> QuerySet[Campaign]:
@@ -447,6 +489,8 @@ class SelfAssessmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
     """自评: a county reads and fills its own; the office reads all and returns items;
     an assessing unit reads the submitted ones of its indicators. ?campaign=ID filters."""
 
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
     serializer_class = SelfAssessmentSerializer
     http_method_names = ["get", "patch", "post", "head", "options"]
 
@@ -499,6 +543,8 @@ class SelfAssessmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
 class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """评分: an assessing unit reads and writes the scores of its indicators (经办 →
     审核); the office reads all; a county reads its own in 结果反馈/申诉复核/公布."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     serializer_class = ScoreSerializer
     http_method_names = ["get", "patch", "put", "post", "head", "options"]
@@ -569,6 +615,53 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def reject(self, request: Request, pk: str) -> Response:
         return self._review(request, pk, score_services.score_reject)
 
+    @extend_schema(request=ReopenSerializer, responses=ScoreSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        """依法治办 reopens an approved score with a reason: back to the 经办, then 审核 again."""
+        score = access.access_score(_user(request), int(pk))
+        data = ReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _run(
+            lambda: score_services.score_reopen(
+                actor=_user(request),
+                score=score,
+                expected_version=data.validated_data["version"],
+                reason=data.validated_data["reason"],
+            )
+        )
+        return Response(ScoreSerializer(self.get_object()).data)
+
+
+class ScoringDutyViewSet(viewsets.ViewSet):
+    """经办与审核 of the assessing units' people, keyed by user id (依法治办 and
+    系统管理员). PUT {"duty": "enter" | "review" | null}: one duty per person."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
+    def get_queryset(self) -> QuerySet[User]:  # for the schema: the id is a user's
+        return User.objects.none()
+
+    def _people(self, request: Request) -> QuerySet[User]:
+        if not access.can_assign_duties(_user(request)):
+            raise PermissionDenied("只有依法治办或系统管理员可以查看和分配经办、审核职责。")
+        return selectors.duty_people().order_by("org__sort_order", "org__code", "username")
+
+    @extend_schema(responses=ScoringDutySerializer(many=True))
+    def list(self, request: Request) -> Response:
+        return Response(ScoringDutySerializer(self._people(request), many=True).data)
+
+    @extend_schema(request=DutyWriteSerializer, responses=ScoringDutySerializer)
+    def update(self, request: Request, pk: str) -> Response:
+        people = self._people(request)
+        person = people.filter(pk=int(pk)).first()
+        if person is None:
+            raise Http404("人员不存在")
+        data = DutyWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        scoring_duty_assign(actor=_user(request), user=person, duty=data.validated_data["duty"])
+        return Response(ScoringDutySerializer(people.get(pk=person.pk)).data)
+
 
 def register(router) -> None:  # noqa: ANN001
     router.register("assessments/frameworks", FrameworkViewSet, basename="assessments-framework")
@@ -577,4 +670,5 @@ def register(router) -> None:  # noqa: ANN001
         "assessments/self-assessments", SelfAssessmentViewSet, basename="assessments-self-assessment"
     )
     router.register("assessments/scores", ScoreViewSet, basename="assessments-score")
+    router.register("assessments/scoring-duties", ScoringDutyViewSet, basename="assessments-scoring-duty")
     api_results.register(router)

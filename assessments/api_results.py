@@ -158,6 +158,8 @@ def _publication(campaign: Campaign) -> Publication | None:
 class ResultViewSet(viewsets.ViewSet):
     """考评结果, keyed by campaign id."""
 
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
     def get_queryset(self) -> QuerySet[Campaign]:  # for the schema: the id is a campaign's
         return Campaign.objects.none()
 
@@ -187,6 +189,7 @@ class ResultViewSet(viewsets.ViewSet):
         campaign = access.access_campaign(user, int(pk))
         publication = _publication(campaign)
         if publication is not None:
+            complete, own = access.results_reader(user)
             return Response(
                 {
                     "campaign": campaign.pk,
@@ -195,7 +198,7 @@ class ResultViewSet(viewsets.ViewSet):
                     "published_at": publication.published_at,
                     "sha256": publication.sha256,
                     "rules": publication.snapshot["rules"],
-                    "ranking": publication.snapshot["ranking"],
+                    "ranking": pub.snapshot_for(publication.snapshot, complete=complete, own=own)["ranking"],
                 }
             )
         if not access.can_manage(user):
@@ -265,34 +268,23 @@ class ResultViewSet(viewsets.ViewSet):
     @extend_schema(responses={200: {"type": "object"}})
     @action(detail=True, methods=["get"])
     def publication(self, request: Request, pk: str) -> Response:
-        """The published snapshot (lost points only of the caller's own org
-        unless office) with its SHA-256 and a fresh verification."""
+        """The published snapshot with its SHA-256 and a fresh verification: all
+        of it for the office; for anyone else the ranking's public columns and
+        only its own org's lost points, scores and appeals (publication.snapshot_for)."""
         user = _user(request)
         campaign = access.access_campaign(user, int(pk))
         publication = _publication(campaign)
         if publication is None:
             raise Http404("考评结果尚未公布")
-        if access.can_manage(user):
-            snapshot = publication.snapshot
-        else:
-            own = user.org.code if access.is_target(user) and user.org is not None else None
-            snapshot = {
-                **publication.snapshot,
-                "scores": {k: v for k, v in publication.snapshot.get("scores", {}).items() if k == own},
-                "section_totals": {
-                    k: v for k, v in publication.snapshot.get("section_totals", {}).items() if k == own
-                },
-                "lost": {k: v for k, v in publication.snapshot.get("lost", {}).items() if k == own},
-                "appeals": [a for a in publication.snapshot.get("appeals", []) if a.get("target") == own],
-            }
+        complete, own = access.results_reader(user)
         return Response(
             {
                 "campaign": campaign.pk,
                 "published_at": publication.published_at,
                 "sha256": publication.sha256,
                 "verified": pub.publication_verify(publication),
-                "complete": access.can_manage(user),
-                "snapshot": snapshot,
+                "complete": complete,
+                "snapshot": pub.snapshot_for(publication.snapshot, complete=complete, own=own),
             }
         )
 
@@ -302,6 +294,8 @@ class ResultViewSet(viewsets.ViewSet):
 
 class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """申诉: a county lodges, the assessing unit answers, the office decides."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     serializer_class = AppealSerializer
 
@@ -375,6 +369,8 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """整改项 from published lost points: the office sees all, a county its own."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     serializer_class = RectificationSerializer
 

@@ -1,7 +1,9 @@
 """申诉复核: a target appeals one of its approved scores within the appeal
 window, the responsible assessing unit answers, the office decides. A changed
-score is written with a ScoreChange row (source "appeal") so its history is
-kept; nothing else ever rewrites a score after approval.
+score is written through the same compare-and-set as every score write
+(`services.scores.score_write`) with a ScoreChange row (source "appeal") so
+its history is kept; besides this, only the office's reopen
+(`services.scores.score_reopen`) changes a score after approval.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,6 +33,7 @@ from assessments.models import (
     ScoreChangeSource,
     ScoreStatus,
 )
+from assessments.services import scores as score_services
 from audit.services import audit_record
 
 # phases in which an open appeal may still be answered and decided
@@ -80,6 +84,21 @@ def appeals_for(user: User) -> QuerySet[Appeal]:
     if access.is_assessor(user):
         return qs.filter(score__indicator__assessors=user.org_id).distinct()
     return qs.none()
+
+
+def open_appeal_count(user: User) -> Coalesce:
+    """Per campaign (an annotation on campaigns), the undecided appeals this
+    user may see: a county counts only its own, never the other counties'."""
+    counted = (
+        appeals_for(user)
+        .filter(campaign=OuterRef("pk"))
+        .exclude(status=AppealStatus.DECIDED)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def access_appeal(user: User, pk: int) -> Appeal:
@@ -215,11 +234,9 @@ def appeal_decide(
         raise ValidationError({"decision_note": "请填写裁决说明。"})
     before = score.score
     if decision == AppealDecision.CHANGED:
-        updated = Score.objects.filter(pk=score.pk, version=score.version).update(
-            score=decided_score, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:  # select_for_update makes this unreachable short of a raw write
-            raise ValidationError("该评分刚被修改，请刷新后重试。")
+        # the same compare-and-set as every score write; an appeal decision is
+        # one of the two ways an approved score may change (the other: reopen)
+        score_services.score_write(score, score.version, approved_ok=True, score=decided_score)
         ScoreChange.objects.create(
             score=score,
             before=before,

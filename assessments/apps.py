@@ -15,6 +15,9 @@ class AssessmentsConfig(AppConfig):
         nav.register(
             nav.NavItem("年度考评", "assessments:campaign_list", order=21, visible=access.can_use_assessments)
         )
+        nav.register(
+            nav.NavItem("经办与审核", "assessments:duty_list", order=23, visible=access.can_assign_duties)
+        )
         nav.register_todos(todos.assessment_todos)
         _register_evidence_grant()
         _register_evidence_in_use()

@@ -1,6 +1,7 @@
 """Demo data of 法治江门建设考评 (synthetic content, labelled as such):
 
 - a second user (审核) at each of the 20 assessing units: assessor_<abbr>_sh;
+  assessor_<abbr> holds the 经办 duty, assessor_<abbr>_sh the 审核 duty;
 - the 2021 and 2022 frameworks (5 板块, 46 indicators, 100 分) and their campaigns
   with 7 targets fully self-assessed, scored, approved and published;
 - the 2023 framework cloned from 2022 (with a few edits) and the 2023 campaign
@@ -29,6 +30,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from assessments.models import (
     Campaign,
+    Duty,
     Framework,
     Indicator,
     Phase,
@@ -36,11 +38,13 @@ from assessments.models import (
     ScoreChange,
     ScoreItem,
     ScoreStatus,
+    ScoringDuty,
     SelfAssessment,
 )
 from assessments.services import campaigns as campaign_services
 from assessments.services import frameworks as fw
 from assessments.services import social
+from assessments.services.duties import scoring_duty_assign
 from audit.services import audit_record
 from fazhi.lib.writer import Writer
 from orgs import demo as orgs_demo
@@ -227,14 +231,15 @@ def structure(org_by_abbr: dict[str, Org]) -> list[dict[str, Any]]:
 
 
 def load(*, stdout: Writer | None = None) -> None:
-    if Campaign.objects.filter(name=CAMPAIGN_NAME.format(year=2023)).exists():
-        return
     office = User.objects.get(username="office")
     org_by_abbr = {
         abbr: Org.objects.get(code=orgs_demo.assessor_code(abbr)) for abbr, *_ in orgs_demo.ASSESSORS
     }
     reviewers = _reviewers(org_by_abbr)
     clerks = {u.org_id: u for u in User.objects.filter(username__in=[f"assessor_{a}" for a in org_by_abbr])}
+    _duties(office, clerks, reviewers)
+    if Campaign.objects.filter(name=CAMPAIGN_NAME.format(year=2023)).exists():
+        return
     targets = list(Org.objects.filter(code__in=[c for c, _, _ in orgs_demo.COUNTIES]).order_by("code"))
     previous = None
     for year in (2021, 2022):
@@ -275,6 +280,15 @@ def _reviewers(org_by_abbr: dict[str, Org]) -> dict[Any, User]:
             User.objects.filter(pk=user.pk).update(password=hashed, password_changed_at=timezone.now())
         result[org.pk] = user
     return result
+
+
+def _duties(office: User, clerks: dict[Any, User], reviewers: dict[Any, User]) -> None:
+    """assessor_<abbr> is the unit's 经办, assessor_<abbr>_sh its 审核 (kept when already given)."""
+    given = set(ScoringDuty.objects.values_list("user_id", flat=True))
+    for people, duty in ((clerks, Duty.ENTER), (reviewers, Duty.REVIEW)):
+        for user in people.values():
+            if user.pk not in given:
+                scoring_duty_assign(actor=office, user=user, duty=duty)
 
 
 def _deadlines(year: int) -> dict[str, tuple[datetime.date | None, datetime.date]]:

@@ -211,3 +211,25 @@ class ReturnForm(StyledFormMixin, forms.Form):
 class ReviewForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="审核意见", required=False, max_length=1000)
+
+
+class ReopenForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": "表单已过期，请刷新后重试。"}
+    )
+    reason = forms.CharField(
+        label="重新打开理由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "重新打开评分须填写理由。"},
+    )
+
+
+class DutyForm(StyledFormMixin, forms.Form):
+    user = forms.IntegerField(widget=forms.HiddenInput)
+    duty = forms.ChoiceField(
+        label="职责",
+        required=False,
+        choices=[("", "未分配"), ("enter", "经办"), ("review", "审核")],
+        error_messages={"invalid_choice": "职责须为经办或审核。"},
+    )

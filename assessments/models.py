@@ -369,6 +369,43 @@ class Score(models.Model):
         return f"{self.target} {self.indicator.code}: {self.score}"
 
 
+class Duty(models.TextChoices):
+    """The two halves of the two-person rule of 评分."""
+
+    ENTER = "enter", "经办"
+    REVIEW = "review", "审核"
+
+
+class ScoringDuty(models.Model):
+    """The one scoring duty (经办 or 审核) a user holds at its assessing unit.
+    One row per user, so nobody holds both; a duty counts only while the user
+    still belongs to `org` (moving to another unit voids it). Kept by the
+    office or the system admin through `services.duties.scoring_duty_assign`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE, related_name="scoring_duty"
+    )
+    org = models.ForeignKey("orgs.Org", verbose_name="考评单位", on_delete=models.PROTECT, related_name="+")
+    duty = models.CharField("职责", max_length=16, choices=Duty.choices)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="分配人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField("分配时间", auto_now=True)
+
+    class Meta:
+        ordering = ["org", "duty", "user"]
+        verbose_name = "评分职责"
+        verbose_name_plural = "评分职责"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.get_duty_display()}"
+
+
 class ScoreItem(models.Model):
     """A deduction / addition / veto applied to a score, chosen from the 评分细则."""
 
@@ -393,6 +430,7 @@ class ScoreChangeSource(models.TextChoices):
     SCORING = "scoring", "评分"
     REVIEW = "review", "审核"
     APPEAL = "appeal", "申诉"
+    REOPEN = "reopen", "重新打开"
 
 
 class ScoreChange(models.Model):

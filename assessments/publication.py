@@ -268,6 +268,42 @@ def refuse_changes(sender: Any, instance: Publication, **kwargs: Any) -> None:
 
 # --------------------------------------------------------------------------- reading the snapshot
 
+# What the published ranking (the 通报's table) says about every target. The
+# rest of a target's results — its lost points, its 板块 and indicator scores,
+# its appeals — is for the target itself and the office (access.results_reader).
+PUBLIC_RANKING_FIELDS = (
+    "rank",
+    "code",
+    "name",
+    "total",
+    "grade",
+    "veto",
+    "indicator_total",
+    "bonus",
+    "deductions",
+    "social",
+    "quota_dropped",
+)
+
+
+def snapshot_for(snapshot: dict[str, Any], *, complete: bool, own: str | None) -> dict[str, Any]:
+    """The part of a published snapshot one reader may see: everything when
+    `complete`; else the ranking's public columns of every target, and the
+    rest only of `own` (None: of nobody)."""
+    if complete:
+        return snapshot
+    return {
+        **snapshot,
+        "ranking": [
+            row if row.get("code") == own else {k: row[k] for k in PUBLIC_RANKING_FIELDS if k in row}
+            for row in snapshot.get("ranking", [])
+        ],
+        "scores": {k: v for k, v in snapshot.get("scores", {}).items() if k == own},
+        "section_totals": {k: v for k, v in snapshot.get("section_totals", {}).items() if k == own},
+        "lost": {k: v for k, v in snapshot.get("lost", {}).items() if k == own},
+        "appeals": [a for a in snapshot.get("appeals", []) if own is not None and a.get("target") == own],
+    }
+
 
 def published_ranking(publication: Publication) -> list[dict[str, Any]]:
     return list(publication.snapshot.get("ranking", []))

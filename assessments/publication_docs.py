@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
-from assessments import scoring
+from assessments import access, scoring
 from assessments.models import Publication
+from assessments.publication import snapshot_for
 from audit.services import audit_record
 from documents import gongwen
 from documents.xlsx import XLSX_MIME, table_workbook
@@ -293,7 +294,7 @@ RANKING_HEADERS = [
 ]
 
 
-def ranking_rows(publication: Publication) -> list[list[Any]]:
+def ranking_rows(ranking: Sequence[dict[str, Any]]) -> list[list[Any]]:
     return [
         [
             r["rank"],
@@ -304,30 +305,34 @@ def ranking_rows(publication: Publication) -> list[list[Any]]:
             float(r["bonus"]),
             float(r["deductions"]),
             None if r["social"] is None else float(r["social"]),
-            float(r["lost"]),
+            _float(r.get("lost")),  # absent from rows the reader may not see in full
             r["grade"],
             "是" if r["veto"] else "否",
         ]
-        for r in publication.snapshot["ranking"]
+        for r in ranking
     ]
 
 
-def ranking_xlsx(publication: Publication) -> bytes:
-    snap = publication.snapshot
+def ranking_xlsx(publication: Publication, *, complete: bool = True, own: str | None = None) -> bytes:
+    """The ranking workbook as one reader may see it: for the office every
+    sheet in full; for anyone else the ranking's public columns of every
+    target and the 失分, 板块 and indicator rows of its own org only."""
+    snap = snapshot_for(publication.snapshot, complete=complete, own=own)
     sections = snap.get("sections", [])
     indicators = snap.get("indicators", [])
     ranking = snap["ranking"]
+    detailed = [r for r in ranking if complete or r["code"] == own]
     by_section = snap.get("section_totals", {})
     scores = snap.get("scores", {})
     return table_workbook(
         [
-            ("排名", RANKING_HEADERS, ranking_rows(publication)),
+            ("排名", RANKING_HEADERS, ranking_rows(ranking)),
             (
                 "板块得分",
                 ["单位", *[s["name"] for s in sections]],
                 [
                     [r["name"], *[_float(by_section.get(r["code"], {}).get(s["code"])) for s in sections]]
-                    for r in ranking
+                    for r in detailed
                 ],
             ),
             (
@@ -335,7 +340,7 @@ def ranking_xlsx(publication: Publication) -> bytes:
                 ["单位", *[f"{i['code']} {i['name']}（{_num(i['max'])}）" for i in indicators]],
                 [
                     [r["name"], *[_float(scores.get(r["code"], {}).get(i["code"])) for i in indicators]]
-                    for r in ranking
+                    for r in detailed
                 ],
             ),
             (
@@ -370,7 +375,9 @@ def publication_export(
             gongwen.DOCX_MIME,
         )
     elif kind == "ranking":
-        content, name, mime = ranking_xlsx(publication), f"{year}年度法治建设考评排名.xlsx", XLSX_MIME
+        complete, own = access.results_reader(actor)
+        content = ranking_xlsx(publication, complete=complete, own=own)
+        name, mime = f"{year}年度法治建设考评排名.xlsx", XLSX_MIME
     elif kind == "feedback" and target_code:
         row = next(r for r in publication.snapshot["ranking"] if r["code"] == target_code)
         content = feedback_docx(publication, target_code)

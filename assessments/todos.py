@@ -12,8 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import access
-from assessments.models import Campaign, Phase, Score, ScoreStatus, SelfAssessment, SelfAssessmentStatus
+from assessments import access, selectors
+from assessments.models import (
+    Campaign,
+    Duty,
+    Phase,
+    Score,
+    ScoreStatus,
+    SelfAssessment,
+    SelfAssessmentStatus,
+)
 from workbench.nav import Todo
 
 MODULE = "法治建设考评"
@@ -57,6 +65,8 @@ def assessment_todos(user: User) -> Iterator[Todo]:
             yield from _target(user, campaign)
         elif access.is_assessor(user):
             yield from _assessor(user, campaign)
+    if access.can_manage(user):
+        yield from _office_duties(campaigns)
 
 
 def _office(campaign: Campaign) -> Iterator[Todo]:
@@ -71,6 +81,22 @@ def _office(campaign: Campaign) -> Iterator[Todo]:
         detail=_when(due),
         urgent=_urgent(campaign, due),
     )
+
+
+def _office_duties(campaigns: list[Campaign]) -> Iterator[Todo]:
+    """Before and during scoring: units whose scores could not become effective."""
+    open_campaigns = [c for c in campaigns if c.phase in (Phase.SELF_ASSESS, Phase.SCORING)]
+    if not open_campaigns:
+        return
+    missing = selectors.units_missing_duties(open_campaigns)
+    if missing:
+        yield Todo(
+            f"{len(missing)} 个考评单位缺少经办或审核人员，评分无法生效，请分配职责",
+            reverse("assessments:duty_list"),
+            MODULE,
+            detail="；".join(missing[:3]) + ("……" if len(missing) > 3 else ""),
+            urgent=any(c.phase == Phase.SCORING for c in open_campaigns),
+        )
 
 
 def _target(user: User, campaign: Campaign) -> Iterator[Todo]:
@@ -114,7 +140,23 @@ def _target(user: User, campaign: Campaign) -> Iterator[Todo]:
 
 
 def _assessor(user: User, campaign: Campaign) -> Iterator[Todo]:
+    """A 经办 sees what is left to enter or submit, a 审核 what waits for its
+    approval (access.duty_refusal decides which); someone without a duty is told so."""
     if campaign.phase != Phase.SCORING:
+        return
+    due = _due(campaign, Phase.SCORING)
+    url = reverse("assessments:scoring", args=[campaign.pk])
+    enters = access.duty_refusal(user, Duty.ENTER) is None
+    reviews = not enters and access.duty_refusal(user, Duty.REVIEW) is None
+    if not (enters or reviews):
+        yield Todo(
+            f"{campaign.name}：您尚未被分配经办或审核职责，请联系依法治办或系统管理员",
+            url,
+            MODULE,
+            due=due,
+            detail=_when(due),
+            urgent=True,
+        )
         return
     mine = Score.objects.filter(campaign=campaign, indicator__assessors=user.org_id)
     counts = mine.aggregate(
@@ -126,9 +168,7 @@ def _assessor(user: User, campaign: Campaign) -> Iterator[Todo]:
             "pk", filter=Q(status=ScoreStatus.SUBMITTED, assessor_org_id=user.org_id) & ~Q(entered_by=user)
         ),
     )
-    due = _due(campaign, Phase.SCORING)
-    url = reverse("assessments:scoring", args=[campaign.pk])
-    if counts["empty"] or counts["draft"]:
+    if enters and (counts["empty"] or counts["draft"]):
         parts = [f"{counts['empty']} 项未评分"] if counts["empty"] else []
         if counts["draft"]:
             parts.append(f"{counts['draft']} 项未提交审核")
@@ -140,7 +180,7 @@ def _assessor(user: User, campaign: Campaign) -> Iterator[Todo]:
             detail=_when(due),
             urgent=_urgent(campaign, due),
         )
-    if counts["to_review"]:
+    if reviews and counts["to_review"]:
         yield Todo(
             f"{campaign.name}：{counts['to_review']} 项评分待您审核（经办与审核须为不同人员）",
             url + "?status=submitted",

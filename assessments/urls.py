@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from assessments.views import campaigns, frameworks, work
+from assessments.views import campaigns, duties, frameworks, work
 
 app_name = "assessments"
 urlpatterns = [
@@ -71,6 +71,9 @@ urlpatterns = [
     path("scores/<int:score_pk>/", work.score_detail, name="score_detail"),
     path("scores/<int:score_pk>/approve/", work.score_review, {"decision": "approve"}, name="score_approve"),
     path("scores/<int:score_pk>/reject/", work.score_review, {"decision": "reject"}, name="score_reject"),
+    path("scores/<int:score_pk>/reopen/", work.score_reopen, name="score_reopen"),
+    # 经办与审核
+    path("duties/", duties.duty_list, name="duty_list"),
     # Results, appeals, publication and year-over-year live in urls_results.py.
     path("", include("assessments.urls_results")),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -85,9 +85,7 @@ def results_index(request: AuthedRequest) -> HttpResponse:
     qs = (
         access.campaigns_for(user)
         .select_related("framework", "publication")
-        .annotate(
-            open_appeals=Count("appeals", filter=~Q(appeals__status=AppealStatus.DECIDED), distinct=True)
-        )
+        .annotate(open_appeals=appeals.open_appeal_count(user))
     )
     page, sort = sorted_page(request, qs, allowed=("year", "name", "phase"), default="-year")
     return render(
@@ -121,13 +119,14 @@ def results_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "breadcrumbs": _crumbs(campaign),
     }
     if publication is not None:
-        snap = publication.snapshot
+        complete, own = access.results_reader(user)
+        snap = pub.snapshot_for(publication.snapshot, complete=complete, own=own)
         pks = dict(campaign.targets.values_list("code", "pk"))
         context.update(
             rows=[(r, pks.get(r["code"])) for r in snap["ranking"]],
             verified=pub.publication_verify(publication),
             rules_lines=publication_docs.rules_sentences(snap["rules"]),
-            own_code=user.org.code if access.is_target(user) and user.org is not None else None,
+            own_code=own,
         )
     elif access.can_manage(user):
         inputs = results.campaign_inputs(campaign)
@@ -224,14 +223,10 @@ def results_publish(request: AuthedRequest, pk: int) -> HttpResponse:
 def publication_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign, publication = _published(user, pk)
-    snap = publication.snapshot
+    complete, own = access.results_reader(user)
+    snap = pub.snapshot_for(publication.snapshot, complete=complete, own=own)
     targets = {o.code: o for o in campaign.targets.all()}
-    rows = snap["ranking"]
-    if not access.can_manage(user):
-        own = user.org.code if access.is_target(user) and user.org is not None else None
-        feedback = [r for r in rows if r["code"] == own]
-    else:
-        feedback = rows
+    feedback = [r for r in snap["ranking"] if complete or r["code"] == own]
     return render(
         request,
         "assessments/results/publication.html",

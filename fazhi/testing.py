@@ -3,7 +3,8 @@
 - office:    依法治市办 (sees everything in business modules)
 - county:    蓬江区 target user
 - stranger:  江海区 target user (an unrelated county: every view test denies it)
-- assessor:  市司法局 assessor;  assessor_b: 市公安局 assessor
+- assessor:  市司法局 assessor;  assessor_b: 市公安局 assessor (both 经办; the
+  assessments fixtures add each unit's 审核, assessor_<abbr>_sh)
 - sysadmin, secadmin, auditadmin: 三员
 - expert:    an expert of the pool
 """
@@ -28,10 +29,15 @@ def make_org(code: str, name: str, type: str, parent: Org | None = None, **kwarg
     return org
 
 
-def make_user(username: str, org: Org, role: str, **kwargs: Any) -> User:
+def make_user(username: str, org: Org, role: str, *, duty: str | None = None, **kwargs: Any) -> User:
+    """A user; `duty` ("enter" 经办 / "review" 审核) gives an assessor its scoring duty at `org`."""
     user = User(username=username, name=username, org=org, role=Role.objects.get(code=role), **kwargs)
     user.set_password(PASSWORD)
     user.save()
+    if duty is not None:
+        from assessments.models import ScoringDuty
+
+        ScoringDuty.objects.create(user=user, org=org, duty=duty)
     return user
 
 
@@ -67,8 +73,8 @@ class BaseTestCase(TestCase):
         cls.office = make_user("office", cls.office_org, roles.OFFICE)
         cls.county = make_user("pengjiang", cls.county_org, roles.TARGET)
         cls.stranger = make_user("jianghai", cls.stranger_org, roles.TARGET)
-        cls.assessor = make_user("assessor_sfj", cls.sfj, roles.ASSESSOR)
-        cls.assessor_b = make_user("assessor_gaj", cls.gaj, roles.ASSESSOR)
+        cls.assessor = make_user("assessor_sfj", cls.sfj, roles.ASSESSOR, duty="enter")
+        cls.assessor_b = make_user("assessor_gaj", cls.gaj, roles.ASSESSOR, duty="enter")
         cls.sysadmin = make_user("sysadmin", cls.sfj, roles.SYSADMIN)
         cls.secadmin = make_user("secadmin", cls.sfj, roles.SECADMIN)
         cls.auditadmin = make_user("auditadmin", cls.sfj, roles.AUDITADMIN)

@@ -1,7 +1,13 @@
 """Writes of 评分: an assessing unit's 经办 enters deductions/additions chosen
 from the 评分细则 (the score is computed by `assessments.scoring`), submits
-it; another user of the same unit (审核) approves or sends it back. Only
-approved scores count.
+it; the unit's 审核 (a different person, with the other duty) approves or
+sends it back. Only approved scores count. Who may do which is
+`access.duty_refusal`.
+
+An approved score is frozen: a 经办 saving or submitting it is refused
+(`ScoreLocked`, 409 in the API). It changes only through an appeal decision
+(`assessments.appeals.appeal_decide`) or the office's `score_reopen` with a
+reason, which sends it back to the 经办 and then needs 审核 again.
 
 Concurrency: every write names the version it started from; if someone saved
 in between, the write is refused with a Chinese message and nothing changes."""
@@ -21,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import access, scoring
 from assessments.models import (
+    Duty,
     Method,
     Phase,
     Rule,
@@ -50,6 +57,15 @@ class ScoreConflict(ValidationError):
     """Someone else saved this score since the form was opened."""
 
 
+class ScoreLocked(ValidationError):
+    """The score is approved: only an appeal decision or the office's reopen changes it."""
+
+
+LOCKED_MESSAGE = (
+    "该评分已审核生效，不能再修改或重新提交。如需更改，请通过申诉裁决，或由依法治办填写理由后重新打开。"
+)
+
+
 @dataclass(frozen=True)
 class ItemInput:
     rule_id: int
@@ -73,19 +89,32 @@ def _conflict(score_pk: int) -> ScoreConflict:
     )
 
 
-def _bump(row: Score, expected_version: int, /, **values: Any) -> None:
-    """Compare-and-set on `version`: the one place a score row is written."""
-    updated = Score.objects.filter(pk=row.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **values
-    )
+def score_write(row: Score, expected_version: int, /, *, approved_ok: bool = False, **values: Any) -> None:
+    """Compare-and-set on `version`: the one place a score row is written.
+    An approved row is written only when the caller is the appeal decision or
+    the office's reopen (`approved_ok`); the check is part of the UPDATE, so a
+    score approved a moment ago is never saved over."""
+    rows = Score.objects.filter(pk=row.pk, version=expected_version)
+    if not approved_ok:
+        rows = rows.exclude(status=ScoreStatus.APPROVED)
+    updated = rows.update(version=F("version") + 1, updated_at=timezone.now(), **values)
     if not updated:
+        current = Score.objects.filter(pk=row.pk).values_list("version", "status").first()
+        if current == (expected_version, ScoreStatus.APPROVED):
+            raise ScoreLocked(LOCKED_MESSAGE)
         raise _conflict(row.pk)
     row.refresh_from_db()
 
 
-def _require_scorer(actor: User, score: Score) -> None:
-    if not access.is_assessor(actor) or not score.indicator.assessors.filter(pk=actor.org_id or 0).exists():
-        raise PermissionDenied("只有负责该指标的考评单位可以评分。")
+def _require_duty(actor: User, score: Score, duty: str) -> None:
+    refusal = access.duty_refusal(actor, duty, score)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _refuse_if_approved(score: Score) -> None:
+    if score.status == ScoreStatus.APPROVED:
+        raise ScoreLocked(LOCKED_MESSAGE)
 
 
 def _require_phase(score: Score) -> None:
@@ -174,8 +203,9 @@ def score_save(
     """经办 saves a score (draft, or submitted for 审核 with `submit`).
     `claimed_score`, when a client states the score it expects, must be in
     [0, 分值] and equal the score computed from the items."""
-    _require_scorer(actor, score)
+    _require_duty(actor, score, Duty.ENTER)
     _require_phase(score)
+    _refuse_if_approved(score)
     indicator = score.indicator
     if claimed_score is not None:
         problems = scoring.validate_score(
@@ -196,7 +226,7 @@ def score_save(
         raise ValidationError(problems)
     before = snapshot(score, FIELDS)
     old_value = score.score
-    _bump(
+    score_write(
         score,
         expected_version,
         score=result.score,
@@ -237,13 +267,14 @@ def score_save(
 
 @transaction.atomic
 def score_submit(*, actor: User, score: Score, expected_version: int) -> Score:
-    _require_scorer(actor, score)
+    _require_duty(actor, score, Duty.ENTER)
     _require_phase(score)
+    _refuse_if_approved(score)
     if score.score is None:
         raise ValidationError("尚未评分，不能提交审核。")
     if score.status != ScoreStatus.DRAFT:
         raise ValidationError("只有经办填写状态的评分可以提交审核。")
-    _bump(score, expected_version, status=ScoreStatus.SUBMITTED)
+    score_write(score, expected_version, status=ScoreStatus.SUBMITTED)
     audit_record(
         actor=actor,
         action="assessments.score.submitted",
@@ -254,22 +285,19 @@ def score_submit(*, actor: User, score: Score, expected_version: int) -> Score:
 
 
 def _require_reviewer(actor: User, score: Score) -> None:
-    _require_scorer(actor, score)
+    _require_duty(actor, score, Duty.REVIEW)
+    _refuse_if_approved(score)
     if score.status != ScoreStatus.SUBMITTED:
         raise ValidationError("只有待审核的评分可以审核。")
-    if score.entered_by_id == actor.pk:
-        raise PermissionDenied("经办人不能审核自己填写的评分，请由本单位另一名人员审核。")
-    if score.assessor_org_id and score.assessor_org_id != actor.org_id:
-        raise PermissionDenied("只能审核本单位填写的评分。")
 
 
 @transaction.atomic
 def score_approve(*, actor: User, score: Score, expected_version: int, note: str = "") -> Score:
-    """审核 by a second user of the same unit: the score now counts."""
+    """审核 by the unit's reviewer (not the 经办): the score now counts."""
     _require_phase(score)
     _require_reviewer(actor, score)
     now = timezone.now()
-    _bump(
+    score_write(
         score,
         expected_version,
         status=ScoreStatus.APPROVED,
@@ -301,13 +329,59 @@ def score_reject(*, actor: User, score: Score, expected_version: int, note: str)
     _require_reviewer(actor, score)
     if not note.strip():
         raise ValidationError({"note": "退回时须填写审核意见。"})
-    _bump(score, expected_version, status=ScoreStatus.DRAFT, review_note=note.strip())
+    score_write(score, expected_version, status=ScoreStatus.DRAFT, review_note=note.strip())
     audit_record(
         actor=actor,
         action="assessments.score.rejected",
         target=score,
         after={"status": ScoreStatus.DRAFT},
         data={"note": note.strip()},
+    )
+    return score
+
+
+@transaction.atomic
+def score_reopen(*, actor: User, score: Score, expected_version: int, reason: str) -> Score:
+    """The office reopens an approved score, with a reason, while scoring is
+    open: it goes back to the 经办 as a draft and needs 审核 again. After the
+    scoring phase an approved score changes only through an appeal decision."""
+    if not access.can_manage(actor):
+        raise PermissionDenied("只有依法治办可以重新打开已审核生效的评分。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "重新打开评分须填写理由。"})
+    if score.campaign.phase != Phase.SCORING:
+        raise ValidationError(
+            f"当前阶段为「{score.campaign.get_phase_display()}」，不能重新打开评分；"
+            "评分阶段结束后，已生效的评分只能通过申诉裁决更改。"
+        )
+    if score.status != ScoreStatus.APPROVED:
+        raise ValidationError("只有已审核生效的评分需要重新打开，未生效的评分由经办直接修改。")
+    before = snapshot(score, FIELDS)
+    score_write(
+        score,
+        expected_version,
+        approved_ok=True,
+        status=ScoreStatus.DRAFT,
+        reviewed_by_id=None,
+        approved_at=None,
+        review_note=f"依法治办重新打开：{reason}",
+    )
+    ScoreChange.objects.create(
+        score=score,
+        before=score.score,
+        after=score.score,
+        changed_by=actor,
+        source=ScoreChangeSource.REOPEN,
+        note=reason[:500],
+    )
+    audit_record(
+        actor=actor,
+        action="assessments.score.reopened",
+        target=score,
+        before=before,
+        after=snapshot(score, FIELDS),
+        data={"reason": reason},
     )
     return score
 

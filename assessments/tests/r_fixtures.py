@@ -36,7 +36,8 @@ class ResultsTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.assessor2 = make_user("assessor_sfj_sh", cls.sfj, roles.ASSESSOR)
+        cls.assessor2 = make_user("assessor_sfj_sh", cls.sfj, roles.ASSESSOR, duty="review")
+        cls.assessor2_b = make_user("assessor_gaj_sh", cls.gaj, roles.ASSESSOR, duty="review")
         cls.campaign = make_campaign(cls, year=cls.year, phase=Phase.REVIEW)
 
     def score_of(self, target, code: str) -> Score:
@@ -105,7 +106,7 @@ def make_campaign(tc, *, year: int, phase: str, scores: dict | None = None) -> C
                 evidence_note="查阅了2023年度台账" if lost > 0 else "",
                 assessor_org=tc.gaj if code == "A2" else tc.sfj,
                 entered_by=tc.assessor_b if code == "A2" else tc.assessor,
-                reviewed_by=tc.assessor_b if code == "A2" else getattr(tc, "assessor2", None),
+                reviewed_by=getattr(tc, "assessor2_b" if code == "A2" else "assessor2", None),
                 approved_at=timezone.now(),
             )
             if lost > 0 and code in rules:

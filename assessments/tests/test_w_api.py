@@ -162,7 +162,7 @@ class ScoreApiTestCase(ApiTestCase):
         response = client.patch(f"{API}/scores/{self.score.pk}/", self.body(), format="json")
         self.assertEqual(response.status_code, 200)
         self.assertEqual((response.json()["score"], response.json()["version"]), ("38.00", 1))
-        stale = self.api(self.reviewer).patch(f"{API}/scores/{self.score.pk}/", self.body(), format="json")
+        stale = self.api(self.clerk2).patch(f"{API}/scores/{self.score.pk}/", self.body(), format="json")
         self.assertEqual(stale.status_code, 409)
         self.assertEqual(stale.json()["error"]["code"], "conflict")
         self.assertIn("您的修改没有保存", stale.json()["error"]["message"])
@@ -182,7 +182,7 @@ class ScoreApiTestCase(ApiTestCase):
             f"{API}/scores/{self.score.pk}/approve/", {"version": 1}, format="json"
         )
         self.assertEqual(response.status_code, 403)
-        self.assertIn("经办人不能审核", response.json()["error"]["message"])
+        self.assertIn("承担经办职责，不能审核评分", response.json()["error"]["message"])
         response = self.api(self.reviewer).post(
             f"{API}/scores/{self.score.pk}/approve/", {"version": 1}, format="json"
         )

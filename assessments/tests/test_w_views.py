@@ -409,7 +409,7 @@ class ScoringViewsTestCase(WorkflowTestCase):
 
     def test_it_tells_the_second_saver_in_chinese_and_keeps_the_first_save(self):
         self.post_score(self.assessor)
-        response = self.post_score(self.reviewer, **{f"rule_{self.rule.pk}_count": "3"})
+        response = self.post_score(self.clerk2, **{f"rule_{self.rule.pk}_count": "3"})
         self.assertContains(response, "您的修改没有保存")
         self.assertContains(response, "刷新查看最新内容")
         self.score.refresh_from_db()
@@ -428,7 +428,7 @@ class ScoringViewsTestCase(WorkflowTestCase):
         response = self.client_for(self.assessor).post(
             url, {"version": self.score.version}, HTTP_HX_REQUEST="true"
         )
-        self.assertContains(response, "经办人不能审核自己填写的评分")
+        self.assertContains(response, "承担经办职责，不能审核评分")
         response = self.client_for(self.reviewer).post(
             url, {"version": self.score.version}, HTTP_HX_REQUEST="true"
         )

@@ -111,14 +111,16 @@ def future_deadlines(start: datetime.date | None = None) -> dict:
 
 
 class WorkflowTestCase(BaseTestCase):
-    """BaseTestCase + a locked framework and a campaign for 蓬江 and 江海, and a
-    second user (审核) at each assessing unit."""
+    """BaseTestCase + a locked framework and a campaign for 蓬江 and 江海; at
+    each assessing unit the 经办 of BaseTestCase (assessor, assessor_b) and a
+    审核 (reviewer, reviewer_b); 市司法局 has a second 经办 (clerk2)."""
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.reviewer = make_user("assessor_sfj_sh", cls.sfj, roles.ASSESSOR)
-        cls.reviewer_b = make_user("assessor_gaj_sh", cls.gaj, roles.ASSESSOR)
+        cls.reviewer = make_user("assessor_sfj_sh", cls.sfj, roles.ASSESSOR, duty="review")
+        cls.reviewer_b = make_user("assessor_gaj_sh", cls.gaj, roles.ASSESSOR, duty="review")
+        cls.clerk2 = make_user("assessor_sfj_2", cls.sfj, roles.ASSESSOR, duty="enter")
         cls.framework = build_framework(cls.office, cls.sfj, cls.gaj)
         cls.campaign = campaign_services.campaign_create(
             actor=cls.office,

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 from accounts.access import require
 from accounts.http import AuthedRequest
 from assessments import access, selectors
-from assessments.forms import ReturnForm, ReviewForm, SelfAssessmentForm
+from assessments.forms import ReopenForm, ReturnForm, ReviewForm, SelfAssessmentForm
 from assessments.models import (
     Campaign,
+    Duty,
     Indicator,
     Phase,
     Score,
@@ -297,7 +298,9 @@ def scoring(request: AuthedRequest, pk: int) -> HttpResponse:
             continue
         rows.append((ind, cells))
     to_review = 0
-    if access.is_assessor(user):
+    may_enter = access.is_assessor(user) and access.duty_refusal(user, Duty.ENTER) is None
+    may_review = access.is_assessor(user) and access.duty_refusal(user, Duty.REVIEW) is None
+    if may_review:
         to_review = (
             Score.objects.filter(
                 campaign=campaign,
@@ -318,7 +321,9 @@ def scoring(request: AuthedRequest, pk: int) -> HttpResponse:
             "status": status,
             "statuses": ScoreStatus.choices,
             "to_review": to_review,
-            "can_score": access.is_assessor(user) and campaign.phase == Phase.SCORING,
+            "can_score": (may_enter or may_review) and campaign.phase == Phase.SCORING,
+            "duty": Duty.ENTER.label if may_enter else Duty.REVIEW.label if may_review else None,
+            "no_duty": access.is_assessor(user) and not (may_enter or may_review),
             "title": f"{campaign.name} · 评分",
             "breadcrumbs": _campaign_crumbs(campaign, ("评分", None)),
         },
@@ -381,13 +386,16 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # no
     sa = SelfAssessment.objects.filter(
         campaign=score.campaign_id, target=score.target_id, indicator=indicator
     ).first()
-    can_edit = access.owns_indicator(user, indicator) and score.campaign.phase == Phase.SCORING
+    scoring_open = score.campaign.phase == Phase.SCORING
+    may_enter = access.is_assessor(user) and access.duty_refusal(user, Duty.ENTER, score) is None
+    can_edit = may_enter and scoring_open and score.status != ScoreStatus.APPROVED
     can_review = (
-        can_edit
+        scoring_open
         and score.status == ScoreStatus.SUBMITTED
-        and score.entered_by_id != user.pk
-        and (score.assessor_org_id in (None, user.org_id))
+        and access.is_assessor(user)
+        and access.duty_refusal(user, Duty.REVIEW, score) is None
     )
+    can_reopen = access.can_manage(user) and scoring_open and score.status == ScoreStatus.APPROVED
     return {
         "score": score,
         "indicator": indicator,
@@ -400,8 +408,11 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # no
         .order_by("-changed_at", "-pk"),
         "can_edit": can_edit,
         "can_review": can_review,
+        "can_reopen": can_reopen,
+        "locked_for_clerk": may_enter and scoring_open and score.status == ScoreStatus.APPROVED,
         "own_entry": score.entered_by_id == user.pk,
         "review_form": ReviewForm(initial={"version": score.version}),
+        "reopen_form": extra.pop("reopen_form", None) or ReopenForm(initial={"version": score.version}),
         "title": f"评分 · {score.target.display_name} · {indicator.code}",
         "breadcrumbs": _campaign_crumbs(
             score.campaign,
@@ -509,6 +520,9 @@ def scoring_approve_all(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
     require(access.is_assessor(user))
+    refusal = access.duty_refusal(user, Duty.REVIEW)
+    if refusal:
+        raise PermissionDenied(refusal)
     pending = list(
         Score.objects.filter(
             campaign=campaign,
@@ -527,3 +541,35 @@ def scoring_approve_all(request: AuthedRequest, pk: int) -> HttpResponse:
     if not done and not skipped:
         messages.info(request, "没有待您审核的评分（经办人不能审核自己填写的评分）。")
     return redirect("assessments:scoring", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def score_reopen(request: AuthedRequest, score_pk: int) -> HttpResponse:
+    """The office sends an approved score back to its 经办, with a reason."""
+    user = request.user
+    score = access.access_score(user, score_pk)
+    form = ReopenForm(request.POST)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+    else:
+        try:
+            score_services.score_reopen(
+                actor=user,
+                score=score,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except score_services.ScoreConflict as exc:
+            errors = exc.messages
+        except ValidationError as exc:
+            errors = exc.messages
+    score = access.access_score(user, score_pk)
+    if errors:
+        return _score_response(request, score, errors=errors, reopen_form=form)
+    done = "已重新打开，评分退回经办修改，修改后须重新审核。"
+    if not request.headers.get("HX-Request"):
+        messages.success(request, done)
+        return redirect("assessments:score_detail", score_pk=score.pk)
+    return _score_response(request, score, saved=done)

@@ -149,6 +149,8 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                 expect({"sysadmin", "secadmin"}, denied=404),
             ),
             ("API 令牌", lambda: "/api/v1/auth/token/", expect(set(PERSONAS))),
+            ("经办与审核", lambda: reverse("assessments:duty_list"), expect({"office", "sysadmin"})),
+            ("API 经办与审核", lambda: "/api/v1/assessments/scoring-duties/", expect({"office", "sysadmin"})),
         ]
 
     def test_it_lets_each_persona_reach_only_what_its_role_allows(self):
@@ -175,6 +177,11 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             (reverse("accounts:lockout_unlock"), {"unlock-username": "pengjiang"}, {"secadmin"}),
             (reverse("orgs:create"), {"code": "X1"}, {"sysadmin"}),
             (reverse("accounts:admin_role_propose"), {"username": "x"}, {"sysadmin"}),
+            (
+                reverse("assessments:duty_list"),
+                {"user": self.assessor.pk, "duty": "enter"},
+                {"office", "sysadmin"},
+            ),
         ]
         for url, data, allowed in posts:
             for name in PERSONAS:
@@ -248,3 +255,30 @@ class ListVisibilityTestCase(BaseTestCase):
         )
         self.assertNotContains(self.client_for(self.county).get(reverse("attachments:mine")), "江海.pdf")
         self.assertContains(self.client_for(self.stranger).get(reverse("attachments:mine")), "江海.pdf")
+
+
+class ScoreReopenMatrixTestCase(BaseTestCase):
+    """重新打开 an approved score (POST only): the office; the unit that scored
+    it is refused (403); whoever may not see the score gets 404."""
+
+    def test_it_lets_only_the_office_reopen_an_approved_score(self):
+        from assessments.models import Phase, Score
+        from assessments.tests.r_fixtures import make_campaign
+
+        campaign = make_campaign(self, year=2023, phase=Phase.SCORING)
+        score = Score.objects.get(campaign=campaign, target=self.county_org, indicator__code="A1")
+        page = reverse("assessments:score_reopen", args=[score.pk])
+        api = f"/api/v1/assessments/scores/{score.pk}/reopen/"
+        table = expect({"office"}, status=0, denied=404, assessor=403)
+        for name in [n for n in PERSONAS if n != "office"] + ["office"]:  # the office last: it reopens
+            body = {"version": Score.objects.get(pk=score.pk).version, "reason": "依据有误"}
+            with self.subTest(persona=name):
+                client = self.client_for(getattr(self, name))
+                self.assertEqual(client.get(page).status_code, 405)
+                expected_page, expected_api = (302, 200) if name == "office" else (table[name], table[name])
+                self.assertEqual(client.post(api, body).status_code, expected_api)
+                if name == "office":  # the API reopened it; approve again for the page
+                    Score.objects.filter(pk=score.pk).update(status="approved")
+                    body["version"] = Score.objects.get(pk=score.pk).version
+                self.assertEqual(client.post(page, body).status_code, expected_page)
+        self.assertEqual(Score.objects.get(pk=score.pk).status, "draft")
