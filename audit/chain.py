@@ -39,11 +39,6 @@ def entry_mac(key: bytes, seq: int, hash: str) -> str:
     return hmac.new(key, f"fazhi-audit-entry|{seq}|{hash}".encode(), hashlib.sha256).hexdigest()
 
 
-def key_id(key: bytes) -> str:
-    """A short fingerprint naming a key without revealing it (to tell a wrong key from tampering)."""
-    return hmac.new(key, b"fazhi-key-id", hashlib.sha256).hexdigest()[:16]
-
-
 @dataclass(frozen=True)
 class Anchor:
     """A chain head recorded outside the database: entry `seq` had `hash` at `at`."""
