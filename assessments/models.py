@@ -528,7 +528,7 @@ class PublicationQuerySet(models.QuerySet["Publication"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PublicationImmutable("公布的考评结果不可更改或删除。")
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Publication]:
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Publication]:  # type: ignore[override]
         raise PublicationImmutable("考评结果只能通过“公布”操作产生。")
 
     def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
