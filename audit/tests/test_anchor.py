@@ -19,11 +19,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import TestCase, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from audit import anchors, chain, services
 from audit.models import AuditEntry, AuditHead
 from audit.services import audit_anchor, audit_record, audit_verify
+from fazhi.testing import BaseTestCase
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -259,3 +261,18 @@ class AuditCommandTestCase(TestCase):
         self.assertEqual(result.returncode, 2, result.stderr)
         self.assertIn("锚点文件不存在", result.stderr)
         self.assertNotIn("Traceback", result.stderr)
+
+
+class VerifyPageTestCase(BaseTestCase):
+    def test_it_shows_the_audit_admin_a_rebuilt_chain_and_the_anchors(self):
+        write(3)
+        audit_anchor()
+        client = self.client_for(self.auditadmin)
+        response = client.get(reverse("audit:verify"))
+        self.assertContains(response, "校验通过：共 3 条记录")
+        self.assertContains(response, "1 个锚点，最近一次为第 3 条")
+        rebuild_chain_from(2, target_repr="改写")
+        response = client.get(reverse("audit:verify"))
+        self.assertContains(response, "校验未通过：第 2 条记录的校验码（HMAC）不符")
+        for user in (self.sysadmin, self.county, self.stranger):
+            self.assertEqual(self.client_for(user).get(reverse("audit:verify")).status_code, 403)
