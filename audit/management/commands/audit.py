@@ -83,12 +83,12 @@ class Command(BaseCommand):
             )
         else:
             anchored = (
-                f"{len(result.anchors)} 个锚点（最近：第 {last.seq} 条，{last.at}）"
+                f"与 {len(result.anchors)} 个锚点一致（最近：第 {last.seq} 条，{last.at}）"
                 if last
                 else "尚无锚点（可执行 fazhi audit anchor）"
             )
             self.stdout.write(
-                f"审计日志完整：共 {result.entries} 条记录，哈希链、校验码和{anchored}校验通过。"
+                f"审计日志完整：共 {result.entries} 条记录，哈希链与校验码校验通过，{anchored}。"
             )
         if not result.ok:
             sys.exit(1)
