@@ -36,6 +36,12 @@ try:
     AUDIT_ANCHOR_EVERY = env.env_int("FAZHI_AUDIT_ANCHOR_EVERY", 100, minimum=1)
     AUDIT_ANCHOR_MINUTES = env.env_int("FAZHI_AUDIT_ANCHOR_MINUTES", 60, minimum=1)
     AUDIT_SYSLOG = env.env_str("FAZHI_AUDIT_SYSLOG").strip()
+    if AUDIT_SYSLOG and not AUDIT_SYSLOG.startswith("/"):
+        _host, _, _port = AUDIT_SYSLOG.rpartition(":")
+        if not _host or not _port.isdigit() or not 0 < int(_port) < 65536:
+            raise ValueError(
+                f"FAZHI_AUDIT_SYSLOG 应为 /dev/log 这样的套接字路径或 主机:端口，收到的是“{AUDIT_SYSLOG}”"
+            )
 except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 
