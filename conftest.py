@@ -30,6 +30,9 @@ def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "files"
+    # Each test anchors its own audit log: an anchor left by another test's
+    # rolled-back entries would name entries this test's database never had.
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchor.log"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -4,6 +4,9 @@ the published snapshot. Points are Decimal(7, 2) everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -535,6 +538,41 @@ class Appeal(models.Model):
         return f"{self.target} 申诉 {self.score_id}"
 
 
+class PublicationImmutable(Exception):
+    """A publication was about to be written outside `campaign_publish`, rewritten or removed."""
+
+
+# Set only inside assessments.publication.campaign_publish: the one writer of publications.
+_publishing: ContextVar[bool] = ContextVar("publishing", default=False)
+
+
+@contextmanager
+def publishing() -> Iterator[None]:
+    token = _publishing.set(True)
+    try:
+        yield
+    finally:
+        _publishing.reset(token)
+
+
+class PublicationQuerySet(models.QuerySet["Publication"]):
+    """No bulk writes: a publication is created once by the publishing service,
+    then never updated or deleted (raw SQL that tries is caught by
+    `publication_check`, against the hash in the audit log)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PublicationImmutable("公布的考评结果不可更改或删除。")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PublicationImmutable("公布的考评结果不可更改或删除。")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Publication]:  # type: ignore[override]
+        raise PublicationImmutable("考评结果只能通过“公布”操作产生。")
+
+    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
+        raise PublicationImmutable("公布的考评结果不可更改或删除。")
+
+
 class Publication(models.Model):
     campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="publication")
     published_at = models.DateTimeField()
@@ -544,12 +582,24 @@ class Publication(models.Model):
     snapshot = models.JSONField()
     sha256 = models.CharField(max_length=64)
 
+    objects = PublicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = "结果公布"
         verbose_name_plural = "结果公布"
 
     def __str__(self) -> str:
         return f"{self.campaign} 公布"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PublicationImmutable("公布的考评结果不可更改或删除。")
+        if not _publishing.get():
+            raise PublicationImmutable("考评结果只能通过“公布”操作产生。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PublicationImmutable("公布的考评结果不可更改或删除。")
 
 
 class RectificationStatus(models.TextChoices):

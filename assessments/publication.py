@@ -5,6 +5,12 @@ The snapshot is canonical JSON (sorted keys, no spaces, points as strings),
 so anyone can re-hash `Publication.snapshot` and compare with `sha256`.
 Everything published (ranking, reports, year over year, the CLI) reads the
 snapshot, never the live scores, so a published result cannot drift.
+
+The hash that counts is the one in the audit entry written when the result was
+published (whose own HMAC only the holder of the audit key can produce), not
+the copy in the same row: rewriting a row and its `sha256` with raw SQL is
+caught by `publication_check`. Through the ORM a publication cannot be written
+anywhere but in `campaign_publish` (see Publication.save and its queryset).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -36,8 +43,11 @@ from assessments.models import (
     ScoreItem,
     ScoreStatus,
     Section,
+    publishing,
 )
-from audit.services import audit_record
+from assessments.models import PublicationImmutable as PublicationImmutable
+from audit.models import AuditEntry
+from audit.services import audit_entry_problem, audit_record
 from orgs.models import Org
 
 SNAPSHOT_SCHEMA = 1
@@ -51,9 +61,57 @@ def snapshot_hash(snapshot: Any) -> str:
     return hashlib.sha256(canonical_json(snapshot)).hexdigest()
 
 
+PUBLISHED_ACTION = "assessments.campaign.published"
+
+
+@dataclass(frozen=True)
+class PublicationCheck:
+    ok: bool
+    reason: str
+    audit_seq: int | None  # the audit entry written at publication: the log's head then
+    audit_hash: str
+
+
+def publication_audit_entry(publication: Publication) -> AuditEntry | None:
+    """The audit entry written by campaign_publish for this publication."""
+    entries = AuditEntry.objects.filter(
+        action=PUBLISHED_ACTION, target_type="assessments.campaign", target_id=str(publication.campaign_id)
+    ).order_by("seq")
+    return next((e for e in entries if (e.data or {}).get("publication") == publication.pk), None)
+
+
+def publication_check(publication: Publication) -> PublicationCheck:
+    """The snapshot against the hash recorded in the audit log when it was
+    published (and that audit entry against its own hash and HMAC)."""
+    entry = publication_audit_entry(publication)
+    if entry is None:
+        return PublicationCheck(
+            False, "审计日志中没有该结果的公布记录：公布记录被绕过系统写入或改动。", None, ""
+        )
+    problem = audit_entry_problem(entry)
+    if problem:
+        return PublicationCheck(False, f"公布时的审计记录不可信：{problem}。", entry.seq, entry.hash)
+    recorded = (entry.data or {}).get("sha256")
+    if snapshot_hash(publication.snapshot) != recorded:
+        return PublicationCheck(
+            False,
+            f"结果快照与公布时审计日志第 {entry.seq} 条记录的 SHA-256 不符：快照被改动。",
+            entry.seq,
+            entry.hash,
+        )
+    if publication.sha256 != recorded:
+        return PublicationCheck(
+            False,
+            f"结果记录中的 SHA-256 与公布时审计日志第 {entry.seq} 条记录不符：记录被改动。",
+            entry.seq,
+            entry.hash,
+        )
+    return PublicationCheck(True, "", entry.seq, entry.hash)
+
+
 def publication_verify(publication: Publication) -> bool:
-    """True when the stored snapshot still hashes to the published sha256."""
-    return snapshot_hash(publication.snapshot) == publication.sha256
+    """True when the snapshot still hashes to what the audit log recorded at publication."""
+    return publication_check(publication).ok
 
 
 def _s(value: Decimal | None) -> str | None:
@@ -222,13 +280,14 @@ def campaign_publish(*, actor: User | None, campaign: Campaign, published_at: An
     snapshot = build_snapshot(campaign, published_at=now, published_by=actor)
     # JSONField round-trips through the database; hash what is stored
     snapshot = json.loads(canonical_json(snapshot))
-    publication = Publication.objects.create(
-        campaign=campaign,
-        published_at=now,
-        published_by=actor,
-        snapshot=snapshot,
-        sha256=snapshot_hash(snapshot),
-    )
+    with publishing():
+        publication = Publication.objects.create(
+            campaign=campaign,
+            published_at=now,
+            published_by=actor,
+            snapshot=snapshot,
+            sha256=snapshot_hash(snapshot),
+        )
     PhaseChange.objects.create(
         campaign=campaign,
         from_phase=campaign.phase,
@@ -240,7 +299,7 @@ def campaign_publish(*, actor: User | None, campaign: Campaign, published_at: An
     campaign.save(update_fields=["phase", "updated_at"])
     audit_record(
         actor=actor,
-        action="assessments.campaign.published",
+        action=PUBLISHED_ACTION,
         target=campaign,
         before={"phase": Phase.REVIEW},
         after={"phase": Phase.PUBLISHED},
@@ -251,19 +310,6 @@ def campaign_publish(*, actor: User | None, campaign: Campaign, published_at: An
         },
     )
     return publication
-
-
-class PublicationImmutable(Exception):
-    """A published result was about to be changed or deleted."""
-
-
-def refuse_changes(sender: Any, instance: Publication, **kwargs: Any) -> None:
-    """pre_save/pre_delete guard: a publication is written once, never
-    rewritten or removed through the ORM (connected in results_nav.register)."""
-    if kwargs.get("raw"):
-        return  # loading a fixture or a backup
-    if instance.pk is not None and Publication.objects.filter(pk=instance.pk).exists():
-        raise PublicationImmutable("公布的考评结果不可更改或删除。")
 
 
 # --------------------------------------------------------------------------- reading the snapshot

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import User
 from assessments import access, scoring
 from assessments.models import Publication
-from assessments.publication import snapshot_for
+from assessments.publication import publication_check, snapshot_for
 from audit.services import audit_record
 from documents import gongwen
 from documents.xlsx import XLSX_MIME, table_workbook
@@ -83,6 +83,14 @@ def rules_sentences(rules: dict[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------- 通报
 
 
+def _audit_head_sentence(publication: Publication) -> str:
+    """The audit log's head at publication, so that paper anchors the log too."""
+    check = publication_check(publication)
+    if check.audit_seq is None:
+        return ""
+    return f"公布时审计日志链头为第{check.audit_seq}条记录，其哈希值为{_grouped(check.audit_hash)}。"
+
+
 def notice_document(publication: Publication) -> gongwen.Document:
     snap = publication.snapshot
     year = snap["campaign"]["year"]
@@ -130,7 +138,7 @@ def notice_document(publication: Publication) -> gongwen.Document:
         ),
         gongwen.Paragraph(
             f"本通报所列结果与{timezone.localtime(publication.published_at):%Y年%-m月%-d日}公布的考评结果快照一致，"
-            f"快照SHA-256校验值为{_grouped(publication.sha256)}。"
+            f"快照SHA-256校验值为{_grouped(publication.sha256)}。" + _audit_head_sentence(publication)
         ),
     ]
     attachments = []

@@ -104,16 +104,3 @@ def register() -> None:
     )
     nav.register_todos(results_todos)
     attachment_access.register_grant(_appeal_evidence_grant)
-    _guard_publications()
-
-
-def _guard_publications() -> None:
-    from django.db.models.signals import pre_delete, pre_save
-
-    from assessments.models import Publication
-    from assessments.publication import refuse_changes
-
-    pre_save.connect(refuse_changes, sender=Publication, dispatch_uid="assessments.publication.immutable")
-    pre_delete.connect(
-        refuse_changes, sender=Publication, dispatch_uid="assessments.publication.immutable.del"
-    )

@@ -124,7 +124,8 @@ def results_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         pks = dict(campaign.targets.values_list("code", "pk"))
         context.update(
             rows=[(r, pks.get(r["code"])) for r in snap["ranking"]],
-            verified=pub.publication_verify(publication),
+            check=(check := pub.publication_check(publication)),
+            verified=check.ok,
             rules_lines=publication_docs.rules_sentences(snap["rules"]),
             own_code=own,
         )
@@ -234,7 +235,8 @@ def publication_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "publication": publication,
             "snapshot": snap,
-            "verified": pub.publication_verify(publication),
+            "check": (check := pub.publication_check(publication)),
+            "verified": check.ok,
             "feedback": [
                 (r, targets.get(r["code"]), len(snap.get("lost", {}).get(r["code"], []))) for r in feedback
             ],

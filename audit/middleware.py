@@ -2,15 +2,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from audit.context import Origin, current_origin
+from fazhi.lib.clientip import client_address
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind a trusted proxy REMOTE_ADDR is set by it (e.g. via the server's
-    # proxy protocol); X-Forwarded-For is client-controlled and not trusted here.
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: X-Forwarded-For only as far as FAZHI_TRUSTED_PROXIES
+    vouch for it. Also django-axes' AXES_CLIENT_IP_CALLABLE, so the lock-out and
+    the audit log see the same address."""
+    return client_address(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        settings.TRUSTED_PROXIES,
+    )
 
 
 class RequestContextMiddleware:

@@ -31,6 +31,11 @@ class AuditEntry(models.Model):
     user_agent = models.CharField(max_length=255, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC of seq and hash under the key kept outside the database; NULL only
+    # for entries written before it existed (sealed by the first anchor). NULL
+    # rather than a default so SQLite adds the column without rebuilding the
+    # table, which would drop the append-only triggers.
+    mac = models.CharField("校验码", max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["-seq"]

@@ -10,7 +10,7 @@ from accounts.http import AuthedRequest
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry
 from audit.selectors import audit_entries
-from audit.services import audit_verify
+from audit.services import audit_check
 
 
 @login_required
@@ -47,14 +47,13 @@ def entry_detail(request: AuthedRequest, seq: int) -> HttpResponse:
 def verify(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(can_read_audit(user))
-    broken = audit_verify()
-    count = AuditEntry.objects.count()
+    result = audit_check()
     return render(
         request,
         "audit/verify.html",
         {
-            "broken": broken,
-            "count": count,
+            "result": result,
+            "last_anchor": max(result.anchors, key=lambda a: a.seq, default=None),
             "title": "完整性校验",
             "breadcrumbs": [("审计日志", "/audit/"), ("完整性校验", None)],
         },

@@ -1,14 +1,19 @@
 """The backup file: a .tar.gz or .zip of members plus manifest.json with the
-SHA-256 of every member. Pure Python (no Django) so it can be checked anywhere.
+SHA-256 of every member, and manifest.sig: an HMAC of the manifest under the
+audit key, which is kept outside the database and never written into a backup.
+Pure Python (no Django) so it can be checked anywhere.
 
-Reading verifies before anything is used: every member listed in the manifest is
-present with its hash, nothing else is, and no member name could escape the
-folder it is extracted to.
+Reading verifies before anything is used: first the signature of the manifest
+(a missing one, another key's or a broken one is refused before a single member
+is extracted), then every member listed in the manifest is present with its
+hash, nothing else is, and no member name could escape the folder it is
+extracted to.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -22,13 +27,51 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
 FORMAT = "fazhi-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: signed (manifest.sig), no TOTP secrets or API tokens
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+MAX_MANIFEST = 16 * 1024 * 1024
 CHUNK = 1024 * 1024
 
 
 class ArchiveError(ValueError):
     """The archive cannot be used; `str(exc)` is a Chinese message for the operator."""
+
+
+def key_id(key: bytes) -> str:
+    """Names a key without revealing it, to tell "another key" from "tampered"."""
+    return hmac.new(key, b"fazhi-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+def manifest_mac(key: bytes, manifest: bytes) -> str:
+    return hmac.new(key, b"fazhi-backup|" + manifest, hashlib.sha256).hexdigest()
+
+
+def signature_for(key: bytes, manifest: bytes) -> bytes:
+    return json.dumps(
+        {"algorithm": "HMAC-SHA256", "key_id": key_id(key), "mac": manifest_mac(key, manifest)},
+        sort_keys=True,
+    ).encode()
+
+
+def check_signature(key: bytes, manifest: bytes | None, signature: bytes | None) -> None:
+    """Raise ArchiveError unless `signature` is this key's HMAC of `manifest`."""
+    if manifest is None:
+        raise ArchiveError("备份文件中没有 manifest.json，这不是 fazhi 备份文件。")
+    if signature is None:
+        raise ArchiveError("备份文件没有签名（manifest.sig），可能来自旧版本或被改动，已拒绝恢复。")
+    try:
+        parsed = json.loads(signature)
+        given_id, given_mac = str(parsed["key_id"]), str(parsed["mac"])
+    except (ValueError, KeyError, TypeError):
+        raise ArchiveError("备份文件的签名（manifest.sig）已损坏，已拒绝恢复。") from None
+    if not hmac.compare_digest(given_id, key_id(key)):
+        raise ArchiveError(
+            f"备份文件由另一把密钥签名（备份的密钥指纹 {given_id[:16]}，本机 {key_id(key)}），已拒绝恢复。"
+            "请设置与备份时相同的审计密钥（FAZHI_AUDIT_KEY 或数据目录中的 audit.key）后再恢复。"
+        )
+    if not hmac.compare_digest(given_mac, manifest_mac(key, manifest)):
+        raise ArchiveError("备份文件签名校验失败：清单（manifest.json）被改动，已拒绝恢复。")
 
 
 def archive_format(path: str | os.PathLike[str]) -> str:
@@ -98,11 +141,14 @@ class ArchiveWriter:
         with open(path, "rb") as fh:
             return self.add_stream(name, fh, path.stat().st_size)
 
-    def finish(self, manifest: dict[str, Any]) -> None:
+    def finish(self, manifest: dict[str, Any], *, key: bytes) -> None:
         manifest = {**manifest, "members": self.members}
         data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
         self.add_stream(MANIFEST, io.BytesIO(data), len(data))
         self.members.pop(MANIFEST)
+        signature = signature_for(key, data)
+        self.add_stream(SIGNATURE, io.BytesIO(signature), len(signature))
+        self.members.pop(SIGNATURE)
         self._close()
         os.replace(self.tmp, self.path)
 
@@ -148,19 +194,37 @@ def _members(path: Path) -> Iterator[tuple[str, IO[bytes]]]:
         raise ArchiveError(f"备份文件已损坏或不完整，无法读取（{type(exc).__name__}）。") from None
 
 
-def extract_verified(path: str | os.PathLike[str], into: Path) -> dict[str, Any]:
-    """Extract every member into `into` and check it against the manifest.
-
-    Returns the manifest; raises ArchiveError naming the first problem. Nothing
-    outside `into` is touched, so a refused archive changes nothing."""
-    path = Path(path)
-    if not path.is_file():
-        raise ArchiveError(f"备份文件不存在：{path}")
-    found: dict[str, dict[str, Any]] = {}
-    manifest_bytes = None
+def _signed_manifest(path: Path, key: bytes) -> bytes:
+    """First pass: only the manifest and its signature are read, and checked."""
+    manifest = signature = None
     for name, stream in _members(path):
         if name == MANIFEST:
-            manifest_bytes = stream.read(16 * 1024 * 1024 + 1)
+            manifest = stream.read(MAX_MANIFEST + 1)
+        elif name == SIGNATURE:
+            signature = stream.read(4096)
+    check_signature(key, manifest, signature)
+    assert manifest is not None
+    return manifest
+
+
+def extract_verified(path: str | os.PathLike[str], into: Path, *, key: bytes) -> dict[str, Any]:
+    """Check the signature, then extract every member into `into` and check it
+    against the manifest.
+
+    Returns the manifest; raises ArchiveError naming the first problem. Nothing
+    outside `into` is touched, so a refused archive changes nothing; an archive
+    not signed with `key` is refused before anything is extracted."""
+    path = Path(path)
+    if not path.exists():
+        raise ArchiveError(f"备份文件不存在：{path}")
+    if not path.is_file():
+        raise ArchiveError(f"备份文件路径 {path} 不是文件。")
+    if not os.access(path, os.R_OK):
+        raise ArchiveError(f"没有读取备份文件 {path} 的权限。")
+    manifest_bytes = _signed_manifest(path, key)
+    found: dict[str, dict[str, Any]] = {}
+    for name, stream in _members(path):
+        if name in (MANIFEST, SIGNATURE):
             continue
         target = into / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -177,8 +241,6 @@ def extract_verified(path: str | os.PathLike[str], into: Path) -> dict[str, Any]
                 f"备份文件已损坏或不完整：读取「{name}」时出错（{type(exc).__name__}）。"
             ) from None
         found[name] = {"sha256": digest.hexdigest(), "size": size}
-    if manifest_bytes is None:
-        raise ArchiveError("备份文件中没有 manifest.json，这不是 fazhi 备份文件。")
     try:
         manifest = json.loads(manifest_bytes)
     except ValueError:

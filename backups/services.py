@@ -6,12 +6,21 @@ permissions (whose ids differ between databases) are written by natural key.
 Restoring inserts rows with raw INSERTs (no save() logic, no signals, no
 auto_now rewrites) so every row comes back as it was; the audit log is only ever
 appended to, never updated, which its append-only triggers require.
+
+The archive is signed with the audit key (FAZHI_AUDIT_KEY or audit.key, never
+in the archive): restoring needs the same key, and refuses an archive whose
+signature is missing or fails before anything is touched. Credentials stay out
+of backups: API tokens are not written at all (their owners create new ones),
+and TOTP secrets are blanked with TOTP switched off, so users who had it on
+enrol again after a restore (the three admins are sent to enrolment at their
+next log-in when the security policy requires it).
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -35,8 +44,16 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from audit import anchors
 from audit.models import AuditEntry, AuditHead
-from audit.services import audit_record, audit_verify
+from audit.services import (
+    anchor_file,
+    anchor_lines_up_to,
+    anchors_merge,
+    audit_key,
+    audit_record,
+    audit_verify,
+)
 from backups.archive import (
     FORMAT,
     FORMAT_VERSION,
@@ -47,7 +64,13 @@ from backups.archive import (
 )
 
 Progress = Callable[[str], None]
-EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# Credentials that never go into a backup: API tokens (DRF's old table and
+# accounts.ApiToken's hashes). Their tables are emptied on restore.
+SECRET_MODELS = {"authtoken.token", "accounts.apitoken"}
+EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session", *SECRET_MODELS}
+# Fields written with a blank value instead of the secret (and what goes with it).
+REDACTED = {"accounts.user": {"totp_secret": "", "totp_enabled": False}}
+ANCHORS_MEMBER = "audit/audit-anchor.log"
 NATURAL_KEY_MODELS = (ContentType, Permission)
 BATCH_VARIABLES = 900  # stays under SQLite's historic limit of 999 bound variables
 
@@ -123,19 +146,36 @@ def storage_files(storage: Any = None, path: str = "") -> Iterator[str]:
         yield from storage_files(storage, f"{path}/{name}" if path else name)
 
 
-def backup_create(*, path: str | os.PathLike[str], progress: Progress = _quiet) -> dict[str, Any]:
-    """Write the archive at `path` (.tar.gz or .zip); returns the summary (the manifest without members)."""
-    target = Path(path)
-    archive_format(target)
+def _check_output(target: Path) -> None:
+    try:
+        archive_format(target)
+    except ArchiveError as exc:
+        raise BackupError(str(exc)) from None
+    if target.is_dir():
+        raise BackupError(f"{target} 是一个目录，请给出备份文件名（例如 {target / 'fazhi-backup.tar.gz'}）。")
     if target.exists():
         raise BackupError(f"文件已存在：{target}（为避免覆盖，请换一个文件名）。")
-    if not target.parent.exists():
+    if not target.parent.is_dir():
         raise BackupError(f"目录不存在：{target.parent}")
+    if not os.access(target.parent, os.W_OK):
+        raise BackupError(f"没有写入目录 {target.parent} 的权限。")
     media_root = Path(getattr(default_storage, "location", "") or "/nonexistent").resolve()
     if target.resolve().is_relative_to(media_root):
         raise BackupError(f"备份文件不能放在文件存储目录 {media_root} 之内（否则会把自己备份进去）。")
+
+
+def backup_create(*, path: str | os.PathLike[str], progress: Progress = _quiet) -> dict[str, Any]:
+    """Write the archive at `path` (.tar.gz or .zip), signed with the audit key;
+    returns the summary (the manifest without members)."""
+    target = Path(path)
+    _check_output(target)
+    try:
+        writer = ArchiveWriter(target)
+    except OSError as exc:
+        raise BackupError(
+            f"无法在 {target.parent} 中写入备份文件（{exc.strerror or type(exc).__name__}）。"
+        ) from None
     audit_record(actor=None, action="backups.backup.created", data={"file": target.name})
-    writer = ArchiveWriter(target)
     try:
         model_counts: dict[str, int] = {}
         connection = connections[DEFAULT_DB_ALIAS]
@@ -157,6 +197,10 @@ def backup_create(*, path: str | os.PathLike[str], progress: Progress = _quiet) 
                 progress(f"数据表 {label}：{count} 条")
             head = AuditHead.objects.filter(pk=1).values("seq", "hash").first() or {"seq": 0, "hash": ""}
             migrations = migration_state()
+            totp_users = _totp_users()
+        # The anchors of this snapshot's head travel with it (signed like the rest).
+        anchor_data = "".join(line + "\n" for line in anchor_lines_up_to(head["seq"])).encode("ascii")
+        writer.add_stream(ANCHORS_MEMBER, io.BytesIO(anchor_data), len(anchor_data))
         file_count = file_bytes = 0
         for name in storage_files():
             size = default_storage.size(name)
@@ -183,12 +227,23 @@ def backup_create(*, path: str | os.PathLike[str], progress: Progress = _quiet) 
                 "head_seq": head["seq"],
                 "head_hash": head["hash"],
             },
+            "left_out": {
+                "models": sorted(SECRET_MODELS),
+                "fields": {label: sorted(fields) for label, fields in REDACTED.items()},
+                "totp_users": totp_users,
+            },
         }
-        writer.finish(manifest)
+        writer.finish(manifest, key=audit_key())
     except BaseException:
         writer.abort()
         raise
     return {**manifest, "file": str(target), "size": target.stat().st_size}
+
+
+def _totp_users() -> int:
+    from accounts.models import User
+
+    return User.objects.filter(totp_enabled=True).count()
 
 
 def _auto_through_models(model: type[models.Model]) -> list[type[models.Model]]:
@@ -211,11 +266,14 @@ def _dump_model(model: type[models.Model], path: Path) -> int:
     if m2m:
         qs = qs.prefetch_related(*m2m)
     count = 0
+    redacted = REDACTED.get(model._meta.label_lower, {})
 
     def counted() -> Iterator[models.Model]:
         nonlocal count
         for obj in qs.iterator(chunk_size=1000):
             count += 1
+            for name, blank in redacted.items():
+                setattr(obj, name, blank)
             yield obj
 
     with open(path, "w", encoding="utf-8") as fh:
@@ -268,9 +326,9 @@ def backup_restore(
     its audit log must then be a prefix of the backup's, since audit rows are
     never deleted). A refused restore changes nothing."""
     with tempfile.TemporaryDirectory(prefix="fazhi-restore-") as tmp:
-        progress("校验备份文件…")
+        progress("校验备份文件签名与清单…")
         try:
-            manifest = extract_verified(path, Path(tmp))
+            manifest = extract_verified(path, Path(tmp), key=audit_key())
         except ArchiveError as exc:
             raise BackupError(str(exc)) from None
         _check_migrations(manifest, progress)
@@ -282,17 +340,23 @@ def backup_restore(
         progress("更新数据库结构（migrate）…")
         call_command("migrate", interactive=False, verbosity=0)
         plan = _audit_plan(Path(tmp), manifest)
+        backup_anchors = _anchor_lines(Path(tmp))
+        try:
+            local_anchors = anchors.read_lines(anchor_file())
+        except anchors.AnchorFileError as exc:
+            raise BackupError(str(exc)) from None
         added_files = _restore_files(Path(tmp), manifest, progress)
         try:
-            counts = _load_database(Path(tmp), manifest, plan, progress)
+            counts = _load_database(Path(tmp), manifest, plan, progress, local_anchors + backup_anchors)
         except (DatabaseError, IntegrityError, ValueError, serializers.base.DeserializationError) as exc:
             for name in added_files:
                 default_storage.delete(name)
             raise BackupError(f"写入数据库失败，已全部撤销：{exc}") from None
     cache.clear()
-    broken = audit_verify()
-    if broken is not None:
-        raise BackupError(f"恢复后审计日志校验失败：第 {broken.seq} 条记录。{broken.reason}")
+    try:
+        anchors_merge(backup_anchors)
+    except anchors.AnchorFileError as exc:
+        progress(f"注意：备份中的审计锚点未能写入锚点文件：{exc}")
     audit_record(
         actor=None,
         action="backups.backup.restored",
@@ -306,6 +370,7 @@ def backup_restore(
     return {
         "ok": True,
         "file": str(path),
+        "totp_reenrol": (manifest.get("left_out") or {}).get("totp_users", 0),
         "backup_created_at": manifest.get("created_at"),
         "app_version": manifest.get("app_version"),
         "models": counts,
@@ -368,9 +433,16 @@ def _storage_sha256(name: str) -> str:
     return digest.hexdigest()
 
 
+def _anchor_lines(tmp: Path) -> list[str]:
+    member = tmp / ANCHORS_MEMBER
+    if not member.exists():
+        return []
+    return member.read_text(encoding="ascii", errors="replace").splitlines()
+
+
 @transaction.atomic
 def _load_database(
-    tmp: Path, manifest: dict[str, Any], plan: dict[str, Any], progress: Progress
+    tmp: Path, manifest: dict[str, Any], plan: dict[str, Any], progress: Progress, anchor_lines: list[str]
 ) -> dict[str, int]:
     connection = connections[DEFAULT_DB_ALIAS]
     by_label = {m._meta.label_lower: m for m in backup_models()}
@@ -378,6 +450,13 @@ def _load_database(
     restored_models = [by_label[label] for label in labels]
     through = [t for m in restored_models for t in _auto_through_models(m)]
     tables = [m._meta.db_table for m in restored_models + through if m is not AuditEntry]
+    existing = set(connection.introspection.table_names())
+    # Credentials of the replaced data die with it (a backup never carries them).
+    tables += [
+        m._meta.db_table
+        for m in apps.get_models()
+        if m._meta.label_lower in SECRET_MODELS and m._meta.db_table in existing
+    ]
     connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
     counts: dict[str, int] = {}
     for label in labels:
@@ -396,6 +475,11 @@ def _load_database(
             for sql in sequences:
                 cursor.execute(sql)
     connection.check_constraints()
+    # Still inside the transaction: a log that does not verify (hashes, HMACs
+    # under this key, the anchors of both sides) is rolled back with the rest.
+    broken = audit_verify(anchor_lines=anchor_lines)
+    if broken is not None:
+        raise ValueError(f"恢复后审计日志校验失败：{broken.reason}")
     return counts
 
 

@@ -6,6 +6,9 @@ REDIS_URL        cache in Redis instead of process memory
 FAZHI_S3_BUCKET  store files in S3-compatible storage (with FAZHI_S3_ENDPOINT_URL …)
 FAZHI_SECRET_KEY required in production; generated into the data dir otherwise
 FAZHI_DEBUG, FAZHI_HTTPS, FAZHI_ALLOWED_HOSTS, FAZHI_UPLOAD_MAX_MB
+FAZHI_TRUSTED_PROXIES  reverse proxies whose X-Forwarded-For is believed
+FAZHI_AUDIT_KEY (+ FAZHI_AUDIT_ANCHOR_EVERY, FAZHI_AUDIT_ANCHOR_MINUTES, FAZHI_AUDIT_SYSLOG)
+                 the audit log's HMAC key and its anchor file
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from fazhi.lib import env, keyfile
+from fazhi.lib import clientip, env, keyfile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,6 +29,19 @@ try:
     DATA_DIR = Path(env.env_str("FAZHI_DATA_DIR", str(BASE_DIR / "data"))).resolve()
     UPLOAD_MAX_MB = env.env_int("FAZHI_UPLOAD_MAX_MB", 20, minimum=1)
     ALLOWED_HOSTS = env.env_list("FAZHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    # Reverse proxies (IPs or CIDRs) whose X-Forwarded-For is believed; empty:
+    # the header is ignored and REMOTE_ADDR is the client (audit/middleware.py).
+    TRUSTED_PROXIES = env.env_list("FAZHI_TRUSTED_PROXIES", [])
+    clientip.parse_networks(TRUSTED_PROXIES)
+    AUDIT_ANCHOR_EVERY = env.env_int("FAZHI_AUDIT_ANCHOR_EVERY", 100, minimum=1)
+    AUDIT_ANCHOR_MINUTES = env.env_int("FAZHI_AUDIT_ANCHOR_MINUTES", 60, minimum=1)
+    AUDIT_SYSLOG = env.env_str("FAZHI_AUDIT_SYSLOG").strip()
+    if AUDIT_SYSLOG and not AUDIT_SYSLOG.startswith("/"):
+        _host, _, _port = AUDIT_SYSLOG.rpartition(":")
+        if not _host or not _port.isdigit() or not 0 < int(_port) < 65536:
+            raise ValueError(
+                f"FAZHI_AUDIT_SYSLOG 应为 /dev/log 这样的套接字路径或 主机:端口，收到的是“{AUDIT_SYSLOG}”"
+            )
 except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 
@@ -47,6 +63,30 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> str:
+    # The audit log's HMAC key lives outside the database (and outside every
+    # backup), so database access alone cannot rewrite the log undetected.
+    key = env.env_str("FAZHI_AUDIT_KEY").strip()
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured(
+                "FAZHI_AUDIT_KEY 至少需要 32 个字符（建议用 openssl rand -base64 48 生成）"
+            )
+        return key
+    try:
+        return keyfile.read_or_create_key(DATA_DIR / "audit.key")
+    except keyfile.KeyFileError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+
+
+AUDIT_KEY = _audit_key()
+# One line per anchor (time, last entry, its hash, HMAC), appended beside the
+# database at least every AUDIT_ANCHOR_EVERY entries or AUDIT_ANCHOR_MINUTES
+# minutes and by `fazhi audit anchor`; FAZHI_AUDIT_SYSLOG also sends each line
+# to syslog ("/dev/log" or "host:port" over UDP).
+AUDIT_ANCHOR_FILE = DATA_DIR / "audit-anchor.log"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -169,6 +209,8 @@ AXES_RESET_ON_SUCCESS = True
 # The failure log also drives the per-address throttle (accounts.security.address_wait_seconds).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# The same address as the audit log (trusted proxies only).
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -4,6 +4,7 @@ import io
 import json
 
 from django.core.management import call_command
+from django.db import connection
 
 from assessments import publication as pub
 from assessments.tests.r_fixtures import ResultsTestCase
@@ -47,6 +48,10 @@ class CampaignCommandTestCase(ResultsTestCase):
         publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
         code, out, _ = run("verify", "--year", "2023", "--json")
         self.assertEqual((code, json.loads(out)["ok"]), (0, True))
-        type(publication).objects.filter(pk=publication.pk).update(snapshot={"tampered": True})
+        with connection.cursor() as cursor:  # the ORM refuses; raw SQL is caught by the check
+            cursor.execute(
+                "UPDATE assessments_publication SET snapshot = %s WHERE id = %s",
+                ['{"tampered": true}', publication.pk],
+            )
         code, out, _ = run("verify", "--year", "2023", "--json")
         self.assertEqual((code, json.loads(out)["ok"]), (1, False))

@@ -8,8 +8,10 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import TestCase
 
 from accounts.models import User
@@ -33,6 +35,8 @@ def fazhi(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
         {
             "FAZHI_DATA_DIR": str(data_dir),
             "FAZHI_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            # the key travels apart from the backups: the new machine is given the same one
+            "FAZHI_AUDIT_KEY": settings.AUDIT_KEY,
         }
     )
     return subprocess.run(
@@ -47,7 +51,7 @@ def fazhi(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
 
 def manifest_of(archive: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        return extract_verified(archive, Path(tmp))
+        return extract_verified(archive, Path(tmp), key=settings.AUDIT_KEY.encode())
 
 
 class BackupTestCase(BaseTestCase):
@@ -108,7 +112,7 @@ class BackupTestCase(BaseTestCase):
 
     def _rows(self, manifest, archive, label):
         with tempfile.TemporaryDirectory() as tmp:
-            extract_verified(archive, Path(tmp))
+            extract_verified(archive, Path(tmp), key=settings.AUDIT_KEY.encode())
             return sorted((Path(tmp) / "db" / f"{label}.jsonl").read_text(encoding="utf-8").splitlines())
 
     def test_it_refuses_a_corrupted_archive_with_a_clear_message_and_changes_nothing(self):
@@ -182,9 +186,9 @@ class BackupTestCase(BaseTestCase):
 class BackupCommandTestCase(TestCase):
     def test_it_prints_a_json_error_and_exits_2_on_bad_input(self):
         out, err = io.StringIO(), io.StringIO()
-        with self.assertRaises(SystemExit) as ctx:
+        with self.assertRaises(CommandError) as ctx:
             call_command("backup", "restore", "/nonexistent/b.tar.gz", "--json", stdout=out, stderr=err)
-        self.assertEqual(ctx.exception.code, 2)
+        self.assertEqual(ctx.exception.returncode, 2)
         self.assertIn("备份文件不存在", json.loads(out.getvalue())["error"])
 
     def test_it_prints_a_one_line_summary(self):

@@ -16,7 +16,8 @@ from assessments.models import Publication
 class Command(BaseCommand):
     help = (
         "年度考评结果。`fazhi campaign ranking --year 2022 --json` 输出该年度已公布的排名"
-        "（读取公布时冻结的结果快照）；`fazhi campaign verify --year 2022` 重新计算快照的 SHA-256 并与公布值比对。"
+        "（读取公布时冻结的结果快照）；`fazhi campaign verify --year 2022` 重新计算快照的 SHA-256，"
+        "与公布时写入审计日志的值比对（并校验该审计记录本身），不一致时退出码为 1。"
         "该年度没有已公布的考评时退出码为 2。"
     )
 
@@ -50,17 +51,29 @@ class Command(BaseCommand):
             self.fail(f"{year} 年度没有已公布的考评结果。", as_json=as_json)
         assert publication is not None
         if options["action"] == "verify":
-            ok = pub.publication_verify(publication)
+            check = pub.publication_check(publication)
             if as_json:
                 self.stdout.write(
-                    json.dumps({"year": year, "sha256": publication.sha256, "ok": ok}, ensure_ascii=False)
+                    json.dumps(
+                        {
+                            "year": year,
+                            "sha256": publication.sha256,
+                            "ok": check.ok,
+                            "reason": check.reason,
+                            "audit_seq": check.audit_seq,
+                            "audit_hash": check.audit_hash,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            elif check.ok:
+                self.stdout.write(
+                    f"{publication.campaign.name}：快照 SHA-256 {publication.sha256}，与公布时审计日志第 "
+                    f"{check.audit_seq} 条记录（哈希 {check.audit_hash}）校验一致。"
                 )
             else:
-                self.stdout.write(
-                    f"{publication.campaign.name}：快照 SHA-256 {publication.sha256}，"
-                    + ("校验一致。" if ok else "校验不一致，快照已被改动！")
-                )
-            if not ok:
+                self.stderr.write(f"{publication.campaign.name}：校验不一致，{check.reason}")
+            if not check.ok:
                 sys.exit(1)
             return
         ranking = [

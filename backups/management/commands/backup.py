@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backups.services import BackupError, backup_create, backup_restore
 
@@ -12,8 +11,10 @@ from backups.services import BackupError, backup_create, backup_restore
 class Command(BaseCommand):
     help = (
         "备份与恢复。`fazhi backup create -o FILE`（.tar.gz 或 .zip）写出全部数据表、全部已存储文件和带 SHA-256 的"
-        "清单；`fazhi backup restore FILE` 先校验清单，再迁移数据库、载入数据和文件。目标数据库已有数据时拒绝恢复，"
-        "除非加 --force。恢复后审计日志哈希链仍可校验通过。"
+        "清单，并用审计密钥（FAZHI_AUDIT_KEY 或 audit.key，不写入备份）签名；API 令牌和 TOTP 密钥不写入备份。"
+        "`fazhi backup restore FILE` 先校验签名和清单（签名缺失或不符时拒绝，退出码 2），再迁移数据库、载入数据和"
+        "文件；需要与备份时相同的审计密钥。目标数据库已有数据时拒绝恢复，除非加 --force。恢复后审计日志校验通过；"
+        "启用过双因素认证的账号需重新设置。参数或文件有误时退出码 2。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -58,12 +59,13 @@ class Command(BaseCommand):
                     f"恢复完成：{len(result['models'])} 个数据表 {result['rows']} 条记录，{result['files']} 个文件；"
                     f"审计日志 {result['audit']['entries']} 条，哈希链校验通过。"
                 )
-        except BackupError as exc:
+                if result["totp_reenrol"]:
+                    line += f"备份不含 TOTP 密钥：{result['totp_reenrol']} 个账号需重新设置双因素认证。"
+        except (BackupError, OSError) as exc:
+            message = str(exc) if isinstance(exc, BackupError) else f"读写文件失败：{exc.strerror or exc}"
             if as_json:
-                self.stdout.write(json.dumps({"ok": False, "error": str(exc)}, ensure_ascii=False))
-            else:
-                self.stderr.write(f"错误：{exc}")
-            sys.exit(2)
+                self.stdout.write(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
+            raise CommandError(message, returncode=2) from None
         if as_json:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
         else:
