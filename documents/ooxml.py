@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Union
+from typing import IO, TYPE_CHECKING, Any
 from xml.parsers import expat
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
 
 MB = 1024 * 1024
-Source = Union[bytes, bytearray, memoryview, str, os.PathLike[str], IO[bytes]]
+Source = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes]
 
 _CHUNK = 64 * 1024
 _EOCD = b"PK\x05\x06"
