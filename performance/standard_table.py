@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from documents.ooxml import FileRefused, open_workbook_bounded
+from documents.xlsx import write_cell
 from performance.engine.inputs import InputError, Problem
 from performance.engine.model import Evaluation, Indicator, Result
 from performance.engine.values import QUALITATIVE, Value, normalize, parse_value, to_decimal
@@ -478,7 +479,7 @@ def write_table(
         font: Font = _FONT,
         fmt: str | None = None,
     ) -> None:
-        cell = ws.cell(row=r, column=c, value=value)
+        cell = write_cell(ws, r, c, value)
         cell.alignment, cell.font = align, font
         if fmt:
             cell.number_format = fmt
@@ -488,11 +489,11 @@ def write_table(
             for cc in range(c, c + span):
                 ws.cell(row=rr, column=cc).border = _BORDER
 
-    ws.cell(row=1, column=1, value="项目支出绩效自评表").font = _TITLE
+    write_cell(ws, 1, 1, "项目支出绩效自评表").font = _TITLE
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=NCOLS)
     ws.cell(row=1, column=1).alignment = _CENTER
     ws.row_dimensions[1].height = 30
-    ws.cell(row=2, column=1, value=f"（{ev.year}年度）" if ev.year else "（    年度）").alignment = _CENTER
+    write_cell(ws, 2, 1, f"（{ev.year}年度）" if ev.year else "（    年度）").alignment = _CENTER
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=NCOLS)
 
     put(3, 1, "项目名称")
