@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -34,7 +34,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_TYPES = (bool, int, float, Decimal, datetime.date, datetime.datetime, datetime.time)
 
 
-def write_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+def write_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell | MergedCell:
     """Put `value` into the cell: numbers, dates and booleans as themselves,
     anything else as text that never becomes a formula."""
     cell = ws.cell(row=row, column=column)
@@ -49,7 +49,9 @@ def write_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     return cell
 
 
-def write_row(ws: Worksheet, row: int, values: Iterable[Any], *, start_column: int = 1) -> list[Cell]:
+def write_row(
+    ws: Worksheet, row: int, values: Iterable[Any], *, start_column: int = 1
+) -> list[Cell | MergedCell]:
     return [write_cell(ws, row, column, value) for column, value in enumerate(values, start=start_column)]
 
 
