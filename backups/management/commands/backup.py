@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -34,10 +33,6 @@ class Command(BaseCommand):
         as_json = options.get("json", False)
         if options["action"] == "create" and not options["output"].endswith((".tar.gz", ".tgz", ".zip")):
             raise BadInput("备份文件名应以 .tar.gz 或 .zip 结尾。", code="invalid_output", field="-o")
-        if options["action"] == "restore" and not Path(options["file"]).is_file():
-            raise BadInput(
-                f"备份文件不存在或不是文件：{options['file']}", code="file_not_found", field="file"
-            )
 
         def progress(message: str) -> None:
             self.stderr.write(message)
