@@ -26,6 +26,8 @@ from typing import IO, Any
 
 from django.core.management.base import CommandError
 
+from fazhi.lib.env import TRUE
+
 USAGE_HINT = "（运行 fazhi {command} --help 查看用法）"
 
 
@@ -166,7 +168,7 @@ def _one_line(text: str) -> str:
 
 def _report(exc: BaseException, argv: list[str], stdout: IO[str], stderr: IO[str]) -> int:
     status, error = _classify(exc)
-    if os.environ.get("FAZHI_DEBUG") == "1" or "--traceback" in argv:
+    if os.environ.get("FAZHI_DEBUG", "").strip().lower() in TRUE or "--traceback" in argv:
         traceback.print_exception(exc, file=stderr)
     stderr.write(_one_line(error["message"]) + "\n")
     for problem in error.get("problems") or []:
