@@ -7,9 +7,12 @@ before: calamine allocated the full grid."""
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from assessments.models import Framework, SocialEvaluation
@@ -22,6 +25,8 @@ from jobs.models import Job, JobStatus
 from performance.models import BudgetProject, Indicator
 from performance.tests.fixtures import make_project
 from provincial.models import ProvincialFramework
+from provincial.tests.factories import framework as provincial_framework
+from provincial.tests.factories import task as provincial_task
 
 FAR = "XFD1048576"
 
@@ -116,4 +121,18 @@ class UploadTestCase(BaseTestCase):
                     actor=self.county, uploaded_file=upload(data, "自评报告.docx"), org=self.county_org
                 )
             self.assertIn("word/document.xml", ctx.exception.messages[0])
+        self.assertFalse(Attachment.objects.exists())
+
+    def test_it_refuses_a_docx_zip_bomb_sent_to_the_api_as_evidence(self):
+        framework = provincial_framework(self.office)
+        unit_task = provincial_task(self.office, framework.indicators.get(code="1.1"), self.sfj)
+        client = APIClient()
+        client.force_authenticate(self.assessor)
+        response = client.post(
+            f"/api/v1/provincial/tasks/{unit_task.pk}/evidence/",
+            {"file": upload(hostile.bomb_docx(), "工作总结.docx")},
+            format="multipart",
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("压缩炸弹", json.dumps(response.json()["error"], ensure_ascii=False))
         self.assertFalse(Attachment.objects.exists())
