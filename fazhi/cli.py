@@ -96,6 +96,7 @@ def _run_from_argv(command: Any, argv: list[str]) -> None:
 
 def _utility(argv: list[str]) -> Any:
     from django.core.management import ManagementUtility, get_commands
+    from django.core.management.base import BaseCommand
 
     class Utility(ManagementUtility):
         def fetch_command(self, subcommand: str) -> Any:
@@ -108,7 +109,8 @@ def _utility(argv: list[str]) -> Any:
                     code="unknown_command",
                 )
             command = super().fetch_command(subcommand)
-            command.run_from_argv = lambda argv: _run_from_argv(command, argv)  # type: ignore[method-assign]
+            if type(command).run_from_argv is BaseCommand.run_from_argv:  # `test` has its own; leave it
+                command.run_from_argv = lambda argv: _run_from_argv(command, argv)  # type: ignore[method-assign]
             return command
 
     return Utility(argv)
