@@ -4,17 +4,16 @@ the whole structure or every problem with its row and column."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from assessments.models import Method, RuleKind
+from documents.ooxml import FileRefused, open_workbook_bounded
 from documents.xlsx import table_workbook
 
 HEADERS = [
@@ -40,6 +39,7 @@ METHOD_BY_LABEL = {label: value for value, label in Method.choices} | {v: v for 
 KIND_BY_LABEL = {label: value for value, label in RuleKind.choices} | {v: v for v, _ in RuleKind.choices}
 SEPARATORS = re.compile(r"[、，,;；/\n\s]+")
 MAX_ROWS = 5000
+MAX_COLS = 100
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,15 @@ class ImportFailed(Exception):
 def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """Header labels and (row number, values) of the first sheet; raises ImportFailed."""
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = open_workbook_bounded(content, max_rows=2 * MAX_ROWS, max_cols=MAX_COLS)
+    except FileRefused as exc:
+        raise ImportFailed([RowError(0, "", exc.message)]) from None
+    try:
+        wb = book.openpyxl(read_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file gets the same message
-        raise ImportFailed([RowError(0, "", "无法读取文件，请上传 Excel（.xlsx）格式的文件。")])
+        raise ImportFailed([RowError(0, "", "无法读取文件，请上传 Excel（.xlsx）格式的文件。")]) from None
     ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = ws.iter_rows(max_row=max(book.rows, 1), max_col=max(book.cols, 1), values_only=True)
     header_row = next(rows, None)
     if not header_row:
         raise ImportFailed([RowError(1, "", "文件为空，缺少表头。")])

@@ -14,6 +14,8 @@ from typing import BinaryIO
 
 import filetype
 
+from documents import ooxml
+
 HEAD_BYTES = 8192
 CHUNK = 64 * 1024
 
@@ -72,6 +74,8 @@ _OOXML_MAIN = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": "pptx",
 }
 _TEXT_ENCODINGS = ("utf-8-sig", "gbk")
+# The upload size itself is limited by FAZHI_UPLOAD_MAX_MB; only the contents are bounded here.
+_UPLOAD_PACKAGE = ooxml.PackageLimits(max_bytes=1 << 40)
 
 ALLOWED_DESCRIPTION = "PDF、图片（PNG/JPEG/GIF/WebP）、Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）、文本（.txt/.csv，UTF-8 或 GBK 编码）"
 
@@ -150,6 +154,12 @@ def _ooxml_kind(fileobj: BinaryIO, filename: str) -> Kind:
     found = {key for mime, key in _OOXML_MAIN.items() if mime in content_types}
     if len(found) != 1:
         raise Refused(f"「{filename}」不是受支持的 Office 文档（仅支持 .docx、.xlsx、.pptx）。")
+    try:  # a zip bomb passes the look above; inflate every member within bounds
+        ooxml.inspect_package(fileobj, limits=_UPLOAD_PACKAGE)
+    except ooxml.FileRefused as exc:
+        raise Refused(f"「{filename}」{exc.message}") from None
+    finally:
+        fileobj.seek(0)
     return KINDS[found.pop()]
 
 

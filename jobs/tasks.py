@@ -16,8 +16,11 @@ from jobs.services import JobFailed, job_failed, job_progress, job_succeeded, jo
 @job_task
 def import_users(job: Job) -> None:
     job_progress(job.pk, 0, 0, "正在读取 Excel 文件…")
-    with default_storage.open(job.input_file.name or "", "rb") as fh:
-        rows = user_import.read_sheet(fh)  # type: ignore[arg-type]
+    try:
+        with default_storage.open(job.input_file.name or "", "rb") as fh:
+            rows = user_import.read_sheet(fh)  # type: ignore[arg-type]
+    except user_import.ImportRefused as exc:  # unreadable or hostile file: say why, import nothing
+        raise JobFailed(f"导入未执行：{exc.errors[0].message}（未导入任何账号）") from exc
     orgs, roles, existing = user_import.lookups()
     try:
         good = user_import.validate(

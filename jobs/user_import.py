@@ -21,9 +21,11 @@ from accounts import access
 from accounts.models import Role, User
 from accounts.services import user_create
 from audit.services import audit_record
+from documents.ooxml import FileRefused, open_workbook_bounded
 from orgs.models import Org
 
 MAX_ROWS = 10_000
+MAX_COLS = 100
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 PHONE_RE = re.compile(r"^[0-9+\-() ]{3,20}$")
 
@@ -98,11 +100,14 @@ def cell_text(value: Any) -> str:
 
 
 def read_sheet(fileobj: BinaryIO) -> list[list[Any]]:
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError
 
     try:
-        workbook = CalamineWorkbook.from_filelike(fileobj)
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        book = open_workbook_bounded(fileobj, max_rows=MAX_ROWS + 100, max_cols=MAX_COLS)
+    except FileRefused as exc:
+        raise ImportRefused([RowError(0, "", "", exc.message)]) from None
+    try:
+        return book.calamine().get_sheet_by_index(0).to_python(skip_empty_area=False)
     except (CalamineError, ValueError, IndexError) as exc:
         raise ImportRefused([RowError(0, "", "", f"无法读取 Excel 文件：{exc}")]) from None
 

@@ -34,11 +34,17 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from documents.ooxml import FileRefused, open_workbook_bounded
+from documents.xlsx import write_cell
 from performance.engine.inputs import InputError, Problem
 from performance.engine.model import Evaluation, Indicator, Result
 from performance.engine.values import QUALITATIVE, Value, normalize, parse_value, to_decimal
 
 MAX_BYTES = 20 * 1024 * 1024
+# A 自评表 has a few dozen rows; these bound what calamine may allocate per sheet.
+MAX_ROWS = 5000
+MAX_COLS = 200
+MAX_CELLS = 1_000_000
 NOT_APPLICABLE_WORDS = ("不适用", "不涉及", "/")
 _WAN = Decimal(10000)
 _CENT = Decimal("0.01")
@@ -79,8 +85,6 @@ class TableMeta:
 
 
 def _read_grid(data: bytes) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
     if not data:
         raise InputError([], "文件是空的。")
     if len(data) > MAX_BYTES:
@@ -88,18 +92,18 @@ def _read_grid(data: bytes) -> list[list[Any]]:
             [],
             f"文件过大（{len(data) / 1024 / 1024:.1f} MB），自评表不应超过 {MAX_BYTES // 1024 // 1024} MB。",
         )
-    if not (data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0")):
-        raise InputError([], "文件不是 Excel 表格（.xlsx/.xls），请上传标准自评表。")
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = open_workbook_bounded(data, max_rows=MAX_ROWS, max_cols=MAX_COLS, max_cells=MAX_CELLS)
+    except FileRefused as exc:
+        raise InputError([], exc.message) from None
+    try:
+        workbook = book.calamine()
         sheets = [workbook.get_sheet_by_index(i) for i in range(len(workbook.sheet_names))]
         grids = []
         for sheet in sheets:
             grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
             _fill_merged(grid, getattr(sheet, "merged_cell_ranges", None) or [])
             grids.append(grid)
-    except InputError:
-        raise
     except Exception as exc:  # calamine raises its own errors, zipfile ones and XML ones
         raise InputError(
             [], f"无法读取该 Excel 文件，文件可能已损坏或不是 xlsx 格式（{type(exc).__name__}）。"
@@ -475,7 +479,7 @@ def write_table(
         font: Font = _FONT,
         fmt: str | None = None,
     ) -> None:
-        cell = ws.cell(row=r, column=c, value=value)
+        cell = write_cell(ws, r, c, value)
         cell.alignment, cell.font = align, font
         if fmt:
             cell.number_format = fmt
@@ -485,11 +489,11 @@ def write_table(
             for cc in range(c, c + span):
                 ws.cell(row=rr, column=cc).border = _BORDER
 
-    ws.cell(row=1, column=1, value="项目支出绩效自评表").font = _TITLE
+    write_cell(ws, 1, 1, "项目支出绩效自评表").font = _TITLE
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=NCOLS)
     ws.cell(row=1, column=1).alignment = _CENTER
     ws.row_dimensions[1].height = 30
-    ws.cell(row=2, column=1, value=f"（{ev.year}年度）" if ev.year else "（    年度）").alignment = _CENTER
+    write_cell(ws, 2, 1, f"（{ev.year}年度）" if ev.year else "（    年度）").alignment = _CENTER
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=NCOLS)
 
     put(3, 1, "项目名称")

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.models import User
+from documents.xlsx import write_row
 from fazhi.lib.writer import Writer
 from orgs import demo as orgs_demo
 from orgs.models import Org
@@ -276,16 +277,18 @@ def framework_xlsx() -> bytes:
     ws = wb.active
     assert isinstance(ws, Worksheet)
     ws.title = "考评指标"
-    ws.append([f"{YEAR}年度法治广东建设考评指标体系（演示用合成数据）"])
+    write_row(ws, 1, [f"{YEAR}年度法治广东建设考评指标体系（演示用合成数据）"])
     ws.merge_cells("A1:F1")
-    ws.append(["编码", "板块", "指标", "分值", "评分标准", "佐证材料要求"])
+    write_row(ws, 2, ["编码", "板块", "指标", "分值", "评分标准", "佐证材料要求"])
+    row = 2
     for section, indicators in SECTIONS:
-        first = ws.max_row + 1
+        first = row + 1
         for code, name, score, criteria, evidence, _ in indicators:
-            ws.append([code, section, name, score, SYNTHETIC + criteria, evidence])
+            row += 1
+            write_row(ws, row, [code, section, name, score, SYNTHETIC + criteria, evidence])
         if len(indicators) > 1:
-            ws.merge_cells(start_row=first, start_column=2, end_row=ws.max_row, end_column=2)
-    ws.append(["合计", "", "", int(TOTAL), "", ""])
+            ws.merge_cells(start_row=first, start_column=2, end_row=row, end_column=2)
+    write_row(ws, row + 1, ["合计", "", "", int(TOTAL), "", ""])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from documents.xlsx import table_workbook
+from documents.xlsx import table_workbook, write_row
 from provincial.importing import TEMPLATE_HEADERS
 from provincial.selectors import Overview, is_overdue
 
@@ -46,9 +46,9 @@ def template_workbook() -> bytes:
     ws = wb.active
     assert isinstance(ws, Worksheet)
     ws.title = "指标"
-    ws.append(TEMPLATE_HEADERS)
-    for example in EXAMPLE_ROWS:
-        ws.append(example)
+    write_row(ws, 1, TEMPLATE_HEADERS)
+    for number, example in enumerate(EXAMPLE_ROWS, start=2):
+        write_row(ws, number, example)
     thin = Side(style="thin", color="BFBFBF")
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -64,8 +64,8 @@ def template_workbook() -> bytes:
     ws.freeze_panes = "A2"
     notes = wb.create_sheet("填写说明")
     notes.column_dimensions["A"].width = 100
-    for note in NOTES:
-        notes.append(note)
+    for number, note in enumerate(NOTES, start=1):
+        write_row(notes, number, note)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

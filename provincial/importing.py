@@ -11,7 +11,6 @@ imports nothing unless the list of errors is empty. No Django import here.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 import zipfile
@@ -19,10 +18,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from documents.ooxml import BoundedWorkbook, FileRefused, open_workbook_bounded
+
 MAX_ROWS = 5000
+MAX_COLS = 100
+MAX_CELLS = 200_000  # openpyxl builds an object per cell: keep a hostile sheet far below that
 MAX_SCORE = Decimal("1000")
 
 # field -> (label used in messages, accepted headers)
@@ -136,10 +138,16 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _grid(ws: Any) -> tuple[list[list[Any]], dict[tuple[int, int], tuple[int, int]]]:
+def _grid(ws: Any, extent: BoundedWorkbook) -> tuple[list[list[Any]], dict[tuple[int, int], tuple[int, int]]]:
     """Cell values with every merged range filled from its top-left cell, and for
-    each merged cell (0-based) the top-left (row, col) of its range."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True, max_row=min(ws.max_row, MAX_ROWS + 50))]
+    each merged cell (0-based) the top-left (row, col) of its range. Read only
+    as far as the checked extent: formatted empty cells may lie far beyond it."""
+    rows = [
+        list(r)
+        for r in ws.iter_rows(
+            values_only=True, max_row=max(1, min(extent.rows, MAX_ROWS + 50)), max_col=max(1, extent.cols)
+        )
+    ]
     origin: dict[tuple[int, int], tuple[int, int]] = {}
     for merged in ws.merged_cells.ranges:
         top, left = merged.min_row - 1, merged.min_col - 1
@@ -158,7 +166,11 @@ def _grid(ws: Any) -> tuple[list[list[Any]], dict[tuple[int, int], tuple[int, in
 def parse_workbook(content: bytes) -> ParsedFramework:
     result = ParsedFramework()
     try:
-        wb = load_workbook(io.BytesIO(content), data_only=True)
+        book = open_workbook_bounded(content, max_rows=2 * MAX_ROWS, max_cols=MAX_COLS, max_cells=MAX_CELLS)
+        wb = book.openpyxl()
+    except FileRefused as exc:
+        result.errors.append(RowError(0, "", exc.message))
+        return result
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         result.errors.append(
             RowError(
@@ -169,7 +181,7 @@ def parse_workbook(content: bytes) -> ParsedFramework:
         )
         return result
     for ws in wb.worksheets:
-        rows, origin = _grid(ws)
+        rows, origin = _grid(ws, book)
         found = _find_header(rows)
         if found is None:
             continue

@@ -3,20 +3,18 @@ from __future__ import annotations
 import io
 import json
 
-from django.core.management import call_command
 from django.db import connection
 
 from assessments import publication as pub
 from assessments.tests.r_fixtures import ResultsTestCase
+from fazhi import cli
 
 
 def run(*args: str) -> tuple[int, str, str]:
+    """`fazhi campaign ARGS…` in this process, through the CLI's guard."""
     out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("campaign", *args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        return int(exc.code or 0), out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
+    code = cli.run(["campaign", *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
 
 
 class CampaignCommandTestCase(ResultsTestCase):
@@ -36,10 +34,22 @@ class CampaignCommandTestCase(ResultsTestCase):
 
     def test_it_exits_2_without_a_published_campaign(self):
         code, out, _ = run("ranking", "--year", "2023", "--json")
-        self.assertEqual((code, json.loads(out)), (2, {"error": "2023 年度没有已公布的考评结果。"}))
+        self.assertEqual(
+            (code, json.loads(out)),
+            (
+                2,
+                {
+                    "error": {
+                        "code": "not_found",
+                        "message": "2023 年度没有已公布的考评结果。",
+                        "field": "--year",
+                    }
+                },
+            ),
+        )
         code, out, _ = run("ranking", "--year", "二〇二三", "--json")
         self.assertEqual(code, 2)
-        self.assertIn("年度须为四位数字", json.loads(out)["error"])
+        self.assertIn("年度须为四位数字", json.loads(out)["error"]["message"])
         code, _, err = run("ranking", "--year", "1999")
         self.assertEqual(code, 2)
         self.assertIn("没有已公布的考评结果", err)

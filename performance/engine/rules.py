@@ -1,8 +1,10 @@
 """Rule sets are data: one JSON file each under `rulesets/`, naming its source.
 
 A province or a year with its own 填报说明 gets its own file; `"extends"` copies
-another rule set and overrides only what differs. `load_rule_set` also accepts a
-path to a JSON file, so a finance bureau can try a rule set without a release.
+another rule set and overrides only what differs. A rule set is chosen by its
+name from the installed files only: no name from a request, a form, the API or
+the command line ever becomes a path (so "../../etc/passwd" or "/tmp/x.json"
+is just an unknown name), and messages never quote a file's contents.
 """
 
 from __future__ import annotations
@@ -128,34 +130,47 @@ def _from_dict(data: dict[str, Any]) -> RuleSet:
         raise RuleSetError(f"规则集缺少字段 {exc.args[0]}") from None
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(name: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The data of an installed rule set, with what it extends merged in."""
+    path = RULESETS_DIR / f"{name}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RuleSetError(f"无法读取规则集 {path.name}：{exc}") from None
+    except (OSError, ValueError):
+        raise RuleSetError(f"无法读取评分规则 {name}：文件不是合法的 JSON。") from None
     if not isinstance(data, dict):
-        raise RuleSetError(f"规则集 {path.name} 应为 JSON 对象")
+        raise RuleSetError(f"评分规则 {name} 应为 JSON 对象")
     parent = data.get("extends")
     if parent:
-        base = _read(RULESETS_DIR / f"{parent}.json")
+        if not isinstance(parent, str) or parent not in _installed() or parent in (name, *seen):
+            raise RuleSetError(f"评分规则 {name} 继承的规则不是已安装的评分规则。")
+        base = _read(parent, (*seen, name))
         data = {**base, **{k: v for k, v in data.items() if k != "extends"}}
     return data
 
 
+def _unknown(name: object) -> RuleSetError:
+    shown = str(name)
+    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+    return RuleSetError(f"未知的评分规则「{shown}」，可选：{'、'.join(available_rule_sets())}")
+
+
+def load_rule_set(name: str = DEFAULT_RULE_SET) -> RuleSet:
+    """An installed rule set by its name ("cz2020"); anything else is unknown."""
+    name = name or DEFAULT_RULE_SET
+    if not isinstance(name, str) or name not in _installed():
+        raise _unknown(name)
+    return _load(name)
+
+
 @lru_cache(maxsize=32)
-def load_rule_set(name_or_path: str = DEFAULT_RULE_SET) -> RuleSet:
-    """A rule set by name ("cz2020") or by the path of a JSON file."""
-    name = name_or_path or DEFAULT_RULE_SET
-    path = RULESETS_DIR / f"{name}.json"
-    if not path.is_file():
-        candidate = Path(name)
-        if candidate.suffix == ".json" and candidate.is_file():
-            path = candidate
-        else:
-            choices = "、".join(available_rule_sets())
-            raise RuleSetError(f"没有名为 {name} 的规则集，可选：{choices}")
-    return _from_dict(_read(path))
+def _load(name: str) -> RuleSet:
+    return _from_dict(_read(name))
+
+
+@lru_cache(maxsize=1)
+def _installed() -> frozenset[str]:
+    return frozenset(p.stem for p in RULESETS_DIR.glob("*.json") if p.is_file())
 
 
 def available_rule_sets() -> list[str]:
-    return sorted(p.stem for p in RULESETS_DIR.glob("*.json"))
+    return sorted(_installed())

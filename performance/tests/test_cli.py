@@ -10,11 +10,11 @@ import tempfile
 from pathlib import Path
 
 import docx
-from django.core.management import call_command
 from django.test import SimpleTestCase
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from fazhi import cli
 from performance.engine import score_evaluation
 from performance.standard_table import read_table, write_table
 from performance.tests.engine_helpers import seed_evaluation
@@ -22,12 +22,9 @@ from performance.tests.test_engine_inputs import seed_json
 
 
 def run(*args: str) -> tuple[int, str, str]:
+    """`fazhi selfeval ARGS…` in this process, through the CLI's guard."""
     out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("selfeval", *args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
+    code = cli.run(["selfeval", *args], stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
 
 

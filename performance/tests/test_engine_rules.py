@@ -28,25 +28,29 @@ class RuleSetTestCase(unittest.TestCase):
             load_rule_set("guangdong-1999")
         self.assertIn("cz2020", str(ctx.exception))
 
-    def test_it_loads_a_rule_set_from_a_file(self):
+    def test_it_takes_no_path_for_a_rule_set_name(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "province.json"
             path.write_text(
-                json.dumps(
-                    {
-                        "name": "province",
-                        "extends": "cz2020",
-                        "title": "某省",
-                        "source": "某省通知",
-                        "source_short": "某省通知",
-                        "high_ratio": 1.5,
-                    }
-                ),
+                json.dumps({"name": "province", "extends": "cz2020", "title": "SECRET-MARKER"}),
                 encoding="utf-8",
             )
-            rules = load_rule_set(str(path))
-        self.assertEqual(rules.high_ratio, Decimal("1.5"))
-        self.assertEqual(rules.source_short, "某省通知")
+            installed = Path(__file__).resolve().parents[1] / "engine" / "rulesets" / "cz2020.json"
+            for name in (
+                str(path),
+                f"{tmp}/../{Path(tmp).name}/province.json",
+                "../../etc/passwd",
+                "/etc/passwd",
+                str(installed),
+                "rulesets/cz2020",
+                "cz2020.json",
+                "cz2020/../cz2020",
+                "..",
+            ):
+                with self.assertRaises(RuleSetError, msg=name) as ctx:
+                    load_rule_set(name)
+                self.assertIn("未知的评分规则", str(ctx.exception))
+                self.assertNotIn("SECRET-MARKER", str(ctx.exception))
 
     def test_it_grades_at_the_boundaries(self):
         rules = load_rule_set()

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from assessments import publication as pub
 from assessments.models import Publication
+from fazhi.cli import BadInput
 
 
 class Command(BaseCommand):
@@ -28,18 +29,11 @@ class Command(BaseCommand):
             p.add_argument("--year", required=True, help="考评年度，例如 2022")
             p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    def fail(self, message: str, *, as_json: bool) -> None:
-        if as_json:
-            self.stdout.write(json.dumps({"error": message}, ensure_ascii=False))
-        else:
-            self.stderr.write(message)
-        sys.exit(2)
-
     def handle(self, *args: Any, **options: Any) -> None:
         as_json = bool(options.get("json"))
         raw = str(options["year"]).strip()
-        if not raw.isdigit() or not 1900 < int(raw) < 3000:
-            self.fail(f"年度须为四位数字，收到的是“{raw}”。", as_json=as_json)
+        if not (raw.isascii() and raw.isdigit() and len(raw) == 4 and 1900 < int(raw) < 3000):
+            raise BadInput(f"年度须为四位数字，收到的是“{raw[:20]}”。", code="invalid_year", field="--year")
         year = int(raw)
         publication = (
             Publication.objects.filter(campaign__year=year)
@@ -48,8 +42,7 @@ class Command(BaseCommand):
             .first()
         )
         if publication is None:
-            self.fail(f"{year} 年度没有已公布的考评结果。", as_json=as_json)
-        assert publication is not None
+            raise BadInput(f"{year} 年度没有已公布的考评结果。", code="not_found", field="--year")
         if options["action"] == "verify":
             check = pub.publication_check(publication)
             if as_json:

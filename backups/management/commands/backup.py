@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backups.services import BackupError, backup_create, backup_restore
+from fazhi.cli import BadInput
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_json = options.get("json", False)
+        if options["action"] == "create" and not options["output"].endswith((".tar.gz", ".tgz", ".zip")):
+            raise BadInput("备份文件名应以 .tar.gz 或 .zip 结尾。", code="invalid_output", field="-o")
 
         def progress(message: str) -> None:
             self.stderr.write(message)
