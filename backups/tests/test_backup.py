@@ -11,7 +11,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import TestCase
 
 from accounts.models import User
@@ -21,6 +20,7 @@ from attachments.tests import samples
 from audit.models import AuditEntry
 from backups.archive import extract_verified
 from backups.services import BackupError, backup_create, backup_restore
+from fazhi import cli
 from fazhi.testing import BaseTestCase
 from orgs.models import Org
 from orgs.services import org_update
@@ -186,10 +186,10 @@ class BackupTestCase(BaseTestCase):
 class BackupCommandTestCase(TestCase):
     def test_it_prints_a_json_error_and_exits_2_on_bad_input(self):
         out, err = io.StringIO(), io.StringIO()
-        with self.assertRaises(CommandError) as ctx:
-            call_command("backup", "restore", "/nonexistent/b.tar.gz", "--json", stdout=out, stderr=err)
-        self.assertEqual(ctx.exception.returncode, 2)
-        self.assertIn("备份文件不存在", json.loads(out.getvalue())["error"])
+        code = cli.run(["backup", "restore", "/nonexistent/b.tar.gz", "--json"], stdout=out, stderr=err)
+        self.assertEqual(code, 2)
+        self.assertIn("备份文件不存在", json.loads(out.getvalue())["error"]["message"])
+        self.assertNotIn("Traceback", err.getvalue())
 
     def test_it_prints_a_one_line_summary(self):
         tmp = Path(tempfile.mkdtemp())

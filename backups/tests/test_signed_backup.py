@@ -102,7 +102,7 @@ class SignedBackupTestCase(BaseTestCase):
             result = fazhi(self.tmp / "fresh", "backup", "restore", str(self.archive), "--json")
         self.assertIsNone(audit_verify())
         self.assertEqual(result.returncode, 2)
-        self.assertIn("另一把密钥", json.loads(result.stdout)["error"])
+        self.assertIn("另一把密钥", json.loads(result.stdout)["error"]["message"])
 
     def test_it_refuses_a_fresh_machine_without_the_key(self):
         env = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from backups.services import BackupError, backup_create, backup_restore
 from fazhi.cli import BadInput
@@ -66,9 +66,8 @@ class Command(BaseCommand):
                     line += f"备份不含 TOTP 密钥：{result['totp_reenrol']} 个账号需重新设置双因素认证。"
         except (BackupError, OSError) as exc:
             message = str(exc) if isinstance(exc, BackupError) else f"读写文件失败：{exc.strerror or exc}"
-            if as_json:
-                self.stdout.write(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
-            raise CommandError(message, returncode=2) from None
+            # The CLI guard (fazhi/cli.py) prints it, as {"error": {...}} under --json.
+            raise BadInput(message, code="backup_refused") from None
         if as_json:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
         else:
