@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "performance",
     "assessments",
     "provincial",
+    "experts",
     "backups",
     "api",
 ]
