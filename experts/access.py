@@ -4,7 +4,8 @@
   cancels draws, records declines and evaluations.
 - An expert sees and updates its own profile (not status, term or account) and
   declares its conflicts; it sees its own assignments and declines them with a
-  reason; it may read the verification page of a draw it was a candidate of.
+  reason; it may read the verification page of a draw it was a candidate of
+  (without the reasons others were set aside: those tell their conflicts).
 - Other business users (counties, assessing units, leaders) may see the pool
   (names, titles, employers, fields) with contacts masked, never conflicts,
   assignments or evaluations.
@@ -73,14 +74,13 @@ def own_profile(user: Any) -> Expert:
 
 
 def is_involved(user: Any, draw: Draw) -> bool:
-    """An expert on the draw's frozen candidate list (or excluded from it)."""
+    """An expert on the draw's frozen candidate list (whose chance was at stake)."""
     if not is_expert_user(user):
         return False
     expert_id = selectors.expert_id_of(user)
     if expert_id is None:
         return False
-    listed = {c.get("id") for c in draw.candidates} | {e.get("id") for e in draw.excluded}
-    return expert_id in listed
+    return expert_id in {c.get("id") for c in draw.candidates}
 
 
 def access_draw(user: Any, pk: int, *, write: bool = False) -> Draw:

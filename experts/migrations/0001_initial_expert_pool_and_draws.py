@@ -5,7 +5,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-
 # 专业领域: a fixed list (code, name), in display order.
 FIELDS = [
     ("constitution", "宪法与立法"),
