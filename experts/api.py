@@ -54,7 +54,7 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any, **kwargs: 
     return dict(serializer.validated_data)
 
 
-class FieldSerializer(serializers.ModelSerializer):
+class ExpertFieldSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExpertField
         fields = ["code", "name"]
@@ -159,7 +159,7 @@ def _profile_changes(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-class ConflictSerializer(serializers.Serializer):
+class ExpertConflictSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ConflictKind.choices)
     org = serializers.PrimaryKeyRelatedField(
         queryset=Org.objects.all(),
@@ -225,20 +225,20 @@ class ExpertViewSet(viewsets.GenericViewSet):
             services.expert_update(actor=_user(request), expert=expert, **data)
         return self._answer(expert)
 
-    @extend_schema(request=ConflictSerializer, responses={201: ExpertSerializer})
+    @extend_schema(request=ExpertConflictSerializer, responses={201: ExpertSerializer})
     @action(detail=True, methods=["post"])
     def conflicts(self, request: Request, pk: str) -> Response:
         """Declare a conflict of interest (the office, or the expert for itself)."""
         expert = access.access_expert(_user(request), _pk(pk))
         if not access.can_see_private(_user(request), expert):
             raise PermissionDenied("只能为本人申报利益冲突。")
-        data = _valid(ConflictSerializer, request.data)
+        data = _valid(ExpertConflictSerializer, request.data)
         services.conflict_declare(actor=_user(request), expert=expert, **data)
         return self._answer(expert, status.HTTP_201_CREATED)
 
 
 class FieldViewSet(viewsets.GenericViewSet):
-    serializer_class = FieldSerializer
+    serializer_class = ExpertFieldSerializer
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[ExpertField]:
@@ -247,10 +247,10 @@ class FieldViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         if not access.can_see_pool(_user(request)):
             raise PermissionDenied("无权查看咨询专家库。")
-        return Response(FieldSerializer(self.get_queryset(), many=True).data)
+        return Response(ExpertFieldSerializer(self.get_queryset(), many=True).data)
 
 
-class DrawCreateSerializer(serializers.Serializer):
+class ExpertDrawCreateSerializer(serializers.Serializer):
     purpose = serializers.CharField(max_length=200, error_messages={"required": "请填写抽取事由。"})
     purpose_code = serializers.ChoiceField(choices=Purpose.choices, default=Purpose.OTHER)
     object_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
@@ -273,13 +273,13 @@ class DrawCreateSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class ExpertReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=500, error_messages={"required": "请说明理由。", "blank": "请说明理由。"}
     )
 
 
-class EvaluateSerializer(serializers.Serializer):
+class ExpertEvaluateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(
         choices=Rating.choices, error_messages={"invalid_choice": "履职评价等次无效。"}
     )
@@ -310,7 +310,7 @@ class DrawViewSet(viewsets.GenericViewSet):
     def _answer(self, draw: Draw, code: int = status.HTTP_200_OK) -> Response:
         return Response(draw_body(_user(self.request), Draw.objects.get(pk=draw.pk)), status=code)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: dict}, operation_id="experts_draws_list")
     def list(self, request: Request) -> Response:
         if not access.is_office(_user(request)):
             raise PermissionDenied("只有市委依法治市办可以查看全部抽取记录。")
@@ -328,12 +328,12 @@ class DrawViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._answer(self._draw())
 
-    @extend_schema(request=DrawCreateSerializer, responses={201: dict})
+    @extend_schema(request=ExpertDrawCreateSerializer, responses={201: dict})
     def create(self, request: Request) -> Response:
         """Freeze the candidate list and publish the commitment (已承诺)."""
         if not access.is_office(_user(request)):
             raise PermissionDenied("只有市委依法治市办可以抽取专家。")
-        data = _valid(DrawCreateSerializer, request.data)
+        data = _valid(ExpertDrawCreateSerializer, request.data)
         draw = services.draw_prepare(actor=_user(request), **data)
         return self._answer(draw, status.HTTP_201_CREATED)
 
@@ -344,12 +344,12 @@ class DrawViewSet(viewsets.GenericViewSet):
         draw = services.draw_execute(actor=_user(request), draw=self._draw(write=True))
         return self._answer(draw)
 
-    @extend_schema(request=ReasonSerializer, responses={200: dict})
+    @extend_schema(request=ExpertReasonSerializer, responses={200: dict})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         """Cancel with a reason; the record stays and the seed is revealed."""
         draw = self._draw(write=True)
-        data = _valid(ReasonSerializer, request.data)
+        data = _valid(ExpertReasonSerializer, request.data)
         return self._answer(services.draw_cancel(actor=_user(request), draw=draw, reason=data["reason"]))
 
     @extend_schema(responses={200: dict})
@@ -375,7 +375,7 @@ class DrawViewSet(viewsets.GenericViewSet):
         )
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class ExpertAssignmentSerializer(serializers.ModelSerializer):
     expert_name = serializers.CharField(source="expert.name", read_only=True)
     draw_purpose = serializers.CharField(source="draw.purpose", read_only=True)
     purpose_code = serializers.CharField(source="draw.purpose_code", read_only=True)
@@ -409,13 +409,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignmentViewSet(viewsets.GenericViewSet):
-    serializer_class = AssignmentSerializer
+    serializer_class = ExpertAssignmentSerializer
 
     def get_queryset(self) -> QuerySet[Assignment]:
         return selectors.assignments().order_by("-draw__executed_at", "pk")
 
     def _answer(self, assignment: Assignment) -> Response:
-        return Response(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+        return Response(ExpertAssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     def list(self, request: Request) -> Response:
         """The office: all (?draw=, ?expert=); an expert: its own."""
@@ -433,27 +433,27 @@ class AssignmentViewSet(viewsets.GenericViewSet):
         if request.query_params.get("open") in ("1", "true"):
             qs = qs.filter(status__in=("active", "standby"))
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
+        return self.get_paginated_response(ExpertAssignmentSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._answer(access.access_assignment(_user(request), _pk(pk)))
 
-    @extend_schema(request=ReasonSerializer, responses={200: AssignmentSerializer})
+    @extend_schema(request=ExpertReasonSerializer, responses={200: ExpertAssignmentSerializer})
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         """Decline with a reason; a panel seat goes to the next backup in order."""
         assignment = access.access_assignment(_user(request), _pk(pk), write=True)
-        data = _valid(ReasonSerializer, request.data)
+        data = _valid(ExpertReasonSerializer, request.data)
         services.assignment_decline(actor=_user(request), assignment=assignment, reason=data["reason"])
         return self._answer(assignment)
 
-    @extend_schema(request=EvaluateSerializer, responses={200: AssignmentSerializer})
+    @extend_schema(request=ExpertEvaluateSerializer, responses={200: ExpertAssignmentSerializer})
     @action(detail=True, methods=["post"])
     def evaluate(self, request: Request, pk: str) -> Response:
         assignment = access.access_assignment(_user(request), _pk(pk))
         if not access.is_office(_user(request)):
             raise PermissionDenied("只有市委依法治市办可以评价专家履职情况。")
-        data = _valid(EvaluateSerializer, request.data)
+        data = _valid(ExpertEvaluateSerializer, request.data)
         services.assignment_evaluate(actor=_user(request), assignment=assignment, **data)
         return self._answer(assignment)
 
