@@ -65,6 +65,7 @@ class Expert(models.Model):
         "状态", max_length=16, choices=ExpertStatus.choices, default=ExpertStatus.ACTIVE
     )
     status_note = models.CharField("状态说明", max_length=200, blank=True)
+    status_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
     phone = models.CharField("手机号码", max_length=20, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
     address = models.CharField("通讯地址", max_length=200, blank=True)

@@ -208,6 +208,8 @@ def expert_update(*, actor: Any, expert: Expert, **changes: Any) -> Expert:
             setattr(expert, name, value.strip() if isinstance(value, str) else value)
     _check_profile(expert)
     chosen = _field_objects(changes["fields"]) if "fields" in changes else None
+    if expert.status != before["status"]:
+        expert.status_changed_at = timezone.now()
     expert.save()
     if chosen is not None:
         expert.fields.set(chosen)
