@@ -322,7 +322,7 @@ class DrawViewSet(viewsets.GenericViewSet):
             else "",
         ).order_by("-created_at", "-pk")
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response([draw_body(_user(request), d) for d in page])
+        return self.get_paginated_response([draw_body(_user(request), d) for d in page or []])
 
     @extend_schema(responses={200: dict})
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -6,7 +6,7 @@ from django import forms
 
 from accounts import roles
 from accounts.models import User
-from experts.models import Conflict, ConflictKind, Expert, ExpertField, ExpertStatus, Purpose, Rating
+from experts.models import Conflict, Expert, ExpertField, ExpertStatus, Purpose, Rating
 from experts.services import MAX_BACKUPS, MAX_RECENT_MONTHS, MAX_SIZE, PHONE
 from orgs.models import Org
 from workbench.forms import StyledFormMixin
@@ -169,7 +169,6 @@ class ConflictForm(StyledFormMixin, forms.ModelForm):
             queryset=active_orgs(), required=False, label="相关单位", empty_label="（本系统外的单位或个人）"
         )
         self.fields["org"].widget.attrs["class"] = "form-select"
-        self.fields["kind"].choices = ConflictKind.choices
         self.fields["description"].help_text = "例如：配偶在该单位任职；曾担任该单位法律顾问"
 
     def clean(self) -> dict[str, Any]:
@@ -252,8 +251,8 @@ class DrawForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["exclude_orgs"].queryset = active_orgs()
-        self.fields["exclude_experts"].queryset = Expert.objects.order_by("pk")
+        self.fields["exclude_orgs"].queryset = active_orgs()  # type: ignore[attr-defined]
+        self.fields["exclude_experts"].queryset = Expert.objects.order_by("pk")  # type: ignore[attr-defined]
         _checks(self.fields["required_fields"])
         for name in ("exclude_orgs", "exclude_experts"):
             self.fields[name].widget.attrs["size"] = 6
@@ -287,4 +286,5 @@ class PoolFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", "全部领域"), *ExpertField.objects.values_list("code", "name")]
+        choices = [("", "全部领域"), *ExpertField.objects.values_list("code", "name")]
+        self.fields["field"].choices = choices  # type: ignore[attr-defined]

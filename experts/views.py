@@ -203,11 +203,9 @@ def conflict_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404("申报不存在")
     services.conflict_withdraw(actor=request.user, conflict=conflict)
     messages.success(request, "已撤回该利益冲突申报。")
-    own = access.is_own(request.user, conflict.expert) and not access.is_office(request.user)
-    return redirect(
-        "experts:my_profile" if own else "experts:expert_detail",
-        **({} if own else {"pk": conflict.expert_id}),
-    )
+    if access.is_own(request.user, conflict.expert) and not access.is_office(request.user):
+        return redirect("experts:my_profile")
+    return redirect("experts:expert_detail", pk=conflict.expert_id)
 
 
 @login_required
