@@ -338,3 +338,31 @@ class MyTasksTestCase(DrawViewsTestCase):
         home = self.client_for(self.expert).get("/")
         self.assertContains(home, "专家任务：迎检咨询专家")
         self.assertContains(self.office_client.get("/"), "专家库")
+
+
+class ListQueriesTestCase(BaseTestCase):
+    def count(self, client, url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            self.assertEqual(client.get(url).status_code, 200)
+        return len(ctx.captured_queries)
+
+    def test_the_pool_and_draw_lists_run_the_same_queries_for_3_rows_as_for_30(self):
+        client = self.client_for(self.office)
+        pool(self.office, 3, "civil", "administrative")
+        services.draw_prepare(actor=self.office, purpose="一", size=1)
+        before = (
+            self.count(client, "/experts/pool/?per_page=50"),
+            self.count(client, "/experts/draws/?per_page=50"),
+        )
+        pool(self.office, 27, "criminal")
+        for n in range(10):
+            services.draw_prepare(actor=self.office, purpose=f"抽取{n}", size=1)
+        after = (
+            self.count(client, "/experts/pool/?per_page=50"),
+            self.count(client, "/experts/draws/?per_page=50"),
+        )
+        self.assertEqual(after, before)
