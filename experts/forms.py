@@ -30,8 +30,8 @@ class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _checks(field: forms.Field) -> None:
-    """Checkbox lists keep Bootstrap's check style (the mixin would make them form-control)."""
-    field.widget.attrs["class"] = "form-check-input"
+    """Checkbox lists: no class (Django puts it on the wrapper too); styled by .field-choices."""
+    field.widget.attrs.pop("class", None)
 
 
 def active_orgs() -> Any:
@@ -236,6 +236,7 @@ class DrawForm(StyledFormMixin, forms.Form):
     )
     recent_months = forms.IntegerField(
         label="近期已抽中回避（月）",
+        required=False,
         min_value=0,
         max_value=MAX_RECENT_MONTHS,
         initial=6,
