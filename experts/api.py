@@ -24,7 +24,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from experts import access, selectors, services, verification
-from experts.management.commands.experts import draw_json
 from experts.masking import contacts_for
 from experts.models import (
     Assignment,
@@ -37,6 +36,7 @@ from experts.models import (
     Purpose,
     Rating,
 )
+from experts.records import draw_json
 from orgs.models import Org
 
 

@@ -17,39 +17,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.models import User
 from experts import access, selectors, services, verification
-from experts.models import Draw, DrawStatus, Purpose
+from experts.models import DrawStatus, Purpose
+from experts.records import draw_json
 from orgs.models import Org
-
-
-def draw_json(draw: Draw) -> dict[str, Any]:
-    names = verification.names(draw)
-    result = draw.result or {}
-    return {
-        "id": draw.pk,
-        "purpose": draw.purpose,
-        "purpose_code": draw.purpose_code,
-        "object_id": draw.object_id,
-        "object_label": draw.object_label,
-        "status": draw.status,
-        "status_label": draw.get_status_display(),
-        "algorithm": draw.algorithm,
-        "commitment": draw.commitment,
-        "list_digest": draw.list_digest,
-        "seed": draw.seed if draw.is_revealed else None,
-        "size": draw.size,
-        "backups_count": draw.backups,
-        "required_fields": list(draw.required_fields),
-        "candidates": len(draw.candidates),
-        "excluded": len(draw.excluded),
-        "created_at": draw.created_at.isoformat(),
-        "executed_at": draw.executed_at.isoformat() if draw.executed_at else None,
-        "cancelled_at": draw.cancelled_at.isoformat() if draw.cancelled_at else None,
-        "cancel_reason": draw.cancel_reason,
-        "replaces": draw.replaces_id,
-        "panel": list(result.get("panel", [])),
-        "backups": list(result.get("backups", [])),
-        "panel_members": [{"id": i, "name": names.get(i, "")} for i in result.get("panel", [])],
-    }
 
 
 class Command(BaseCommand):
