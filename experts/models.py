@@ -218,12 +218,17 @@ class Draw(models.Model):
         return self.revealed_at is not None
 
     @property
+    def recorded(self) -> dict:
+        """The stored result, or {} (also when a tampered row holds something else)."""
+        return self.result if isinstance(self.result, dict) else {}
+
+    @property
     def panel_ids(self) -> list[int]:
-        return list((self.result or {}).get("panel", []))
+        return list(self.recorded.get("panel") or [])
 
     @property
     def backup_ids(self) -> list[int]:
-        return list((self.result or {}).get("backups", []))
+        return list(self.recorded.get("backups") or [])
 
 
 class AssignmentRole(models.TextChoices):

@@ -10,7 +10,6 @@ from experts.models import Draw
 
 def draw_json(draw: Draw) -> dict[str, Any]:
     names = verification.names(draw)
-    result = draw.result or {}
     return {
         "id": draw.pk,
         "purpose": draw.purpose,
@@ -26,14 +25,14 @@ def draw_json(draw: Draw) -> dict[str, Any]:
         "size": draw.size,
         "backups_count": draw.backups,
         "required_fields": list(draw.required_fields),
-        "candidates": len(draw.candidates),
-        "excluded": len(draw.excluded),
+        "candidates": len(draw.candidates) if isinstance(draw.candidates, list) else 0,
+        "excluded": len(draw.excluded) if isinstance(draw.excluded, list) else 0,
         "created_at": draw.created_at.isoformat(),
         "executed_at": draw.executed_at.isoformat() if draw.executed_at else None,
         "cancelled_at": draw.cancelled_at.isoformat() if draw.cancelled_at else None,
         "cancel_reason": draw.cancel_reason,
         "replaces": draw.replaces_id,
-        "panel": list(result.get("panel", [])),
-        "backups": list(result.get("backups", [])),
-        "panel_members": [{"id": i, "name": names.get(i, "")} for i in result.get("panel", [])],
+        "panel": draw.panel_ids,
+        "backups": draw.backup_ids,
+        "panel_members": [{"id": i, "name": names.get(i, "")} for i in draw.panel_ids],
     }

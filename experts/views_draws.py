@@ -163,11 +163,12 @@ def _detail_context(request: AuthedRequest, draw: Draw) -> dict[str, Any]:
         "exclude_orgs": [orgs[i].name for i in draw.exclude_org_ids if i in orgs],
         "candidates": [
             {
-                "id": c["id"],
+                "id": c.get("id"),
                 "name": c.get("name", ""),
-                "fields": [labels.get(f, f) for f in c.get("fields", [])],
+                "fields": [labels.get(f, f) for f in c.get("fields") or [] if isinstance(f, str)],
             }
-            for c in draw.candidates
+            for c in (draw.candidates if isinstance(draw.candidates, list) else [])
+            if isinstance(c, dict)
         ],
         "panel": [(i, names.get(i, "")) for i in draw.panel_ids],
         "backups": [(i, names.get(i, "")) for i in draw.backup_ids],

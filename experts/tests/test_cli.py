@@ -66,6 +66,15 @@ class VerifyDrawTestCase(CliTestCase):
         self.assertFalse(body["ok"])
         self.assertTrue(any("名单或参数被改动" in p for p in body["problems"]))
 
+    def test_it_reports_a_garbled_record_without_a_traceback(self):
+        Draw.objects.filter(pk=self.draw.pk).update(result=[1, 2, 3], candidates={"x": 1})
+        code, out, err = self.run_cli("verify-draw", str(self.draw.pk))
+        self.assertEqual(code, 1)
+        self.assertIn("冻结的候选名单不是列表", out)
+        listed_code, listed, _ = self.run_cli("draws", "--json")
+        self.assertEqual(listed_code, 0)
+        self.assertEqual(json.loads(listed)[0]["panel"], [])
+
     def test_it_exits_2_for_a_bad_or_unknown_id_or_a_draw_not_yet_made(self):
         committed = services.draw_prepare(actor=self.office, purpose="待执行", size=1)
         for raw, message in (

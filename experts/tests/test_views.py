@@ -82,6 +82,7 @@ class PoolPagesTestCase(ExpertViewsTestCase):
         self.assertContains(response, "聘期结束日期不能早于开始日期。")
         self.assertContains(response, "手机号码应为 11 位手机号")
         self.assertContains(response, "请至少选择一个专业领域。")
+        self.assertNotContains(response, "Constraint")
         self.assertEqual(Expert.objects.count(), 2)
         response = self.office_client.post(
             "/experts/pool/new/",
@@ -178,7 +179,7 @@ class OwnProfileTestCase(ExpertViewsTestCase):
         self.assertEqual(response.status_code, 404)
 
 
-class DrawViewsTestCase(BaseTestCase):
+class DrawPagesBase(BaseTestCase):
     def setUp(self):
         self.mine = expert(self.office, "陈志远", "administrative", user=self.expert)
         self.pool = [
@@ -199,6 +200,8 @@ class DrawViewsTestCase(BaseTestCase):
         data.update(changes)
         return data
 
+
+class DrawViewsTestCase(DrawPagesBase):
     def test_it_walks_the_office_through_commit_execute_and_verification(self):
         preview = self.office_client.post(
             "/experts/draws/new/preview/",
@@ -223,6 +226,19 @@ class DrawViewsTestCase(BaseTestCase):
         record = json.loads(self.office_client.get(f"/experts/draws/{draw.pk}/record.json").content)
         self.assertEqual(record["result"], draw.result)
         self.assertEqual(record["seed"], draw.seed)
+
+    def test_it_shows_a_tampered_draw_as_not_verified(self):
+        draw = services.draw_execute(
+            actor=self.office, draw=services.draw_prepare(actor=self.office, purpose="迎检咨询", size=2)
+        )
+        Draw.objects.filter(pk=draw.pk).update(
+            result={"panel": list(reversed(draw.panel_ids)), "backups": []}
+        )
+        page = self.office_client.get(f"/experts/draws/{draw.pk}/")
+        self.assertContains(page, 'id="verify-failed"')
+        self.assertContains(page, "人员相同但顺序不同")
+        Draw.objects.filter(pk=draw.pk).update(candidates={"x": 1}, result=[1])
+        self.assertContains(self.office_client.get(f"/experts/draws/{draw.pk}/"), "冻结的候选名单不是列表")
 
     def test_it_previews_the_excluded_with_reasons_and_why_a_draw_would_be_refused(self):
         services.expert_update(actor=self.office, expert=self.pool[1], employer_org=self.sfj)
@@ -295,7 +311,7 @@ class DrawViewsTestCase(BaseTestCase):
         self.assertEqual(Draw.objects.get().status, DrawStatus.COMMITTED)
 
 
-class MyTasksTestCase(DrawViewsTestCase):
+class MyTasksTestCase(DrawPagesBase):
     def test_it_shows_the_expert_only_its_own_assignments_and_lets_it_decline_with_a_reason(self):
         draw = services.draw_prepare(
             actor=self.office, purpose="述法评议专家组", size=6, backups=1, exclude_expert_ids=[]
