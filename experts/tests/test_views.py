@@ -382,3 +382,19 @@ class ListQueriesTestCase(BaseTestCase):
             self.count(client, "/experts/draws/?per_page=50"),
         )
         self.assertEqual(after, before)
+
+
+class OfficeTodosTestCase(DrawPagesBase):
+    def test_it_reminds_the_office_of_committed_draws_and_panels_short_of_members(self):
+        committed = services.draw_prepare(actor=self.office, purpose="待执行", size=1)
+        self.assertContains(self.office_client.get("/"), "1 次专家抽取已公布承诺、待执行")
+        services.draw_cancel(actor=self.office, draw=committed, reason="不再需要")
+        draw = services.draw_execute(
+            actor=self.office, draw=services.draw_prepare(actor=self.office, purpose="无候补", size=2)
+        )
+        self.assertNotContains(self.office_client.get("/"), "候补已用尽")
+        seat = Assignment.objects.filter(draw=draw).first()
+        services.assignment_decline(actor=self.office, assignment=seat, reason="出国")
+        home = self.office_client.get("/")
+        self.assertContains(home, "1 个专家组有成员谢绝且候补已用尽")
+        self.assertNotContains(home, "已公布承诺、待执行")
