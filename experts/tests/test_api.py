@@ -109,6 +109,27 @@ class ProfilesApiTestCase(ExpertsApiTestCase):
                     403,
                 )
 
+    def test_it_lets_the_expert_declare_its_own_conflicts_only(self):
+        client = self.api(self.expert)
+        ok = client.post(
+            f"{API}/profiles/{self.mine.pk}/conflicts/",
+            {"kind": "employer", "org": self.sfj.pk},
+            format="json",
+        )
+        self.assertEqual(ok.status_code, 201, ok.content)
+        self.assertEqual(ok.json()["conflicts"][0]["org_name"], "江门市司法局")
+        other = self.others[1].pk
+        self.assertEqual(
+            client.post(
+                f"{API}/profiles/{other}/conflicts/", {"kind": "other", "description": "x"}, format="json"
+            ).status_code,
+            403,
+        )
+        empty = client.post(f"{API}/profiles/{self.mine.pk}/conflicts/", {"kind": "other"}, format="json")
+        self.assertEqual(empty.status_code, 400)
+        self.assertIn("org", empty.json()["error"]["fields"])
+        self.assertEqual(self.mine.conflicts.count(), 1)
+
     def test_it_lets_the_expert_patch_its_own_contacts_but_not_its_status(self):
         client = self.api(self.expert)
         ok = client.patch(
