@@ -64,6 +64,7 @@ GROUPS = {
     "accounts": "系统管理",
     "attachments": "我的",
     "jobs": "我的",
+    "experts": "专家库",
 }
 
 

@@ -15,6 +15,8 @@ from accounts.services import admin_role_request_propose
 from attachments.services import attachment_create
 from attachments.tests import samples
 from audit.services import audit_record
+from experts import services as expert_services
+from experts.tests.factories import expert as make_expert
 from fazhi.testing import BaseTestCase
 from jobs.models import Job
 from jobs.services import job_start, job_task
@@ -61,6 +63,10 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             user=self.county,
             reason="矩阵测试",
         )
+        # 咨询专家库: the persona expert's own profile, another expert, a draw it is a candidate of
+        self.own_profile = make_expert(self.office, "本人", user=self.expert)
+        self.other_expert = make_expert(self.office, "他人")
+        self.draw = expert_services.draw_prepare(actor=self.office, purpose="矩阵测试抽取", size=1)
 
     def matrix(self) -> list[tuple[str, Callable[[], str], dict[str, int]]]:
         c = self
@@ -151,6 +157,49 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             ("API 令牌", lambda: "/api/v1/auth/token/", expect(set(PERSONAS))),
             ("经办与审核", lambda: reverse("assessments:duty_list"), expect({"office", "sysadmin"})),
             ("API 经办与审核", lambda: "/api/v1/assessments/scoring-duties/", expect({"office", "sysadmin"})),
+            ("专家库", lambda: reverse("experts:home"), expect(BUSINESS, status=302, denied=404)),
+            ("专家名单", lambda: reverse("experts:expert_list"), expect(BUSINESS, denied=404)),
+            ("专家名单导出", lambda: reverse("experts:expert_export"), expect(BUSINESS, denied=404)),
+            ("新增专家", lambda: reverse("experts:expert_create"), expect({"office"}, denied=404)),
+            (
+                "专家档案",
+                lambda: reverse("experts:expert_detail", args=[c.other_expert.pk]),
+                expect(BUSINESS, denied=404),
+            ),
+            (
+                "编辑专家档案",
+                lambda: reverse("experts:expert_edit", args=[c.other_expert.pk]),
+                expect({"office"}, denied=403, sysadmin=404, secadmin=404, auditadmin=404),
+            ),
+            ("我的专家档案", lambda: reverse("experts:my_profile"), expect({"expert"}, denied=404)),
+            ("我的任务（专家）", lambda: reverse("experts:my_tasks"), expect({"expert"}, denied=404)),
+            ("专家抽取", lambda: reverse("experts:draw_list"), expect({"office"}, denied=404)),
+            ("抽取专家", lambda: reverse("experts:draw_create"), expect({"office"}, denied=404)),
+            (
+                "抽取公示",
+                lambda: reverse("experts:draw_detail", args=[c.draw.pk]),
+                expect({"office", "expert"}, denied=404),
+            ),
+            (
+                "抽取公示数据",
+                lambda: reverse("experts:draw_record", args=[c.draw.pk]),
+                expect({"office", "expert"}, denied=404),
+            ),
+            ("API 专家库", lambda: "/api/v1/experts/profiles/", expect(BUSINESS)),
+            (
+                "API 专家档案",
+                lambda: f"/api/v1/experts/profiles/{c.other_expert.pk}/",
+                expect(BUSINESS, denied=404),
+            ),
+            ("API 我的专家档案", lambda: "/api/v1/experts/profiles/me/", expect({"expert"}, denied=404)),
+            ("API 专业领域", lambda: "/api/v1/experts/fields/", expect(BUSINESS)),
+            ("API 专家抽取", lambda: "/api/v1/experts/draws/", expect({"office"})),
+            (
+                "API 抽取详情",
+                lambda: f"/api/v1/experts/draws/{c.draw.pk}/",
+                expect({"office", "expert"}, denied=404),
+            ),
+            ("API 专家任务", lambda: "/api/v1/experts/assignments/", expect({"office", "expert"})),
         ]
 
     def test_it_lets_each_persona_reach_only_what_its_role_allows(self):
@@ -214,6 +263,32 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             with self.subTest(persona=name):
                 home = self.client_for(getattr(self, name)).get(reverse("workbench:home")).content.decode()
                 self.assertEqual(link in home, name in ("sysadmin", "secadmin"))
+
+    def test_it_lets_only_the_office_draw_and_keep_the_expert_pool(self):
+        draw_form = {"purpose": "越权抽取", "purpose_code": "other", "size": "1", "backups": "0"}
+        posts = [
+            (reverse("experts:draw_create"), draw_form),
+            (reverse("experts:draw_execute", args=[self.draw.pk]), {}),
+            (reverse("experts:draw_cancel", args=[self.draw.pk]), {"reason": "越权取消"}),
+            (reverse("experts:expert_create"), {"name": "x"}),
+            (reverse("experts:expert_edit", args=[self.other_expert.pk]), {"name": "x"}),
+            (
+                reverse("experts:conflict_add", args=[self.other_expert.pk]),
+                {"kind": "other", "description": "x"},
+            ),
+        ]
+        for url, data in posts:
+            for name in PERSONAS:
+                if name == "office":
+                    continue
+                with self.subTest(url=url, persona=name):
+                    response = self.client_for(getattr(self, name)).post(url, data)
+                    self.assertIn(response.status_code, (403, 404))
+        self.draw.refresh_from_db()
+        self.assertEqual((self.draw.status, self.draw.result), ("committed", None))
+        self.assertEqual(self.other_expert.conflicts.count(), 0)
+        response = self.client_for(self.office).post(reverse("experts:draw_execute", args=[self.draw.pk]))
+        self.assertEqual(response.status_code, 302)
 
 
 class ListVisibilityTestCase(BaseTestCase):
