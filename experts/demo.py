@@ -144,12 +144,14 @@ def load(*, stdout: Writer | None = None) -> None:
     if office is None:
         return
     orgs = {o.code: o for o in Org.objects.all()}
+    # Renaming the expert accounts is user management: the system admin's work.
+    sysadmin = User.objects.filter(username="sysadmin").first() or office
     users = {u.username: u for u in User.objects.filter(username__startswith="expert")}
     experts: dict[str, Expert] = {}
     for username, name, title, employer, org_key, fields, phone in POOL:
         user = users.get(username)
         if user is not None:
-            user_update(actor=office, user=user, name=name)
+            user_update(actor=sysadmin, user=user, name=name)
         experts[username] = services.expert_create(
             actor=office,
             name=name,

@@ -22,7 +22,6 @@ from fazhi import cli
 from fazhi.testing import BaseTestCase
 from performance.tests.test_engine_inputs import seed_json
 
-FAZHI = Path(sys.executable).with_name("fazhi")
 MAX_RSS_MB = 400  # a refused file must not grow the process much beyond Django itself (~100 MB)
 
 
@@ -36,20 +35,40 @@ def run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+# The child's own peak memory is VmHWM of its process image, read as it exits. (wait4's
+# ru_maxrss would also count the forked copy of this test process from before exec.)
+PEAK_WRAPPER = """
+import atexit, sys
+def _peak(path=sys.argv[1]):
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            open(path, "w").write(line.split()[1])
+atexit.register(_peak)
+sys.argv = ["fazhi", *sys.argv[2:]]
+from fazhi.cli import main
+main()
+"""
+
+
 class Process:
-    """`fazhi ARGV…` in a child process, with its own peak memory (wait4)."""
+    """`fazhi ARGV…` in a child process, with its own peak memory (VmHWM in kB)."""
 
     def __init__(self, *argv: str, env: dict[str, str], files: contextlib.ExitStack) -> None:
         self.argv = argv
         # closed by the caller's ExitStack once every process has been waited for
         self.out = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
         self.err = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+        self.peak = Path(files.enter_context(tempfile.TemporaryDirectory())) / "vmhwm"
         self.started = time.monotonic()
-        self.popen = subprocess.Popen([str(FAZHI), *argv], stdout=self.out, stderr=self.err, env=env)
+        self.popen = subprocess.Popen(
+            [sys.executable, "-c", PEAK_WRAPPER, str(self.peak), *argv],
+            stdout=self.out,
+            stderr=self.err,
+            env=env,
+        )
 
     def wait(self) -> tuple[int, str, str, float, float]:
-        _, status, usage = os.wait4(self.popen.pid, 0)
-        self.popen.returncode = os.waitstatus_to_exitcode(status)
+        self.popen.wait()
         seconds = time.monotonic() - self.started
         self.out.seek(0)
         self.err.seek(0)
@@ -58,7 +77,7 @@ class Process:
             self.out.read().decode(),
             self.err.read().decode(),
             seconds,
-            usage.ru_maxrss / 1024,
+            int(self.peak.read_text()) / 1024,
         )
 
 
