@@ -6,6 +6,7 @@ REDIS_URL        cache in Redis instead of process memory
 FAZHI_S3_BUCKET  store files in S3-compatible storage (with FAZHI_S3_ENDPOINT_URL …)
 FAZHI_SECRET_KEY required in production; generated into the data dir otherwise
 FAZHI_DEBUG, FAZHI_HTTPS, FAZHI_ALLOWED_HOSTS, FAZHI_UPLOAD_MAX_MB
+FAZHI_PUBLIC_VOTES_PER_HOUR, FAZHI_PUBLIC_POSTS_PER_HOUR  public 惠民实事 pages, per address
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ try:
     DATA_DIR = Path(env.env_str("FAZHI_DATA_DIR", str(BASE_DIR / "data"))).resolve()
     UPLOAD_MAX_MB = env.env_int("FAZHI_UPLOAD_MAX_MB", 20, minimum=1)
     ALLOWED_HOSTS = env.env_list("FAZHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    # Public 惠民实事 pages (/public/huimin/): per client address and hour.
+    PUBLIC_VOTES_PER_HOUR = env.env_int("FAZHI_PUBLIC_VOTES_PER_HOUR", 60, minimum=1)
+    PUBLIC_POSTS_PER_HOUR = env.env_int("FAZHI_PUBLIC_POSTS_PER_HOUR", 10, minimum=1)
 except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 
@@ -75,6 +79,7 @@ INSTALLED_APPS = [
     "performance",
     "assessments",
     "provincial",
+    "selections",
     "backups",
     "api",
 ]
@@ -115,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "workbench.context_processors.navigation",
+                "selections.context_processors.public_site",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -282,4 +288,7 @@ LOGGING = {
 
 # Lock-out is per account: a whole bureau shares one NAT address, so locking by
 # address would lock every colleague out after one person's typos.
+# Files sent with public 惠民实事 nominations belong to this org (the office).
+SELECTIONS_FILES_ORG = env.env_str("FAZHI_SELECTIONS_FILES_ORG", "440700-YFZSB")
+
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

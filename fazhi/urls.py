@@ -10,6 +10,8 @@ urlpatterns = [
     path("performance/", include("performance.urls")),
     path("assessments/", include("assessments.urls")),
     path("provincial/", include("provincial.urls")),
+    path("selections/", include("selections.urls")),
+    path("public/huimin/", include("selections.public_urls")),
     path("api/v1/", include("api.urls")),
 ]
 
