@@ -567,6 +567,7 @@ def vote_codes_generate(*, actor: Any, edition: Edition, count: int) -> list[str
     """A batch of one-time voting codes; returned once in clear, kept as keyed hashes."""
     if not 1 <= count <= 5000:
         raise ValidationError({"count": "每批可生成 1 至 5000 个投票码。"})
+    edition = Edition.objects.get(pk=edition.pk)
     if phases.at_or_after(edition.phase, phases.RANK):
         raise ValidationError("公众投票已经结束，不能再生成投票码。")
     batch = (edition.vote_codes.order_by("-batch").values_list("batch", flat=True).first() or 0) + 1
@@ -709,6 +710,7 @@ def votes_decide(*, actor: Any, edition: Edition, vote_ids: Sequence[int], valid
     reason = clean_text(reason, limit=300)
     if not reason:
         raise ValidationError({"reason": "请填写认定理由。"})
+    edition = Edition.objects.get(pk=edition.pk)
     if edition.phase not in (Phase.VOTE, Phase.RANK):
         raise ValidationError("只有在公众投票或综合排名阶段才能认定存疑选票。")
     votes = Vote.objects.select_for_update().filter(edition=edition, doubtful=True, pk__in=list(vote_ids))
@@ -735,6 +737,7 @@ def votes_decide(*, actor: Any, edition: Edition, vote_ids: Sequence[int], valid
 def objection_submit(
     *, edition: Edition, nomination_id: int, text: str, contact: str = "", address: str = ""
 ) -> tuple[Objection, str]:
+    edition = Edition.objects.get(pk=edition.pk)
     if edition.phase != Phase.PUBLICITY or deadline_passed(edition, phases.PUBLICITY):
         raise ValidationError("公示期已经结束（或尚未开始），不能再提出异议。")
     nomination = Nomination.objects.filter(pk=nomination_id, edition=edition, selected=True).first()
