@@ -270,7 +270,10 @@ def nominate(request: AuthedRequest, pk: int) -> HttpResponse:
     edition = access.access_edition(user, pk)
     if not access.is_unit_user(user):
         raise Http404("页面不存在")
-    form = forms.NominationForm(request.POST or None, request.FILES or None, initial={"nominating_unit": user.org.name if user.org else ""})
+    form = forms.NominationForm(
+        request.POST or None, request.FILES or None, initial={"nominating_unit": user.org.name if user.org else ""}
+    )
+    form.fields["nominating_unit"].required = False  # defaults to the unit's name
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         files = data.pop("files") or []
