@@ -82,7 +82,7 @@ def valid_vote_counts(edition: Edition) -> dict[int, int]:
 def vote_stats(edition: Edition) -> dict[str, Any]:
     totals = Vote.objects.filter(edition=edition).aggregate(
         total=Count("pk"),
-        doubtful=Count("pk", filter=Q(doubtful=True)),
+        doubtful_votes=Count("pk", filter=Q(doubtful=True)),
         pending=Count("pk", filter=Q(doubtful=True, decision=Decision.NONE)),
         invalid=Count("pk", filter=Q(decision=Decision.INVALID)),
         by_code=Count("pk", filter=Q(method="code")),

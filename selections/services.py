@@ -735,10 +735,16 @@ def votes_decide(*, actor: Any, edition: Edition, vote_ids: Sequence[int], valid
 
 @transaction.atomic
 def objection_submit(
-    *, edition: Edition, nomination_id: int, text: str, contact: str = "", address: str = ""
+    *,
+    edition: Edition,
+    nomination_id: int,
+    text: str,
+    contact: str = "",
+    address: str = "",
+    now: datetime.datetime | None = None,
 ) -> tuple[Objection, str]:
     edition = Edition.objects.get(pk=edition.pk)
-    if edition.phase != Phase.PUBLICITY or deadline_passed(edition, phases.PUBLICITY):
+    if edition.phase != Phase.PUBLICITY or deadline_passed(edition, phases.PUBLICITY, now):
         raise ValidationError("公示期已经结束（或尚未开始），不能再提出异议。")
     nomination = Nomination.objects.filter(pk=nomination_id, edition=edition, selected=True).first()
     if nomination is None:
