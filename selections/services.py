@@ -533,6 +533,10 @@ def review_save(
         raise ValidationError("专家评审阶段已经结束，不能再修改评分。")
     if review.submitted:
         raise ValidationError("该评审已经提交，不能再修改。")
+    try:
+        scores = {c: (None if scores.get(c) is None else Decimal(str(scores[c]))) for c in aggregate.CRITERIA_CODES}
+    except ArithmeticError:
+        raise ValidationError("评分须为 0 到 10 之间的数字。") from None
     problems = aggregate.score_problems(scores)
     if submit and problems:
         raise ValidationError(problems)
