@@ -58,7 +58,9 @@ def access_edition(user: Any, pk: int, *, write: bool = False) -> Edition:
 def access_nomination(user: Any, pk: int, *, write: bool = False) -> Nomination:
     """The office; the nominating unit's users; an expert with a review of it."""
     nomination = (
-        Nomination.objects.select_related("edition", "org", "responsible_org", "screened_by").filter(pk=pk).first()
+        Nomination.objects.select_related("edition", "org", "responsible_org", "screened_by")
+        .filter(pk=pk)
+        .first()
     )
     if nomination is None:
         raise Http404("推荐项目不存在")

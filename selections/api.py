@@ -34,9 +34,22 @@ class EditionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Edition
         fields = [
-            "id", "year", "ordinal", "name", "phase", "phase_label", "deadlines", "criteria_weights",
-            "expert_weight", "public_weight", "shortlist_size", "top_n", "rules_frozen_at", "tracking_year",
-            "indicator_code", "published_at",
+            "id",
+            "year",
+            "ordinal",
+            "name",
+            "phase",
+            "phase_label",
+            "deadlines",
+            "criteria_weights",
+            "expert_weight",
+            "public_weight",
+            "shortlist_size",
+            "top_n",
+            "rules_frozen_at",
+            "tracking_year",
+            "indicator_code",
+            "published_at",
         ]
 
 
@@ -46,9 +59,29 @@ class NominationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Nomination
         fields = [
-            "id", "edition", "number", "source", "title", "nominating_unit", "org", "description", "beneficiaries",
-            "budget", "timeline", "screening", "screening_label", "screening_reason", "expert_score", "disagreement",
-            "shortlisted", "votes_valid", "public_score", "composite", "rank", "selected", "responsible_org",
+            "id",
+            "edition",
+            "number",
+            "source",
+            "title",
+            "nominating_unit",
+            "org",
+            "description",
+            "beneficiaries",
+            "budget",
+            "timeline",
+            "screening",
+            "screening_label",
+            "screening_reason",
+            "expert_score",
+            "disagreement",
+            "shortlisted",
+            "votes_valid",
+            "public_score",
+            "composite",
+            "rank",
+            "selected",
+            "responsible_org",
         ]
 
 
@@ -58,7 +91,15 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["id", "nomination", *aggregate.CRITERIA_CODES, "total", "comment", "submitted", "submitted_at"]
+        fields = [
+            "id",
+            "nomination",
+            *aggregate.CRITERIA_CODES,
+            "total",
+            "comment",
+            "submitted",
+            "submitted_at",
+        ]
         read_only_fields = ["total", "submitted_at"]
 
 
@@ -69,8 +110,12 @@ class ReviewWriteSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         for code, label in aggregate.CRITERIA:
             self.fields[code] = serializers.DecimalField(
-                max_digits=4, decimal_places=1, required=False, allow_null=True,
-                min_value=aggregate.SCORE_MIN, max_value=aggregate.SCORE_MAX,
+                max_digits=4,
+                decimal_places=1,
+                required=False,
+                allow_null=True,
+                min_value=aggregate.SCORE_MIN,
+                max_value=aggregate.SCORE_MAX,
                 error_messages={
                     "min_value": f"「{label}」的得分须在 0 到 10 分之间。",
                     "max_value": f"「{label}」的得分须在 0 到 10 分之间。",
@@ -107,7 +152,7 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NominationSerializer
 
     def get_queryset(self) -> Any:
-        user = self.request.user
+        user: Any = self.request.user
         qs = Nomination.objects.order_by("edition_id", "number")
         if access.is_office(user):
             pass
@@ -131,7 +176,9 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         nomination = access.access_nomination(request.user, int(pk), write=True)
         data = ScreenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        nomination = services.nomination_screen(actor=request.user, nomination=nomination, **data.validated_data)
+        nomination = services.nomination_screen(
+            actor=request.user, nomination=nomination, **data.validated_data
+        )
         return Response(NominationSerializer(nomination).data)
 
 
@@ -143,7 +190,9 @@ class ReviewViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> Any:
         user = self.request.user
         if access.is_office(user):
-            return Review.objects.select_related("nomination").order_by("nomination__edition_id", "nomination__number", "pk")
+            return Review.objects.select_related("nomination").order_by(
+                "nomination__edition_id", "nomination__number", "pk"
+            )
         if access.is_expert(user):
             return selectors.reviews_for(user)
         raise PermissionDenied("只有评审专家可以查看评审任务。")
@@ -261,5 +310,7 @@ def register(router: DefaultRouter) -> None:
 from django.urls import path  # noqa: E402
 
 urlpatterns = [
-    path("selections/public/editions/<int:pk>/votes/", PublicVoteView.as_view(), name="selections-public-vote"),
+    path(
+        "selections/public/editions/<int:pk>/votes/", PublicVoteView.as_view(), name="selections-public-vote"
+    ),
 ]

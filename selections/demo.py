@@ -115,8 +115,15 @@ def _advance(office: User, edition: Edition, phase: str, when: datetime.datetime
     return edition
 
 
-def _nominate(edition: Edition, rows: list, orgs: dict[str, Org], office: User, start: datetime.datetime) -> list[Nomination]:
-    unit_users = {u.org_id: u for u in User.objects.filter(org__in=orgs.values()).exclude(role_id__in=(roles.EXPERT, roles.OFFICE)).order_by("username")}
+def _nominate(
+    edition: Edition, rows: list, orgs: dict[str, Org], office: User, start: datetime.datetime
+) -> list[Nomination]:
+    unit_users = {
+        u.org_id: u
+        for u in User.objects.filter(org__in=orgs.values())
+        .exclude(role_id__in=(roles.EXPERT, roles.OFFICE))
+        .order_by("username")
+    }
     made = []
     for i, row in enumerate(rows):
         title, code, person, beneficiaries, budget = row
@@ -170,7 +177,10 @@ def _edition_2023(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
             actor=office, nomination=n, eligible=reason is None, reason=reason or "符合评选条件。"
         )
     Nomination.objects.filter(edition=edition).update(screened_at=_at(2023, 6, 15))
-    experts = {int(u.username[-2:]): u for u in User.objects.filter(role_id=roles.EXPERT, username__startswith="expert")}
+    experts = {
+        int(u.username[-2:]): u
+        for u in User.objects.filter(role_id=roles.EXPERT, username__startswith="expert")
+    }
     services.panel_assign(
         actor=office,
         edition=edition,
@@ -182,10 +192,12 @@ def _edition_2023(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
     )
     edition = _advance(office, edition, Phase.REVIEW, _at(2023, 6, 21), "资格审查完成：符合条件 26 个")
     quality = {n.number: Decimal(rng.randint(55, 92)) / 10 for n in made}
-    for review in Review.objects.filter(nomination__edition=edition).select_related("member__user", "nomination"):
+    for review in Review.objects.filter(nomination__edition=edition).select_related(
+        "member__user", "nomination"
+    ):
         base = quality[review.nomination.number]
         disagree = review.nomination.number == 6 and review.member.order == 1  # one expert far off on no. 6
-        values = {}
+        values: dict[str, Decimal | None] = {}
         for code in ("legality", "mass", "inclusive", "feasibility", "innovation"):
             value = Decimal(2) if disagree else base + Decimal(rng.randint(-8, 8)) / 10
             values[code] = min(Decimal(10), max(Decimal(0), value)).quantize(Decimal("0.1"))
@@ -247,9 +259,23 @@ def _edition_2023(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
         )
     edition = _advance(office, edition, Phase.RANK, _at(2023, 9, 1), "公众投票结束")
     burst = list(Vote.objects.filter(edition=edition, address="113.108.20.5").values_list("pk", flat=True))
-    services.votes_decide(actor=office, edition=edition, vote_ids=burst, valid=False, reason="同一地址短时集中投票，经核查为组织刷票，认定无效。")
-    night = list(Vote.objects.filter(edition=edition, doubtful=True, decision="").values_list("pk", flat=True))
-    services.votes_decide(actor=office, edition=edition, vote_ids=night, valid=True, reason="夜间投票，经电话回访核实为本人投票，认定有效。")
+    services.votes_decide(
+        actor=office,
+        edition=edition,
+        vote_ids=burst,
+        valid=False,
+        reason="同一地址短时集中投票，经核查为组织刷票，认定无效。",
+    )
+    night = list(
+        Vote.objects.filter(edition=edition, doubtful=True, decision="").values_list("pk", flat=True)
+    )
+    services.votes_decide(
+        actor=office,
+        edition=edition,
+        vote_ids=night,
+        valid=True,
+        reason="夜间投票，经电话回访核实为本人投票，认定有效。",
+    )
     edition = _advance(office, edition, Phase.PUBLICITY, _at(2023, 9, 11), "综合排名完成，前十名进入公示")
     first = edition.nominations.filter(selected=True).order_by("rank").first()
     assert first is not None
@@ -289,7 +315,9 @@ def _edition_2022(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
     services.edition_rules_update(
         actor=office,
         edition=edition,
-        criteria_weights={c: Decimal("0.2") for c in ("legality", "mass", "inclusive", "feasibility", "innovation")},
+        criteria_weights={
+            c: Decimal("0.2") for c in ("legality", "mass", "inclusive", "feasibility", "innovation")
+        },
         expert_weight=Decimal("0.7"),
         public_weight=Decimal("0.3"),
         shortlist_size=12,
@@ -299,7 +327,9 @@ def _edition_2022(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
     edition = _advance(office, edition, Phase.SCREEN, _at(2022, 7, 1))
     for n in made:
         services.nomination_screen(actor=office, nomination=n, eligible=True, reason="符合评选条件。")
-    experts = list(User.objects.filter(role_id=roles.EXPERT, username__in=["expert08", "expert09", "expert10"]))
+    experts = list(
+        User.objects.filter(role_id=roles.EXPERT, username__in=["expert08", "expert09", "expert10"])
+    )
     services.panel_assign(actor=office, edition=edition, members=[(u, None, []) for u in experts])
     edition = _advance(office, edition, Phase.REVIEW, _at(2022, 7, 20))
     for review in Review.objects.filter(nomination__edition=edition).select_related("member__user"):
@@ -345,18 +375,32 @@ def _edition_2022(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
 
 def _tracking_2023(edition: Edition, rng: random.Random) -> None:
     office = User.objects.get(username="office")
-    steps = [("制定实施方案", 2, 28), ("完成场地与人员配备", 5, 31), ("投入运行并开展服务", 8, 31), ("总结评估", 12, 15)]
-    reporters = {u.org_id: u for u in User.objects.exclude(role_id__in=(roles.EXPERT, roles.OFFICE)).order_by("username")}
+    steps = [
+        ("制定实施方案", 2, 28),
+        ("完成场地与人员配备", 5, 31),
+        ("投入运行并开展服务", 8, 31),
+        ("总结评估", 12, 15),
+    ]
+    reporters = {
+        u.org_id: u
+        for u in User.objects.exclude(role_id__in=(roles.EXPERT, roles.OFFICE)).order_by("username")
+    }
     for position, project in enumerate(edition.nominations.filter(selected=True).order_by("rank")):
         open_from = {7: 3, 8: 2, 9: 3}.get(position, 4)  # three projects have milestones not done (overdue)
         for i, (title, month, day) in enumerate(steps):
-            milestone = services.milestone_add(actor=office, project=project, title=title, due=datetime.date(2023, month, day))
+            milestone = services.milestone_add(
+                actor=office, project=project, title=title, due=datetime.date(2023, month, day)
+            )
             if i < open_from:
                 Milestone.objects.filter(pk=milestone.pk).update(
                     done_on=datetime.date(2023, month, max(1, day - rng.randint(0, 10)))
                 )
         reporter = reporters.get(project.responsible_org_id, office)
-        for month, percent in ((4, 30), (9, 70 if open_from < 4 else 85), (12, 100 if open_from == 4 else 75)):
+        for month, percent in (
+            (4, 30),
+            (9, 70 if open_from < 4 else 85),
+            (12, 100 if open_from == 4 else 75),
+        ):
             services.progress_report(
                 actor=reporter,
                 project=project,
@@ -377,4 +421,3 @@ def load(*, stdout: Writer | None = None) -> None:
         return
     _edition_2022(office, orgs, stdout)
     _edition_2023(office, orgs, stdout)
-

@@ -18,10 +18,22 @@ def notice_document(edition: Edition) -> gongwen.Document:
     results = edition.results or {}
     ranking = results.get("ranking", [])
     chosen = [r for r in ranking if r["selected"]]
-    published = timezone.localtime(edition.published_at).date() if edition.published_at else timezone.localdate()
+    published = (
+        timezone.localtime(edition.published_at).date() if edition.published_at else timezone.localdate()
+    )
     rules = results.get("rules", {})
     expert_pct = round(float(rules.get("expert_weight", edition.expert_weight)) * 100)
     public_pct = round(float(rules.get("public_weight", edition.public_weight)) * 100)
+    rows: list[list[gongwen.CellLike]] = [
+        [
+            i,
+            gongwen.Cell(r["title"], align="left"),
+            gongwen.Cell(r["unit"], align="left"),
+            gongwen.Cell(r["responsible"] or "—", align="left"),
+            f"{float(r['composite']):.2f}" if r["composite"] else "—",
+        ]
+        for i, r in enumerate(chosen, start=1)
+    ]
     blocks: list[gongwen.Block] = [
         gongwen.Paragraph(
             f"为深入贯彻落实习近平法治思想，推动法治建设成果更多更好惠及人民群众，市委全面依法治市委员会办公室组织开展"
@@ -32,16 +44,7 @@ def notice_document(edition: Edition) -> gongwen.Document:
         gongwen.Table(
             rows=[
                 ["序号", "项目名称", "推荐单位", "责任单位", "综合得分"],
-                *[
-                    [
-                        i,
-                        gongwen.Cell(r["title"], align="left"),
-                        gongwen.Cell(r["unit"], align="left"),
-                        gongwen.Cell(r["responsible"] or "—", align="left"),
-                        f"{float(r['composite']):.2f}" if r["composite"] else "—",
-                    ]
-                    for i, r in enumerate(chosen, start=1)
-                ],
+                *rows,
             ],
             widths=(1, 5, 3, 3, 1.6),
         ),

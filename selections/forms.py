@@ -49,7 +49,11 @@ class EditionForm(StyledFormMixin, forms.Form):
             del self.fields["year"], self.fields["ordinal"]
 
     def deadlines(self) -> dict[str, Any]:
-        return {p: self.cleaned_data.get(f"deadline_{p}") for p in phases.ORDER if self.cleaned_data.get(f"deadline_{p}")}
+        return {
+            p: self.cleaned_data.get(f"deadline_{p}")
+            for p in phases.ORDER
+            if self.cleaned_data.get(f"deadline_{p}")
+        }
 
 
 class RulesForm(StyledFormMixin, forms.Form):
@@ -78,7 +82,9 @@ class RulesForm(StyledFormMixin, forms.Form):
 
 
 class AdvanceForm(StyledFormMixin, forms.Form):
-    to_phase = forms.ChoiceField(choices=[(p, phases.LABELS[p]) for p in phases.ORDER], widget=forms.HiddenInput)
+    to_phase = forms.ChoiceField(
+        choices=[(p, phases.LABELS[p]) for p in phases.ORDER], widget=forms.HiddenInput
+    )
     note = forms.CharField(label="说明", max_length=300, required=False)
 
 
@@ -101,7 +107,10 @@ class NominationForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="项目名称", max_length=100)
     nominating_unit = forms.CharField(label="推荐单位（个人填姓名）", max_length=100)
     description = forms.CharField(
-        label="项目内容", max_length=4000, widget=forms.Textarea(attrs={"rows": 5}), help_text="要解决的问题、主要措施"
+        label="项目内容",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="要解决的问题、主要措施",
     )
     beneficiaries = forms.CharField(label="受益群体", max_length=200)
     budget = forms.DecimalField(
@@ -112,7 +121,7 @@ class NominationForm(StyledFormMixin, forms.Form):
     contact_phone = forms.CharField(
         label="联系电话", max_length=20, required=False, help_text="仅供依法治市办联系核实，不会公开"
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label="附件",
         required=False,
         help_text="可选，最多 5 个（PDF、Word、图片等），单个文件不超过上传上限",
@@ -143,7 +152,9 @@ class ScreenForm(StyledFormMixin, forms.Form):
 
 
 class ReviewForm(StyledFormMixin, forms.Form):
-    comment = forms.CharField(label="评审意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="评审意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,7 +187,10 @@ class PanelForm(StyledFormMixin, forms.Form):
     )
     employer_org = forms.ModelChoiceField(label="工作单位", queryset=Org.objects.none(), required=False)
     conflict_orgs = forms.ModelMultipleChoiceField(
-        label="申报回避的单位", queryset=Org.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        label="申报回避的单位",
+        queryset=Org.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -202,7 +216,10 @@ class DecideForm(StyledFormMixin, forms.Form):
 class VoteForm(StyledFormMixin, forms.Form):
     nomination = forms.IntegerField(widget=forms.HiddenInput, required=False)
     method = forms.ChoiceField(
-        label="验证方式", choices=[("code", "投票码"), ("phone", "手机号码")], widget=forms.RadioSelect, initial="code"
+        label="验证方式",
+        choices=[("code", "投票码"), ("phone", "手机号码")],
+        widget=forms.RadioSelect,
+        initial="code",
     )
     code = forms.CharField(label="投票码", max_length=20, required=False)
     phone = forms.CharField(label="手机号码", max_length=20, required=False)
@@ -232,14 +249,18 @@ class VoteForm(StyledFormMixin, forms.Form):
 
 class ObjectionForm(StyledFormMixin, forms.Form):
     nomination = forms.TypedChoiceField(label="对哪个项目提出异议", coerce=int, choices=())
-    text = forms.CharField(label="异议的事实和理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label="异议的事实和理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     contact = forms.CharField(label="联系方式（选填）", max_length=50, required=False)
     captcha = forms.CharField(label="验证码（请计算图中算式的结果）", max_length=8)
 
 
 class AnswerForm(StyledFormMixin, forms.Form):
     upheld = forms.TypedChoiceField(
-        label="结论", choices=[("0", "异议不成立"), ("1", "异议成立（撤销该项目入选）")], coerce=lambda v: v == "1"
+        label="结论",
+        choices=[("0", "异议不成立"), ("1", "异议成立（撤销该项目入选）")],
+        coerce=lambda v: v == "1",
     )
     answer = forms.CharField(label="答复意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

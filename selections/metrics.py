@@ -53,11 +53,17 @@ def indicator_figures(indicator: Any, target: Any, year: int) -> list[dict[str, 
     figures = []
     own = completion(year, target.pk) if target is not None else None
     if own is not None:
-        figures.append({"label": f"{target.display_name}承担的惠民实事项目", "value": own.text, "source": own.source})
+        figures.append(
+            {"label": f"{target.display_name}承担的惠民实事项目", "value": own.text, "source": own.source}
+        )
     city = completion(year)
     if own is None and city is not None and target is not None:
         figures.append(
-            {"label": f"{target.display_name}承担的惠民实事项目", "value": f"未承担 {year} 年落实的入选项目。", "source": city.source}
+            {
+                "label": f"{target.display_name}承担的惠民实事项目",
+                "value": f"未承担 {year} 年落实的入选项目。",
+                "source": city.source,
+            }
         )
     if city is not None:
         figures.append({"label": "全市惠民实事项目", "value": city.text, "source": city.source})

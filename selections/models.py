@@ -5,6 +5,7 @@ of the ten selected projects through the following year."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -32,9 +33,9 @@ class Phase(models.TextChoices):
     TRACKING = phases.TRACKING, "跟踪"
 
 
-SCORE = {"max_digits": 4, "decimal_places": 1}
-WEIGHT = {"max_digits": 5, "decimal_places": 4}
-RESULT = {"max_digits": 8, "decimal_places": 4}
+SCORE: dict[str, Any] = {"max_digits": 4, "decimal_places": 1}
+WEIGHT: dict[str, Any] = {"max_digits": 5, "decimal_places": 4}
+RESULT: dict[str, Any] = {"max_digits": 8, "decimal_places": 4}
 
 
 class Edition(models.Model):
@@ -57,7 +58,10 @@ class Edition(models.Model):
     rules_frozen_at = models.DateTimeField("规则冻结时间", null=True, blank=True)
     tracking_year = models.PositiveSmallIntegerField("落实年度", null=True, blank=True)
     indicator_code = models.CharField(
-        "纳入考评指标编号", max_length=20, blank=True, help_text="落实年度法治江门建设考评中读取完成情况的指标编号"
+        "纳入考评指标编号",
+        max_length=20,
+        blank=True,
+        help_text="落实年度法治江门建设考评中读取完成情况的指标编号",
     )
     results = models.JSONField("公布结果", null=True, blank=True, editable=False)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
@@ -104,6 +108,9 @@ class PhaseChange(models.Model):
     class Meta:
         ordering = ["changed_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_from_phase_display()} → {self.get_to_phase_display()}"
+
 
 class Source(models.TextChoices):
     UNIT = "unit", "单位推荐"
@@ -136,13 +143,17 @@ class Nomination(models.Model):
     timeline = models.CharField("实施周期", max_length=200)
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
-    attachments = models.ManyToManyField("attachments.Attachment", blank=True, related_name="huimin_nominations")
+    attachments = models.ManyToManyField(
+        "attachments.Attachment", blank=True, related_name="huimin_nominations"
+    )
     lookup_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
-    screening = models.CharField("资格审查", max_length=12, choices=Screening.choices, default=Screening.PENDING)
+    screening = models.CharField(
+        "资格审查", max_length=12, choices=Screening.choices, default=Screening.PENDING
+    )
     screening_reason = models.CharField("审查意见", max_length=500, blank=True)
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -173,7 +184,10 @@ class Nomination(models.Model):
                 condition=Q(budget__gte=0) | Q(budget__isnull=True), name="selections_budget_gte_0"
             ),
         ]
-        indexes = [models.Index(fields=["edition", "screening"]), models.Index(fields=["edition", "selected"])]
+        indexes = [
+            models.Index(fields=["edition", "screening"]),
+            models.Index(fields=["edition", "selected"]),
+        ]
         verbose_name = "推荐项目"
         verbose_name_plural = "推荐项目"
 
@@ -200,7 +214,9 @@ class PanelMember(models.Model):
     )
     conflict_org_ids = models.JSONField("申报回避单位", default=list, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
-    status = models.CharField("状态", max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    status = models.CharField(
+        "状态", max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -280,6 +296,9 @@ class VoteCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["edition", "batch"])]
 
+    def __str__(self) -> str:
+        return f"投票码（第 {self.batch} 批）"
+
 
 class Decision(models.TextChoices):
     NONE = "", "—"
@@ -309,7 +328,9 @@ class Vote(models.Model):
     class Meta:
         ordering = ["cast_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["edition", "voter_key", "day"], name="selections_one_vote_per_day"),
+            models.UniqueConstraint(
+                fields=["edition", "voter_key", "day"], name="selections_one_vote_per_day"
+            ),
         ]
         indexes = [
             models.Index(fields=["edition", "cast_at"]),
@@ -318,6 +339,9 @@ class Vote(models.Model):
             models.Index(fields=["edition", "fingerprint", "day"]),
             models.Index(fields=["edition", "doubtful", "decision"]),
         ]
+
+    def __str__(self) -> str:
+        return f"选票 {self.pk}"
 
     @property
     def counts(self) -> bool:
@@ -343,6 +367,9 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"异议 {self.pk}"
 
 
 class Milestone(models.Model):
@@ -375,3 +402,6 @@ class ProgressReport(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(percent__lte=100), name="selections_progress_percent_lte_100")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.reported_on} {self.percent}%"

@@ -34,7 +34,9 @@ def _limited(request: HttpRequest, scope: str, limit: int) -> bool:
 
 def index(request: HttpRequest) -> HttpResponse:
     editions = list(Edition.objects.order_by("-year", "-ordinal"))
-    return render(request, "selections/public/index.html", {"editions": editions, "title": "十大法治惠民实事项目评选"})
+    return render(
+        request, "selections/public/index.html", {"editions": editions, "title": "十大法治惠民实事项目评选"}
+    )
 
 
 @never_cache
@@ -42,7 +44,9 @@ def captcha_png(request: HttpRequest) -> HttpResponse:
     return HttpResponse(captcha.png(captcha.question(request)), content_type="image/png")
 
 
-def _public_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _public_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     captcha.new_question(request)  # a fresh question for every form shown
     return render(request, template, context, status=status)
 
@@ -54,7 +58,9 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
         if _limited(request, "huimin-post", settings.PUBLIC_POSTS_PER_HOUR):
             form.is_valid()
             form.add_error(None, RATE_MESSAGE)
-            return _public_page(request, "selections/public/nominate.html", {"form": form, "edition": edition}, status=429)
+            return _public_page(
+                request, "selections/public/nominate.html", {"form": form, "edition": edition}, status=429
+            )
         if form.is_valid():
             if not captcha.check(request, form.cleaned_data["captcha"]):
                 form.add_error("captcha", "验证码不正确，请重新计算新的算式。")
@@ -63,7 +69,9 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
                 data.pop("captcha")
                 files = data.pop("files") or []
                 try:
-                    nomination, code = services.nomination_submit(actor=None, edition=edition, files=files, **data)
+                    nomination, code = services.nomination_submit(
+                        actor=None, edition=edition, files=files, **data
+                    )
                 except ValidationError as exc:
                     attach(form, exc)
                 else:
@@ -104,7 +112,10 @@ def status(request: HttpRequest) -> HttpResponse:
         if form.errors and code == 200:
             code = 400
     return _public_page(
-        request, "selections/public/status.html", {"form": form, "found": found, "title": "查询办理结果"}, status=code
+        request,
+        "selections/public/status.html",
+        {"form": form, "found": found, "title": "查询办理结果"},
+        status=code,
     )
 
 
@@ -190,7 +201,13 @@ def publicity(request: HttpRequest, pk: int) -> HttpResponse:
     return _public_page(
         request,
         "selections/public/publicity.html",
-        {"edition": edition, "chosen": chosen, "form": form, "closes": edition.deadline(phases.PUBLICITY), "title": f"公示 · {edition.name}"},
+        {
+            "edition": edition,
+            "chosen": chosen,
+            "form": form,
+            "closes": edition.deadline(phases.PUBLICITY),
+            "title": f"公示 · {edition.name}",
+        },
         status=status_code,
     )
 

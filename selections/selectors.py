@@ -96,7 +96,9 @@ def vote_stats(edition: Edition) -> dict[str, Any]:
 
 def results_snapshot(edition: Edition) -> dict[str, Any]:
     """What is published: the ten and the ranking of the shortlist, with the rules."""
-    shortlisted = Nomination.objects.filter(edition=edition, shortlisted=True).select_related("responsible_org")
+    shortlisted = Nomination.objects.filter(edition=edition, shortlisted=True).select_related(
+        "responsible_org"
+    )
     rows = sorted(shortlisted, key=lambda n: (n.rank or 10**6, n.number))
     return {
         "edition": edition.name,
@@ -140,7 +142,11 @@ def completion(year: int, org_id: int | None = None) -> dict[str, Any] | None:
         done=Count("pk", filter=Q(done_on__isnull=False)),
         overdue=Count("pk", filter=Q(done_on__isnull=True, due__lt=today)),
     )
-    complete = sum(1 for p in projects if p.milestone_count and p.milestones_done == p.milestone_count)
+    complete = 0
+    for p in projects:
+        count, done = getattr(p, "milestone_count", 0), getattr(p, "milestones_done", 0)
+        complete += bool(count and done == count)
+
     return {
         "editions": sorted({p.edition.name for p in projects}),
         "projects": len(projects),

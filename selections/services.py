@@ -73,7 +73,9 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
 def clean_text(text: str, *, limit: int | None = None) -> str:
     """Text as typed, without control characters (kept as text: templates escape it)."""
     kept = "".join(
-        c for c in unicodedata.normalize("NFC", text or "") if c in "\n\t" or unicodedata.category(c)[0] != "C"
+        c
+        for c in unicodedata.normalize("NFC", text or "")
+        if c in "\n\t" or unicodedata.category(c)[0] != "C"
     ).strip()
     return kept[:limit] if limit else kept
 
@@ -139,7 +141,10 @@ def edition_create(
     )
     edition.save()
     audit_record(
-        actor=actor, action="selections.edition.created", target=edition, after=snapshot(edition, EDITION_FIELDS)
+        actor=actor,
+        action="selections.edition.created",
+        target=edition,
+        after=snapshot(edition, EDITION_FIELDS),
     )
     return edition
 
@@ -190,7 +195,9 @@ def edition_rules_update(
     if expert_weight < 0 or public_weight < 0 or expert_weight + public_weight != 1:
         raise ValidationError({"expert_weight": "专家评审权重与公众投票权重须为非负数且相加等于 1。"})
     if top_n < 1 or shortlist_size < top_n:
-        raise ValidationError({"shortlist_size": "入围公众投票的项目数不能少于评出项目数，评出项目数至少为 1。"})
+        raise ValidationError(
+            {"shortlist_size": "入围公众投票的项目数不能少于评出项目数，评出项目数至少为 1。"}
+        )
     before = snapshot(edition, RULE_FIELDS)
     edition.criteria_weights = {code: str(criteria_weights[code]) for code in aggregate.CRITERIA_CODES}
     edition.expert_weight, edition.public_weight = expert_weight, public_weight
@@ -199,7 +206,9 @@ def edition_rules_update(
     edition.save()
     old, new = diff(before, snapshot(edition, RULE_FIELDS))
     if new:
-        audit_record(actor=actor, action="selections.edition.rules_updated", target=edition, before=old, after=new)
+        audit_record(
+            actor=actor, action="selections.edition.rules_updated", target=edition, before=old, after=new
+        )
     return edition
 
 
@@ -241,7 +250,9 @@ def advance_problems(edition: Edition) -> list[str]:
         if open_objections:
             problems.append(f"尚有 {open_objections} 条公示异议未答复。")
     if target == phases.TRACKING:
-        missing = nominations.filter(selected=True, responsible_org__isnull=True).values_list("number", flat=True)
+        missing = nominations.filter(selected=True, responsible_org__isnull=True).values_list(
+            "number", flat=True
+        )
         if missing:
             problems.append(f"以下入选项目未确定责任单位：{'、'.join(f'{n}号' for n in missing)}。")
     return problems
@@ -281,7 +292,11 @@ def edition_advance(
     edition.phase = to_phase
     edition.save()
     PhaseChange.objects.create(
-        edition=edition, from_phase=source, to_phase=to_phase, note=clean_text(note, limit=300), changed_by=_user(actor)
+        edition=edition,
+        from_phase=source,
+        to_phase=to_phase,
+        note=clean_text(note, limit=300),
+        changed_by=_user(actor),
     )
     audit_record(
         actor=actor,
@@ -300,7 +315,9 @@ def _assign_reviews(edition: Edition) -> int:
     created = 0
     eligible = list(Nomination.objects.filter(edition=edition, screening=Screening.ELIGIBLE))
     members = list(edition.panel.filter(status=MemberStatus.ACTIVE))
-    existing = set(Review.objects.filter(nomination__edition=edition).values_list("member_id", "nomination_id"))
+    existing = set(
+        Review.objects.filter(nomination__edition=edition).values_list("member_id", "nomination_id")
+    )
     rows = []
     for member in members:
         for nomination in eligible:
@@ -373,7 +390,9 @@ def _store_files(actor: Any, nomination: Nomination, files: Sequence[Any]) -> No
         try:
             nomination.attachments.add(attachment_create(actor=actor, uploaded_file=upload, org=owner))
         except ValidationError as exc:
-            raise ValidationError({"files": f"「{getattr(upload, 'name', '')}」：{'；'.join(exc.messages)}"}) from None
+            raise ValidationError(
+                {"files": f"「{getattr(upload, 'name', '')}」：{'；'.join(exc.messages)}"}
+            ) from None
 
 
 @transaction.atomic
@@ -449,7 +468,9 @@ def nomination_screen(*, actor: Any, nomination: Nomination, eligible: bool, rea
     nomination.screened_at = timezone.now()
     nomination.save()
     old, new = diff(before, snapshot(nomination, NOMINATION_FIELDS))
-    audit_record(actor=actor, action="selections.nomination.screened", target=nomination, before=old, after=new)
+    audit_record(
+        actor=actor, action="selections.nomination.screened", target=nomination, before=old, after=new
+    )
     return nomination
 
 
@@ -462,7 +483,13 @@ def nomination_set_responsible(*, actor: Any, nomination: Nomination, org: Org) 
     nomination.save(update_fields=["responsible_org"])
     old, new = diff(before, snapshot(nomination, NOMINATION_FIELDS))
     if new:
-        audit_record(actor=actor, action="selections.nomination.responsible_set", target=nomination, before=old, after=new)
+        audit_record(
+            actor=actor,
+            action="selections.nomination.responsible_set",
+            target=nomination,
+            before=old,
+            after=new,
+        )
     return nomination
 
 
@@ -525,7 +552,9 @@ def review_save(
 ) -> Review:
     """An expert saves (or submits) its scores: each criterion 0–10; a submitted
     review no longer changes."""
-    review = Review.objects.select_for_update().select_related("member", "nomination__edition").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update().select_related("member", "nomination__edition").get(pk=review.pk)
+    )
     edition = review.nomination.edition
     if review.member.user_id != getattr(actor, "pk", None):
         raise ValidationError("只能填写分配给自己的评审。")
@@ -534,7 +563,9 @@ def review_save(
     if review.submitted:
         raise ValidationError("该评审已经提交，不能再修改。")
     try:
-        scores = {c: (None if scores.get(c) is None else Decimal(str(scores[c]))) for c in aggregate.CRITERIA_CODES}
+        scores = {
+            c: (None if scores.get(c) is None else Decimal(str(scores[c]))) for c in aggregate.CRITERIA_CODES
+        }
     except ArithmeticError:
         raise ValidationError("评分须为 0 到 10 之间的数字。") from None
     problems = aggregate.score_problems(scores)
@@ -577,10 +608,16 @@ def vote_codes_generate(*, actor: Any, edition: Edition, count: int) -> list[str
     batch = (edition.vote_codes.order_by("-batch").values_list("batch", flat=True).first() or 0) + 1
     codes = [voters.new_code() for _ in range(count)]
     VoteCode.objects.bulk_create(
-        [VoteCode(edition=edition, code_hash=voters.code_hash(c), batch=batch, created_by=_user(actor)) for c in codes]
+        [
+            VoteCode(edition=edition, code_hash=voters.code_hash(c), batch=batch, created_by=_user(actor))
+            for c in codes
+        ]
     )
     audit_record(
-        actor=actor, action="selections.vote_codes.generated", target=edition, data={"batch": batch, "count": count}
+        actor=actor,
+        action="selections.vote_codes.generated",
+        target=edition,
+        data={"batch": batch, "count": count},
     )
     return codes
 
@@ -635,9 +672,13 @@ def vote_cast(
                     edition=edition, code_hash=voter_key.removeprefix("code:"), used_at__isnull=True
                 ).update(used_at=moment)
                 if not spent:
-                    used = VoteCode.objects.filter(edition=edition, code_hash=voter_key.removeprefix("code:")).exists()
+                    used = VoteCode.objects.filter(
+                        edition=edition, code_hash=voter_key.removeprefix("code:")
+                    ).exists()
                     raise VoteRefused(
-                        "该投票码已经使用过，每个投票码只能投票一次。" if used else "投票码无效，请核对后重新输入。",
+                        "该投票码已经使用过，每个投票码只能投票一次。"
+                        if used
+                        else "投票码无效，请核对后重新输入。",
                         "code_used" if used else "code_invalid",
                     )
             window_start = moment - rules.window
@@ -704,7 +745,9 @@ def _rescreen(edition: Edition, rules: screening.Rules = screening.DEFAULT_RULES
 @transaction.atomic
 def votes_rescreen(*, actor: Any, edition: Edition) -> int:
     newly = _rescreen(edition)
-    audit_record(actor=actor, action="selections.votes.rescreened", target=edition, data={"newly_doubtful": newly})
+    audit_record(
+        actor=actor, action="selections.votes.rescreened", target=edition, data={"newly_doubtful": newly}
+    )
     return newly
 
 
@@ -779,7 +822,9 @@ def objection_submit(
 def objection_answer(*, actor: Any, objection: Objection, upheld: bool, answer: str) -> Objection:
     """The office answers an objection. An upheld one takes the nomination out of
     the ten; the best-ranked shortlisted nomination not yet selected takes its place."""
-    objection = Objection.objects.select_for_update().select_related("edition", "nomination").get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update().select_related("edition", "nomination").get(pk=objection.pk)
+    )
     if objection.edition.phase != Phase.PUBLICITY:
         raise ValidationError("只有在公示阶段才能答复异议。")
     if objection.answered_at is not None:
@@ -796,7 +841,9 @@ def objection_answer(*, actor: Any, objection: Objection, upheld: bool, answer: 
         nomination.selected = False
         nomination.save(update_fields=["selected"])
         successor = (
-            Nomination.objects.filter(edition=objection.edition, shortlisted=True, selected=False, rank__isnull=False)
+            Nomination.objects.filter(
+                edition=objection.edition, shortlisted=True, selected=False, rank__isnull=False
+            )
             .exclude(pk=nomination.pk)
             .exclude(objections__upheld=True)
             .order_by("rank")
@@ -833,9 +880,14 @@ def milestone_add(*, actor: Any, project: Nomination, title: str, due: datetime.
     title = clean_text(title, limit=200)
     if not title:
         raise ValidationError({"title": "请填写节点名称。"})
-    milestone = Milestone.objects.create(project=project, title=title, due=due, order=project.milestones.count() + 1)
+    milestone = Milestone.objects.create(
+        project=project, title=title, due=due, order=project.milestones.count() + 1
+    )
     audit_record(
-        actor=actor, action="selections.milestone.added", target=milestone, after=snapshot(milestone, ("title", "due"))
+        actor=actor,
+        action="selections.milestone.added",
+        target=milestone,
+        after=snapshot(milestone, ("title", "due")),
     )
     return milestone
 

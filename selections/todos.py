@@ -33,7 +33,9 @@ def _office(user: Any) -> Iterator[nav.Todo]:
     ):
         url = reverse("selections:edition_detail", args=[edition.pk])
         if edition.phase == Phase.SCREEN and edition.pending:
-            yield nav.Todo(f"{edition.pending} 个惠民实事推荐项目待资格审查", url, MODULE, detail=edition.name)
+            yield nav.Todo(
+                f"{edition.pending} 个惠民实事推荐项目待资格审查", url, MODULE, detail=edition.name
+            )
         if edition.phase in (Phase.VOTE, Phase.RANK):
             doubtful = Vote.objects.filter(edition=edition, doubtful=True, decision=Decision.NONE).count()
             if doubtful:

@@ -62,7 +62,9 @@ def edition_list(request: AuthedRequest) -> HttpResponse:
     projects: list[Any] = []
     if not office:
         own = list(
-            selectors.nominations_of_org(user.org_id).select_related("edition").order_by("-edition__year", "number")
+            selectors.nominations_of_org(user.org_id)
+            .select_related("edition")
+            .order_by("-edition__year", "number")
         )
         projects = list(selectors.tracked_projects(org_id=user.org_id))
     return render(
@@ -104,7 +106,12 @@ def edition_create(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "selections/form.html",
-        {"form": form, "title": "新建评选", "cancel": reverse("selections:edition_list"), "breadcrumbs": _crumbs(None, ("新建评选", None))},
+        {
+            "form": form,
+            "title": "新建评选",
+            "cancel": reverse("selections:edition_list"),
+            "breadcrumbs": _crumbs(None, ("新建评选", None)),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -186,7 +193,9 @@ def edition_rules(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "title": f"评选规则：{edition.name}",
-            "note": "公众投票开始后规则冻结，不能再修改。" if not edition.rules_frozen else "规则已于公众投票开始时冻结。",
+            "note": "公众投票开始后规则冻结，不能再修改。"
+            if not edition.rules_frozen
+            else "规则已于公众投票开始时冻结。",
             "cancel": reverse("selections:edition_detail", args=[edition.pk]),
             "breadcrumbs": _crumbs(edition, ("评选规则", None)),
         },
@@ -201,8 +210,13 @@ def _edition_page(request: AuthedRequest, edition: Edition, status: int = 200, *
         "edition": edition,
         "office": office,
         "phases": [
-            {"code": p, "label": phases.LABELS[p], "deadline": edition.deadline(p), "current": p == edition.phase,
-             "done": phases.index(p) < phases.index(edition.phase)}
+            {
+                "code": p,
+                "label": phases.LABELS[p],
+                "deadline": edition.deadline(p),
+                "current": p == edition.phase,
+                "done": phases.index(p) < phases.index(edition.phase),
+            }
             for p in phases.ORDER
         ],
         "criteria": [(label, edition.weights[code]) for code, label in aggregate.CRITERIA],
@@ -227,13 +241,14 @@ def _edition_page(request: AuthedRequest, edition: Edition, status: int = 200, *
                 "next_phase": phases.next_phase(edition.phase),
                 "next_label": phases.LABELS.get(phases.next_phase(edition.phase) or "", ""),
                 "problems": services.advance_problems(edition),
-                "advance_form": extra.get("advance_form") or forms.AdvanceForm(initial={"to_phase": phases.next_phase(edition.phase)}),
+                "advance_form": extra.get("advance_form")
+                or forms.AdvanceForm(initial={"to_phase": phases.next_phase(edition.phase)}),
                 "history": list(edition.phase_changes.select_related("changed_by")),
                 "panel_size": edition.panel.count(),
             }
         )
     else:
-        context["nominations"] = list(selectors.nominations(edition).filter(org_id=user.org_id))
+        context["nominations"] = list(selectors.nominations(edition).filter(org_id=user.org_id or 0))
     return render(request, "selections/edition_detail.html", context, status=status)
 
 
@@ -253,7 +268,10 @@ def edition_advance(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             edition = services.edition_advance(
-                actor=request.user, edition=edition, to_phase=form.cleaned_data["to_phase"], note=form.cleaned_data["note"]
+                actor=request.user,
+                edition=edition,
+                to_phase=form.cleaned_data["to_phase"],
+                note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             attach(form, exc)
@@ -271,14 +289,18 @@ def nominate(request: AuthedRequest, pk: int) -> HttpResponse:
     if not access.is_unit_user(user):
         raise Http404("页面不存在")
     form = forms.NominationForm(
-        request.POST or None, request.FILES or None, initial={"nominating_unit": user.org.name if user.org else ""}
+        request.POST or None,
+        request.FILES or None,
+        initial={"nominating_unit": user.org.name if user.org else ""},
     )
     form.fields["nominating_unit"].required = False  # defaults to the unit's name
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         files = data.pop("files") or []
         try:
-            nomination, _ = services.nomination_submit(actor=user, edition=edition, org=user.org, files=files, **data)
+            nomination, _ = services.nomination_submit(
+                actor=user, edition=edition, org=user.org, files=files, **data
+            )
         except ValidationError as exc:
             attach(form, exc)
         else:
@@ -287,16 +309,25 @@ def nominate(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "selections/nominate.html",
-        {"form": form, "edition": edition, "title": f"推荐项目：{edition.name}", "breadcrumbs": _crumbs(edition, ("推荐项目", None))},
+        {
+            "form": form,
+            "edition": edition,
+            "title": f"推荐项目：{edition.name}",
+            "breadcrumbs": _crumbs(edition, ("推荐项目", None)),
+        },
         status=400 if form.errors else 200,
     )
 
 
-def _nomination_page(request: AuthedRequest, nomination: Any, status: int = 200, **extra: Any) -> HttpResponse:
+def _nomination_page(
+    request: AuthedRequest, nomination: Any, status: int = 200, **extra: Any
+) -> HttpResponse:
     user = request.user
     office = access.is_office(user)
     edition = nomination.edition
-    reviews = list(nomination.reviews.select_related("member__user").order_by("member__order")) if office else []
+    reviews = (
+        list(nomination.reviews.select_related("member__user").order_by("member__order")) if office else []
+    )
     totals = [r.total for r in reviews if r.submitted and r.total is not None]
     context = {
         "n": nomination,
@@ -306,9 +337,14 @@ def _nomination_page(request: AuthedRequest, nomination: Any, status: int = 200,
         "reviews": reviews,
         "criteria": aggregate.CRITERIA,
         "live_expert": aggregate.trimmed_mean(totals) if totals else None,
-        "screen_form": extra.get("screen_form") or (forms.ScreenForm() if office and edition.phase == Phase.SCREEN else None),
+        "screen_form": extra.get("screen_form")
+        or (forms.ScreenForm() if office and edition.phase == Phase.SCREEN else None),
         "responsible_form": extra.get("responsible_form")
-        or (forms.ResponsibleForm(initial={"org": nomination.responsible_org_id}) if office and nomination.selected else None),
+        or (
+            forms.ResponsibleForm(initial={"org": nomination.responsible_org_id})
+            if office and nomination.selected
+            else None
+        ),
         "title": f"{nomination.number}号 {nomination.title}",
         "breadcrumbs": _crumbs(edition, (f"{nomination.number}号", None)),
     }
@@ -351,7 +387,9 @@ def nomination_responsible(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.ResponsibleForm(request.POST)
     if form.is_valid():
         try:
-            services.nomination_set_responsible(actor=request.user, nomination=nomination, org=form.cleaned_data["org"])
+            services.nomination_set_responsible(
+                actor=request.user, nomination=nomination, org=form.cleaned_data["org"]
+            )
         except ValidationError as exc:
             attach(form, exc)
         else:
@@ -433,13 +471,19 @@ def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             submit = request.POST.get("action") == "submit"
             try:
                 services.review_save(
-                    actor=request.user, review=review, scores=form.scores(), comment=form.cleaned_data["comment"], submit=submit
+                    actor=request.user,
+                    review=review,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                    submit=submit,
                 )
             except ValidationError as exc:
                 attach(form, exc)
             else:
                 messages.success(request, "已提交评审。" if submit else "已保存评分（尚未提交）。")
-                return redirect("selections:my_reviews" if submit else "selections:review_detail", **({} if submit else {"pk": review.pk}))
+                if submit:
+                    return redirect("selections:my_reviews")
+                return redirect("selections:review_detail", pk=review.pk)
         status = 400
     return render(
         request,
@@ -453,7 +497,11 @@ def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "attachments": list(nomination.attachments.all()),
             "criteria": [(code, label, edition.weights[code]) for code, label in aggregate.CRITERIA],
             "title": f"评审：{nomination.number}号 {nomination.title}",
-            "breadcrumbs": [ROOT, ("我的评审", reverse("selections:my_reviews")), (f"{nomination.number}号", None)],
+            "breadcrumbs": [
+                ROOT,
+                ("我的评审", reverse("selections:my_reviews")),
+                (f"{nomination.number}号", None),
+            ],
         },
         status=status,
     )
@@ -478,12 +526,23 @@ def votes(request: AuthedRequest, pk: int) -> HttpResponse:
             "stats": selectors.vote_stats(edition),
             "doubtful": doubtful,
             "show": show,
-            "reason_text": {code: screening.DEFAULT_RULES.message(code) for code in
-                            (screening.ADDRESS_BURST, screening.SUBNET_BURST, screening.SAME_DEVICE, screening.NIGHT)},
+            "reason_text": {
+                code: screening.DEFAULT_RULES.message(code)
+                for code in (
+                    screening.ADDRESS_BURST,
+                    screening.SUBNET_BURST,
+                    screening.SAME_DEVICE,
+                    screening.NIGHT,
+                )
+            },
             "decide_form": forms.DecideForm(),
             "codes_form": forms.CodesForm(),
             "shortlist": list(selectors.nominations(edition).filter(shortlisted=True).order_by("number")),
-            "batches": list(edition.vote_codes.values("batch").annotate(n=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False))).order_by("batch")),
+            "batches": list(
+                edition.vote_codes.values("batch")
+                .annotate(n=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False)))
+                .order_by("batch")
+            ),
             "can_decide": edition.phase in (Phase.VOTE, Phase.RANK),
             "title": f"公众投票：{edition.name}",
             "breadcrumbs": _crumbs(edition, ("公众投票", None)),
@@ -500,12 +559,18 @@ def votes_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             count = services.votes_decide(
-                actor=request.user, edition=edition, vote_ids=ids, valid=form.cleaned_data["valid"], reason=form.cleaned_data["reason"]
+                actor=request.user,
+                edition=edition,
+                vote_ids=ids,
+                valid=form.cleaned_data["valid"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
-            messages.success(request, f"已认定 {count} 张存疑选票为{'有效' if form.cleaned_data['valid'] else '无效'}。")
+            messages.success(
+                request, f"已认定 {count} 张存疑选票为{'有效' if form.cleaned_data['valid'] else '无效'}。"
+            )
     else:
         messages.error(request, "请选择认定结论并填写认定理由。")
     return redirect("selections:votes", pk=edition.pk)
@@ -530,13 +595,17 @@ def vote_codes(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "生成数量须在 1 至 5000 之间。")
         return redirect("selections:votes", pk=edition.pk)
     try:
-        codes = services.vote_codes_generate(actor=request.user, edition=edition, count=form.cleaned_data["count"])
+        codes = services.vote_codes_generate(
+            actor=request.user, edition=edition, count=form.cleaned_data["count"]
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("selections:votes", pk=edition.pk)
-    content = table_workbook("投票码", ["序号", "投票码"], [[i, c] for i, c in enumerate(codes, start=1)])
+    content = table_workbook([("投票码", ["序号", "投票码"], [[i, c] for i, c in enumerate(codes, start=1)])])
     response = HttpResponse(content, content_type=XLSX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="vote-codes-{edition.year}-{timezone.now():%Y%m%d%H%M%S}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="vote-codes-{edition.year}-{timezone.now():%Y%m%d%H%M%S}.xlsx"'
+    )
     return response
 
 
@@ -627,7 +696,9 @@ def _project_page(request: AuthedRequest, project: Any, status: int = 200, **ext
             "progress_form": extra.get("progress_form") or forms.ProgressForm(),
             "done_form": forms.DoneForm(initial={"done_on": today}),
             "title": f"{project.title}",
-            "breadcrumbs": _crumbs(None, ("项目跟踪", reverse("selections:project_list")), (project.title, None)),
+            "breadcrumbs": _crumbs(
+                None, ("项目跟踪", reverse("selections:project_list")), (project.title, None)
+            ),
         },
         status=status,
     )
@@ -661,7 +732,9 @@ def milestone_done(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.DoneForm(request.POST)
     if form.is_valid():
         try:
-            services.milestone_complete(actor=request.user, milestone=milestone, done_on=form.cleaned_data["done_on"])
+            services.milestone_complete(
+                actor=request.user, milestone=milestone, done_on=form.cleaned_data["done_on"]
+            )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
@@ -685,6 +758,3 @@ def progress_add(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, "已报告进展。")
             return redirect("selections:project_detail", pk=project.pk)
     return _project_page(request, project, status=400, progress_form=form)
-
-
-

@@ -43,7 +43,13 @@ class ExpertTotalTestCase(SimpleTestCase):
     def test_it_weighs_the_five_criteria(self):
         scores = {"legality": D(10), "mass": D(5), "inclusive": D(5), "feasibility": D(5), "innovation": D(0)}
         self.assertEqual(aggregate.expert_total(scores, aggregate.default_weights()), D("5.0000"))
-        weights = {"legality": D("0.4"), "mass": D("0.15"), "inclusive": D("0.15"), "feasibility": D("0.15"), "innovation": D("0.15")}
+        weights = {
+            "legality": D("0.4"),
+            "mass": D("0.15"),
+            "inclusive": D("0.15"),
+            "feasibility": D("0.15"),
+            "innovation": D("0.15"),
+        }
         # 4 + 0.75 + 0.75 + 0.75 + 0 = 6.25
         self.assertEqual(aggregate.expert_total(scores, weights), D("6.2500"))
 
@@ -53,8 +59,16 @@ class ExpertTotalTestCase(SimpleTestCase):
         self.assertEqual(aggregate.weight_problems(aggregate.default_weights()), [])
 
     def test_it_refuses_a_score_outside_zero_to_ten(self):
-        problems = aggregate.score_problems({**{c: D(5) for c in aggregate.CRITERIA_CODES}, "mass": D("10.5"), "innovation": D(-1)})
-        self.assertEqual(problems, {"mass": "「群众性」的得分须在 0 到 10 分之间。", "innovation": "「创新性」的得分须在 0 到 10 分之间。"})
+        problems = aggregate.score_problems(
+            {**{c: D(5) for c in aggregate.CRITERIA_CODES}, "mass": D("10.5"), "innovation": D(-1)}
+        )
+        self.assertEqual(
+            problems,
+            {
+                "mass": "「群众性」的得分须在 0 到 10 分之间。",
+                "innovation": "「创新性」的得分须在 0 到 10 分之间。",
+            },
+        )
 
     @given(st.fixed_dictionaries({c: score for c in aggregate.CRITERIA_CODES}))
     def test_it_keeps_a_total_within_zero_and_ten(self, scores):
@@ -72,15 +86,25 @@ class DisagreementTestCase(SimpleTestCase):
 class RankTestCase(SimpleTestCase):
     def test_it_combines_expert_and_public_scores_seventy_thirty(self):
         ranked = aggregate.rank(
-            [aggregate.Entry(1, 1, D("8.0"), 50), aggregate.Entry(2, 2, D("9.0"), 10), aggregate.Entry(3, 3, D("7.0"), 100)]
+            [
+                aggregate.Entry(1, 1, D("8.0"), 50),
+                aggregate.Entry(2, 2, D("9.0"), 10),
+                aggregate.Entry(3, 3, D("7.0"), 100),
+            ]
         )
         # public: 5, 1, 10 → composite 7.1, 6.6, 7.9
-        self.assertEqual([(r.key, r.composite) for r in ranked], [(3, D("7.9000")), (1, D("7.1000")), (2, D("6.6000"))])
+        self.assertEqual(
+            [(r.key, r.composite) for r in ranked], [(3, D("7.9000")), (1, D("7.1000")), (2, D("6.6000"))]
+        )
         self.assertEqual([r.rank for r in ranked], [1, 2, 3])
 
     def test_it_breaks_ties_by_expert_score_then_votes_then_number(self):
         ranked = aggregate.rank(
-            [aggregate.Entry(1, 5, D("5"), 0), aggregate.Entry(2, 4, D("5"), 0), aggregate.Entry(3, 3, D("6"), 0)],
+            [
+                aggregate.Entry(1, 5, D("5"), 0),
+                aggregate.Entry(2, 4, D("5"), 0),
+                aggregate.Entry(3, 3, D("6"), 0),
+            ],
             expert_weight=D("0"),
             public_weight=D("1"),
         )

@@ -21,9 +21,13 @@ class ApiTestCase(SelectionTestCase):
         mine = self.api(self.expert).get("/api/v1/selections/reviews/").json()
         self.assertEqual(mine["count"], 2)  # not 蓬江区's: its employer
         theirs = Review.objects.filter(member__user=self.expert2).first()
-        self.assertEqual(self.api(self.expert).get(f"/api/v1/selections/reviews/{theirs.pk}/").status_code, 404)
+        self.assertEqual(
+            self.api(self.expert).get(f"/api/v1/selections/reviews/{theirs.pk}/").status_code, 404
+        )
         own = Review.objects.filter(member__user=self.expert).first()
-        bad = self.api(self.expert).patch(f"/api/v1/selections/reviews/{own.pk}/", {"mass": "10.5"}, format="json")
+        bad = self.api(self.expert).patch(
+            f"/api/v1/selections/reviews/{own.pk}/", {"mass": "10.5"}, format="json"
+        )
         self.assertEqual(bad.status_code, 400)
         self.assertEqual(bad.json()["error"]["fields"]["mass"], ["「群众性」的得分须在 0 到 10 分之间。"])
         ok = self.api(self.expert).post(
@@ -42,11 +46,15 @@ class ApiTestCase(SelectionTestCase):
         services.edition_advance(actor=self.office, edition=edition, to_phase=Phase.SCREEN)
         listed = self.api(self.county).get("/api/v1/selections/nominations/").json()
         self.assertEqual([n["id"] for n in listed["results"]], [own.pk])
-        refused = self.api(self.county).post(f"/api/v1/selections/nominations/{own.pk}/screen/", {"eligible": True})
+        refused = self.api(self.county).post(
+            f"/api/v1/selections/nominations/{own.pk}/screen/", {"eligible": True}
+        )
         self.assertEqual(refused.status_code, 403)
         self.assertEqual(self.api(self.office).get("/api/v1/selections/nominations/").json()["count"], 2)
         screened = self.api(self.office).post(
-            f"/api/v1/selections/nominations/{own.pk}/screen/", {"eligible": False, "reason": ""}, format="json"
+            f"/api/v1/selections/nominations/{own.pk}/screen/",
+            {"eligible": False, "reason": ""},
+            format="json",
         )
         self.assertEqual(screened.status_code, 400)
         self.assertIn("reason", screened.json()["error"]["fields"])
@@ -58,7 +66,10 @@ class ApiTestCase(SelectionTestCase):
         self.vote(edition, made[0])
         stats = self.api(self.office).get(f"/api/v1/selections/editions/{edition.pk}/vote-stats/").json()
         self.assertEqual((stats["total"], stats["valid"]), (1, 1))
-        self.assertEqual(self.api(self.county).get(f"/api/v1/selections/editions/{edition.pk}/vote-stats/").status_code, 403)
+        self.assertEqual(
+            self.api(self.county).get(f"/api/v1/selections/editions/{edition.pk}/vote-stats/").status_code,
+            403,
+        )
 
     def test_it_publishes_results_to_anyone_only_once_published(self):
         edition = self.edition()

@@ -17,7 +17,9 @@ class DemoTestCase(TestCase):
         self.assertEqual((second.year, second.phase), (2023, "published"))
         nominations = second.nominations.all()
         self.assertEqual(nominations.count(), 34)
-        self.assertEqual(nominations.filter(screening=Screening.INELIGIBLE).exclude(screening_reason="").count(), 8)
+        self.assertEqual(
+            nominations.filter(screening=Screening.INELIGIBLE).exclude(screening_reason="").count(), 8
+        )
         self.assertEqual(nominations.filter(shortlisted=True).count(), 20)
         self.assertEqual(nominations.filter(selected=True).count(), 10)
         self.assertTrue(nominations.filter(disagreement=True).exists())
@@ -26,7 +28,9 @@ class DemoTestCase(TestCase):
         for member in second.panel.all():
             self.assertFalse(member.reviews.filter(nomination__org_id__in=member.conflicts()).exists())
         self.assertEqual(Vote.objects.filter(edition=second, decision=Decision.INVALID).count(), 6)
-        self.assertEqual(Vote.objects.filter(edition=second, doubtful=True, decision=Decision.NONE).count(), 0)
+        self.assertEqual(
+            Vote.objects.filter(edition=second, doubtful=True, decision=Decision.NONE).count(), 0
+        )
         self.assertEqual(len([r for r in second.results["ranking"] if r["selected"]]), 10)
         first = Edition.objects.get(ordinal=1)
         self.assertEqual((first.phase, first.tracking_year, first.indicator_code), ("tracking", 2023, "5.8"))

@@ -30,7 +30,8 @@ class PhaseMachineTestCase(SimpleTestCase):
 
     def test_it_freezes_the_rules_from_the_vote_on(self):
         self.assertEqual(
-            [phases.rules_frozen(p) for p in phases.ORDER], [False, False, False, True, True, True, True, True]
+            [phases.rules_frozen(p) for p in phases.ORDER],
+            [False, False, False, True, True, True, True, True],
         )
 
 

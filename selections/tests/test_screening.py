@@ -12,12 +12,16 @@ T0 = datetime.datetime(2023, 9, 1, 10, 0)
 
 
 def vote(key, minutes=0, address="10.1.2.3", fingerprint="fp", voter=None, at=None):
-    return screening.VoteSignal(key, at or T0 + datetime.timedelta(minutes=minutes), address, fingerprint, voter or f"v{key}")
+    return screening.VoteSignal(
+        key, at or T0 + datetime.timedelta(minutes=minutes), address, fingerprint, voter or f"v{key}"
+    )
 
 
 class ScreenAllTestCase(SimpleTestCase):
     def test_it_marks_every_vote_of_a_burst_from_one_address(self):
-        votes = [vote(i, minutes=i * 2, fingerprint=f"fp{i}") for i in range(5)] + [vote(9, minutes=60, fingerprint="x")]
+        votes = [vote(i, minutes=i * 2, fingerprint=f"fp{i}") for i in range(5)] + [
+            vote(9, minutes=60, fingerprint="x")
+        ]
         reasons = screening.screen_all(votes)
         self.assertEqual({k for k, r in reasons.items() if screening.ADDRESS_BURST in r}, {0, 1, 2, 3, 4})
         self.assertEqual(reasons[9], [])
@@ -38,11 +42,15 @@ class ScreenAllTestCase(SimpleTestCase):
         self.assertTrue(all(r == [screening.SAME_DEVICE] for r in screening.screen_all(votes).values()))
 
     def test_it_marks_votes_at_night(self):
-        reasons = screening.screen_all([vote(1, at=datetime.datetime(2023, 9, 1, 3, 5)), vote(2, at=datetime.datetime(2023, 9, 1, 6, 0))])
+        reasons = screening.screen_all(
+            [vote(1, at=datetime.datetime(2023, 9, 1, 3, 5)), vote(2, at=datetime.datetime(2023, 9, 1, 6, 0))]
+        )
         self.assertEqual(reasons, {1: [screening.NIGHT], 2: []})
 
     def test_it_explains_each_reason_in_chinese(self):
-        self.assertEqual(screening.DEFAULT_RULES.message(screening.ADDRESS_BURST), "同一地址 10 分钟内投票 5 次及以上")
+        self.assertEqual(
+            screening.DEFAULT_RULES.message(screening.ADDRESS_BURST), "同一地址 10 分钟内投票 5 次及以上"
+        )
         self.assertEqual(screening.DEFAULT_RULES.message(screening.NIGHT), "投票时间在 00:00–06:00 之间")
 
     @given(

@@ -19,8 +19,13 @@ class NominationTestCase(SelectionTestCase):
         edition = self.edition()
         first = self.nominate(edition, org=self.county_org, user=self.county)
         second, code = services.nomination_submit(
-            actor=None, edition=edition, title="<script>alert(1)</script>", nominating_unit="王某",
-            description="d", beneficiaries="b", timeline="t",
+            actor=None,
+            edition=edition,
+            title="<script>alert(1)</script>",
+            nominating_unit="王某",
+            description="d",
+            beneficiaries="b",
+            timeline="t",
         )
         self.assertEqual((first.number, second.number), (1, 2))
         self.assertEqual(second.title, "<script>alert(1)</script>")  # kept as text; templates escape it
@@ -35,7 +40,9 @@ class NominationTestCase(SelectionTestCase):
 
     def test_it_refuses_deadlines_out_of_phase_order(self):
         with self.assertRaisesMessage(ValidationError, "早于"):
-            self.edition(deadlines={"collect": datetime.date(2023, 5, 1), "screen": datetime.date(2023, 4, 1)})
+            self.edition(
+                deadlines={"collect": datetime.date(2023, 5, 1), "screen": datetime.date(2023, 4, 1)}
+            )
 
     def test_it_needs_a_reason_to_screen_a_nomination_out(self):
         edition = self.edition()
@@ -43,10 +50,19 @@ class NominationTestCase(SelectionTestCase):
         self.advance(edition, Phase.SCREEN)
         with self.assertRaisesMessage(ValidationError, "必须填写理由"):
             services.nomination_screen(actor=self.office, nomination=nomination, eligible=False, reason=" ")
-        services.nomination_screen(actor=self.office, nomination=nomination, eligible=False, reason="属于常规工作，不具惠民实事特点")
+        services.nomination_screen(
+            actor=self.office, nomination=nomination, eligible=False, reason="属于常规工作，不具惠民实事特点"
+        )
         nomination.refresh_from_db()
-        self.assertEqual((nomination.screening, nomination.screening_reason), (Screening.INELIGIBLE, "属于常规工作，不具惠民实事特点"))
-        self.assertTrue(AuditEntry.objects.filter(action="selections.nomination.screened", target_id=str(nomination.pk)).exists())
+        self.assertEqual(
+            (nomination.screening, nomination.screening_reason),
+            (Screening.INELIGIBLE, "属于常规工作，不具惠民实事特点"),
+        )
+        self.assertTrue(
+            AuditEntry.objects.filter(
+                action="selections.nomination.screened", target_id=str(nomination.pk)
+            ).exists()
+        )
 
 
 class PanelTestCase(SelectionTestCase):
@@ -54,9 +70,17 @@ class PanelTestCase(SelectionTestCase):
         edition = self.edition()
         made = self.to_review(
             edition,
-            panel=[(self.expert, self.county_org, []), (self.expert2, None, [self.sfj.pk]), (self.expert3, None, [])],
+            panel=[
+                (self.expert, self.county_org, []),
+                (self.expert2, None, [self.sfj.pk]),
+                (self.expert3, None, []),
+            ],
         )
-        assigned = set(Review.objects.filter(nomination__edition=edition).values_list("member__user__username", "nomination__number"))
+        assigned = set(
+            Review.objects.filter(nomination__edition=edition).values_list(
+                "member__user__username", "nomination__number"
+            )
+        )
         self.assertNotIn(("expert01", made[0].number), assigned)  # employer 蓬江区 nominated no. 1
         self.assertNotIn(("expert02", made[1].number), assigned)  # declared conflict 市司法局 nominated no. 2
         self.assertIn(("expert01", made[1].number), assigned)
@@ -89,7 +113,9 @@ class ReviewTestCase(SelectionTestCase):
 
     def test_it_refuses_a_score_outside_zero_to_ten_and_keeps_the_old_one(self):
         with self.assertRaises(ValidationError) as caught:
-            services.review_save(actor=self.expert, review=self.review, scores={**scores(8), "mass": Decimal("11")}, comment="")
+            services.review_save(
+                actor=self.expert, review=self.review, scores={**scores(8), "mass": Decimal("11")}, comment=""
+            )
         self.assertEqual(caught.exception.message_dict, {"mass": ["「群众性」的得分须在 0 到 10 分之间。"]})
         self.review.refresh_from_db()
         self.assertIsNone(self.review.mass)
@@ -99,31 +125,51 @@ class ReviewTestCase(SelectionTestCase):
             services.review_save(actor=self.expert2, review=self.review, scores=scores(8), comment="")
 
     def test_it_computes_the_weighted_total_and_locks_a_submitted_review(self):
-        review = services.review_save(actor=self.expert, review=self.review, scores=scores("7.5"), comment="可行", submit=True)
+        review = services.review_save(
+            actor=self.expert, review=self.review, scores=scores("7.5"), comment="可行", submit=True
+        )
         self.assertEqual(review.total, Decimal("7.5000"))
         with self.assertRaisesMessage(ValidationError, "已经提交"):
             services.review_save(actor=self.expert, review=review, scores=scores(9), comment="")
 
     def test_it_needs_all_five_scores_to_submit(self):
         with self.assertRaises(ValidationError) as caught:
-            services.review_save(actor=self.expert, review=self.review, scores={"legality": Decimal(5)}, comment="", submit=True)
+            services.review_save(
+                actor=self.expert,
+                review=self.review,
+                scores={"legality": Decimal(5)},
+                comment="",
+                submit=True,
+            )
         self.assertIn("innovation", caught.exception.message_dict)
 
     def test_it_fixes_trimmed_expert_scores_and_the_shortlist_when_voting_starts(self):
         edition = self.edition_
         self.score_all(edition, {1: "6", 2: "9", 3: "7"})
         services.edition_rules_update(
-            actor=self.office, edition=edition, criteria_weights={c: Decimal("0.2") for c in scores(1)},
-            expert_weight=Decimal("0.7"), public_weight=Decimal("0.3"), shortlist_size=2, top_n=1,
+            actor=self.office,
+            edition=edition,
+            criteria_weights={c: Decimal("0.2") for c in scores(1)},
+            expert_weight=Decimal("0.7"),
+            public_weight=Decimal("0.3"),
+            shortlist_size=2,
+            top_n=1,
             disagreement_threshold=Decimal("3"),
         )
         self.advance(edition, Phase.VOTE)
         rows = {n.number: (n.expert_score, n.shortlisted) for n in edition.nominations.all()}
-        self.assertEqual(rows, {1: (Decimal("6.0000"), False), 2: (Decimal("9.0000"), True), 3: (Decimal("7.0000"), True)})
+        self.assertEqual(
+            rows, {1: (Decimal("6.0000"), False), 2: (Decimal("9.0000"), True), 3: (Decimal("7.0000"), True)}
+        )
         with self.assertRaisesMessage(ValidationError, "规则已冻结"):
             services.edition_rules_update(
-                actor=self.office, edition=edition, criteria_weights={c: Decimal("0.2") for c in scores(1)},
-                expert_weight=Decimal("0.5"), public_weight=Decimal("0.5"), shortlist_size=2, top_n=1,
+                actor=self.office,
+                edition=edition,
+                criteria_weights={c: Decimal("0.2") for c in scores(1)},
+                expert_weight=Decimal("0.5"),
+                public_weight=Decimal("0.5"),
+                shortlist_size=2,
+                top_n=1,
                 disagreement_threshold=Decimal("3"),
             )
 
@@ -135,8 +181,13 @@ class VoteTestCase(SelectionTestCase):
 
     def cast(self, credential, *, method="code", nomination=None, **kwargs):
         return services.vote_cast(
-            edition=self.edition_, nomination_id=(nomination or self.made[0]).pk, method=method,
-            credential=credential, address=kwargs.pop("address", "10.0.0.1"), now=kwargs.pop("now", AT), **kwargs,
+            edition=self.edition_,
+            nomination_id=(nomination or self.made[0]).pk,
+            method=method,
+            credential=credential,
+            address=kwargs.pop("address", "10.0.0.1"),
+            now=kwargs.pop("now", AT),
+            **kwargs,
         )
 
     def test_it_refuses_a_replayed_code(self):
@@ -191,20 +242,32 @@ class VoteTestCase(SelectionTestCase):
         self.assertEqual(Vote.objects.filter(doubtful=True).count(), 6)
 
     def test_it_marks_a_night_vote_and_counts_it_only_once_found_valid(self):
-        vote = self.cast("13800001111", method="phone", now=timezone.make_aware(datetime.datetime(2023, 9, 2, 2, 30)))
+        vote = self.cast(
+            "13800001111", method="phone", now=timezone.make_aware(datetime.datetime(2023, 9, 2, 2, 30))
+        )
         self.assertEqual(vote.reasons, ["night"])
         from selections import selectors
 
         self.assertEqual(selectors.valid_vote_counts(self.edition_), {})
         with self.assertRaisesMessage(ValidationError, "请填写认定理由"):
-            services.votes_decide(actor=self.office, edition=self.edition_, vote_ids=[vote.pk], valid=True, reason="")
-        services.votes_decide(actor=self.office, edition=self.edition_, vote_ids=[vote.pk], valid=True, reason="夜班工人，已电话核实")
+            services.votes_decide(
+                actor=self.office, edition=self.edition_, vote_ids=[vote.pk], valid=True, reason=""
+            )
+        services.votes_decide(
+            actor=self.office,
+            edition=self.edition_,
+            vote_ids=[vote.pk],
+            valid=True,
+            reason="夜班工人，已电话核实",
+        )
         vote.refresh_from_db()
         self.assertEqual((vote.decision, vote.decided_by), (Decision.VALID, self.office))
         self.assertEqual(selectors.valid_vote_counts(self.edition_), {self.made[0].pk: 1})
 
     def test_it_refuses_publicity_while_doubtful_votes_are_undecided(self):
-        self.cast("13800001111", method="phone", now=timezone.make_aware(datetime.datetime(2023, 9, 2, 2, 30)))
+        self.cast(
+            "13800001111", method="phone", now=timezone.make_aware(datetime.datetime(2023, 9, 2, 2, 30))
+        )
         self.advance(self.edition_, Phase.RANK)
         with self.assertRaisesMessage(ValidationError, "尚有 1 张存疑选票未作出认定"):
             self.advance(self.edition_, Phase.PUBLICITY)
@@ -216,8 +279,13 @@ class RankingTestCase(SelectionTestCase):
         made = self.to_review(edition, count=4)
         self.score_all(edition, {1: "9", 2: "8", 3: "7", 4: "6"})
         services.edition_rules_update(
-            actor=self.office, edition=edition, criteria_weights={c: Decimal("0.2") for c in scores(1)},
-            expert_weight=Decimal("0.7"), public_weight=Decimal("0.3"), shortlist_size=4, top_n=2,
+            actor=self.office,
+            edition=edition,
+            criteria_weights={c: Decimal("0.2") for c in scores(1)},
+            expert_weight=Decimal("0.7"),
+            public_weight=Decimal("0.3"),
+            shortlist_size=4,
+            top_n=2,
             disagreement_threshold=Decimal("3"),
         )
         self.advance(edition, Phase.VOTE)
@@ -229,10 +297,14 @@ class RankingTestCase(SelectionTestCase):
         self.assertEqual(ranking[3], (1, True, Decimal("7.9000")))
         self.assertEqual(ranking[1], (2, True, Decimal("6.3000")))
         self.assertEqual(ranking[2][:2], (3, False))
-        objection, code = services.objection_submit(edition=edition, nomination_id=made[0].pk, text="该项目已于上一年度实施完毕，不属新增实事。")
+        objection, code = services.objection_submit(
+            edition=edition, nomination_id=made[0].pk, text="该项目已于上一年度实施完毕，不属新增实事。"
+        )
         with self.assertRaisesMessage(ValidationError, "公示异议未答复"):
             self.advance(edition, Phase.PUBLISHED)
-        services.objection_answer(actor=self.office, objection=objection, upheld=True, answer="经核实异议成立，撤销入选。")
+        services.objection_answer(
+            actor=self.office, objection=objection, upheld=True, answer="经核实异议成立，撤销入选。"
+        )
         selected = set(edition.nominations.filter(selected=True).values_list("number", flat=True))
         self.assertEqual(selected, {3, 2})
         edition = self.advance(edition, Phase.PUBLISHED)
@@ -248,14 +320,24 @@ class TrackingTestCase(SelectionTestCase):
             edition = self.advance(edition, phase)
         project = Nomination.objects.get(pk=made[0].pk)
         self.assertEqual(project.responsible_org, self.county_org)
-        milestone = services.milestone_add(actor=self.office, project=project, title="完成选址", due=datetime.date(2024, 3, 31))
+        milestone = services.milestone_add(
+            actor=self.office, project=project, title="完成选址", due=datetime.date(2024, 3, 31)
+        )
         with self.assertRaisesMessage(ValidationError, "不能晚于今天"):
-            services.milestone_complete(actor=self.county, milestone=milestone, done_on=timezone.localdate() + datetime.timedelta(days=1))
-        services.milestone_complete(actor=self.county, milestone=milestone, done_on=datetime.date(2024, 3, 20))
+            services.milestone_complete(
+                actor=self.county,
+                milestone=milestone,
+                done_on=timezone.localdate() + datetime.timedelta(days=1),
+            )
+        services.milestone_complete(
+            actor=self.county, milestone=milestone, done_on=datetime.date(2024, 3, 20)
+        )
         with self.assertRaisesMessage(ValidationError, "0 到 100"):
             services.progress_report(actor=self.county, project=project, text="进展", percent=120)
         services.progress_report(actor=self.county, project=project, text="已完成选址", percent=30)
         self.assertEqual(project.progress_reports.count(), 1)
         unselected = self.nominate(self.edition())
         with self.assertRaisesMessage(ValidationError, "只有已公布的入选项目"):
-            services.milestone_add(actor=self.office, project=unselected, title="x", due=datetime.date(2024, 1, 1))
+            services.milestone_add(
+                actor=self.office, project=unselected, title="x", due=datetime.date(2024, 1, 1)
+            )

@@ -12,7 +12,16 @@ from selections import captcha, services
 from selections.models import Nomination, Phase, Review, Vote
 from selections.tests.factories import SelectionTestCase
 
-INTERNAL = ("/assessments/", "/performance/", "/provincial/", "/orgs/", "/accounts/", "工作台", "退出登录", "navbar")
+INTERNAL = (
+    "/assessments/",
+    "/performance/",
+    "/provincial/",
+    "/orgs/",
+    "/accounts/",
+    "工作台",
+    "退出登录",
+    "navbar",
+)
 
 
 def answer(client: Client) -> str:
@@ -55,8 +64,11 @@ class PublicNominationTestCase(SelectionTestCase):
         self.client.get(self.url)
         response = self.client.post(
             self.url,
-            nomination_data(title="<script>alert('x')</script>夜间门诊", captcha=answer(self.client),
-                            files=[SimpleUploadedFile("方案.pdf", samples.PDF)]),
+            nomination_data(
+                title="<script>alert('x')</script>夜间门诊",
+                captcha=answer(self.client),
+                files=[SimpleUploadedFile("方案.pdf", samples.PDF)],
+            ),
         )
         self.assertEqual(response.status_code, 200)
         code = re.search(r'id="lookup-code">([A-Z0-9-]+)<', response.content.decode()).group(1)
@@ -67,8 +79,12 @@ class PublicNominationTestCase(SelectionTestCase):
         page = self.client_for(self.office).get(reverse("selections:nomination_detail", args=[nomination.pk]))
         self.assertNotContains(page, "<script>alert")
         self.assertContains(page, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;夜间门诊")
-        self.edition_ = services.edition_advance(actor=self.office, edition=self.edition_, to_phase=Phase.SCREEN)
-        services.nomination_screen(actor=self.office, nomination=nomination, eligible=False, reason="属于已有常规工作")
+        self.edition_ = services.edition_advance(
+            actor=self.office, edition=self.edition_, to_phase=Phase.SCREEN
+        )
+        services.nomination_screen(
+            actor=self.office, nomination=nomination, eligible=False, reason="属于已有常规工作"
+        )
         status_url = reverse("huimin:status")
         self.client.get(status_url)
         found = self.client.post(status_url, {"code": code.lower(), "captcha": answer(self.client)})
@@ -90,7 +106,10 @@ class PublicNominationTestCase(SelectionTestCase):
     def test_it_refuses_a_disguised_file_and_keeps_nothing(self):
         self.client.get(self.url)
         response = self.client.post(
-            self.url, nomination_data(captcha=answer(self.client), files=[SimpleUploadedFile("x.pdf", b"MZ\x90\x00fake")])
+            self.url,
+            nomination_data(
+                captcha=answer(self.client), files=[SimpleUploadedFile("x.pdf", b"MZ\x90\x00fake")]
+            ),
         )
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "x.pdf", status_code=400)
@@ -130,18 +149,38 @@ class PublicVoteTestCase(SelectionTestCase):
     def test_it_needs_the_phone_twice_and_the_captcha(self):
         self.client.get(self.url)
         mismatch = self.client.post(
-            self.url, {"nomination": self.made[0].pk, "method": "phone", "phone": "13800001111", "phone_again": "13800001112", "captcha": "1"}
+            self.url,
+            {
+                "nomination": self.made[0].pk,
+                "method": "phone",
+                "phone": "13800001111",
+                "phone_again": "13800001112",
+                "captcha": "1",
+            },
         )
         self.assertContains(mismatch, "两次输入的手机号码不一致", status_code=400)
         self.client.get(self.url)
         wrong = self.client.post(
-            self.url, {"nomination": self.made[0].pk, "method": "phone", "phone": "13800001111", "phone_again": "13800001111", "captcha": "-999"}
+            self.url,
+            {
+                "nomination": self.made[0].pk,
+                "method": "phone",
+                "phone": "13800001111",
+                "phone_again": "13800001111",
+                "captcha": "-999",
+            },
         )
         self.assertContains(wrong, "验证码不正确", status_code=400)
         self.client.get(self.url)
         ok = self.client.post(
             self.url,
-            {"nomination": self.made[0].pk, "method": "phone", "phone": "13800001111", "phone_again": "13800001111", "captcha": answer(self.client)},
+            {
+                "nomination": self.made[0].pk,
+                "method": "phone",
+                "phone": "13800001111",
+                "phone_again": "13800001111",
+                "captcha": answer(self.client),
+            },
         )
         self.assertContains(ok, "投票成功")
         self.assertEqual(Vote.objects.get().method, "phone")
@@ -158,7 +197,9 @@ class PublicVoteTestCase(SelectionTestCase):
         codes = services.vote_codes_generate(actor=self.office, edition=self.edition_, count=3)
         for code in codes[:2]:
             self.client.post(self.url, {"nomination": self.made[0].pk, "method": "code", "code": code})
-        response = self.client.post(self.url, {"nomination": self.made[0].pk, "method": "code", "code": codes[2]})
+        response = self.client.post(
+            self.url, {"nomination": self.made[0].pk, "method": "code", "code": codes[2]}
+        )
         self.assertContains(response, "提交过于频繁", status_code=429)
         self.assertEqual(Vote.objects.count(), 2)
 
@@ -193,10 +234,19 @@ class PublicResultsTestCase(SelectionTestCase):
             edition = services.edition_advance(actor=self.office, edition=edition, to_phase=phase)
         url = reverse("huimin:publicity", args=[edition.pk])
         self.client.get(url)
-        short = self.client.post(url, {"nomination": made[0].pk, "text": "不好", "captcha": answer(self.client)})
+        short = self.client.post(
+            url, {"nomination": made[0].pk, "text": "不好", "captcha": answer(self.client)}
+        )
         self.assertContains(short, "至少 10 个字", status_code=400)
         self.client.get(url)
-        ok = self.client.post(url, {"nomination": made[0].pk, "text": "该项目与往年项目内容重复，建议核实。", "captcha": answer(self.client)})
+        ok = self.client.post(
+            url,
+            {
+                "nomination": made[0].pk,
+                "text": "该项目与往年项目内容重复，建议核实。",
+                "captcha": answer(self.client),
+            },
+        )
         self.assertContains(ok, "异议已提交")
         self.assertEqual(edition.objections.count(), 1)
 
@@ -204,7 +254,9 @@ class PublicResultsTestCase(SelectionTestCase):
 class InternalAccessTestCase(SelectionTestCase):
     def setUp(self):
         self.edition_ = self.edition()
-        self.made = self.to_review(self.edition_, panel=[(self.expert, self.county_org, []), (self.expert2, None, [])])
+        self.made = self.to_review(
+            self.edition_, panel=[(self.expert, self.county_org, []), (self.expert2, None, [])]
+        )
 
     def test_it_shows_an_expert_only_its_own_assignments(self):
         mine = Review.objects.filter(member__user=self.expert)
@@ -213,26 +265,58 @@ class InternalAccessTestCase(SelectionTestCase):
         self.assertEqual(listing.status_code, 200)
         self.assertNotContains(listing, self.made[0].title + "<")  # 蓬江区's nomination: its employer
         self.assertEqual(len(listing.context["reviews"]), mine.count())
-        self.assertEqual(self.client_for(self.expert).get(reverse("selections:review_detail", args=[theirs.pk])).status_code, 404)
-        self.assertEqual(self.client_for(self.expert).get(reverse("selections:nomination_detail", args=[self.made[0].pk])).status_code, 404)
-        self.assertEqual(self.client_for(self.expert).get(reverse("selections:edition_detail", args=[self.edition_.pk])).status_code, 404)
+        self.assertEqual(
+            self.client_for(self.expert)
+            .get(reverse("selections:review_detail", args=[theirs.pk]))
+            .status_code,
+            404,
+        )
+        self.assertEqual(
+            self.client_for(self.expert)
+            .get(reverse("selections:nomination_detail", args=[self.made[0].pk]))
+            .status_code,
+            404,
+        )
+        self.assertEqual(
+            self.client_for(self.expert)
+            .get(reverse("selections:edition_detail", args=[self.edition_.pk]))
+            .status_code,
+            404,
+        )
 
     def test_it_refuses_an_out_of_range_score_with_a_message_and_changes_nothing(self):
         review = Review.objects.filter(member__user=self.expert).first()
         url = reverse("selections:review_detail", args=[review.pk])
-        data = {"legality": "8", "mass": "12", "inclusive": "8", "feasibility": "8", "innovation": "-1", "action": "submit"}
+        data = {
+            "legality": "8",
+            "mass": "12",
+            "inclusive": "8",
+            "feasibility": "8",
+            "innovation": "-1",
+            "action": "submit",
+        }
         response = self.client_for(self.expert).post(url, data)
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "得分须在 0 到 10 分之间", status_code=400)
         review.refresh_from_db()
         self.assertIsNone(review.mass)
         self.assertIsNone(review.submitted_at)
-        self.assertEqual(self.client_for(self.expert2).post(url, {**data, "mass": "8", "innovation": "8"}).status_code, 404)
+        self.assertEqual(
+            self.client_for(self.expert2).post(url, {**data, "mass": "8", "innovation": "8"}).status_code, 404
+        )
 
     def test_it_lets_an_expert_submit_its_scores(self):
         review = Review.objects.filter(member__user=self.expert).first()
         url = reverse("selections:review_detail", args=[review.pk])
-        data = {"legality": "8", "mass": "7.5", "inclusive": "8", "feasibility": "8", "innovation": "6", "comment": "可行", "action": "submit"}
+        data = {
+            "legality": "8",
+            "mass": "7.5",
+            "inclusive": "8",
+            "feasibility": "8",
+            "innovation": "6",
+            "comment": "可行",
+            "action": "submit",
+        }
         self.assertEqual(self.client_for(self.expert).post(url, data).status_code, 302)
         review.refresh_from_db()
         self.assertEqual(str(review.total), "7.5000")
@@ -244,10 +328,20 @@ class InternalAccessTestCase(SelectionTestCase):
         services.edition_advance(actor=self.office, edition=edition, to_phase=Phase.SCREEN)
         client = self.client_for(self.county)
         self.assertEqual(client.get(reverse("selections:nomination_detail", args=[own.pk])).status_code, 200)
-        self.assertEqual(client.get(reverse("selections:nomination_detail", args=[other.pk])).status_code, 404)
-        screen = client.post(reverse("selections:nomination_screen", args=[own.pk]), {"eligible": "1", "reason": "自己审查自己"})
+        self.assertEqual(
+            client.get(reverse("selections:nomination_detail", args=[other.pk])).status_code, 404
+        )
+        screen = client.post(
+            reverse("selections:nomination_screen", args=[own.pk]),
+            {"eligible": "1", "reason": "自己审查自己"},
+        )
         self.assertEqual(screen.status_code, 403)
-        self.assertEqual(client.post(reverse("selections:nomination_screen", args=[other.pk]), {"eligible": "1"}).status_code, 404)
+        self.assertEqual(
+            client.post(
+                reverse("selections:nomination_screen", args=[other.pk]), {"eligible": "1"}
+            ).status_code,
+            404,
+        )
         own.refresh_from_db()
         self.assertEqual(own.screening, "pending")
 
@@ -257,22 +351,50 @@ class InternalAccessTestCase(SelectionTestCase):
         response = self.client_for(self.assessor).post(url, nomination_data(nominating_unit=""))
         nomination = Nomination.objects.get(edition=edition)
         self.assertRedirects(response, reverse("selections:nomination_detail", args=[nomination.pk]))
-        self.assertEqual((nomination.org, nomination.source, nomination.nominating_unit), (self.sfj, "unit", "江门市司法局"))
+        self.assertEqual(
+            (nomination.org, nomination.source, nomination.nominating_unit),
+            (self.sfj, "unit", "江门市司法局"),
+        )
         self.assertEqual(self.client_for(self.expert).get(url).status_code, 404)
         self.assertEqual(self.client_for(self.sysadmin).get(url).status_code, 404)
 
     def test_it_lets_the_office_screen_and_advance_and_tells_why_not(self):
         edition = self.edition()
         client = self.client_for(self.office)
-        refused = client.post(reverse("selections:edition_advance", args=[edition.pk]), {"to_phase": "screen"})
+        refused = client.post(
+            reverse("selections:edition_advance", args=[edition.pk]), {"to_phase": "screen"}
+        )
         self.assertContains(refused, "尚未收到任何推荐项目", status_code=400)
         n = self.nominate(edition)
         self.assertRedirects(
             client.post(reverse("selections:edition_advance", args=[edition.pk]), {"to_phase": "screen"}),
             reverse("selections:edition_detail", args=[edition.pk]),
         )
-        missing = client.post(reverse("selections:nomination_screen", args=[n.pk]), {"eligible": "0", "reason": ""})
+        missing = client.post(
+            reverse("selections:nomination_screen", args=[n.pk]), {"eligible": "0", "reason": ""}
+        )
         self.assertContains(missing, "必须填写理由", status_code=400)
         client.post(reverse("selections:nomination_screen", args=[n.pk]), {"eligible": "1", "reason": "符合"})
         n.refresh_from_db()
         self.assertEqual(n.screening, "eligible")
+
+
+class VoteCodesDownloadTestCase(SelectionTestCase):
+    def test_it_downloads_a_batch_of_codes_once_and_they_vote(self):
+        import io
+
+        from openpyxl import load_workbook
+
+        edition = self.edition()
+        made = self.to_vote(edition)
+        response = self.client_for(self.office).post(reverse("selections:vote_codes", args=[edition.pk]), {"count": "3"})
+        self.assertEqual(response.status_code, 200)
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        codes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        self.assertEqual(len(codes), 3)
+        services.vote_cast(edition=edition, nomination_id=made[0].pk, method="code", credential=codes[0], address="10.0.0.1")
+        self.assertEqual(Vote.objects.count(), 1)
+        refused = self.client_for(self.county).post(reverse("selections:vote_codes", args=[edition.pk]), {"count": "3"})
+        self.assertEqual(refused.status_code, 403)
+        page = self.client_for(self.office).get(reverse("selections:votes", args=[edition.pk]))
+        self.assertContains(page, "第 1 批：3 个，已使用 1 个")

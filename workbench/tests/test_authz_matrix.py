@@ -201,8 +201,14 @@ class SelectionsAuthorizationTestCase(BaseTestCase):
 
         def nominate(edition, org, title):  # noqa: ANN001, ANN202
             return services.nomination_submit(
-                actor=None, edition=edition, title=title, nominating_unit=org.name, description="d",
-                beneficiaries="b", timeline="t", org=org,
+                actor=None,
+                edition=edition,
+                title=title,
+                nominating_unit=org.name,
+                description="d",
+                beneficiaries="b",
+                timeline="t",
+                org=org,
             )[0]
 
         self.edition = services.edition_create(actor=office, year=2023, ordinal=2, name="第二届")
@@ -220,7 +226,13 @@ class SelectionsAuthorizationTestCase(BaseTestCase):
         services.panel_assign(actor=office, edition=tracked, members=[(self.expert, None, [])])
         tracked = services.edition_advance(actor=office, edition=tracked, to_phase=Phase.REVIEW)
         review = Review.objects.get(nomination=project)
-        services.review_save(actor=self.expert, review=review, scores={c: 8 for c in ("legality", "mass", "inclusive", "feasibility", "innovation")}, comment="", submit=True)
+        services.review_save(
+            actor=self.expert,
+            review=review,
+            scores={c: 8 for c in ("legality", "mass", "inclusive", "feasibility", "innovation")},
+            comment="",
+            submit=True,
+        )
         for phase in (Phase.VOTE, Phase.RANK, Phase.PUBLICITY, Phase.PUBLISHED, Phase.TRACKING):
             tracked = services.edition_advance(actor=office, edition=tracked, to_phase=phase)
         self.tracked = tracked
@@ -231,10 +243,18 @@ class SelectionsAuthorizationTestCase(BaseTestCase):
         units = {"county", "stranger", "assessor", "assessor_b"}
         office_only = expect({"office"}, denied=403, sysadmin=404, secadmin=404, auditadmin=404)
         return [
-            ("惠民实事首页", reverse("selections:home"), expect(units | {"office", "expert"}, status=302, denied=404)),
+            (
+                "惠民实事首页",
+                reverse("selections:home"),
+                expect(units | {"office", "expert"}, status=302, denied=404),
+            ),
             ("评选列表", reverse("selections:edition_list"), expect(units | {"office"}, denied=404)),
             ("新建评选", reverse("selections:edition_create"), expect({"office"})),
-            ("评选详情", reverse("selections:edition_detail", args=[e]), expect(units | {"office"}, denied=404)),
+            (
+                "评选详情",
+                reverse("selections:edition_detail", args=[e]),
+                expect(units | {"office"}, denied=404),
+            ),
             ("修改评选", reverse("selections:edition_edit", args=[e]), office_only),
             ("评选规则", reverse("selections:edition_rules", args=[e]), office_only),
             ("评审专家组", reverse("selections:panel", args=[e]), office_only),
@@ -248,9 +268,17 @@ class SelectionsAuthorizationTestCase(BaseTestCase):
                 expect({"office", "county", "expert"}, denied=404),
             ),
             ("我的评审", reverse("selections:my_reviews"), expect({"expert"}, denied=404)),
-            ("评审", reverse("selections:review_detail", args=[self.review.pk]), expect({"expert", "office"}, denied=404)),
+            (
+                "评审",
+                reverse("selections:review_detail", args=[self.review.pk]),
+                expect({"expert", "office"}, denied=404),
+            ),
             ("项目跟踪", reverse("selections:project_list"), expect(units | {"office"}, denied=404)),
-            ("项目详情", reverse("selections:project_detail", args=[self.project.pk]), expect({"office", "county"}, denied=404)),
+            (
+                "项目详情",
+                reverse("selections:project_detail", args=[self.project.pk]),
+                expect({"office", "county"}, denied=404),
+            ),
             ("API 评选", "/api/v1/selections/editions/", expect(units | {"office", "expert"})),
             ("API 推荐项目", "/api/v1/selections/nominations/", expect(units | {"office", "expert"})),
             ("API 评审", "/api/v1/selections/reviews/", expect({"office", "expert"})),
@@ -278,15 +306,24 @@ class SelectionsAuthorizationTestCase(BaseTestCase):
         for url in public:
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 200)
-        for url in (reverse("huimin:results", args=[self.edition.pk]), reverse("huimin:vote", args=[self.edition.pk])):
+        for url in (
+            reverse("huimin:results", args=[self.edition.pk]),
+            reverse("huimin:vote", args=[self.edition.pk]),
+        ):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_it_lets_only_the_office_screen_or_advance(self):
         posts = [
-            (reverse("selections:nomination_screen", args=[self.nomination.pk]), {"eligible": "1", "reason": "x"}),
+            (
+                reverse("selections:nomination_screen", args=[self.nomination.pk]),
+                {"eligible": "1", "reason": "x"},
+            ),
             (reverse("selections:edition_advance", args=[self.edition.pk]), {"to_phase": "vote"}),
-            (reverse("selections:milestone_add", args=[self.project.pk]), {"title": "x", "due": "2030-01-01"}),
+            (
+                reverse("selections:milestone_add", args=[self.project.pk]),
+                {"title": "x", "due": "2030-01-01"},
+            ),
         ]
         allowed = {0: {"office"}, 1: {"office"}, 2: {"office", "county"}}
         for i, (url, data) in enumerate(posts):
