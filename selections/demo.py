@@ -23,7 +23,7 @@ from accounts.models import User
 from fazhi.lib.writer import Writer
 from orgs import demo as orgs_demo
 from orgs.models import Org
-from selections import services
+from selections import panel, services
 from selections.models import Edition, Milestone, Nomination, Phase, PhaseChange, Review, Vote
 
 DEMO = "（演示数据）"
@@ -181,7 +181,7 @@ def _edition_2023(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
         int(u.username[-2:]): u
         for u in User.objects.filter(role_id=roles.EXPERT, username__startswith="expert")
     }
-    services.panel_assign(
+    panel.panel_assign(
         actor=office,
         edition=edition,
         members=[
@@ -330,7 +330,7 @@ def _edition_2022(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
     experts = list(
         User.objects.filter(role_id=roles.EXPERT, username__in=["expert08", "expert09", "expert10"])
     )
-    services.panel_assign(actor=office, edition=edition, members=[(u, None, []) for u in experts])
+    panel.panel_assign(actor=office, edition=edition, members=[(u, None, []) for u in experts])
     edition = _advance(office, edition, Phase.REVIEW, _at(2022, 7, 20))
     for review in Review.objects.filter(nomination__edition=edition).select_related("member__user"):
         value = Decimal(rng.randint(60, 90)) / 10

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthedRequest
 from documents.xlsx import XLSX_MIME, table_workbook
 from selections import access, aggregate, documents, forms, phases, screening, selectors, services
+from selections import panel as panel_module
 from selections.models import Decision, Edition, Objection, Phase, Screening, Vote
 
 ROOT = ("惠民实事", "/selections/")
@@ -404,13 +405,13 @@ def nomination_responsible(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def panel(request: AuthedRequest, pk: int) -> HttpResponse:
     """The review panel. Experts come from the expert pool's draw; until that module
-    is connected the office puts them on the panel here (`services.panel_assign`)."""
+    is connected the office puts them on the panel here (`panel.panel_assign`)."""
     edition = access.access_edition(request.user, pk, write=True)
     form = forms.PanelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.panel_assign(
+            panel_module.panel_assign(
                 actor=request.user,
                 edition=edition,
                 members=[(data["user"], data["employer_org"], [o.pk for o in data["conflict_orgs"]])],

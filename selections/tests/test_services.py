@@ -341,3 +341,19 @@ class TrackingTestCase(SelectionTestCase):
             services.milestone_add(
                 actor=self.office, project=unselected, title="x", due=datetime.date(2024, 1, 1)
             )
+
+
+class PanelSeamTestCase(SelectionTestCase):
+    def test_it_offers_the_expert_pool_one_narrow_entry_point(self):
+        from selections import panel
+
+        edition = self.edition()
+        self.nominate(edition, org=self.county_org)
+        self.nominate(edition)
+        self.assertEqual(panel.candidates_excluded(edition), {self.county_org.pk})
+        added = panel.panel_assign(
+            actor=self.office, edition=edition, members=[(self.expert, self.county_org, [self.sfj.pk])]
+        )
+        self.assertEqual(added[0].conflicts(), {self.county_org.pk, self.sfj.pk})
+        with self.assertRaisesMessage(ValidationError, "已在本届评审专家组中"):
+            panel.panel_assign(actor=self.office, edition=edition, members=[(self.expert, None, [])])

@@ -387,14 +387,20 @@ class VoteCodesDownloadTestCase(SelectionTestCase):
 
         edition = self.edition()
         made = self.to_vote(edition)
-        response = self.client_for(self.office).post(reverse("selections:vote_codes", args=[edition.pk]), {"count": "3"})
+        response = self.client_for(self.office).post(
+            reverse("selections:vote_codes", args=[edition.pk]), {"count": "3"}
+        )
         self.assertEqual(response.status_code, 200)
         sheet = load_workbook(io.BytesIO(response.content)).active
         codes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
         self.assertEqual(len(codes), 3)
-        services.vote_cast(edition=edition, nomination_id=made[0].pk, method="code", credential=codes[0], address="10.0.0.1")
+        services.vote_cast(
+            edition=edition, nomination_id=made[0].pk, method="code", credential=codes[0], address="10.0.0.1"
+        )
         self.assertEqual(Vote.objects.count(), 1)
-        refused = self.client_for(self.county).post(reverse("selections:vote_codes", args=[edition.pk]), {"count": "3"})
+        refused = self.client_for(self.county).post(
+            reverse("selections:vote_codes", args=[edition.pk]), {"count": "3"}
+        )
         self.assertEqual(refused.status_code, 403)
         page = self.client_for(self.office).get(reverse("selections:votes", args=[edition.pk]))
         self.assertContains(page, "第 1 批：3 个，已使用 1 个")
