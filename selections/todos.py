@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -75,14 +76,15 @@ def _expert(user: Any) -> Iterator[nav.Todo]:
     if count:
         first = open_reviews.first()
         assert first is not None
-        due = first.nomination.edition.deadline(Phase.REVIEW) or None
+        raw = first.nomination.edition.deadline(Phase.REVIEW)
+        due = datetime.date.fromisoformat(raw) if raw else None
         yield nav.Todo(
             f"{count} 个惠民实事推荐项目待您评审",
             reverse("selections:my_reviews"),
             MODULE,
             due=due,
             detail=first.nomination.edition.name,
-            urgent=bool(due and due <= (timezone.localdate()).isoformat()),
+            urgent=bool(due and (due - timezone.localdate()).days <= 3),
         )
 
 
