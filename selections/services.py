@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts import roles
@@ -665,43 +665,44 @@ def vote_cast(
     else:
         raise VoteRefused("请选择验证方式。", "bad_method")
     sub = screening.subnet(address)
+    # Reads first, outside the write transaction (SQLite takes its write lock at BEGIN),
+    # each bounded by its threshold so a long burst costs no more than a short one. A
+    # vote racing these reads may be missed here; closing the vote re-screens them all.
+    window_start = moment - rules.window
+    recent = Vote.objects.filter(edition=edition, cast_at__gte=window_start)
+    same_address = recent.filter(address=address[:64]).values("pk")[: rules.address_burst].count()
+    same_subnet = recent.filter(subnet=sub[:64]).values("pk")[: rules.subnet_burst].count()
+    device_voters = (
+        Vote.objects.filter(edition=edition, fingerprint=fingerprint[:64], day=day)
+        .exclude(voter_key=voter_key)
+        .values("voter_key")
+        .distinct()[: rules.device_voters]
+        .count()
+        if fingerprint
+        else 0
+    )
+    reasons = screening.reasons_at_cast(
+        timezone.localtime(moment),
+        same_address=same_address + 1,
+        same_subnet=same_subnet + 1,
+        device_voters=device_voters + 1 if fingerprint else 0,
+        rules=rules,
+    )
     try:
         with transaction.atomic():
             if method == "code":
+                digest = voter_key.removeprefix("code:")
                 spent = VoteCode.objects.filter(
-                    edition=edition, code_hash=voter_key.removeprefix("code:"), used_at__isnull=True
+                    edition=edition, code_hash=digest, used_at__isnull=True
                 ).update(used_at=moment)
                 if not spent:
-                    used = VoteCode.objects.filter(
-                        edition=edition, code_hash=voter_key.removeprefix("code:")
-                    ).exists()
+                    used = VoteCode.objects.filter(edition=edition, code_hash=digest).exists()
                     raise VoteRefused(
                         "该投票码已经使用过，每个投票码只能投票一次。"
                         if used
                         else "投票码无效，请核对后重新输入。",
                         "code_used" if used else "code_invalid",
                     )
-            window_start = moment - rules.window
-            counts = Vote.objects.filter(edition=edition).aggregate(
-                address=Count("pk", filter=Q(address=address, cast_at__gte=window_start)),
-                subnet=Count("pk", filter=Q(subnet=sub, cast_at__gte=window_start)),
-            )
-            device_voters = (
-                Vote.objects.filter(edition=edition, fingerprint=fingerprint, day=day)
-                .exclude(voter_key=voter_key)
-                .values("voter_key")
-                .distinct()
-                .count()
-                if fingerprint
-                else 0
-            )
-            reasons = screening.reasons_at_cast(
-                timezone.localtime(moment),
-                same_address=counts["address"] + 1,
-                same_subnet=counts["subnet"] + 1,
-                device_voters=device_voters + 1 if fingerprint else 0,
-                rules=rules,
-            )
             return Vote.objects.create(
                 edition=edition,
                 nomination=nomination,

@@ -23,8 +23,12 @@ class TodoTestCase(SelectionTestCase):
         for phase in (Phase.RANK, Phase.PUBLICITY, Phase.PUBLISHED):
             edition = self.advance(edition, phase)
         project = edition.nominations.get(pk=made[0].pk)
-        services.milestone_add(actor=self.office, project=project, title="建成服务站", due=datetime.date(2024, 1, 31))
+        services.milestone_add(
+            actor=self.office, project=project, title="建成服务站", due=datetime.date(2024, 1, 31)
+        )
         county_home = self.client_for(self.county).get(reverse("workbench:home"))
         self.assertContains(county_home, "惠民实事节点逾期：项目0 · 建成服务站")
-        self.assertContains(self.client_for(self.office).get(reverse("workbench:home")), "1 个惠民实事项目节点已逾期")
+        self.assertContains(
+            self.client_for(self.office).get(reverse("workbench:home")), "1 个惠民实事项目节点已逾期"
+        )
         self.assertNotContains(self.client_for(self.stranger).get(reverse("workbench:home")), "建成服务站")
