@@ -313,6 +313,7 @@ def nominate(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "edition": edition,
+            "closed": edition.phase != Phase.COLLECT,
             "title": f"推荐项目：{edition.name}",
             "breadcrumbs": _crumbs(edition, ("推荐项目", None)),
         },

@@ -404,3 +404,15 @@ class VoteCodesDownloadTestCase(SelectionTestCase):
         self.assertEqual(refused.status_code, 403)
         page = self.client_for(self.office).get(reverse("selections:votes", args=[edition.pk]))
         self.assertContains(page, "第 1 批：3 个，已使用 1 个")
+
+
+class ClosedCallTestCase(SelectionTestCase):
+    def test_it_tells_a_unit_the_call_is_closed_and_refuses_a_late_nomination(self):
+        edition = self.edition()
+        self.nominate(edition)
+        services.edition_advance(actor=self.office, edition=edition, to_phase=Phase.SCREEN)
+        url = reverse("selections:nominate", args=[edition.pk])
+        self.assertContains(self.client_for(self.county).get(url), "项目征集已经结束")
+        late = self.client_for(self.county).post(url, nomination_data())
+        self.assertContains(late, "项目征集已经结束", status_code=400)
+        self.assertEqual(Nomination.objects.filter(edition=edition).count(), 1)
