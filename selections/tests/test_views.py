@@ -224,7 +224,15 @@ class PublicResultsTestCase(SelectionTestCase):
             self.assertNotContains(page, text)
         download = self.client.get(notice)
         self.assertEqual(download.status_code, 200)
-        self.assertTrue(download.content.startswith(b"PK"))
+        import io
+
+        import docx
+
+        document = docx.Document(io.BytesIO(download.content))
+        text = "\n".join(p.text for p in document.paragraphs)
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        self.assertIn("评选结果的公告", text)
+        self.assertIn(made[0].title, cells)
 
     def test_it_takes_an_objection_during_publicity(self):
         edition = self.edition()
