@@ -129,7 +129,7 @@ def prepare() -> tuple[int, int, int, list[str]]:
         return services.edition_advance(actor=office, edition=e, to_phase=Phase.VOTE)
 
     project, bare = edition(1), edition(2)
-    nomination = project.nominations.first().pk
+    nomination = project.nominations.order_by("number")[0].pk
     codes = services.vote_codes_generate(actor=office, edition=project, count=VOTES - REPLAYS)
     return project.pk, bare.pk, nomination, codes
 
@@ -210,7 +210,7 @@ def main() -> None:
     bare_bodies = [{"edition": bare_edition, "nomination": 0, "code": b["code"]} for b in project_bodies]
     from selections.models import Edition, Vote
 
-    bare_nomination = Edition.objects.get(pk=bare_edition).nominations.first().pk
+    bare_nomination = Edition.objects.get(pk=bare_edition).nominations.order_by("number")[0].pk
     for body in bare_bodies:
         body["nomination"] = bare_nomination
     env = {

@@ -143,8 +143,8 @@ def test_nominate_screen_review_vote_publish(page: Page, browser: Browser, live_
     page.fill("input[name=count]", "2")
     with page.expect_download() as download:
         page.get_by_role("button", name="生成并下载").click()
-    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
-    code = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)][0]
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).worksheets[0]
+    code = str(next(sheet.iter_rows(min_row=2, values_only=True))[1])
 
     # a resident votes with a code; the same code again is refused
     resident.goto(f"/public/huimin/{edition.pk}/vote/")

@@ -198,6 +198,11 @@ class Nomination(models.Model):
     def code(self) -> str:
         return f"{self.edition.year}-{self.number:03d}"
 
+    @property
+    def public_nominator(self) -> str:
+        """What public pages show: a unit's name, never a resident's."""
+        return self.nominating_unit if self.source == Source.UNIT else "群众推荐"
+
 
 class MemberStatus(models.TextChoices):
     ACTIVE = "active", "在组"

@@ -115,7 +115,7 @@ def results_snapshot(edition: Edition) -> dict[str, Any]:
             {
                 "number": n.number,
                 "title": n.title,
-                "unit": n.nominating_unit,
+                "unit": n.public_nominator,
                 "responsible": n.responsible_org.name if n.responsible_org else "",
                 "expert_score": str(n.expert_score) if n.expert_score is not None else None,
                 "public_score": str(n.public_score) if n.public_score is not None else None,

@@ -140,6 +140,8 @@ class PublicVoteTestCase(SelectionTestCase):
         code = services.vote_codes_generate(actor=self.office, edition=self.edition_, count=1)[0]
         page = self.client.get(self.url)
         self.assertContains(page, self.made[0].title)
+        self.assertContains(page, "群众推荐")
+        self.assertNotContains(page, "群众张某")  # a resident's name stays inside
         ok = self.client.post(self.url, {"nomination": self.made[0].pk, "method": "code", "code": code})
         self.assertContains(ok, "投票成功")
         again = Client().post(self.url, {"nomination": self.made[1].pk, "method": "code", "code": code})
