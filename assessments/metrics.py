@@ -74,3 +74,26 @@ def register() -> None:
         coverage,
         description="已考评的县（市、区）数占全市县（市、区）数的比例（%）。",
     )
+
+
+# Figures other modules keep about an indicator's subject, shown to the assessor on the
+# scoring page (e.g. 5.8 法治惠民实事项目落实 reads the 惠民实事 tracking). A provider takes
+# (indicator, target org, campaign year) and returns [{"label", "value", "source"}].
+_indicator_figure_providers: list = []
+
+
+def register_indicator_figures(provider) -> None:  # noqa: ANN001
+    if provider not in _indicator_figure_providers:
+        _indicator_figure_providers.append(provider)
+
+
+def indicator_figures(indicator, target, year: int) -> list[dict[str, str]]:  # noqa: ANN001
+    figures: list[dict[str, str]] = []
+    for provider in _indicator_figure_providers:
+        try:
+            figures.extend(provider(indicator, target, year))
+        except Exception:  # one module's bug must not break the scoring page
+            import logging
+
+            logging.getLogger(__name__).exception("indicator figures of %s failed", provider)
+    return figures

@@ -9,6 +9,7 @@ FAZHI_DEBUG, FAZHI_HTTPS, FAZHI_ALLOWED_HOSTS, FAZHI_UPLOAD_MAX_MB
 FAZHI_TRUSTED_PROXIES  reverse proxies whose X-Forwarded-For is believed
 FAZHI_AUDIT_KEY (+ FAZHI_AUDIT_ANCHOR_EVERY, FAZHI_AUDIT_ANCHOR_MINUTES, FAZHI_AUDIT_SYSLOG)
                  the audit log's HMAC key and its anchor file
+FAZHI_PUBLIC_VOTES_PER_HOUR, FAZHI_PUBLIC_POSTS_PER_HOUR  public 惠民实事 pages, per address
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ try:
             raise ValueError(
                 f"FAZHI_AUDIT_SYSLOG 应为 /dev/log 这样的套接字路径或 主机:端口，收到的是“{AUDIT_SYSLOG}”"
             )
+    # Public 惠民实事 pages (/public/huimin/): per client address and hour.
+    PUBLIC_VOTES_PER_HOUR = env.env_int("FAZHI_PUBLIC_VOTES_PER_HOUR", 60, minimum=1)
+    PUBLIC_POSTS_PER_HOUR = env.env_int("FAZHI_PUBLIC_POSTS_PER_HOUR", 10, minimum=1)
 except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 
@@ -115,6 +119,7 @@ INSTALLED_APPS = [
     "assessments",
     "provincial",
     "experts",
+    "selections",
     "backups",
     "api",
 ]
@@ -158,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "workbench.context_processors.navigation",
+                "selections.context_processors.public_site",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -330,4 +336,6 @@ LOGGING = {
 # address at the account threshold would lock every colleague out after one
 # person's typos. A spray over many accounts from one address is slowed by a
 # separate, higher per-address limit in the log-in views (accounts.security).
+# Files sent with public 惠民实事 nominations belong to this org (the office).
+SELECTIONS_FILES_ORG = env.env_str("FAZHI_SELECTIONS_FILES_ORG", "440700-YFZSB")
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("provincial/", include("provincial.urls")),
     path("experts/", include("experts.urls")),
+    path("selections/", include("selections.urls")),
+    path("public/huimin/", include("selections.public_urls")),
     path("api/v1/", include("api.urls")),
 ]
 

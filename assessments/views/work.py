@@ -19,6 +19,7 @@ from accounts.access import require
 from accounts.http import AuthedRequest
 from assessments import access, selectors
 from assessments.forms import ReopenForm, ReturnForm, ReviewForm, SelfAssessmentForm
+from assessments.metrics import indicator_figures
 from assessments.models import (
     Campaign,
     Duty,
@@ -413,6 +414,7 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # no
         "own_entry": score.entered_by_id == user.pk,
         "review_form": ReviewForm(initial={"version": score.version}),
         "reopen_form": extra.pop("reopen_form", None) or ReopenForm(initial={"version": score.version}),
+        "live_figures": indicator_figures(indicator, score.target, score.campaign.year),
         "title": f"评分 · {score.target.display_name} · {indicator.code}",
         "breadcrumbs": _campaign_crumbs(
             score.campaign,

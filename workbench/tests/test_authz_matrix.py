@@ -357,3 +357,149 @@ class ScoreReopenMatrixTestCase(BaseTestCase):
                     body["version"] = Score.objects.get(pk=score.pk).version
                 self.assertEqual(client.post(page, body).status_code, expected_page)
         self.assertEqual(Score.objects.get(pk=score.pk).status, "draft")
+
+
+class SelectionsAuthorizationTestCase(BaseTestCase):
+    """惠民实事 (selections): every internal page per persona, the public pages for anyone."""
+
+    def setUp(self) -> None:
+        from selections import services
+        from selections.models import Nomination, Phase, Review
+
+        office = self.office
+
+        def nominate(edition, org, title):  # noqa: ANN001, ANN202
+            return services.nomination_submit(
+                actor=None,
+                edition=edition,
+                title=title,
+                nominating_unit=org.name,
+                description="d",
+                beneficiaries="b",
+                timeline="t",
+                org=org,
+            )[0]
+
+        self.edition = services.edition_create(actor=office, year=2023, ordinal=2, name="第二届")
+        self.nomination = nominate(self.edition, self.county_org, "蓬江项目")
+        self.edition = services.edition_advance(actor=office, edition=self.edition, to_phase=Phase.SCREEN)
+        services.nomination_screen(actor=office, nomination=self.nomination, eligible=True, reason="符合")
+        services.panel_assign(actor=office, edition=self.edition, members=[(self.expert, None, [])])
+        self.edition = services.edition_advance(actor=office, edition=self.edition, to_phase=Phase.REVIEW)
+        self.review = Review.objects.get(member__user=self.expert)
+        tracked = services.edition_create(actor=office, year=2022, ordinal=1, name="第一届")
+        project = nominate(tracked, self.county_org, "蓬江落实项目")
+        for phase in (Phase.SCREEN,):
+            tracked = services.edition_advance(actor=office, edition=tracked, to_phase=phase)
+        services.nomination_screen(actor=office, nomination=project, eligible=True, reason="符合")
+        services.panel_assign(actor=office, edition=tracked, members=[(self.expert, None, [])])
+        tracked = services.edition_advance(actor=office, edition=tracked, to_phase=Phase.REVIEW)
+        review = Review.objects.get(nomination=project)
+        services.review_save(
+            actor=self.expert,
+            review=review,
+            scores={c: 8 for c in ("legality", "mass", "inclusive", "feasibility", "innovation")},
+            comment="",
+            submit=True,
+        )
+        for phase in (Phase.VOTE, Phase.RANK, Phase.PUBLICITY, Phase.PUBLISHED, Phase.TRACKING):
+            tracked = services.edition_advance(actor=office, edition=tracked, to_phase=phase)
+        self.tracked = tracked
+        self.project = Nomination.objects.get(pk=project.pk)
+
+    def matrix(self) -> list[tuple[str, str, dict[str, int]]]:
+        e, t = self.edition.pk, self.tracked.pk
+        units = {"county", "stranger", "assessor", "assessor_b"}
+        office_only = expect({"office"}, denied=403, sysadmin=404, secadmin=404, auditadmin=404)
+        return [
+            (
+                "惠民实事首页",
+                reverse("selections:home"),
+                expect(units | {"office", "expert"}, status=302, denied=404),
+            ),
+            ("评选列表", reverse("selections:edition_list"), expect(units | {"office"}, denied=404)),
+            ("新建评选", reverse("selections:edition_create"), expect({"office"})),
+            (
+                "评选详情",
+                reverse("selections:edition_detail", args=[e]),
+                expect(units | {"office"}, denied=404),
+            ),
+            ("修改评选", reverse("selections:edition_edit", args=[e]), office_only),
+            ("评选规则", reverse("selections:edition_rules", args=[e]), office_only),
+            ("评审专家组", reverse("selections:panel", args=[e]), office_only),
+            ("公众投票管理", reverse("selections:votes", args=[e]), office_only),
+            ("公示异议", reverse("selections:objections", args=[e]), office_only),
+            ("公告 docx", reverse("selections:notice_docx", args=[t]), office_only),
+            ("单位推荐", reverse("selections:nominate", args=[e]), expect(units, denied=404)),
+            (
+                "推荐项目详情",
+                reverse("selections:nomination_detail", args=[self.nomination.pk]),
+                expect({"office", "county", "expert"}, denied=404),
+            ),
+            ("我的评审", reverse("selections:my_reviews"), expect({"expert"}, denied=404)),
+            (
+                "评审",
+                reverse("selections:review_detail", args=[self.review.pk]),
+                expect({"expert", "office"}, denied=404),
+            ),
+            ("项目跟踪", reverse("selections:project_list"), expect(units | {"office"}, denied=404)),
+            (
+                "项目详情",
+                reverse("selections:project_detail", args=[self.project.pk]),
+                expect({"office", "county"}, denied=404),
+            ),
+            ("API 评选", "/api/v1/selections/editions/", expect(units | {"office", "expert"})),
+            ("API 推荐项目", "/api/v1/selections/nominations/", expect(units | {"office", "expert"})),
+            ("API 评审", "/api/v1/selections/reviews/", expect({"office", "expert"})),
+            ("API 投票统计", f"/api/v1/selections/editions/{e}/vote-stats/", office_only),
+        ]
+
+    def test_it_lets_each_persona_reach_only_what_its_role_allows(self):
+        for label, url, table in self.matrix():
+            for name in PERSONAS:
+                with self.subTest(view=label, persona=name):
+                    self.assertEqual(self.client_for(getattr(self, name)).get(url).status_code, table[name])
+
+    def test_it_sends_anonymous_visitors_to_log_in_but_serves_the_public_pages(self):
+        for label, url, _ in self.matrix():
+            with self.subTest(view=label):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 401 if url.startswith("/api/") else 302)
+        public = [
+            reverse("huimin:index"),
+            reverse("huimin:status"),
+            reverse("huimin:results", args=[self.tracked.pk]),
+            reverse("huimin:notice", args=[self.tracked.pk]),
+            f"/api/v1/selections/public/results/{self.tracked.pk}/",
+        ]
+        for url in public:
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 200)
+        for url in (
+            reverse("huimin:results", args=[self.edition.pk]),
+            reverse("huimin:vote", args=[self.edition.pk]),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_it_lets_only_the_office_screen_or_advance(self):
+        posts = [
+            (
+                reverse("selections:nomination_screen", args=[self.nomination.pk]),
+                {"eligible": "1", "reason": "x"},
+            ),
+            (reverse("selections:edition_advance", args=[self.edition.pk]), {"to_phase": "vote"}),
+            (
+                reverse("selections:milestone_add", args=[self.project.pk]),
+                {"title": "x", "due": "2030-01-01"},
+            ),
+        ]
+        allowed = {0: {"office"}, 1: {"office"}, 2: {"office", "county"}}
+        for i, (url, data) in enumerate(posts):
+            for name in PERSONAS:
+                with self.subTest(url=url, persona=name):
+                    status = self.client_for(getattr(self, name)).post(url, data).status_code
+                    if name in allowed[i]:
+                        self.assertIn(status, (200, 302, 400))
+                    else:
+                        self.assertIn(status, (403, 404))
