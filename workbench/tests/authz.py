@@ -5,7 +5,7 @@
   URL name ("assessments:score_detail"), an API route by its path pattern
   ("/api/v1/assessments/scores/{pk}/"), so moving a view to another module changes
   nothing here.
-- `coverage_problems(urlconf)` lists every route (and every API method) with no
+- `coverage_problems(matrix, exempt, urlconf)` lists every route (and every API method) with no
   matrix entry and no exemption, every page whose code reads POST with no POST
   expectations, and every entry naming a route that does not exist.
 - `MatrixRunner` requests each entry as every persona and checks the status; a
@@ -315,7 +315,7 @@ class MatrixRunner:
                 data = entry.data(side)  # a fresh body (an uploaded file is read once)
             if expected == LOGIN and entry.is_api:
                 expected = 401
-            where = f"{entry.route} {method} {url}{label} as {name}"
+            where = f"{entry.route} {method} {url}{label}{f' [{entry.note}]' if entry.note else ''} as {name}"
             if status != expected:
                 self.failures.append(f"{where}: expected {_show(expected)}, got {_show(status)}")
             elif (expected in DENIED or isinstance(expected, Quiet)) and written:
@@ -342,7 +342,7 @@ class MatrixRunner:
         client.cookies = type(cookies)(cookies)  # a log-out or a new session id must not outlive the request
         kwargs: dict[str, Any] = {}
         if data is not None:
-            if is_api and method != "POST" or is_api and not _has_file(data):
+            if is_api and not (method == "POST" and _has_file(data)):
                 kwargs = {"data": json.dumps(data), "content_type": "application/json"}
             else:
                 kwargs = {"data": data}
