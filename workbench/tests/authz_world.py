@@ -14,7 +14,6 @@ that moving the assessments services between modules does not break this file.
 from __future__ import annotations
 
 import datetime
-import io
 from decimal import Decimal as D
 from pathlib import Path
 from types import SimpleNamespace
@@ -328,11 +327,3 @@ def restore_files(files: dict[str, bytes]) -> None:
 
 def upload(name: str = "说明.pdf", content: bytes = samples.PDF) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
-
-
-def xlsx_upload(name: str = "导入.xlsx") -> SimpleUploadedFile:
-    from openpyxl import Workbook
-
-    buffer = io.BytesIO()
-    Workbook().save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
