@@ -305,6 +305,53 @@ def _request_data(role_request: AdminRoleRequest) -> dict[str, Any]:
     }
 
 
+def _existing_account_problem(*, actor: User, action: str, role: Role, user: User) -> str | None:
+    """Why an admin role may not be given to or taken from `user` now (None when it may)."""
+    if user.pk == actor.pk:
+        return "不能为自己的账号提出三员授权申请，请由其他系统管理员提出。"
+    if action == AdminRoleRequest.Action.GRANT and user.role_id == role.pk:
+        return f"账号「{user.username}」已是{role.name}。"
+    if action == AdminRoleRequest.Action.REVOKE and user.role_id != role.pk:
+        return f"账号「{user.username}」当前不是{role.name}，无需撤销。"
+    if pending := _pending_request_for(user=user):
+        return f"账号「{user.username}」已有待审批的三员授权申请（第 {pending.pk} 号）。"
+    return None
+
+
+def _new_username_problem(username: str) -> str | None:
+    if not username:
+        return "请填写账号的用户名。"
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        return "用户名只能包含字母、数字和 @ . + - _。"
+    if len(username) > 150:
+        return "用户名不能超过 150 个字符。"
+    if User.objects.filter(username__iexact=username).exists():
+        return f"用户名「{username}」已存在。"
+    if pending := _pending_request_for(user=None, new_username=username):
+        return f"已有为「{username}」新建账号的待审批申请（第 {pending.pk} 号）。"
+    return None
+
+
+def _new_account_errors(*, action: str, username: str, name: str, org: Org | None) -> dict[str, str]:
+    """What is missing or wrong in a request to create an admin account, by field."""
+    if action == AdminRoleRequest.Action.REVOKE:
+        return {"username": "撤销管理员角色只能针对已有账号。"}
+    errors: dict[str, str] = {}
+    if problem := _new_username_problem(username):
+        errors["username"] = problem
+    if not username:
+        return errors
+    if not name:
+        errors["name"] = "新建账号时请填写姓名。"
+    elif len(name) > 50:
+        errors["name"] = "姓名不能超过 50 个字符。"
+    if org is None:
+        errors["org"] = "新建账号时请选择所属单位。"
+    return errors
+
+
 @transaction.atomic
 def admin_role_request_propose(
     *,
@@ -332,41 +379,12 @@ def admin_role_request_propose(
     if not reason:
         errors["reason"] = "请填写申请理由。"
     if user is not None:
-        if user.pk == actor.pk:
-            errors["username"] = "不能为自己的账号提出三员授权申请，请由其他系统管理员提出。"
-        elif action == AdminRoleRequest.Action.GRANT and user.role_id == role.pk:
-            errors["username"] = f"账号「{user.username}」已是{role.name}。"
-        elif action == AdminRoleRequest.Action.REVOKE and user.role_id != role.pk:
-            errors["username"] = f"账号「{user.username}」当前不是{role.name}，无需撤销。"
-        elif pending := _pending_request_for(user=user):
-            errors["username"] = f"账号「{user.username}」已有待审批的三员授权申请（第 {pending.pk} 号）。"
+        if problem := _existing_account_problem(actor=actor, action=action, role=role, user=user):
+            errors["username"] = problem
         new_username, new_name, new_org, new_phone, new_email = "", "", None, "", ""
     else:
         new_username, new_name = new_username.strip(), new_name.strip()
-        if action == AdminRoleRequest.Action.REVOKE:
-            errors["username"] = "撤销管理员角色只能针对已有账号。"
-        elif not new_username:
-            errors["username"] = "请填写账号的用户名。"
-        else:
-            try:
-                UnicodeUsernameValidator()(new_username)
-            except ValidationError:
-                errors["username"] = "用户名只能包含字母、数字和 @ . + - _。"
-            else:
-                if len(new_username) > 150:
-                    errors["username"] = "用户名不能超过 150 个字符。"
-                elif User.objects.filter(username__iexact=new_username).exists():
-                    errors["username"] = f"用户名「{new_username}」已存在。"
-                elif pending := _pending_request_for(user=None, new_username=new_username):
-                    errors["username"] = (
-                        f"已有为「{new_username}」新建账号的待审批申请（第 {pending.pk} 号）。"
-                    )
-            if not new_name:
-                errors["name"] = "新建账号时请填写姓名。"
-            elif len(new_name) > 50:
-                errors["name"] = "姓名不能超过 50 个字符。"
-            if new_org is None:
-                errors["org"] = "新建账号时请选择所属单位。"
+        errors.update(_new_account_errors(action=action, username=new_username, name=new_name, org=new_org))
     if errors:
         raise ValidationError(errors)
     role_request = AdminRoleRequest.objects.create(

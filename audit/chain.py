@@ -83,49 +83,89 @@ def verify(
     prev = GENESIS
     first_mac_seen = False
     for seq, prev_hash, stored_hash, mac, content in entries:
-        if seq != expected_seq:
-            return Break(expected_seq, f"第 {expected_seq} 条记录缺失（下一条为第 {seq} 条）")
-        if prev_hash != prev:
-            return Break(seq, f"第 {seq} 条记录的前序哈希与上一条不符（上一条被改动或删除）")
-        if entry_hash(prev_hash, content) != stored_hash:
-            return Break(seq, f"第 {seq} 条记录的内容与其哈希不符（记录被改动）")
-        if not mac:
-            # Entries older than HMACs form a prefix of the log; a later one
-            # without an HMAC was written around the system.
-            if first_mac_seen or (seq > sealed_up_to and not legacy_ok):
-                return Break(
-                    seq,
-                    f"第 {seq} 条记录没有校验码（HMAC），也不在任何锚点之前：不是由本系统写入的记录"
-                    "（绕过系统直接写入数据库）",
-                )
-        elif not hmac.compare_digest(mac, entry_mac(key, seq, stored_hash)):
-            hint = (
-                ""
-                if first_mac_seen
-                else "如果更换过审计密钥（FAZHI_AUDIT_KEY 或 audit.key），请换回原密钥后再校验；"
-            )
-            return Break(
+        broken = (
+            _link_break(seq, expected_seq, prev_hash, prev, stored_hash, content)
+            or _mac_break(
                 seq,
-                f"第 {seq} 条记录的校验码（HMAC）不符：记录在数据库中被改写或伪造（哈希链被重新计算）。{hint}",
+                stored_hash,
+                mac,
+                key=key,
+                first_mac_seen=first_mac_seen,
+                sealed=seq <= sealed_up_to or legacy_ok,
             )
-        else:
-            first_mac_seen = True
-        for anchor in by_seq.get(seq, ()):
-            if anchor.hash != stored_hash:
-                return Break(
-                    seq,
-                    f"第 {seq} 条记录的哈希与锚点文件（{anchor.at} 记录）不符：该条或之前的记录被改写",
-                )
+            or _anchor_break(seq, stored_hash, by_seq.get(seq, ()))
+        )
+        if broken is not None:
+            return broken
+        first_mac_seen = first_mac_seen or bool(mac)
         prev = stored_hash
         expected_seq += 1
-    last_seq = expected_seq - 1
+    return _tail_break(expected_seq - 1, prev, head=head, anchors=anchors, sealed_up_to=sealed_up_to)
+
+
+def _link_break(
+    seq: int, expected_seq: int, prev_hash: str, prev: str, stored_hash: str, content: Mapping[str, Any]
+) -> Break | None:
+    """An entry missing, or one whose links or content do not match its hashes."""
+    if seq != expected_seq:
+        return Break(expected_seq, f"第 {expected_seq} 条记录缺失（下一条为第 {seq} 条）")
+    if prev_hash != prev:
+        return Break(seq, f"第 {seq} 条记录的前序哈希与上一条不符（上一条被改动或删除）")
+    if entry_hash(prev_hash, content) != stored_hash:
+        return Break(seq, f"第 {seq} 条记录的内容与其哈希不符（记录被改动）")
+    return None
+
+
+def _mac_break(
+    seq: int, stored_hash: str, mac: str | None, *, key: bytes, first_mac_seen: bool, sealed: bool
+) -> Break | None:
+    """An HMAC that does not match, or none where one is due. Entries older than HMACs
+    form a prefix of the log; a later one without an HMAC was written around the system."""
+    if not mac:
+        if first_mac_seen or not sealed:
+            return Break(
+                seq,
+                f"第 {seq} 条记录没有校验码（HMAC），也不在任何锚点之前：不是由本系统写入的记录"
+                "（绕过系统直接写入数据库）",
+            )
+        return None
+    if hmac.compare_digest(mac, entry_mac(key, seq, stored_hash)):
+        return None
+    hint = (
+        "" if first_mac_seen else "如果更换过审计密钥（FAZHI_AUDIT_KEY 或 audit.key），请换回原密钥后再校验；"
+    )
+    return Break(
+        seq,
+        f"第 {seq} 条记录的校验码（HMAC）不符：记录在数据库中被改写或伪造（哈希链被重新计算）。{hint}",
+    )
+
+
+def _anchor_break(seq: int, stored_hash: str, anchors: Iterable[Anchor]) -> Break | None:
+    for anchor in anchors:
+        if anchor.hash != stored_hash:
+            return Break(
+                seq,
+                f"第 {seq} 条记录的哈希与锚点文件（{anchor.at} 记录）不符：该条或之前的记录被改写",
+            )
+    return None
+
+
+def _tail_break(
+    last_seq: int,
+    last_hash: str,
+    *,
+    head: tuple[int, str] | None,
+    anchors: Sequence[Anchor],
+    sealed_up_to: int,
+) -> Break | None:
+    """Entries cut off the end: fewer than an anchor or the database's head says."""
     if sealed_up_to > last_seq:
         at = max((a for a in anchors if a.seq == sealed_up_to), key=lambda a: a.at).at
         return Break(
             last_seq + 1,
             f"第 {last_seq + 1} 条及之后的记录被删除（锚点文件记录 {at} 时已有 {sealed_up_to} 条）",
         )
-    if head is not None and (head[0] != last_seq or head[1] != prev):
+    if head is not None and (head[0] != last_seq or head[1] != last_hash):
         if head[0] > last_seq:
             return Break(last_seq + 1, f"第 {last_seq + 1} 条及之后的记录被删除（应有 {head[0]} 条）")
         return Break(head[0], "链头记录与日志不符")

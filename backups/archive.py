@@ -215,32 +215,47 @@ def extract_verified(path: str | os.PathLike[str], into: Path, *, key: bytes) ->
     outside `into` is touched, so a refused archive changes nothing; an archive
     not signed with `key` is refused before anything is extracted."""
     path = Path(path)
+    _check_readable(path)
+    manifest_bytes = _signed_manifest(path, key)
+    found = {
+        name: _extract_member(name, stream, into)
+        for name, stream in _members(path)
+        if name not in (MANIFEST, SIGNATURE)
+    }
+    manifest = _parse_manifest(manifest_bytes)
+    _check_members(found, manifest.get("members") or {})
+    return manifest
+
+
+def _check_readable(path: Path) -> None:
     if not path.exists():
         raise ArchiveError(f"备份文件不存在：{path}")
     if not path.is_file():
         raise ArchiveError(f"备份文件路径 {path} 不是文件。")
     if not os.access(path, os.R_OK):
         raise ArchiveError(f"没有读取备份文件 {path} 的权限。")
-    manifest_bytes = _signed_manifest(path, key)
-    found: dict[str, dict[str, Any]] = {}
-    for name, stream in _members(path):
-        if name in (MANIFEST, SIGNATURE):
-            continue
-        target = into / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        size = 0
-        try:
-            with open(target, "wb") as out:
-                while chunk := stream.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
-        except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-            raise ArchiveError(
-                f"备份文件已损坏或不完整：读取「{name}」时出错（{type(exc).__name__}）。"
-            ) from None
-        found[name] = {"sha256": digest.hexdigest(), "size": size}
+
+
+def _extract_member(name: str, stream: IO[bytes], into: Path) -> dict[str, Any]:
+    """Write one member under `into`, hashing it on the way; its SHA-256 and size."""
+    target = into / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(target, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        raise ArchiveError(
+            f"备份文件已损坏或不完整：读取「{name}」时出错（{type(exc).__name__}）。"
+        ) from None
+    return {"sha256": digest.hexdigest(), "size": size}
+
+
+def _parse_manifest(manifest_bytes: bytes) -> dict[str, Any]:
     try:
         manifest = json.loads(manifest_bytes)
     except ValueError:
@@ -251,7 +266,11 @@ def extract_verified(path: str | os.PathLike[str], into: Path, *, key: bytes) ->
         raise ArchiveError(
             f"不支持的备份格式版本 {manifest.get('format_version')}（本程序支持 {FORMAT_VERSION}）。"
         )
-    expected = manifest.get("members") or {}
+    return manifest
+
+
+def _check_members(found: dict[str, dict[str, Any]], expected: dict[str, Any]) -> None:
+    """Every member the manifest lists, with its hash and size, and no other."""
     for name, entry in sorted(expected.items()):
         if name not in found:
             raise ArchiveError(f"备份文件不完整：缺少「{name}」。")
@@ -262,4 +281,3 @@ def extract_verified(path: str | os.PathLike[str], into: Path, *, key: bytes) ->
     extra = sorted(set(found) - set(expected))
     if extra:
         raise ArchiveError(f"备份文件校验失败：包含清单中没有的「{extra[0]}」，已拒绝恢复。")
-    return manifest

@@ -139,7 +139,7 @@ def populate() -> int:
     return campaign.pk
 
 
-def interleaved(project, baseline, *, repeat: int) -> tuple[float, float]:  # noqa: ANN001
+def interleaved(project, baseline, *, repeat: int) -> tuple[float, float]:
     """Median times of the two, run alternately so that load from other
     processes on the machine falls on both alike."""
     import statistics

@@ -24,7 +24,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -143,7 +143,21 @@ def _inflate(
     sink: Callable[[bytes], None] | None,
 ) -> None:
     """Inflate one member from its raw bytes, checking every bound as it goes."""
-    limits = totals.limits
+    fileobj.seek(_member_start(fileobj, info, file_size))
+    meter = _Meter(info, totals, sink)
+    chunks = _raw_chunks(fileobj, info)
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        _inflate_deflated(chunks, meter)
+    else:
+        consumed = 0
+        for chunk in chunks:
+            consumed += len(chunk)
+            meter.take(chunk, consumed)
+    meter.finish()
+
+
+def _member_start(fileobj: IO[bytes], info: zipfile.ZipInfo, file_size: int) -> int:
+    """Where a member's data starts, from its local header; refused when outside the file."""
     name = info.filename
     fileobj.seek(info.header_offset)
     header = fileobj.read(30)
@@ -153,41 +167,62 @@ def _inflate(
     start = info.header_offset + 30 + name_len + extra_len
     if start + info.compress_size > file_size:
         raise FileRefused(f"文件已损坏或不完整：部件「{name}」超出了文件末尾。")
-    fileobj.seek(start)
+    return start
+
+
+def _raw_chunks(fileobj: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The member's compressed bytes, a chunk at a time; refused when cut short."""
     remaining = info.compress_size
-    deflated = info.compress_type == zipfile.ZIP_DEFLATED
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if deflated else None
-    produced = consumed = 0
-    crc = 0
-
-    def take(out: bytes, read_so_far: int) -> None:
-        nonlocal produced, crc
-        produced += len(out)
-        totals.total += len(out)
-        if produced > info.file_size:
-            raise FileRefused(
-                f"部件「{name}」解压后的实际大小超过了它声明的大小（{_size(info.file_size)}），"
-                "文件被篡改或是压缩炸弹，已拒绝。"
-            )
-        if produced > limits.ratio_grace and produced > limits.max_ratio * max(read_so_far, 1):
-            raise FileRefused(
-                f"部件「{name}」的压缩比异常（超过 {limits.max_ratio} 倍），可能是压缩炸弹，已拒绝。"
-            )
-        if totals.total > limits.max_total_size:
-            raise FileRefused(f"文件解压后超过 {_size(limits.max_total_size)}，可能是压缩炸弹，已拒绝。")
-        crc = zlib.crc32(out, crc)
-        if sink is not None and out:
-            sink(out)
-
     while remaining > 0:
         chunk = fileobj.read(min(_CHUNK, remaining))
         if not chunk:
-            raise FileRefused(f"文件已损坏或不完整：部件「{name}」被截断。")
+            raise FileRefused(f"文件已损坏或不完整：部件「{info.filename}」被截断。")
         remaining -= len(chunk)
-        if inflater is None:
-            consumed += len(chunk)
-            take(chunk, consumed)
-            continue
+        yield chunk
+
+
+class _Meter:
+    """What one member has inflated to so far, refused as soon as a bound is passed."""
+
+    def __init__(
+        self, info: zipfile.ZipInfo, totals: _Inflated, sink: Callable[[bytes], None] | None
+    ) -> None:
+        self.info = info
+        self.totals = totals
+        self.sink = sink
+        self.produced = 0
+        self.crc = 0
+
+    def take(self, out: bytes, read_so_far: int) -> None:
+        limits, name = self.totals.limits, self.info.filename
+        self.produced += len(out)
+        self.totals.total += len(out)
+        if self.produced > self.info.file_size:
+            raise FileRefused(
+                f"部件「{name}」解压后的实际大小超过了它声明的大小（{_size(self.info.file_size)}），"
+                "文件被篡改或是压缩炸弹，已拒绝。"
+            )
+        if self.produced > limits.ratio_grace and self.produced > limits.max_ratio * max(read_so_far, 1):
+            raise FileRefused(
+                f"部件「{name}」的压缩比异常（超过 {limits.max_ratio} 倍），可能是压缩炸弹，已拒绝。"
+            )
+        if self.totals.total > limits.max_total_size:
+            raise FileRefused(f"文件解压后超过 {_size(limits.max_total_size)}，可能是压缩炸弹，已拒绝。")
+        self.crc = zlib.crc32(out, self.crc)
+        if self.sink is not None and out:
+            self.sink(out)
+
+    def finish(self) -> None:
+        if self.produced != self.info.file_size or (self.crc & 0xFFFFFFFF) != self.info.CRC:
+            raise FileRefused(f"文件已损坏：部件「{self.info.filename}」的内容与校验值不符。")
+
+
+def _inflate_deflated(chunks: Iterator[bytes], meter: _Meter) -> None:
+    """Deflate data inflated at most _CHUNK bytes at a time, so a bomb is caught early."""
+    name = meter.info.filename
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    consumed = 0
+    for chunk in chunks:
         buffer = chunk
         while True:
             try:
@@ -195,16 +230,14 @@ def _inflate(
             except zlib.error:
                 raise FileRefused(f"文件已损坏：部件「{name}」无法解压。") from None
             consumed += len(buffer) - len(inflater.unconsumed_tail)
-            take(out, consumed)
+            meter.take(out, consumed)
             buffer = inflater.unconsumed_tail
             if inflater.eof or (not buffer and len(out) < _CHUNK):
                 break
         if inflater.eof:
             break
-    if inflater is not None and not inflater.eof:
+    if not inflater.eof:
         raise FileRefused(f"文件已损坏或不完整：部件「{name}」的压缩数据不完整。")
-    if produced != info.file_size or (crc & 0xFFFFFFFF) != info.CRC:
-        raise FileRefused(f"文件已损坏：部件「{name}」的内容与校验值不符。")
 
 
 def _members(

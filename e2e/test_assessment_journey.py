@@ -20,7 +20,7 @@ FIRST_YEAR = 2039
 
 
 @pytest.fixture()
-def journey_campaign(transactional_db):  # noqa: ANN001, ANN201
+def journey_campaign(transactional_db):
     from accounts.models import User
     from assessments.models import Campaign, Framework
     from assessments.services import campaigns as campaign_services

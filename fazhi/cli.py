@@ -197,7 +197,8 @@ def run(argv: list[str], *, stdout: IO[str] | None = None, stderr: IO[str] | Non
         except KeyboardInterrupt:
             err.write("已中断。\n")
             return 130
-        except BaseException as exc:  # noqa: BLE001 - the one place a command's failure is reported (a Rust panic is a BaseException)
+        # The one place a command's failure is reported (a Rust panic is a BaseException).
+        except BaseException as exc:
             return _report(exc, argv, out, err)
     return 0
 

@@ -124,31 +124,68 @@ def validate(
 
     `orgs` maps code -> active Org; `roles` maps code and Chinese name -> Role;
     `existing_usernames` holds lower-cased usernames already taken."""
+    header_index, positions = _header(rows)
+    body = _body(rows, header_index)
+    seen: dict[str, int] = {}
+    errors: list[RowError] = []
+    good: list[UserRow] = []
+    for count, (number, row) in enumerate(body, start=1):
+        values = {key: cell_text(row[pos]) if pos < len(row) else "" for key, pos in positions.items()}
+        org = orgs.get(values["org_code"])
+        role = roles.get(values["role_code"]) or roles.get(values["role_code"].lower())
+        problems = {
+            "username": _username_problem(values["username"], existing_usernames, seen),
+            "name": _name_problem(values["name"]),
+            "org_code": _org_problem(values["org_code"], org),
+            "role_code": _role_problem(values["role_code"], role),
+            "phone": _phone_problem(values.get("phone", "")),
+        }
+        if not problems["username"]:
+            seen[values["username"].lower()] = number
+        row_errors = [
+            RowError(number, column_letter(positions[c.key]), c.header, problem)
+            for c in COLUMNS
+            if (problem := problems[c.key])
+        ]
+        if row_errors:
+            errors.extend(row_errors)
+        elif org is not None and role is not None:
+            good.append(
+                UserRow(number, values["username"], values["name"], org, role, values.get("phone", ""))
+            )
+        if progress and (count % 50 == 0 or count == len(body)):
+            progress(count, len(body))
+    if errors:
+        raise ImportRefused(errors)
+    return good
+
+
+def _header(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int]]:
+    """The header row's index and each column's position in it; refused when a
+    required column is missing."""
     header_index = next((i for i, row in enumerate(rows) if any(cell_text(v) for v in row)), None)
     if header_index is None:
         raise ImportRefused(
             [RowError(1, "", "", "表格为空：第一行应为表头（用户名、姓名、单位代码、角色代码、电话）。")]
         )
-    header = [cell_text(v) for v in rows[header_index]]
+    header = [cell_text(v).lower() for v in rows[header_index]]
     positions: dict[str, int] = {}
     errors: list[RowError] = []
     for column in COLUMNS:
-        found = next(
-            (i for i, h in enumerate(header) if h.lower() in {a.lower() for a in column.aliases}), None
-        )
+        aliases = {a.lower() for a in column.aliases}
+        found = next((i for i, h in enumerate(header) if h in aliases), None)
         if found is not None:
             positions[column.key] = found
         elif column.required:
-            errors.append(
-                RowError(
-                    header_index + 1,
-                    "",
-                    column.header,
-                    f"缺少「{column.header}」列（表头应为：{'、'.join(HEADERS)}）。",
-                )
-            )
+            message = f"缺少「{column.header}」列（表头应为：{'、'.join(HEADERS)}）。"
+            errors.append(RowError(header_index + 1, "", column.header, message))
     if errors:
         raise ImportRefused(errors)
+    return header_index, positions
+
+
+def _body(rows: Sequence[Sequence[Any]], header_index: int) -> list[tuple[int, Sequence[Any]]]:
+    """(row number, row) of every non-empty row under the header; refused when none or too many."""
     body = [(i + 1, row) for i, row in enumerate(rows) if i > header_index and any(cell_text(v) for v in row)]
     if not body:
         raise ImportRefused([RowError(header_index + 2, "", "", "表格中没有用户数据。")])
@@ -156,60 +193,51 @@ def validate(
         raise ImportRefused(
             [RowError(0, "", "", f"一次最多导入 {MAX_ROWS} 个用户，当前 {len(body)} 行，请分批导入。")]
         )
-    seen: dict[str, int] = {}
-    good: list[UserRow] = []
-    for count, (number, row) in enumerate(body, start=1):
-        values = {key: cell_text(row[pos]) if pos < len(row) else "" for key, pos in positions.items()}
-        row_errors: list[RowError] = []
+    return body
 
-        def bad(
-            key: str, message: str, number: int = number, row_errors: list[RowError] = row_errors
-        ) -> None:
-            column = next(c for c in COLUMNS if c.key == key)
-            row_errors.append(RowError(number, column_letter(positions[key]), column.header, message))
 
-        username, name = values["username"], values["name"]
-        org_code, role_code, phone = values["org_code"], values["role_code"], values.get("phone", "")
-        if not username:
-            bad("username", "用户名不能为空。")
-        elif not USERNAME_RE.match(username):
-            bad("username", f"用户名「{username}」只能包含字母、数字和 @ . + - _，且不超过 150 个字符。")
-        elif username.lower() in existing_usernames:
-            bad("username", f"用户名「{username}」已存在。")
-        elif username.lower() in seen:
-            bad("username", f"用户名「{username}」与第 {seen[username.lower()]} 行重复。")
-        else:
-            seen[username.lower()] = number
-        if not name:
-            bad("name", "姓名不能为空。")
-        elif len(name) > 50:
-            bad("name", "姓名不能超过 50 个字符。")
-        org = orgs.get(org_code)
-        if not org_code:
-            bad("org_code", "单位代码不能为空。")
-        elif org is None:
-            bad("org_code", f"单位代码「{org_code}」不存在或已停用。")
-        role = roles.get(role_code) or roles.get(role_code.lower())
-        if not role_code:
-            bad("role_code", "角色代码不能为空。")
-        elif role is None:
-            bad(
-                "role_code",
-                f"角色代码「{role_code}」不存在（可填写角色代码或角色名称，见模板“角色代码”工作表）。",
-            )
-        elif access.is_admin_role(role):
-            bad("role_code", f"不能导入{role.name}账号。{access.ADMIN_ROLE_BY_REQUEST}")
-        if phone and not PHONE_RE.match(phone):
-            bad("phone", f"电话「{phone}」格式不正确（只能包含数字、+、-、括号和空格，不超过 20 个字符）。")
-        if row_errors:
-            errors.extend(row_errors)
-        elif org is not None and role is not None:
-            good.append(UserRow(number, username, name, org, role, phone))
-        if progress and (count % 50 == 0 or count == len(body)):
-            progress(count, len(body))
-    if errors:
-        raise ImportRefused(errors)
-    return good
+def _username_problem(username: str, existing: set[str], seen: dict[str, int]) -> str | None:
+    if not username:
+        return "用户名不能为空。"
+    if not USERNAME_RE.match(username):
+        return f"用户名「{username}」只能包含字母、数字和 @ . + - _，且不超过 150 个字符。"
+    if username.lower() in existing:
+        return f"用户名「{username}」已存在。"
+    if username.lower() in seen:
+        return f"用户名「{username}」与第 {seen[username.lower()]} 行重复。"
+    return None
+
+
+def _name_problem(name: str) -> str | None:
+    if not name:
+        return "姓名不能为空。"
+    if len(name) > 50:
+        return "姓名不能超过 50 个字符。"
+    return None
+
+
+def _org_problem(code: str, org: Org | None) -> str | None:
+    if not code:
+        return "单位代码不能为空。"
+    if org is None:
+        return f"单位代码「{code}」不存在或已停用。"
+    return None
+
+
+def _role_problem(code: str, role: Role | None) -> str | None:
+    if not code:
+        return "角色代码不能为空。"
+    if role is None:
+        return f"角色代码「{code}」不存在（可填写角色代码或角色名称，见模板“角色代码”工作表）。"
+    if access.is_admin_role(role):
+        return f"不能导入{role.name}账号。{access.ADMIN_ROLE_BY_REQUEST}"
+    return None
+
+
+def _phone_problem(phone: str) -> str | None:
+    if phone and not PHONE_RE.match(phone):
+        return f"电话「{phone}」格式不正确（只能包含数字、+、-、括号和空格，不超过 20 个字符）。"
+    return None
 
 
 def lookups() -> tuple[dict[str, Org], dict[str, Role], set[str]]:

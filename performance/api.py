@@ -381,7 +381,7 @@ class MetricsView(APIView):
         return Response({"results": metrics.describe()})
 
 
-def register(router) -> None:  # noqa: ANN001
+def register(router) -> None:
     router.register("performance/projects", ProjectViewSet, basename="performance-project")
     router.register("performance/indicators", IndicatorViewSet, basename="performance-indicator")
 

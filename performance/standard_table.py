@@ -461,14 +461,36 @@ def write_table(
     budget_weight: Decimal = Decimal(10),
 ) -> bytes:
     """The 自评表 as xlsx in the standard layout (amounts in 万元, exact to the 元)."""
-    meta = meta or TableMeta()
     wb = Workbook()
     ws = cast(Worksheet, wb.active)
     ws.title = "项目支出绩效自评表"
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    sheet = _Sheet(ws)
+    _write_heading(sheet, ev, meta or TableMeta())
+    _write_funds(sheet, ev, result, budget_weight)
+    _write_goal(sheet, ev)
+    header_r = _write_indicators(sheet, ev, budget_weight)
+    ws.print_options.horizontalCentered = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_r}:{header_r}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+class _Sheet:
+    """The worksheet with the table's one way of writing a bordered, merged cell."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
 
     def put(
+        self,
         r: int,
         c: int,
         value: Any,
@@ -479,23 +501,25 @@ def write_table(
         font: Font = _FONT,
         fmt: str | None = None,
     ) -> None:
-        cell = write_cell(ws, r, c, value)
+        cell = write_cell(self.ws, r, c, value)
         cell.alignment, cell.font = align, font
         if fmt:
             cell.number_format = fmt
         if span > 1 or rows > 1:
-            ws.merge_cells(start_row=r, start_column=c, end_row=r + rows - 1, end_column=c + span - 1)
+            self.ws.merge_cells(start_row=r, start_column=c, end_row=r + rows - 1, end_column=c + span - 1)
         for rr in range(r, r + rows):
             for cc in range(c, c + span):
-                ws.cell(row=rr, column=cc).border = _BORDER
+                self.ws.cell(row=rr, column=cc).border = _BORDER
 
+
+def _write_heading(sheet: _Sheet, ev: Evaluation, meta: TableMeta) -> None:
+    ws, put = sheet.ws, sheet.put
     write_cell(ws, 1, 1, "项目支出绩效自评表").font = _TITLE
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=NCOLS)
     ws.cell(row=1, column=1).alignment = _CENTER
     ws.row_dimensions[1].height = 30
     write_cell(ws, 2, 1, f"（{ev.year}年度）" if ev.year else "（    年度）").alignment = _CENTER
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=NCOLS)
-
     put(3, 1, "项目名称")
     put(3, 2, ev.project, span=8, align=_LEFT)
     put(4, 1, "主管部门")
@@ -503,6 +527,14 @@ def write_table(
     put(4, 5, "实施单位", span=2)
     put(4, 7, meta.implementing_unit or ev.department, span=3, align=_LEFT)
 
+
+def _wan(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value / _WAN
+
+
+def _write_funds(sheet: _Sheet, ev: Evaluation, result: Result | None, budget_weight: Decimal) -> None:
+    """Rows 5–9: the project's funds in 万元, its execution rate and score."""
+    put = sheet.put
     money = "#,##0.00####"
     put(5, 1, "项目资金\n（万元）", rows=5)
     put(5, 2, "", span=2)
@@ -511,9 +543,7 @@ def write_table(
     ):
         put(5, c, label)
     rate = result.execution_rate if result else None
-    wan = [
-        None if v is None else v / _WAN for v in (ev.budget_initial, ev.budget_adjusted, ev.budget_executed)
-    ]
+    wan = [_wan(v) for v in (ev.budget_initial, ev.budget_adjusted, ev.budget_executed)]
     put(6, 2, "年度资金总额", span=2)
     for c, value in zip((4, 5, 6), wan, strict=True):
         put(6, c, _number(value), fmt=money)
@@ -531,13 +561,20 @@ def write_table(
         for c in (7, 8, 9):
             put(r, c, "—")
 
+
+def _write_goal(sheet: _Sheet, ev: Evaluation) -> None:
+    put = sheet.put
     put(10, 1, "年度总体目标", rows=2)
     put(10, 2, "预期目标", span=4)
     put(10, 6, "实际完成情况", span=4)
     put(11, 2, ev.goal, span=4, align=_LEFT)
     put(11, 6, ev.goal_result, span=4, align=_LEFT)
-    ws.row_dimensions[11].height = 60
+    sheet.ws.row_dimensions[11].height = 60
 
+
+def _write_indicators(sheet: _Sheet, ev: Evaluation, budget_weight: Decimal) -> int:
+    """The indicator rows from row 12, the total and the deviation reason; the header row."""
+    put = sheet.put
     header_r = 12
     first = header_r + 1
     n = max(1, len(ev.indicators))
@@ -566,8 +603,8 @@ def write_table(
         put(r, 7, _number(ind.weight))
         put(r, 8, _number(ind.declared_score) if ind.applicable else "不适用")
         put(r, 9, ind.deviation_reason, align=_LEFT)
-    _merge_runs(ws, 2, first, ev.indicators, lambda ind: ind.level1)
-    _merge_runs(ws, 3, first, ev.indicators, lambda ind: (ind.level1, ind.level2))
+    _merge_runs(sheet.ws, 2, first, ev.indicators, lambda ind: ind.level1)
+    _merge_runs(sheet.ws, 3, first, ev.indicators, lambda ind: (ind.level1, ind.level2))
     total_r = first + n
     put(total_r, 1, "总分", span=6)
     put(total_r, 7, _number(sum((i.weight for i in ev.indicators), budget_weight)))
@@ -575,17 +612,7 @@ def write_table(
     put(total_r, 9, "")
     put(total_r + 1, 1, "预算执行偏差原因", span=2)
     put(total_r + 1, 3, ev.execution_reason, span=7, align=_LEFT)
-
-    ws.print_options.horizontalCentered = True
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if ws.sheet_properties.pageSetUpPr is not None:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_r}:{header_r}"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return header_r
 
 
 def _merge_runs(ws: Any, column: int, first: int, indicators: list[Indicator], key: Any) -> None:

@@ -17,7 +17,7 @@ def _register_evidence_in_use() -> None:
     """Files of a task handed in for review (or accepted) stay as they were handed in."""
     from attachments import services as attachment_services
 
-    def in_use(attachment) -> str | None:  # noqa: ANN001
+    def in_use(attachment) -> str | None:
         from provincial.models import Task, TaskStatus
 
         if Task.objects.filter(

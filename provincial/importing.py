@@ -206,98 +206,136 @@ def _parse_rows(
     cols: dict[str, int],
     result: ParsedFramework,
 ) -> None:
-    header_row = header_index + 1
-    for key in REQUIRED:
-        if key not in cols:
-            result.errors.append(RowError(header_row, COLUMNS[key][0], "表头缺少该列"))
-    if "code" not in cols and "seq" not in cols:
-        result.errors.append(RowError(header_row, "编码", "表头缺少「编码」或「序号」列"))
+    result.errors.extend(_header_problems(cols, header_index + 1))
     if result.errors:
         return
-    code_col = cols.get("code", cols.get("seq"))
-    assert code_col is not None
-    code_label = "编码" if "code" in cols else "序号"
-
-    def cell(row: list[Any], key: str) -> Any:
-        col = cols.get(key)
-        return row[col] if col is not None and col < len(row) else None
-
     data_rows = rows[header_index + 1 :]
     if len(data_rows) > MAX_ROWS:
         result.errors.append(RowError(0, "", f"行数超过 {MAX_ROWS} 行，请检查文件。"))
         return
-    seen: dict[str, int] = {}
-    section = ""
-    current: ParsedIndicator | None = None
-    last_origin: tuple[int, int] | None = None
-    started = False
+    reader = _RowReader(cols, origin, result)
     for offset, row in enumerate(data_rows):
-        r0 = header_index + 1 + offset
+        reader.read(header_index + 1 + offset, row)
+    if not result.indicators and not result.errors:
+        result.errors.append(RowError(0, "", "文件中没有任何指标行。"))
+
+
+def _header_problems(cols: dict[str, int], header_row: int) -> list[RowError]:
+    problems = [RowError(header_row, COLUMNS[key][0], "表头缺少该列") for key in REQUIRED if key not in cols]
+    if "code" not in cols and "seq" not in cols:
+        problems.append(RowError(header_row, "编码", "表头缺少「编码」或「序号」列"))
+    return problems
+
+
+class _RowReader:
+    """Reads the rows under the header one by one: an indicator row starts an
+    indicator; the lines of a merged or continued cell add to its 评分标准 and
+    佐证材料要求; a 合计 row gives the declared total; a blank row is skipped."""
+
+    def __init__(
+        self, cols: dict[str, int], origin: dict[tuple[int, int], tuple[int, int]], result: ParsedFramework
+    ) -> None:
+        self.cols, self.origin, self.result = cols, origin, result
+        code_col = cols.get("code", cols.get("seq"))
+        assert code_col is not None
+        self.code_col = code_col
+        self.code_label = "编码" if "code" in cols else "序号"
+        self.seen: dict[str, int] = {}
+        self.section = ""
+        self.current: ParsedIndicator | None = None
+        self.last_origin: tuple[int, int] | None = None
+        self.started = False
+
+    def cell(self, row: list[Any], key: str) -> Any:
+        col = self.cols.get(key)
+        return row[col] if col is not None and col < len(row) else None
+
+    def read(self, r0: int, row: list[Any]) -> None:
         excel_row = r0 + 1
-        values = {key: _text(cell(row, key)) for key in COLUMNS}
-        code = values["code"] or values["seq"]
+        values = {key: _text(self.cell(row, key)) for key in COLUMNS}
         if not any(values.values()):
-            continue  # blank row
+            return  # blank row
         if {values["code"], values["seq"], values["section"], values["name"]} & TOTAL_WORDS:
-            if values["max_score"]:
-                try:
-                    result.declared_total = parse_score(cell(row, "max_score"))
-                except ValueError as exc:
-                    result.errors.append(RowError(excel_row, "分值", f"合计行的分值{exc}"))
-            current, started = None, False
-            continue
-        code_origin = origin.get((r0, code_col))
-        continues_merge = code_origin is not None and code_origin == last_origin
-        new_section = bool(values["section"]) and values["section"] != section
-        only_text = not code and not values["name"] and not values["max_score"] and not new_section
-        if started and (continues_merge or only_text):
-            # another line of the same indicator's 评分标准 / 佐证材料要求
-            if current is not None:
-                for key, attr in (("criteria", "criteria"), ("evidence", "evidence_requirements")):
-                    text = values[key]
-                    if text and text not in getattr(current, attr).split("\n"):
-                        setattr(current, attr, f"{getattr(current, attr)}\n{text}".strip())
-            continue
-        started, last_origin = True, code_origin
+            self._total(row, values, excel_row)
+            return
+        code_origin = self.origin.get((r0, self.code_col))
+        if self.started and self._continues(values, code_origin):
+            self._add_lines(values)
+            return
+        self.started, self.last_origin = True, code_origin
         if values["section"]:
-            section = values["section"]
-        errors_before = len(result.errors)
-        if not code:
-            result.errors.append(RowError(excel_row, code_label, "不能为空"))
-        elif len(code) > 32:
-            result.errors.append(RowError(excel_row, code_label, "不能超过 32 个字符"))
-        elif code in seen:
-            result.errors.append(RowError(excel_row, code_label, f"「{code}」与第 {seen[code]} 行重复"))
-        if not section:
-            result.errors.append(RowError(excel_row, "板块", "不能为空"))
-        elif len(section) > 100:
-            result.errors.append(RowError(excel_row, "板块", "不能超过 100 个字符"))
-        if not values["name"]:
-            result.errors.append(RowError(excel_row, "指标", "不能为空"))
-        elif len(values["name"]) > 500:
-            result.errors.append(RowError(excel_row, "指标", "不能超过 500 个字符"))
+            self.section = values["section"]
+        self._indicator(row, values, excel_row)
+
+    def _total(self, row: list[Any], values: dict[str, str], excel_row: int) -> None:
+        if values["max_score"]:
+            try:
+                self.result.declared_total = parse_score(self.cell(row, "max_score"))
+            except ValueError as exc:
+                self.result.errors.append(RowError(excel_row, "分值", f"合计行的分值{exc}"))
+        self.current, self.started = None, False
+
+    def _continues(self, values: dict[str, str], code_origin: tuple[int, int] | None) -> bool:
+        """Whether the row is another line of the current indicator: its code cell is
+        part of the same merged range, or it holds only text and no new 板块."""
+        continues_merge = code_origin is not None and code_origin == self.last_origin
+        new_section = bool(values["section"]) and values["section"] != self.section
+        code = values["code"] or values["seq"]
+        only_text = not code and not values["name"] and not values["max_score"] and not new_section
+        return continues_merge or only_text
+
+    def _add_lines(self, values: dict[str, str]) -> None:
+        """Another line of the same indicator's 评分标准 / 佐证材料要求."""
+        if self.current is None:
+            return
+        for key, attr in (("criteria", "criteria"), ("evidence", "evidence_requirements")):
+            text = values[key]
+            if text and text not in getattr(self.current, attr).split("\n"):
+                setattr(self.current, attr, f"{getattr(self.current, attr)}\n{text}".strip())
+
+    def _indicator(self, row: list[Any], values: dict[str, str], excel_row: int) -> None:
+        code = values["code"] or values["seq"]
+        errors = self._problems(code, values, excel_row)
         score = Decimal("0")
         if not values["max_score"]:
-            result.errors.append(RowError(excel_row, "分值", "不能为空"))
+            errors.append(RowError(excel_row, "分值", "不能为空"))
         else:
             try:
-                score = parse_score(cell(row, "max_score"))
+                score = parse_score(self.cell(row, "max_score"))
             except ValueError as exc:
-                result.errors.append(RowError(excel_row, "分值", str(exc)))
-        if code and code not in seen:
-            seen[code] = excel_row
-        if len(result.errors) > errors_before:
-            current = None
-            continue
-        current = ParsedIndicator(
+                errors.append(RowError(excel_row, "分值", str(exc)))
+        if code and code not in self.seen:
+            self.seen[code] = excel_row
+        self.result.errors.extend(errors)
+        if errors:
+            self.current = None
+            return
+        self.current = ParsedIndicator(
             row=excel_row,
             code=code,
-            section=section,
+            section=self.section,
             name=values["name"],
             max_score=score,
             criteria=values["criteria"],
             evidence_requirements=values["evidence"],
         )
-        result.indicators.append(current)
-    if not result.indicators and not result.errors:
-        result.errors.append(RowError(0, "", "文件中没有任何指标行。"))
+        self.result.indicators.append(self.current)
+
+    def _problems(self, code: str, values: dict[str, str], excel_row: int) -> list[RowError]:
+        """What is wrong with an indicator row's 编码, 板块 and 指标."""
+        errors = []
+        if not code:
+            errors.append(RowError(excel_row, self.code_label, "不能为空"))
+        elif len(code) > 32:
+            errors.append(RowError(excel_row, self.code_label, "不能超过 32 个字符"))
+        elif code in self.seen:
+            errors.append(RowError(excel_row, self.code_label, f"「{code}」与第 {self.seen[code]} 行重复"))
+        if not self.section:
+            errors.append(RowError(excel_row, "板块", "不能为空"))
+        elif len(self.section) > 100:
+            errors.append(RowError(excel_row, "板块", "不能超过 100 个字符"))
+        if not values["name"]:
+            errors.append(RowError(excel_row, "指标", "不能为空"))
+        elif len(values["name"]) > 500:
+            errors.append(RowError(excel_row, "指标", "不能超过 500 个字符"))
+        return errors

@@ -182,6 +182,51 @@ def _year(r: _Reader, value: Any) -> int | None:
     return int(number)
 
 
+def _indicator_from_json(r: _Reader, i: int, item: Any) -> Indicator | None:
+    """The i-th indicator (1-based), its problems noted on `r`; None when it is not an object."""
+    field = f"indicators[{i - 1}]"
+    if not isinstance(item, dict):
+        r.problem(f"第{i}个指标应为 JSON 对象。", field, i)
+        return None
+    name = r.text(item.get("name"), f"{field}.name", f"第{i}个指标的三级指标名称", i, required=True)
+    label = f"第{i}个指标“{name}”" if name else f"第{i}个指标"
+    target = target_from_json(item.get("target"))
+    if isinstance(target, str):
+        r.problem(f"{label}：{target}", f"{field}.target", i)
+        target = Value(QUALITATIVE, None, "", "")
+    actual = item.get("actual")
+    if isinstance(actual, (dict, list, bool)):
+        r.problem(f"{label}：实际完成值应为文字或数字。", f"{field}.actual", i)
+        actual = None
+    elif isinstance(actual, (int, float)):
+        actual = to_decimal(actual)
+    applicable = item.get("applicable", True)
+    if not isinstance(applicable, bool):
+        r.problem(f"{label}：applicable 应为 true 或 false。", f"{field}.applicable", i)
+        applicable = True
+    weight = r.number(item.get("weight"), f"{field}.weight", f"{label}的分值", required=True, row=i)
+    return Indicator(
+        level1=r.text(item.get("level1"), f"{field}.level1", f"{label}的一级指标", i, required=True),
+        level2=r.text(item.get("level2"), f"{field}.level2", f"{label}的二级指标", i),
+        name=name,
+        target=target,
+        actual=actual,
+        weight=weight or Decimal(0),
+        declared_score=r.number(
+            item.get("declared_score"),
+            f"{field}.declared_score",
+            f"{label}的得分",
+            required=False,
+            row=i,
+        ),
+        deviation_reason=r.text(
+            item.get("deviation_reason"), f"{field}.deviation_reason", f"{label}的偏差原因", i
+        ),
+        applicable=applicable,
+        row=i,
+    )
+
+
 def evaluation_from_json(data: Any) -> Evaluation:
     if not isinstance(data, dict):
         raise InputError([Problem("应为 JSON 对象。", "")], "JSON 格式不对：")
@@ -218,49 +263,8 @@ def evaluation_from_json(data: Any) -> Evaluation:
         r.problem("指标（indicators）未填写，应为至少包含一个指标的列表。", "indicators")
         indicators = []
     for i, item in enumerate(indicators, start=1):
-        field = f"indicators[{i - 1}]"
-        if not isinstance(item, dict):
-            r.problem(f"第{i}个指标应为 JSON 对象。", field, i)
-            continue
-        name = r.text(item.get("name"), f"{field}.name", f"第{i}个指标的三级指标名称", i, required=True)
-        label = f"第{i}个指标“{name}”" if name else f"第{i}个指标"
-        target = target_from_json(item.get("target"))
-        if isinstance(target, str):
-            r.problem(f"{label}：{target}", f"{field}.target", i)
-            target = Value(QUALITATIVE, None, "", "")
-        actual = item.get("actual")
-        if isinstance(actual, (dict, list, bool)):
-            r.problem(f"{label}：实际完成值应为文字或数字。", f"{field}.actual", i)
-            actual = None
-        elif isinstance(actual, (int, float)):
-            actual = to_decimal(actual)
-        applicable = item.get("applicable", True)
-        if not isinstance(applicable, bool):
-            r.problem(f"{label}：applicable 应为 true 或 false。", f"{field}.applicable", i)
-            applicable = True
-        weight = r.number(item.get("weight"), f"{field}.weight", f"{label}的分值", required=True, row=i)
-        ev.indicators.append(
-            Indicator(
-                level1=r.text(item.get("level1"), f"{field}.level1", f"{label}的一级指标", i, required=True),
-                level2=r.text(item.get("level2"), f"{field}.level2", f"{label}的二级指标", i),
-                name=name,
-                target=target,
-                actual=actual,
-                weight=weight or Decimal(0),
-                declared_score=r.number(
-                    item.get("declared_score"),
-                    f"{field}.declared_score",
-                    f"{label}的得分",
-                    required=False,
-                    row=i,
-                ),
-                deviation_reason=r.text(
-                    item.get("deviation_reason"), f"{field}.deviation_reason", f"{label}的偏差原因", i
-                ),
-                applicable=applicable,
-                row=i,
-            )
-        )
+        if (indicator := _indicator_from_json(r, i, item)) is not None:
+            ev.indicators.append(indicator)
     if r.problems:
         raise InputError(r.problems)
     return ev

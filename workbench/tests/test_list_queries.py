@@ -1,13 +1,16 @@
-"""List pages of the foundation run the same queries for 10 rows as for 60."""
+"""List pages run the same queries for 10 rows as for 60, and each list page and API list
+runs a pinned number of queries."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from audit.services import audit_record
 from fazhi.testing import BaseTestCase, make_org, make_user
 from orgs.models import OrgType
+from workbench.tests import authz_world
 
 
 class ListQueriesTestCase(BaseTestCase):
@@ -50,3 +53,107 @@ class ListQueriesTestCase(BaseTestCase):
                 audit_record(actor=self.office if i % 2 else None, action="test.thing.done", data={"i": i})
 
         self.assert_constant(self.client_for(self.auditadmin), "/audit/", grow, "audit_auditentry", own=2)
+
+
+# Every list page and API list, as the persona that sees the most of it, over the
+# matrix's objects: the whole request, page chrome (navigation, to-dos) included.
+# A new navigation item or a query added to a list shows here as a changed number.
+LIST_PAGES = {
+    "orgs:list": "sysadmin",
+    "accounts:user_list": "sysadmin",
+    "accounts:admin_role_list": "secadmin",
+    "audit:list": "auditadmin",
+    "attachments:mine": "county",
+    "jobs:list": "county",
+    "performance:project_list": "office",
+    "provincial:framework_list": "office",
+    "provincial:task_list": "office",
+    "provincial:result_list": "office",
+    "assessments:framework_list": "office",
+    "assessments:campaign_list": "office",
+    "assessments:duty_list": "office",
+    "assessments:results_index": "office",
+    "assessments:appeal_list": "office",
+    "assessments:rectification_list": "office",
+}
+API_LISTS = {
+    "/api/v1/orgs/": "office",
+    "/api/v1/users/": "sysadmin",
+    "/api/v1/admin-role-requests/": "secadmin",
+    "/api/v1/performance/projects/": "office",
+    "/api/v1/provincial/frameworks/": "office",
+    "/api/v1/provincial/indicators/": "office",
+    "/api/v1/provincial/tasks/": "office",
+    "/api/v1/provincial/results/": "office",
+    "/api/v1/assessments/frameworks/": "office",
+    "/api/v1/assessments/campaigns/": "office",
+    "/api/v1/assessments/self-assessments/": "office",
+    "/api/v1/assessments/scores/": "office",
+    "/api/v1/assessments/scoring-duties/": "office",
+    "/api/v1/assessments/results/": "office",
+    "/api/v1/assessments/appeals/": "office",
+    "/api/v1/assessments/rectifications/": "office",
+}
+
+
+class ListQueryCountTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        authz_world.build(cls)
+
+    def count(self, persona: str, url: str) -> int:
+        client = self.client_for(getattr(self, persona))
+        client.get(url)  # the first request also writes the session
+        with CaptureQueriesContext(connection) as ctx:
+            self.assertEqual(client.get(url).status_code, 200, url)
+        return len(ctx.captured_queries)
+
+    def test_it_renders_each_list_page_with_a_pinned_number_of_queries(self):
+        counts = {name: self.count(persona, reverse(name)) for name, persona in LIST_PAGES.items()}
+        # session, user, its role and org, the navigation's visibility checks, then the page's own
+        self.assertEqual(
+            counts,
+            {
+                "orgs:list": 6,
+                "accounts:user_list": 7,
+                "accounts:admin_role_list": 6,
+                "audit:list": 6,
+                "attachments:mine": 7,
+                "jobs:list": 7,
+                "performance:project_list": 8,
+                "provincial:framework_list": 7,
+                "provincial:task_list": 8,
+                "provincial:result_list": 5,
+                "assessments:framework_list": 7,
+                "assessments:campaign_list": 6,
+                "assessments:duty_list": 8,
+                "assessments:results_index": 6,
+                "assessments:appeal_list": 6,
+                "assessments:rectification_list": 6,
+            },
+        )
+
+    def test_it_answers_each_api_list_with_a_pinned_number_of_queries(self):
+        counts = {url: self.count(persona, url) for url, persona in API_LISTS.items()}
+        self.assertEqual(
+            counts,
+            {
+                "/api/v1/orgs/": 6,
+                "/api/v1/users/": 4,
+                "/api/v1/admin-role-requests/": 4,
+                "/api/v1/performance/projects/": 4,
+                "/api/v1/provincial/frameworks/": 4,
+                "/api/v1/provincial/indicators/": 5,
+                "/api/v1/provincial/tasks/": 5,
+                "/api/v1/provincial/results/": 3,
+                "/api/v1/assessments/frameworks/": 4,
+                "/api/v1/assessments/campaigns/": 5,
+                "/api/v1/assessments/self-assessments/": 5,
+                "/api/v1/assessments/scores/": 5,
+                "/api/v1/assessments/scoring-duties/": 3,
+                "/api/v1/assessments/results/": 3,
+                "/api/v1/assessments/appeals/": 5,
+                "/api/v1/assessments/rectifications/": 4,
+            },
+        )

@@ -1,0 +1,853 @@
+"""The authorization matrix: for every route of the project, the status each persona
+gets, on an object of its own side and (for mirrored lines) of the other side.
+
+One line per route (a route taking several kinds of object may have one line per
+kind). Pages are named by URL name, API routes by their path pattern. A line says
+which personas may (`expect(ok, status=…)`), what the others get (`denied=…`, 404
+unless told) and any persona that differs (`office=403`); the anonymous visitor is
+sent to the log-in page (401 from the API) unless told. `quiet(302)` is a refusal
+answered with a message: the status matches and nothing may be written.
+
+- `page(route, args, get=…, post=…)`: a page; `both=` when GET and POST answer alike.
+- `action(route, args, post=…)`: a page that acts on POST only (GET is 405).
+- `api(route, args, get=…, post=…, put=…, patch=…, delete=…)`: an API route; the
+  walker requires a table for each method the route's view has.
+- `data=lambda s: {…}` is the body sent on writes; `mirror=True` requests the line
+  again on the other side's object (authz_world.py).
+
+Adding a URL or an API route without a line here (or in EXEMPT, with the reason)
+fails `test_it_has_a_line_for_every_route`, naming the route.
+"""
+
+from __future__ import annotations
+
+from workbench.tests.authz import BUSINESS, EVERYONE, action, api, expect, page, quiet
+from workbench.tests.authz_world import upload
+
+ADMINS_403 = dict.fromkeys(("sysadmin", "secadmin", "auditadmin"), 403)
+# In a 考评 the office manages, the units taking part may look but not act (403);
+# whoever takes no part is not told the campaign exists (404).
+OUTSIDE_404 = dict.fromkeys(("sysadmin", "secadmin", "auditadmin", "expert"), 404)
+
+# Routes the matrix does not request, each with the reason.
+EXEMPT = {
+    # Public by design: the way in. Lock-out and throttling: accounts/tests/test_login_throttle.py.
+    "accounts:login": "the log-in page is for visitors who are not logged in",
+    # Reached only half-logged-in, after the password step: accounts/tests/test_totp_enforcement.py.
+    "accounts:login_totp": "the TOTP step of logging in",
+    # Ends the very session the matrix requests with: accounts/tests/test_views_accounts.py.
+    "accounts:logout": "logging out",
+    # The API's description and the vendored Swagger UI / ReDoc pages that read it: public,
+    # no data (api/tests/test_throttling.py), and the schema takes about a second to build.
+    "/api/v1/openapi.json": "the OpenAPI schema",
+    "/api/v1/docs/": "Swagger UI",
+    "/api/v1/redoc/": "ReDoc",
+}
+
+PLATFORM = [
+    page("workbench:home", get=expect(EVERYONE)),
+    page("accounts:profile", get=expect(EVERYONE)),
+    page("accounts:password_change", both=expect(EVERYONE)),
+    page("accounts:totp_setup", both=expect(EVERYONE)),
+    page("accounts:user_list", get=expect({"sysadmin", "secadmin"}, denied=403)),
+    page("accounts:user_create", both=expect({"sysadmin"}, denied=403)),
+    page(
+        "accounts:user_edit",
+        lambda s: [s.user.pk],
+        mirror=True,
+        both=expect({"sysadmin"}, office=403, secadmin=403),
+    ),
+    page(
+        "accounts:user_edit",
+        lambda s: [s.admin_user.pk],
+        note="an account of the three admins",
+        both=expect({"secadmin"}, office=403, sysadmin=403),
+    ),
+    page(
+        "accounts:user_password",
+        lambda s: [s.user.pk],
+        mirror=True,
+        both=expect({"sysadmin"}, office=403, secadmin=403),
+    ),
+    page(
+        "accounts:user_password",
+        lambda s: [s.admin_user.pk],
+        note="an account of the three admins",
+        both=expect({"secadmin"}, office=403, sysadmin=403),
+    ),
+    page("accounts:admin_role_list", get=expect({"sysadmin", "secadmin"}, denied=403)),
+    page("accounts:admin_role_propose", both=expect({"sysadmin"}, denied=403)),
+    page("accounts:admin_role_detail", lambda s: [s.role_request.pk], get=expect({"sysadmin", "secadmin"})),
+    action(
+        "accounts:admin_role_decide",
+        lambda s: [s.role_request.pk],
+        data=lambda s: {"decision": "reject", "note": "不同意"},
+        post=expect({"secadmin"}, status=302, sysadmin=403),
+    ),
+    action(
+        "accounts:admin_role_withdraw",
+        lambda s: [s.role_request.pk],
+        post=expect({"sysadmin"}, status=302, secadmin=403),
+    ),
+    page("accounts:api_token", both=expect(EVERYONE)),
+    page("accounts:security_policy", both=expect({"secadmin"}, denied=403)),
+    action(
+        "accounts:lockout_unlock",
+        data=lambda s: {"unlock-username": s.user.username},
+        post=expect({"secadmin"}, status=302, denied=403),
+    ),
+    page("orgs:list", get=expect(BUSINESS | {"sysadmin"}, denied=403)),
+    page("orgs:create", both=expect({"sysadmin"}, denied=403)),
+    page("orgs:export", get=expect(BUSINESS | {"sysadmin"}, denied=403)),
+    page("orgs:detail", lambda s: [s.org.pk], mirror=True, get=expect({"office", "county", "sysadmin"})),
+    page("orgs:edit", lambda s: [s.org.pk], mirror=True, both=expect({"sysadmin"}, office=403, county=403)),
+    page("audit:list", get=expect({"auditadmin"}, denied=403)),
+    page("audit:verify", get=expect({"auditadmin"}, denied=403)),
+    page("audit:detail", lambda s: [s.entry.seq], get=expect({"auditadmin"}, denied=403)),
+    page("attachments:mine", get=expect(BUSINESS, denied=403)),
+    action(
+        "attachments:upload",
+        mirror=True,
+        data=lambda s: {"org": s.org.pk, "file": upload()},  # into the county's org
+        post=expect({"office", "county"}, status=302, denied=quiet(302), **ADMINS_403),
+    ),
+    page("attachments:download", lambda s: [s.file.pk], mirror=True, get=expect({"office", "county"})),
+    page("attachments:preview", lambda s: [s.file.pk], mirror=True, get=expect({"office", "county"})),
+    action(
+        "attachments:delete",
+        lambda s: [s.file.pk],
+        mirror=True,
+        post=expect({"office", "county"}, status=302),
+    ),
+    page("jobs:list", get=expect(EVERYONE)),
+    page("jobs:detail", lambda s: [s.job.pk], mirror=True, get=expect({"county"})),
+    page("jobs:result", lambda s: [s.job.pk], mirror=True, get=expect({"county"})),
+    page("jobs:user_import", both=expect({"sysadmin"}, denied=403)),
+    page("jobs:user_import_template", get=expect({"sysadmin"}, denied=403)),
+    api("/api/v1/", get=expect(EVERYONE)),
+    api(
+        "/api/v1/auth/token/",
+        get=expect(EVERYONE),
+        post=expect(EVERYONE, status=201),
+        delete=expect(EVERYONE, status=204),
+    ),
+    api(
+        "/api/v1/orgs/",
+        get=expect(BUSINESS | {"sysadmin"}, denied=403),
+        post=expect({"sysadmin"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/orgs/{pk}/",
+        lambda s: {"pk": s.org.pk},
+        mirror=True,
+        get=expect({"office", "county", "sysadmin"}),
+        put=expect({"sysadmin"}, status=400, office=403, county=403),
+        patch=expect({"sysadmin"}, office=403, county=403),
+    ),
+    api("/api/v1/users/", get=expect(EVERYONE), post=expect({"sysadmin"}, status=400, denied=403)),
+    api("/api/v1/users/me/", get=expect(EVERYONE)),
+    api(
+        "/api/v1/users/{pk}/",
+        lambda s: {"pk": s.user.pk},
+        mirror=True,
+        get=expect({"office", "sysadmin", "secadmin"}),
+        put=expect({"sysadmin"}, status=400, office=403, secadmin=403),
+        patch=expect({"sysadmin"}, office=403, secadmin=403),
+    ),
+    api(
+        "/api/v1/admin-role-requests/",
+        get=expect({"sysadmin", "secadmin"}, denied=403),
+        post=expect({"sysadmin"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/admin-role-requests/{pk}/",
+        lambda s: {"pk": s.role_request.pk},
+        get=expect({"sysadmin", "secadmin"}),
+    ),
+    api(
+        "/api/v1/admin-role-requests/{pk}/approve/",
+        lambda s: {"pk": s.role_request.pk},
+        data=lambda s: {"note": "同意"},
+        post=expect({"secadmin"}, sysadmin=403),
+    ),
+    api(
+        "/api/v1/admin-role-requests/{pk}/reject/",
+        lambda s: {"pk": s.role_request.pk},
+        data=lambda s: {"note": "不同意"},
+        post=expect({"secadmin"}, sysadmin=403),
+    ),
+    api(
+        "/api/v1/admin-role-requests/{pk}/withdraw/",
+        lambda s: {"pk": s.role_request.pk},
+        post=expect({"sysadmin"}, secadmin=403),
+    ),
+]
+
+PERFORMANCE = [
+    page("performance:project_list", get=expect(BUSINESS, denied=403)),
+    page("performance:project_create", both=expect(BUSINESS, denied=403)),
+    page("performance:project_import_new", both=expect(BUSINESS, denied=403)),
+    page(
+        "performance:project_detail", lambda s: [s.project.pk], mirror=True, get=expect({"office", "county"})
+    ),
+    page(
+        "performance:project_edit", lambda s: [s.project.pk], mirror=True, both=expect({"office", "county"})
+    ),
+    action(
+        "performance:table_save", lambda s: [s.project.pk], mirror=True, post=expect({"office", "county"})
+    ),
+    action(
+        "performance:table_preview", lambda s: [s.project.pk], mirror=True, post=expect({"office", "county"})
+    ),
+    page(
+        "performance:project_import", lambda s: [s.project.pk], mirror=True, both=expect({"office", "county"})
+    ),
+    page("performance:export_xlsx", lambda s: [s.project.pk], mirror=True, get=expect({"office", "county"})),
+    page("performance:report_docx", lambda s: [s.project.pk], mirror=True, get=expect({"office", "county"})),
+    page("performance:report_pdf", lambda s: [s.project.pk], mirror=True, get=expect({"office", "county"})),
+    action(
+        "performance:project_submit",
+        lambda s: [s.project.pk],
+        mirror=True,
+        post=expect({"office", "county"}, status=302),
+    ),
+    action(
+        "performance:project_reopen",
+        lambda s: [s.project_submitted.pk],
+        mirror=True,
+        post=expect({"office"}, status=302, county=403),
+    ),
+    action(
+        "performance:project_delete",
+        lambda s: [s.project.pk],
+        mirror=True,
+        post=expect({"office"}, status=302, county=403),
+    ),
+    api("/api/v1/performance/selfeval/score/", post=expect(BUSINESS, status=400, denied=403)),
+    api("/api/v1/performance/metrics/", get=expect(BUSINESS, denied=403)),
+    api("/api/v1/performance/projects/", get=expect(EVERYONE), post=expect(BUSINESS, status=400, denied=403)),
+    api(
+        "/api/v1/performance/projects/{pk}/",
+        lambda s: {"pk": s.project.pk},
+        mirror=True,
+        get=expect({"office", "county"}),
+        patch=expect({"office", "county"}),
+        delete=expect({"office"}, status=204, county=403),
+    ),
+    api(
+        "/api/v1/performance/projects/{pk}/reopen/",
+        lambda s: {"pk": s.project_submitted.pk},
+        mirror=True,
+        post=expect({"office"}, county=403),
+    ),
+    api(
+        "/api/v1/performance/projects/{pk}/score/",
+        lambda s: {"pk": s.project.pk},
+        mirror=True,
+        get=expect({"office", "county"}),
+    ),
+    api(
+        "/api/v1/performance/projects/{pk}/submit/",
+        lambda s: {"pk": s.project.pk},
+        mirror=True,
+        post=expect({"office", "county"}),
+    ),
+    api("/api/v1/performance/indicators/", post=expect(EVERYONE, status=400)),
+    api(
+        "/api/v1/performance/indicators/{pk}/",
+        lambda s: {"pk": s.project_indicator.pk},
+        mirror=True,
+        get=expect({"office", "county"}),
+        patch=expect({"office", "county"}),
+        delete=expect({"office", "county"}, status=204),
+    ),
+]
+
+PROVINCIAL = [
+    page("provincial:home", get=expect({"office", "county", "stranger"}, status=302)),
+    page("provincial:framework_list", get=expect({"office"})),
+    page("provincial:framework_import", both=expect({"office"})),
+    page("provincial:framework_template", get=expect({"office"})),
+    page("provincial:framework_detail", lambda s: [s.provincial_framework.pk], get=expect({"office"})),
+    page("provincial:framework_gaps", lambda s: [s.provincial_framework.pk], get=expect({"office"})),
+    page("provincial:framework_edit", lambda s: [s.provincial_framework.pk], both=expect({"office"})),
+    action(
+        "provincial:framework_delete",
+        lambda s: [s.provincial_framework.pk],
+        post=expect({"office"}, status=302),
+    ),
+    page("provincial:framework_export", lambda s: [s.provincial_framework.pk], get=expect({"office"})),
+    action(
+        "provincial:framework_package",
+        lambda s: [s.provincial_framework.pk],
+        post=expect({"office"}, status=302),
+    ),
+    page("provincial:indicator_detail", lambda s: [s.provincial_indicator.pk], both=expect({"office"})),
+    page("provincial:task_list", get=expect({"office", "county", "stranger"})),
+    page("provincial:task_detail", lambda s: [s.task.pk], mirror=True, get=expect({"office", "county"})),
+    action(
+        "provincial:task_report",
+        lambda s: [s.task.pk],
+        mirror=True,
+        data=lambda s: {"note": "已完成", "self_score": "3"},
+        post=expect({"county"}, status=302, office=403),
+    ),
+    action(
+        "provincial:task_evidence_add",
+        lambda s: [s.task.pk],
+        mirror=True,
+        data=lambda s: {"file": upload()},
+        post=expect({"county"}, status=302, office=403),
+    ),
+    action(
+        "provincial:task_evidence_remove",
+        lambda s: [s.task.pk, s.task_evidence.pk],
+        mirror=True,
+        post=expect({"county"}, status=302, office=403),
+    ),
+    action(
+        "provincial:task_submit",
+        lambda s: [s.task.pk],
+        mirror=True,
+        post=expect({"county"}, status=400, office=403),
+    ),
+    action(
+        "provincial:task_accept",
+        lambda s: [s.task_submitted.pk],
+        mirror=True,
+        post=expect({"office"}, status=302, county=403),
+    ),
+    action(
+        "provincial:task_return",
+        lambda s: [s.task_submitted.pk],
+        mirror=True,
+        data=lambda s: {"reason": "佐证不全"},
+        post=expect({"office"}, status=302, county=403),
+    ),
+    page("provincial:task_edit", lambda s: [s.task.pk], mirror=True, both=expect({"office"}, county=403)),
+    action(
+        "provincial:task_delete",
+        lambda s: [s.task.pk],
+        mirror=True,
+        post=expect({"office"}, status=302, county=403),
+    ),
+    page("provincial:result_list", both=expect({"office"})),
+    page("provincial:result_export", get=expect({"office"})),
+    api("/api/v1/provincial/frameworks/", get=expect({"office"}, denied=403)),
+    api(
+        "/api/v1/provincial/frameworks/{pk}/",
+        lambda s: {"pk": s.provincial_framework.pk},
+        get=expect({"office"}),
+    ),
+    api(
+        "/api/v1/provincial/frameworks/{pk}/overview/",
+        lambda s: {"pk": s.provincial_framework.pk},
+        get=expect({"office"}),
+    ),
+    api("/api/v1/provincial/indicators/", get=expect({"office"}, denied=403)),
+    api(
+        "/api/v1/provincial/indicators/{pk}/",
+        lambda s: {"pk": s.provincial_indicator.pk},
+        get=expect({"office"}),
+    ),
+    api(
+        "/api/v1/provincial/tasks/",
+        get=expect({"office", "county", "stranger"}),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/provincial/tasks/{pk}/",
+        lambda s: {"pk": s.task.pk},
+        mirror=True,
+        get=expect({"office", "county"}),
+        patch=expect({"office", "county"}),
+        delete=expect({"office"}, status=204, county=403),
+    ),
+    api(
+        "/api/v1/provincial/tasks/{pk}/accept/",
+        lambda s: {"pk": s.task_submitted.pk},
+        mirror=True,
+        post=expect({"office"}, county=403),
+    ),
+    api(
+        "/api/v1/provincial/tasks/{pk}/evidence/",
+        lambda s: {"pk": s.task.pk},
+        mirror=True,
+        data=lambda s: {"file": upload()},
+        post=expect({"county"}, status=201, office=403),
+    ),
+    api(
+        "/api/v1/provincial/tasks/{pk}/return/",
+        lambda s: {"pk": s.task_submitted.pk},
+        mirror=True,
+        data=lambda s: {"reason": "佐证不全"},
+        post=expect({"office"}, county=403),
+    ),
+    api(
+        "/api/v1/provincial/tasks/{pk}/submit/",
+        lambda s: {"pk": s.task.pk},
+        mirror=True,
+        post=expect({"county"}, status=400, office=403),
+    ),
+    api(
+        "/api/v1/provincial/results/",
+        get=expect({"office"}, denied=403),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+]
+
+ASSESSMENTS_SETUP = [
+    page("assessments:framework_list", get=expect({"office"}, denied=403)),
+    page("assessments:framework_create", both=expect({"office"}, denied=403)),
+    page("assessments:framework_import", both=expect({"office"}, denied=403)),
+    page("assessments:framework_diff", get=expect({"office"}, denied=403)),
+    page("assessments:framework_detail", lambda s: [s.framework.pk], get=expect({"office"})),
+    page("assessments:framework_edit", lambda s: [s.draft.pk], both=expect({"office"})),
+    action("assessments:framework_lock", lambda s: [s.draft.pk], post=expect({"office"}, status=302)),
+    page("assessments:framework_clone", lambda s: [s.framework.pk], both=expect({"office"})),
+    action(
+        "assessments:framework_new_version", lambda s: [s.framework.pk], post=expect({"office"}, status=302)
+    ),
+    action("assessments:framework_delete", lambda s: [s.draft.pk], post=expect({"office"}, status=302)),
+    page("assessments:framework_export", lambda s: [s.framework.pk], get=expect({"office"})),
+    action("assessments:framework_import_into", lambda s: [s.draft.pk], post=expect({"office"}, status=302)),
+    page("assessments:section_create", lambda s: [s.draft.pk], both=expect({"office"})),
+    page("assessments:section_edit", lambda s: [s.draft.pk, s.draft_section.pk], both=expect({"office"})),
+    action(
+        "assessments:section_delete",
+        lambda s: [s.draft.pk, s.draft_section.pk],
+        post=expect({"office"}, status=302),
+    ),
+    page("assessments:indicator_create", lambda s: [s.draft.pk], both=expect({"office"})),
+    page("assessments:indicator_edit", lambda s: [s.draft.pk, s.draft_indicator.pk], both=expect({"office"})),
+    action(
+        "assessments:indicator_delete",
+        lambda s: [s.draft.pk, s.draft_indicator.pk],
+        post=expect({"office"}, status=302),
+    ),
+    page("assessments:rule_create", lambda s: [s.draft.pk, s.draft_indicator.pk], both=expect({"office"})),
+    page(
+        "assessments:rule_edit",
+        lambda s: [s.draft.pk, s.draft_indicator.pk, s.draft_rule.pk],
+        both=expect({"office"}),
+    ),
+    action(
+        "assessments:rule_delete",
+        lambda s: [s.draft.pk, s.draft_indicator.pk, s.draft_rule.pk],
+        post=expect({"office"}, status=302),
+    ),
+    page("assessments:campaign_list", get=expect(BUSINESS - {"expert"}, denied=403)),
+    page("assessments:campaign_create", both=expect({"office"}, denied=403)),
+    page("assessments:campaign_detail", lambda s: [s.c_score.pk], get=expect(BUSINESS - {"expert"})),
+    page(
+        "assessments:campaign_edit",
+        lambda s: [s.c_score.pk],
+        both=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    action(
+        "assessments:campaign_advance",
+        lambda s: [s.c_score.pk],
+        data=lambda s: {"force": "on", "note": "测试推进"},
+        post=expect({"office"}, status=302, denied=403, **OUTSIDE_404),
+    ),
+    page(
+        "assessments:campaign_matrix",
+        lambda s: [s.c_score.pk],
+        get=expect({"office", "assessor", "assessor_b", "reviewer", "reviewer_b"}, county=403, stranger=403),
+    ),
+    page(
+        "assessments:campaign_matrix_export",
+        lambda s: [s.c_score.pk],
+        get=expect({"office", "assessor", "assessor_b", "reviewer", "reviewer_b"}, county=403, stranger=403),
+    ),
+    page(
+        "assessments:social",
+        lambda s: [s.c_score.pk],
+        both=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
+        "assessments:social_template",
+        lambda s: [s.c_score.pk],
+        get=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
+        "assessments:duty_list",
+        data=lambda s: {"user": s.assessor_user.pk, "duty": "review"},
+        get=expect({"office", "sysadmin"}, denied=403),
+        post=expect({"office", "sysadmin"}, status=302, denied=403),
+    ),
+    api(
+        "/api/v1/assessments/frameworks/",
+        get=expect({"office"}, denied=403),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api("/api/v1/assessments/frameworks/{pk}/", lambda s: {"pk": s.framework.pk}, get=expect({"office"})),
+    api(
+        "/api/v1/assessments/frameworks/{pk}/clone/",
+        lambda s: {"pk": s.framework.pk},
+        post=expect({"office"}, status=400),
+    ),
+    api("/api/v1/assessments/frameworks/{pk}/lock/", lambda s: {"pk": s.draft.pk}, post=expect({"office"})),
+    api(
+        "/api/v1/assessments/frameworks/{pk}/new-version/",
+        lambda s: {"pk": s.framework.pk},
+        post=expect({"office"}, status=201),
+    ),
+    api(
+        "/api/v1/assessments/campaigns/",
+        get=expect(EVERYONE),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/assessments/campaigns/{pk}/",
+        lambda s: {"pk": s.c_score.pk},
+        get=expect(BUSINESS - {"expert"}),
+    ),
+    api(
+        "/api/v1/assessments/campaigns/{pk}/advance/",
+        lambda s: {"pk": s.c_score.pk},
+        data=lambda s: {"force": True, "note": "测试推进"},
+        post=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    api(
+        "/api/v1/assessments/campaigns/{pk}/missing/",
+        lambda s: {"pk": s.c_score.pk},
+        get=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    api("/api/v1/assessments/scoring-duties/", get=expect({"office", "sysadmin"}, denied=403)),
+    api(
+        "/api/v1/assessments/scoring-duties/{pk}/",
+        lambda s: {"pk": s.assessor_user.pk},
+        data=lambda s: {"duty": "review"},
+        put=expect({"office", "sysadmin"}, denied=403),
+    ),
+]
+
+ASSESSMENTS_WORK = [
+    page("assessments:self_home", lambda s: [s.c_self.pk], get=expect(BUSINESS - {"expert"}, status=302)),
+    page(
+        "assessments:self_list",
+        lambda s: [s.c_self.pk, s.org.pk],
+        mirror=True,
+        get=expect({"office", "county"}),
+    ),
+    action(
+        "assessments:self_submit_all",
+        lambda s: [s.c_self.pk, s.org.pk],
+        mirror=True,
+        post=expect({"county"}, status=302, office=quiet(302)),  # the office may not submit for a unit
+    ),
+    page(
+        "assessments:self_detail",
+        lambda s: [s.sa.pk],
+        mirror=True,
+        note="submitted",
+        get=expect({"office", "county", "assessor", "reviewer"}),
+        post=expect({"county"}, office=403, assessor=403, reviewer=403),
+    ),
+    page(
+        "assessments:self_detail",
+        lambda s: [s.sa_draft.pk],
+        mirror=True,
+        note="a draft",
+        get=expect({"office", "county"}),
+        post=expect({"county"}, status=302, office=403),
+    ),
+    action(
+        "assessments:self_return",
+        lambda s: [s.sa.pk],
+        mirror=True,
+        post=expect({"office"}, status=302, county=403, assessor=403, reviewer=403),
+    ),
+    action(
+        "assessments:self_evidence",
+        lambda s: [s.sa_draft.pk],
+        mirror=True,
+        data=lambda s: {"file": upload()},
+        post=expect({"county"}, status=302, office=403),
+    ),
+    page(
+        "assessments:scoring",
+        lambda s: [s.c_score.pk],
+        get=expect({"office", "assessor", "assessor_b", "reviewer", "reviewer_b"}, county=403, stranger=403),
+    ),
+    action(
+        "assessments:scoring_approve_all",
+        lambda s: [s.c_score.pk],
+        post=expect(
+            {"reviewer", "reviewer_b"},
+            status=302,
+            denied=403,
+            sysadmin=404,
+            secadmin=404,
+            auditadmin=404,
+            expert=404,
+        ),
+    ),
+    page(
+        "assessments:score_detail",
+        lambda s: [s.score_draft.pk],
+        mirror=True,
+        note="a draft",
+        get=expect({"office", "assessor", "reviewer"}),
+        post=expect({"assessor"}, office=403, reviewer=403),
+    ),
+    page(
+        "assessments:score_detail",
+        lambda s: [s.score_submitted.pk],
+        mirror=True,
+        note="waiting for 审核",
+        get=expect({"office", "assessor", "reviewer"}),
+        post=expect({"assessor"}, office=403, reviewer=403),
+    ),
+    action(
+        "assessments:score_approve",
+        lambda s: [s.score_submitted.pk],
+        mirror=True,
+        data=lambda s: {"version": s.score_submitted.version},
+        post=expect({"reviewer"}, status=302, office=403, assessor=quiet(200)),  # a 经办 never approves
+    ),
+    action(
+        "assessments:score_reject",
+        lambda s: [s.score_submitted.pk],
+        mirror=True,
+        data=lambda s: {"version": s.score_submitted.version, "note": "依据不足"},
+        post=expect({"reviewer"}, status=302, office=403, assessor=quiet(200)),
+    ),
+    action(
+        "assessments:score_reopen",
+        lambda s: [s.score_approved.pk],
+        mirror=True,
+        data=lambda s: {"version": s.score_approved.version, "reason": "依据有误"},
+        post=expect({"office"}, status=302, assessor=403, reviewer=403),
+    ),
+    api("/api/v1/assessments/self-assessments/", get=expect(EVERYONE)),
+    api(
+        "/api/v1/assessments/self-assessments/{pk}/",
+        lambda s: {"pk": s.sa_draft.pk},
+        mirror=True,
+        data=lambda s: {"narrative": "已按要求完成"},
+        get=expect({"office", "county"}),
+        put=expect(denied=405),
+        patch=expect({"county"}, office=403),
+    ),
+    api(
+        "/api/v1/assessments/self-assessments/{pk}/return/",
+        lambda s: {"pk": s.sa.pk},
+        mirror=True,
+        data=lambda s: {"reason": "佐证不全"},
+        post=expect({"office"}, county=403, assessor=403, reviewer=403),
+    ),
+    api(
+        "/api/v1/assessments/self-assessments/{pk}/submit/",
+        lambda s: {"pk": s.sa_draft.pk},
+        mirror=True,
+        post=expect({"county"}, office=403),
+    ),
+    api("/api/v1/assessments/scores/", get=expect(EVERYONE)),
+    api(
+        "/api/v1/assessments/scores/{pk}/",
+        lambda s: {"pk": s.score_draft.pk},
+        mirror=True,
+        data=lambda s: {"version": s.score_draft.version, "items": [], "reason": ""},
+        get=expect({"office", "assessor", "reviewer"}),
+        put=expect({"assessor"}, office=403, reviewer=403),
+        patch=expect({"assessor"}, office=403, reviewer=403),
+    ),
+    api(
+        "/api/v1/assessments/scores/{pk}/approve/",
+        lambda s: {"pk": s.score_submitted.pk},
+        mirror=True,
+        data=lambda s: {"version": s.score_submitted.version},
+        post=expect({"reviewer"}, office=403, assessor=403),
+    ),
+    api(
+        "/api/v1/assessments/scores/{pk}/reject/",
+        lambda s: {"pk": s.score_submitted.pk},
+        mirror=True,
+        data=lambda s: {"version": s.score_submitted.version, "note": "依据不足"},
+        post=expect({"reviewer"}, office=403, assessor=403),
+    ),
+    api(
+        "/api/v1/assessments/scores/{pk}/reopen/",
+        lambda s: {"pk": s.score_approved.pk},
+        mirror=True,
+        data=lambda s: {"version": s.score_approved.version, "reason": "依据有误"},
+        post=expect({"office"}, assessor=403, reviewer=403),
+    ),
+]
+
+ASSESSMENTS_RESULTS = [
+    page("assessments:results_index", get=expect(BUSINESS - {"expert"}, denied=403)),
+    page("assessments:trends", get=expect({"office", "county", "stranger"}, denied=403)),
+    page(
+        "assessments:trends_chart",
+        lambda s: ["total"],
+        get=expect({"office", "county", "stranger"}, denied=403),
+    ),
+    page(
+        "assessments:trends_xlsx",
+        lambda s: ["total"],
+        get=expect({"office", "county", "stranger"}, denied=403),
+    ),
+    page("assessments:results", lambda s: [s.c_review.pk], get=expect(BUSINESS - {"expert"})),
+    page(
+        "assessments:what_if",
+        lambda s: [s.c_review.pk],
+        get=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
+        "assessments:results_live_xlsx",
+        lambda s: [s.c_review.pk],
+        get=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    action(
+        "assessments:publish",
+        lambda s: [s.c_review.pk],
+        post=expect({"office"}, status=302, denied=403, **OUTSIDE_404),
+    ),
+    page("assessments:publication", lambda s: [s.c_pub.pk], get=expect(BUSINESS - {"expert"})),
+    page(
+        "assessments:publication_snapshot",
+        lambda s: [s.c_pub.pk],
+        get=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    page("assessments:publication_notice", lambda s: [s.c_pub.pk], get=expect(BUSINESS - {"expert"})),
+    page("assessments:publication_ranking", lambda s: [s.c_pub.pk], get=expect(BUSINESS - {"expert"})),
+    page(
+        "assessments:feedback",
+        lambda s: [s.c_pub.pk, s.org.pk],
+        mirror=True,
+        get=expect({"office", "county"}),
+    ),
+    page(
+        "assessments:feedback_docx",
+        lambda s: [s.c_pub.pk, s.org.pk],
+        mirror=True,
+        get=expect({"office", "county"}),
+    ),
+    action(
+        "assessments:feedback_rectify",
+        lambda s: [s.c_pub.pk, s.org.pk],
+        mirror=True,
+        data=lambda s: {"indicator": f"B{s.twin}"},
+        post=expect({"office", "county"}, status=302),
+    ),
+    page(
+        "assessments:target_scores",
+        lambda s: [s.c_appeal.pk, s.org.pk],
+        mirror=True,
+        get=expect({"office", "county"}),
+    ),
+    page(
+        "assessments:score_drilldown",
+        lambda s: [s.score_published.pk],
+        mirror=True,
+        get=expect({"office", "county", "assessor", "reviewer"}),
+    ),
+    page("assessments:appeal_list", get=expect(BUSINESS - {"expert"}, denied=403)),
+    page(
+        "assessments:appeal_create",
+        lambda s: [s.score_appealable.pk],
+        mirror=True,
+        data=lambda s: {"reason": "扣分依据不足"},
+        get=expect({"county"}, office=403, assessor=403, reviewer=403),
+        post=expect({"county"}, status=302, office=403, assessor=403, reviewer=403),
+    ),
+    page(
+        "assessments:appeal_detail",
+        lambda s: [s.appeal.pk],
+        mirror=True,
+        get=expect({"office", "county", "assessor", "reviewer"}),
+    ),
+    action(
+        "assessments:appeal_answer",
+        lambda s: [s.appeal.pk],
+        mirror=True,
+        data=lambda s: {"answer": "维持原评分"},
+        post=expect({"assessor", "reviewer"}, status=302, office=403, county=403),
+    ),
+    action(
+        "assessments:appeal_decide",
+        lambda s: [s.appeal_answered.pk],
+        mirror=True,
+        data=lambda s: {"decision": "upheld", "decision_note": "维持"},
+        post=expect({"office"}, status=302, county=403, assessor=403, reviewer=403),
+    ),
+    page("assessments:rectification_list", get=expect({"office", "county", "stranger"}, denied=403)),
+    action(
+        "assessments:rectification_done",
+        lambda s: [s.rectification.pk],
+        mirror=True,
+        post=expect({"office", "county"}, status=302),
+    ),
+    api("/api/v1/assessments/results/", get=expect(BUSINESS - {"expert"}, denied=403)),
+    api(
+        "/api/v1/assessments/results/{pk}/",
+        lambda s: {"pk": s.c_review.pk},
+        get=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    api(
+        "/api/v1/assessments/results/{pk}/publication/",
+        lambda s: {"pk": s.c_pub.pk},
+        get=expect(BUSINESS - {"expert"}),
+    ),
+    api(
+        "/api/v1/assessments/results/{pk}/publish/",
+        lambda s: {"pk": s.c_review.pk},
+        post=expect({"office"}, status=201, denied=403, **OUTSIDE_404),
+    ),
+    api(
+        "/api/v1/assessments/results/{pk}/what-if/",
+        lambda s: {"pk": s.c_review.pk},
+        post=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    api(
+        "/api/v1/assessments/appeals/",
+        mirror=True,
+        data=lambda s: {"score": s.score_appealable.pk, "reason": "扣分依据不足"},
+        get=expect(BUSINESS - {"expert"}, denied=403),
+        post=expect({"county"}, status=201, office=403, assessor=403, reviewer=403),
+    ),
+    api(
+        "/api/v1/assessments/appeals/{pk}/",
+        lambda s: {"pk": s.appeal.pk},
+        mirror=True,
+        get=expect({"office", "county", "assessor", "reviewer"}),
+    ),
+    api(
+        "/api/v1/assessments/appeals/{pk}/answer/",
+        lambda s: {"pk": s.appeal.pk},
+        mirror=True,
+        data=lambda s: {"answer": "维持原评分"},
+        post=expect({"assessor", "reviewer"}, office=403, county=403),
+    ),
+    api(
+        "/api/v1/assessments/appeals/{pk}/decide/",
+        lambda s: {"pk": s.appeal_answered.pk},
+        mirror=True,
+        data=lambda s: {"decision": "upheld", "note": "维持"},
+        post=expect({"office"}, county=403, assessor=403, reviewer=403),
+    ),
+    api(
+        "/api/v1/assessments/rectifications/",
+        mirror=True,
+        data=lambda s: {"campaign": s.c_pub.pk, "target": s.org.code, "indicator": f"B{s.twin}"},
+        get=expect({"office", "county", "stranger"}, denied=403),
+        post=expect({"office", "county"}, status=201),
+    ),
+    api(
+        "/api/v1/assessments/rectifications/{pk}/",
+        lambda s: {"pk": s.rectification.pk},
+        mirror=True,
+        get=expect({"office", "county"}, denied=403, stranger=404),
+    ),
+    api(
+        "/api/v1/assessments/rectifications/{pk}/done/",
+        lambda s: {"pk": s.rectification.pk},
+        mirror=True,
+        post=expect({"office", "county"}, denied=403, stranger=404),
+    ),
+]
+
+MATRIX = [*PLATFORM, *PERFORMANCE, *PROVINCIAL, *ASSESSMENTS_SETUP, *ASSESSMENTS_WORK, *ASSESSMENTS_RESULTS]

@@ -1,0 +1,329 @@
+"""The objects the authorization matrix requests, made once per test class.
+
+Most objects come in two sides that mirror each other: `own` belongs to the
+county (蓬江区) and, where an assessing unit is involved, to 市司法局; `other` is
+its mirror image belonging to the stranger (江海区) and 市公安局. A row of the
+matrix names an object of the `own` side; a mirrored row is requested again on
+the `other` side by the county/stranger, assessor/assessor_b and
+reviewer/reviewer_b pairs (workbench/tests/authz.py: MIRROR).
+
+考评 objects are made through the models (and publication through its URL) so
+that moving the assessments services between modules does not break this file.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal as D
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import Role
+from accounts.services import admin_role_request_propose
+from assessments.models import (
+    Appeal,
+    AppealStatus,
+    Campaign,
+    Framework,
+    Indicator,
+    Phase,
+    PhaseDeadline,
+    Rectification,
+    Rule,
+    Score,
+    ScoreStatus,
+    Section,
+    SelfAssessment,
+    SelfAssessmentStatus,
+)
+from attachments.models import Attachment
+from attachments.services import attachment_create
+from attachments.tests import samples
+from audit.services import audit_record
+from fazhi.testing import make_user
+from jobs.models import Job, JobStatus
+from performance.services import project_submit
+from performance.tests.fixtures import make_project
+from provincial import services as provincial_services
+from provincial.tests import factories as provincial
+
+# Indicators of the 考评 framework: code → (responsible unit, method, max score).
+# Each 市司法局 indicator has a 市公安局 twin with the same role in the world:
+# A — submitted/appealed, B — approved/answered, C — draft/appealable.
+INDICATORS = {
+    "A1": ("sfj", "deduct", 40),
+    "A2": ("gaj", "deduct", 30),
+    "B1": ("sfj", "grade", 10),
+    "B2": ("gaj", "grade", 10),
+    "C1": ("sfj", "deduct", 5),
+    "C2": ("gaj", "deduct", 5),
+}
+TWIN = {"sfj": "1", "gaj": "2"}
+
+
+def add_reviewers(tc: Any) -> None:
+    """The 审核 of 市司法局 and 市公安局, the two personas the matrix adds to BaseTestCase's."""
+    tc.reviewer = make_user("assessor_sfj_sh", tc.sfj, roles.ASSESSOR, duty="review")
+    tc.reviewer_b = make_user("assessor_gaj_sh", tc.gaj, roles.ASSESSOR, duty="review")
+
+
+def build(tc: Any) -> SimpleNamespace:
+    """Everything the matrix needs; `tc` is the test class after BaseTestCase's set-up."""
+    add_reviewers(tc)
+    shared = SimpleNamespace()
+    sides = {
+        "own": SimpleNamespace(org=tc.county_org, user=tc.county, unit="sfj", twin="1"),
+        "other": SimpleNamespace(org=tc.stranger_org, user=tc.stranger, unit="gaj", twin="2"),
+    }
+    _platform(tc, shared, sides)
+    _performance(tc, sides)
+    _provincial(tc, shared, sides)
+    _assessments(tc, shared, sides)
+    for side in sides.values():
+        for key, value in vars(shared).items():
+            setattr(side, key, value)
+    return SimpleNamespace(own=sides["own"], other=sides["other"], shared=shared)
+
+
+def _platform(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamespace]) -> None:
+    shared.admin_user = tc.auditadmin
+    sides["own"].assessor_user, sides["other"].assessor_user = tc.assessor, tc.assessor_b
+    shared.entry = audit_record(actor=tc.office, action="test.entry.created")
+    shared.role_request = admin_role_request_propose(
+        actor=tc.sysadmin,
+        action="grant",
+        role=Role.objects.get(code="auditadmin"),
+        user=tc.county,
+        reason="矩阵测试",
+    )
+    for side in sides.values():
+        side.file = attachment_create(
+            actor=side.user, uploaded_file=SimpleUploadedFile("台账.pdf", samples.PDF), org=side.org
+        )
+        job = Job.objects.create(
+            owner=side.user, kind="test.export", title="导出", status=JobStatus.SUCCEEDED
+        )
+        job.result_file.name = default_storage.save(f"jobs/test/{job.pk.hex}-result.xlsx", ContentFile(b"x"))
+        job.result_name = "结果.xlsx"
+        job.save()
+        side.job = job
+
+
+def _performance(tc: Any, sides: dict[str, SimpleNamespace]) -> None:
+    for side in sides.values():
+        side.project = make_project(side.org, name=f"{side.org.name}普法项目")
+        submitted = make_project(side.org, name=f"{side.org.name}法律顾问项目")
+        side.project_submitted = project_submit(actor=None, project=submitted)
+        side.project_indicator = side.project.indicators.first()
+
+
+def _provincial(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamespace]) -> None:
+    framework = provincial.framework(tc.office)
+    shared.provincial_framework = framework
+    first, second, *_ = framework.indicators.order_by("code")
+    shared.provincial_indicator = first
+    for side in sides.values():
+        side.task = provincial.task(tc.office, first, side.org)
+        side.task_evidence = provincial_services.task_evidence_add(
+            actor=side.user, task=side.task, uploaded_file=provincial.text_file()
+        )
+        side.task_submitted = provincial.submitted(tc.office, side.user, second)
+    shared.provincial_result = provincial_services.result_record(
+        actor=tc.office, year=2023, grade="优秀", score=D("92.5"), note="全省第三"
+    )
+
+
+# --------------------------------------------------------------------------- 考评
+
+
+def _framework(year: int, *, locked: bool, tc: Any) -> Framework:
+    framework = Framework.objects.create(
+        year=year,
+        name=f"{year}年度法治建设考评办法",
+        total_score=D(100),
+        status="locked" if locked else "draft",
+        locked_at=timezone.now() if locked else None,
+    )
+    sections = {
+        letter: Section.objects.create(framework=framework, code=letter, name=f"板块{letter}", order=i)
+        for i, letter in enumerate("ABC")
+    }
+    for order, (code, (unit, method, points)) in enumerate(INDICATORS.items()):
+        indicator = Indicator.objects.create(
+            section=sections[code[0]],
+            code=code,
+            name=f"指标{code}",
+            max_score=D(points),
+            method=method,
+            order=order,
+        )
+        indicator.assessors.add(getattr(tc, unit))
+        if method == "grade":
+            for i, (text, value) in enumerate((("好", points), ("一般", points * 6 // 10))):
+                Rule.objects.create(
+                    indicator=indicator, code=f"{code}-{i + 1}", text=text, kind="grade", points=D(value)
+                )
+        else:
+            Rule.objects.create(indicator=indicator, code=f"{code}-1", text="每发现一处扣1分", points=D(1))
+    return framework
+
+
+def _campaign(tc: Any, framework: Framework, year: int, phase: str) -> Campaign:
+    campaign = Campaign.objects.create(
+        year=year, name=f"{year}年度法治建设考评", framework=framework, phase=phase
+    )
+    campaign.targets.set([tc.county_org, tc.stranger_org])
+    campaign.assessors.set([tc.sfj, tc.gaj])
+    today = timezone.localdate()
+    PhaseDeadline.objects.create(
+        campaign=campaign,
+        phase=Phase.APPEAL,
+        starts_on=today - datetime.timedelta(days=3),
+        due_on=today + datetime.timedelta(days=3),
+    )
+    return campaign
+
+
+def _scores(tc: Any, campaign: Campaign, status_of: dict[str, str]) -> dict[tuple[int, str], Score]:
+    """A score of every indicator for both targets, in the status its letter says."""
+    scores = {}
+    for indicator in Indicator.objects.filter(section__framework=campaign.framework):
+        unit = INDICATORS[indicator.code][0]
+        status = status_of[indicator.code[0]]
+        entered = status != ScoreStatus.DRAFT
+        for target in (tc.county_org, tc.stranger_org):
+            scores[(target.pk, indicator.code)] = Score.objects.create(
+                campaign=campaign,
+                target=target,
+                indicator=indicator,
+                score=indicator.max_score - 1 if entered else None,
+                status=status,
+                reason="台账不完整" if entered else "",
+                assessor_org=getattr(tc, unit),
+                entered_by=(tc.assessor if unit == "sfj" else tc.assessor_b) if entered else None,
+                entered_at=timezone.now() if entered else None,
+                reviewed_by=(tc.reviewer if unit == "sfj" else tc.reviewer_b)
+                if status == ScoreStatus.APPROVED
+                else None,
+                approved_at=timezone.now() if status == ScoreStatus.APPROVED else None,
+            )
+    return scores
+
+
+def _assessments(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamespace]) -> None:
+    framework = _framework(2023, locked=True, tc=tc)
+    shared.framework = framework
+    draft = _framework(2024, locked=False, tc=tc)
+    shared.draft = draft
+    shared.draft_section = draft.sections.get(code="C")
+    shared.draft_indicator = Indicator.objects.get(section__framework=draft, code="C1")
+    shared.draft_rule = shared.draft_indicator.rules.get()
+    approved = {letter: ScoreStatus.APPROVED for letter in "ABC"}
+
+    # 自评填报: A submitted, B draft
+    shared.c_self = _campaign(tc, framework, 2023, Phase.SELF_ASSESS)
+    for indicator in Indicator.objects.filter(section__framework=framework):
+        for target, user in ((tc.county_org, tc.county), (tc.stranger_org, tc.stranger)):
+            submitted = indicator.code.startswith("A")
+            SelfAssessment.objects.create(
+                campaign=shared.c_self,
+                target=target,
+                indicator=indicator,
+                self_score=indicator.max_score,
+                narrative="已按要求完成",
+                status=SelfAssessmentStatus.SUBMITTED if submitted else SelfAssessmentStatus.DRAFT,
+                submitted_at=timezone.now() if submitted else None,
+                submitted_by=user if submitted else None,
+                updated_by=user,
+            )
+    # 考评评分: A submitted (waiting for 审核), B approved, C draft
+    shared.c_score = _campaign(tc, framework, 2022, Phase.SCORING)
+    scoring = _scores(tc, shared.c_score, {"A": "submitted", "B": "approved", "C": "draft"})
+    # 申诉复核: all approved; appeals on A (submitted) and B (answered); C may be appealed
+    shared.c_appeal = _campaign(tc, framework, 2021, Phase.APPEAL)
+    appealing = _scores(tc, shared.c_appeal, approved)
+    # 审定, then 公布 (through the publishing URL, as the office does it)
+    shared.c_review = _campaign(tc, framework, 2020, Phase.REVIEW)
+    reviewing = _scores(tc, shared.c_review, approved)
+    shared.c_pub = _campaign(tc, framework, 2019, Phase.REVIEW)
+    published = _scores(tc, shared.c_pub, approved)
+    office = Client()
+    office.force_login(tc.office)
+    response = office.post(reverse("assessments:publish", args=[shared.c_pub.pk]))
+    assert response.status_code == 302 and "publication" in response["Location"], response
+    shared.c_pub.refresh_from_db()
+    publication = shared.c_pub.publication
+
+    for side in sides.values():
+        org, own_a, own_b, own_c = side.org.pk, f"A{side.twin}", f"B{side.twin}", f"C{side.twin}"
+        side.sa = SelfAssessment.objects.get(campaign=shared.c_self, target=side.org, indicator__code=own_a)
+        side.sa_draft = SelfAssessment.objects.get(
+            campaign=shared.c_self, target=side.org, indicator__code=own_b
+        )
+        side.score_submitted = scoring[(org, own_a)]
+        side.score_approved = scoring[(org, own_b)]
+        side.score_draft = scoring[(org, own_c)]
+        side.appeal = Appeal.objects.create(
+            campaign=shared.c_appeal,
+            target=side.org,
+            score=appealing[(org, own_a)],
+            reason="扣分依据不足",
+            created_by=side.user,
+        )
+        side.appeal_answered = Appeal.objects.create(
+            campaign=shared.c_appeal,
+            target=side.org,
+            score=appealing[(org, own_b)],
+            reason="等级评定偏低",
+            status=AppealStatus.ANSWERED,
+            answer="经复核，维持原评分",
+            answered_by=tc.assessor if side.unit == "sfj" else tc.assessor_b,
+            answered_at=timezone.now(),
+            created_by=side.user,
+        )
+        side.score_appealable = appealing[(org, own_c)]
+        side.score_review = reviewing[(org, own_a)]
+        side.score_published = published[(org, own_a)]
+        side.rectification = Rectification.objects.create(
+            publication=publication,
+            target=side.org,
+            indicator=side.score_published.indicator,
+            points_lost=D(1),
+            reason="台账不完整",
+            created_by=tc.office,
+        )
+
+
+# --------------------------------------------------------------------------- files
+
+
+def stored_files() -> dict[str, bytes]:
+    """The bytes of every stored file, to put back in each test's own storage
+    (each test gets a fresh MEDIA_ROOT; the rows made once still name the files)."""
+    names = [a.file.name for a in Attachment.objects.all()]
+    names += [j.result_file.name for j in Job.objects.exclude(result_file="")]
+    files = {}
+    for name in names:
+        with default_storage.open(name, "rb") as handle:
+            files[name] = handle.read()
+    return files
+
+
+def restore_files(files: dict[str, bytes]) -> None:
+    for name, content in files.items():
+        path = Path(default_storage.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def upload(name: str = "说明.pdf", content: bytes = samples.PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
