@@ -488,7 +488,8 @@ def panel_draw_execute(request: AuthedRequest, pk: int) -> HttpResponse:
     edition = access.access_edition(request.user, pk, write=True)
     draw = panel_module.current_draw(edition)
     if draw is None:
-        raise Http404("抽取不存在")
+        messages.error(request, "本届没有待执行的抽取，请先从专家库抽取评审专家组。")
+        return redirect("selections:panel", pk=edition.pk)
     try:
         draw = panel_module.panel_draw_execute(actor=request.user, edition=edition, draw=draw)
     except ValidationError as exc:

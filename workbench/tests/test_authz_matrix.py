@@ -427,6 +427,7 @@ class SelectionsAuthorizationTestCase(BaseTestCase):
             ("修改评选", reverse("selections:edition_edit", args=[e]), office_only),
             ("评选规则", reverse("selections:edition_rules", args=[e]), office_only),
             ("评审专家组", reverse("selections:panel", args=[e]), office_only),
+            ("抽取评审专家组", reverse("selections:panel_draw", args=[e]), office_only),
             ("公众投票管理", reverse("selections:votes", args=[e]), office_only),
             ("公示异议", reverse("selections:objections", args=[e]), office_only),
             ("公告 docx", reverse("selections:notice_docx", args=[t]), office_only),
@@ -482,7 +483,7 @@ class SelectionsAuthorizationTestCase(BaseTestCase):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 404)
 
-    def test_it_lets_only_the_office_screen_or_advance(self):
+    def test_it_lets_only_the_office_screen_advance_or_draw_the_panel(self):
         posts = [
             (
                 reverse("selections:nomination_screen", args=[self.nomination.pk]),
@@ -493,8 +494,10 @@ class SelectionsAuthorizationTestCase(BaseTestCase):
                 reverse("selections:milestone_add", args=[self.project.pk]),
                 {"title": "x", "due": "2030-01-01"},
             ),
+            (reverse("selections:panel_draw", args=[self.edition.pk]), {"size": "1", "backups": "0"}),
+            (reverse("selections:panel_draw_execute", args=[self.edition.pk]), {}),
         ]
-        allowed = {0: {"office"}, 1: {"office"}, 2: {"office", "county"}}
+        allowed = {0: {"office"}, 1: {"office"}, 2: {"office", "county"}, 3: {"office"}, 4: {"office"}}
         for i, (url, data) in enumerate(posts):
             for name in PERSONAS:
                 with self.subTest(url=url, persona=name):
