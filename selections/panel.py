@@ -35,6 +35,7 @@ the backup the pool seats becomes a reviewer at once.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -108,6 +109,7 @@ def panel_draw(
     backups: int = 0,
     required_fields: Sequence[str] = (),
     recent_months: int = 0,
+    now: datetime.datetime | None = None,
 ) -> Draw:
     """Ask the expert pool for the edition's review panel (已承诺: the candidate list
     is frozen and the commitment published). Only the office, during 资格审查 or
@@ -139,6 +141,7 @@ def panel_draw(
         exclude_expert_ids=sorted(set(already) | set(_experts_reviewing_nothing(edition))),
         recent_months=recent_months,
         require_account=True,
+        now=now,
     )
 
 
@@ -149,12 +152,14 @@ def _edition_draw(edition: Edition, draw: Draw) -> Draw:
 
 
 @transaction.atomic
-def panel_draw_execute(*, actor: Any, edition: Edition, draw: Draw) -> Draw:
+def panel_draw_execute(
+    *, actor: Any, edition: Edition, draw: Draw, now: datetime.datetime | None = None
+) -> Draw:
     """Reveal the draw's seed, seat its panel and put the seated experts on the
     edition's panel, in one transaction (a refused assignment undoes the draw)."""
     access.require_office(actor, "只有市委依法治市办可以抽取评审专家组。")
     _edition_draw(edition, draw)
-    draw = expert_services.draw_execute(actor=actor, draw=draw)
+    draw = expert_services.draw_execute(actor=actor, draw=draw, now=now)
     panel_assign_from_draw(actor=actor, edition=edition, draw=draw)
     return draw
 
