@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from fazhi.lib.writer import Writer
 from experts import demo as experts_demo
+from fazhi.lib.writer import Writer
 from orgs import demo as orgs_demo
 from orgs.models import Org
 from selections import panel, services
@@ -172,9 +172,7 @@ def _edition_2023(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
     # The panel comes from the expert pool through a real, verifiable draw
     # (`fazhi experts draws --json`, `fazhi experts verify-draw ID`).
     experts_demo.load(stdout=stdout)
-    draw = panel.panel_draw(
-        actor=office, edition=edition, size=7, backups=2, now=_at(2023, 6, 16, 9, 30)
-    )
+    draw = panel.panel_draw(actor=office, edition=edition, size=7, backups=2, now=_at(2023, 6, 16, 9, 30))
     panel.panel_draw_execute(actor=office, edition=edition, draw=draw, now=_at(2023, 6, 16, 10))
     edition = _advance(office, edition, Phase.REVIEW, _at(2023, 6, 21), "资格审查完成：符合条件 26 个")
     quality = {n.number: Decimal(rng.randint(55, 92)) / 10 for n in made}

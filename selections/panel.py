@@ -125,9 +125,7 @@ def panel_draw(
             f"本届已有抽取 #{live.pk}（{live.get_status_display()}），请先执行或取消该抽取后再重新抽取。"
         )
     on_panel = set(edition.panel.values_list("user_id", flat=True))
-    already = list(
-        expert_selectors.experts().filter(user_id__in=on_panel).values_list("pk", flat=True)
-    )
+    already = list(expert_selectors.experts().filter(user_id__in=on_panel).values_list("pk", flat=True))
     return expert_services.draw_prepare(
         actor=actor,
         purpose=f"{edition.name}评审专家组",

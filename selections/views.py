@@ -476,7 +476,9 @@ def panel_draw(request: AuthedRequest, pk: int) -> HttpResponse:
             "note": "提交后冻结候选名单（已在组的专家、与全部推荐项目存在利益冲突的专家不进入名单；须有登录账号）并公布承诺值；执行抽取时公开种子，任何人可据此复算。",
             "cancel": reverse("selections:panel", args=[edition.pk]),
             "title": f"从专家库抽取评审专家组：{edition.name}",
-            "breadcrumbs": _crumbs(edition, ("评审专家组", reverse("selections:panel", args=[edition.pk])), ("抽取", None)),
+            "breadcrumbs": _crumbs(
+                edition, ("评审专家组", reverse("selections:panel", args=[edition.pk])), ("抽取", None)
+            ),
         },
         status=400 if form.errors else 200,
     )

@@ -99,9 +99,13 @@ class PanelDrawTestCase(PanelDrawBase):
 
     def test_it_leaves_out_experts_who_could_review_nothing_or_sit_already(self) -> None:
         services.panel_assign(actor=self.office, edition=self.ed, members=[(self.expert3, None, [])])
-        everywhere = make_expert(self.office, "全冲突专家", user=make_user("expert05", self.pool_org, roles.EXPERT))
+        everywhere = make_expert(
+            self.office, "全冲突专家", user=make_user("expert05", self.pool_org, roles.EXPERT)
+        )
         for org in (self.county_org, self.sfj):
-            expert_services.conflict_declare(actor=self.office, expert=everywhere, kind=ConflictKind.OTHER, org=org)
+            expert_services.conflict_declare(
+                actor=self.office, expert=everywhere, kind=ConflictKind.OTHER, org=org
+            )
         self.ed.nominations.filter(title="项目3").update(screening="ineligible")
         draw = panel.panel_draw(actor=self.office, edition=self.ed, size=1)
         candidates = {c["id"] for c in draw.candidates}
