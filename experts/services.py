@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,10 @@ CONTACT_FIELDS = ("phone", "email", "address")
 # What an expert may change in its own profile (status, term and account stay with the office).
 SELF_EDITABLE = frozenset({"title", "employer_name", "employer_org", "fields", *CONTACT_FIELDS, "expertise"})
 MAX_SIZE = 50
+# Modules that took a panel from a draw register here to follow its seats (a
+# backup taking a decliner's place); each is called inside the decline's transaction.
+PanelListener = Callable[[Any, Draw], None]
+panel_listeners: list[PanelListener] = []
 MAX_BACKUPS = 20
 MAX_RECENT_MONTHS = 60
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -599,6 +603,8 @@ def assignment_decline(
             "replaced_by": replacement.expert_id if replacement else None,
         },
     )
+    for listener in panel_listeners:
+        listener(actor, draw)
     return assignment, replacement
 
 

@@ -6,7 +6,10 @@ class SelectionsConfig(AppConfig):
     verbose_name = "十大法治惠民实事项目评选"
 
     def ready(self) -> None:
-        from selections import metrics, todos
+        from experts import services as expert_services
+        from selections import metrics, panel, todos
 
         todos.register()
         metrics.register()
+        if panel.follow_declines not in expert_services.panel_listeners:
+            expert_services.panel_listeners.append(panel.follow_declines)

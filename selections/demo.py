@@ -1,7 +1,7 @@
 """Demo data of the 惠民实事 selection (synthetic, labelled 演示数据).
 
 - 2023 第二届: 34 nominations (units and the public), 8 screened out with reasons,
-  a panel of 7 demo experts (expert01–07, two with declared conflicts) scoring the
+  a panel of 7 drawn from the expert pool (draw with 2 backups, verifiable) scoring the
   26 eligible ones, 20 shortlisted, a public vote with codes and phone numbers (a
   burst from one address and two night votes marked doubtful and decided), one
   objection answered during 公示, the ten published.
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from experts import demo as experts_demo
 from fazhi.lib.writer import Writer
 from orgs import demo as orgs_demo
 from orgs.models import Org
@@ -76,15 +77,6 @@ INELIGIBLE_2023 = {
     31: "已纳入市场监管领域改革专项，不重复评选。",
     33: "不属于法治领域项目，建议转交相关部门研究。",
 }
-PANEL = [  # expert number, employer org code, declared conflict org codes
-    (1, None, []),
-    (2, "440705", []),  # works in 新会区: never scores 新会's nomination
-    (3, None, ["440700-GAJ"]),  # a relative works at 市公安局
-    (4, None, []),
-    (5, None, ["440700-SFJ"]),
-    (6, None, []),
-    (7, None, []),
-]
 NOMINATIONS_2022 = [
     ("公证服务便民化“一次办好”", "440700-SFJ", "440700-SFJ"),
     ("蓬江区“智慧普法”社区屏", "440703", "440703"),
@@ -177,19 +169,11 @@ def _edition_2023(office: User, orgs: dict[str, Org], stdout: Writer | None) -> 
             actor=office, nomination=n, eligible=reason is None, reason=reason or "符合评选条件。"
         )
     Nomination.objects.filter(edition=edition).update(screened_at=_at(2023, 6, 15))
-    experts = {
-        int(u.username[-2:]): u
-        for u in User.objects.filter(role_id=roles.EXPERT, username__startswith="expert")
-    }
-    panel.panel_assign(
-        actor=office,
-        edition=edition,
-        members=[
-            (experts[n], orgs.get(employer) if employer else None, [orgs[c].pk for c in conflicts])
-            for n, employer, conflicts in PANEL
-            if n in experts
-        ],
-    )
+    # The panel comes from the expert pool through a real, verifiable draw
+    # (`fazhi experts draws --json`, `fazhi experts verify-draw ID`).
+    experts_demo.load(stdout=stdout)
+    draw = panel.panel_draw(actor=office, edition=edition, size=7, backups=2, now=_at(2023, 6, 16, 9, 30))
+    panel.panel_draw_execute(actor=office, edition=edition, draw=draw, now=_at(2023, 6, 16, 10))
     edition = _advance(office, edition, Phase.REVIEW, _at(2023, 6, 21), "资格审查完成：符合条件 26 个")
     quality = {n.number: Decimal(rng.randint(55, 92)) / 10 for n in made}
     for review in Review.objects.filter(nomination__edition=edition).select_related(

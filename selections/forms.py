@@ -281,3 +281,42 @@ class ProgressForm(StyledFormMixin, forms.Form):
 
 class DoneForm(StyledFormMixin, forms.Form):
     done_on = forms.DateField(label="实际完成日期", widget=DateInput(), error_messages=DATE_ERRORS)
+
+
+class PanelDrawForm(StyledFormMixin, forms.Form):
+    """Parameters of the draw that forms the edition's panel from the expert pool."""
+
+    size = forms.IntegerField(
+        label="评审专家人数",
+        min_value=1,
+        max_value=50,
+        initial=5,
+        error_messages={
+            "required": "请填写评审专家人数。",
+            "min_value": "评审专家至少 1 人。",
+            "max_value": "评审专家不能超过 50 人。",
+        },
+    )
+    backups = forms.IntegerField(
+        label="候补人数",
+        min_value=0,
+        max_value=20,
+        initial=2,
+        error_messages={
+            "required": "请填写候补人数。",
+            "min_value": "候补人数不能为负数。",
+            "max_value": "候补人数不能超过 20 人。",
+        },
+    )
+    required_fields = forms.MultipleChoiceField(
+        label="须覆盖的专业领域",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "所选专业领域不存在。"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from experts import selectors as expert_selectors
+
+        super().__init__(*args, **kwargs)
+        self.fields["required_fields"].choices = list(expert_selectors.field_labels().items())  # type: ignore[attr-defined]

@@ -246,6 +246,8 @@ def _edition_page(request: AuthedRequest, edition: Edition, status: int = 200, *
                 or forms.AdvanceForm(initial={"to_phase": phases.next_phase(edition.phase)}),
                 "history": list(edition.phase_changes.select_related("changed_by")),
                 "panel_size": edition.panel.count(),
+                "panel_draw": panel_module.current_draw(edition),
+                "can_draw": edition.phase in panel_module.DRAW_PHASES,
             }
         )
     else:
@@ -436,11 +438,67 @@ def panel(request: AuthedRequest, pk: int) -> HttpResponse:
             "members": members,
             "form": form,
             "can_assign": not phases.at_or_after(edition.phase, phases.VOTE),
+            "can_draw": edition.phase in panel_module.DRAW_PHASES,
+            "draw": panel_module.current_draw(edition),
             "title": f"评审专家组：{edition.name}",
             "breadcrumbs": _crumbs(edition, ("评审专家组", None)),
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def panel_draw(request: AuthedRequest, pk: int) -> HttpResponse:
+    """从专家库抽取评审专家组: prepare the pool's draw (commitment published), then
+    execute it here; the seated experts join the panel in the same transaction."""
+    edition = access.access_edition(request.user, pk, write=True)
+    form = forms.PanelDrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draw = panel_module.panel_draw(
+                actor=request.user,
+                edition=edition,
+                size=data["size"],
+                backups=data["backups"],
+                required_fields=data["required_fields"],
+            )
+        except ValidationError as exc:
+            attach(form, exc)
+        else:
+            messages.success(request, f"已生成抽取 #{draw.pk} 并公布承诺值，请核对后执行抽取。")
+            return redirect("selections:panel", pk=edition.pk)
+    return render(
+        request,
+        "selections/form.html",
+        {
+            "form": form,
+            "note": "提交后冻结候选名单（已在组的专家、与全部推荐项目存在利益冲突的专家不进入名单；须有登录账号）并公布承诺值；执行抽取时公开种子，任何人可据此复算。",
+            "cancel": reverse("selections:panel", args=[edition.pk]),
+            "title": f"从专家库抽取评审专家组：{edition.name}",
+            "breadcrumbs": _crumbs(
+                edition, ("评审专家组", reverse("selections:panel", args=[edition.pk])), ("抽取", None)
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def panel_draw_execute(request: AuthedRequest, pk: int) -> HttpResponse:
+    edition = access.access_edition(request.user, pk, write=True)
+    draw = panel_module.current_draw(edition)
+    if draw is None:
+        messages.error(request, "本届没有待执行的抽取，请先从专家库抽取评审专家组。")
+        return redirect("selections:panel", pk=edition.pk)
+    try:
+        draw = panel_module.panel_draw_execute(actor=request.user, edition=edition, draw=draw)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"抽取 #{draw.pk} 已执行，抽中的专家已加入评审专家组。")
+    return redirect("selections:panel", pk=edition.pk)
 
 
 # ------------------------------------------------------------------- reviews

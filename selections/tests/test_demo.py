@@ -39,3 +39,38 @@ class DemoTestCase(TestCase):
         counts = (Vote.objects.count(), AuditEntry.objects.count())
         demo.load()
         self.assertEqual((Vote.objects.count(), AuditEntry.objects.count()), counts)
+
+
+class DemoPanelDrawTestCase(TestCase):
+    def test_it_forms_the_2023_panel_through_a_verifiable_pool_draw(self):
+        import io
+        import json
+
+        from django.core.management import call_command
+
+        from accounts import demo as accounts_demo
+        from experts.models import Draw
+        from orgs import demo as orgs_demo
+        from selections import demo, panel
+
+        orgs_demo.load()
+        accounts_demo.load()
+        demo.load()
+        second = Edition.objects.get(ordinal=2)
+        draw = panel.current_draw(second)
+        self.assertIsNotNone(draw)
+        assert draw is not None
+        self.assertEqual((draw.purpose_code, draw.object_id, draw.size), ("selection", str(second.pk), 7))
+        self.assertEqual(draw.executed_at.year, 2023)
+        self.assertEqual(
+            sorted(second.panel.values_list("user_id", flat=True)),
+            sorted(a.expert.user_id for a in draw.assignments.filter(status="active")),
+        )
+        out = io.StringIO()
+        call_command("experts", "draws", "--json", stdout=out)
+        self.assertIn(draw.pk, [row["id"] for row in json.loads(out.getvalue())])
+        out = io.StringIO()
+        call_command("experts", "verify-draw", str(draw.pk), stdout=out)  # exits 0 (no SystemExit)
+        self.assertIn("校验通过", out.getvalue())
+        demo.load()
+        self.assertEqual(Draw.objects.filter(purpose_code="selection").count(), 1)
