@@ -4,22 +4,24 @@ The same access functions and services as the pages: frameworks are the
 office's (others 403 on the list, 404 on an object); campaigns, self-assessments
 and scores follow assessments.access (a county sees only its own, an assessing
 unit only its indicators, nobody another target's unpublished scores). A score
-write names the version it read; a stale version gets 409 and changes nothing."""
+write names the version it read; a stale version (`fazhi.errors.StaleEdit`)
+gets 409 from `api.errors` and changes nothing."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import request_user
 from accounts.models import User
 from assessments import access, api_results, selectors
 from assessments.models import (
@@ -36,25 +38,6 @@ from assessments.services import scores as score_services
 from assessments.services import self_assessments as sa_services
 from assessments.services.duties import scoring_duty_assign
 from orgs.models import Org
-
-
-def _user(request: Request) -> User:
-    """Authenticated by the default permission class (IsAuthenticated)."""
-    return cast(User, request.user)
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "该评分已被他人修改，您的修改没有保存。"
-
-
-class ScoreApproved(Conflict):
-    """An approved score: only an appeal decision or the office's reopen changes it."""
-
-    default_code = "score_approved"
-    default_detail = score_services.LOCKED_MESSAGE
-
 
 # --------------------------------------------------------------------------- serializers
 
@@ -327,20 +310,6 @@ class DutyWriteSerializer(serializers.Serializer):
     )
 
 
-def _run(fn):  # noqa: ANN001, ANN202
-    """Service errors as API errors: a stale version and an approved score are 409."""
-    try:
-        return fn()
-    except score_services.ScoreConflict as exc:
-        raise Conflict(exc.messages[0]) from None
-    except score_services.ScoreLocked as exc:
-        raise ScoreApproved(exc.messages[0]) from None
-    except ValidationError:
-        raise
-    except PermissionDenied:
-        raise
-
-
 # --------------------------------------------------------------------------- viewsets
 
 
@@ -350,7 +319,7 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     def get_queryset(self) -> QuerySet[Framework]:
-        if not access.can_manage(_user(self.request)):
+        if not access.can_manage(request_user(self.request)):
             return Framework.objects.none()
         return selectors.framework_list().order_by("-year", "-version")
 
@@ -358,21 +327,21 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not access.can_manage(_user(request)):
+        if not access.can_manage(request_user(request)):
             raise PermissionDenied("只有依法治办可以查看考评办法。")
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Framework:
-        return access.access_framework(_user(self.request), int(self.kwargs["pk"]))
+        return access.access_framework(request_user(self.request), int(self.kwargs["pk"]))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not access.can_manage(_user(request)):
+        if not access.can_manage(request_user(request)):
             raise PermissionDenied("只有依法治办可以新建考评办法。")
         data = FrameworkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         framework = framework_services.framework_create(
-            actor=_user(request),
+            actor=request_user(request),
             year=v["year"],
             name=v["name"],
             total_score=v["total_score"],
@@ -386,18 +355,18 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=FrameworkSerializer)
     @action(detail=True, methods=["post"])
     def lock(self, request: Request, pk: str) -> Response:
-        framework = access.access_framework(_user(request), int(pk), write=True)
-        framework_services.framework_lock(actor=_user(request), framework=framework)
+        framework = access.access_framework(request_user(request), int(pk), write=True)
+        framework_services.framework_lock(actor=request_user(request), framework=framework)
         return Response(FrameworkSerializer(selectors.framework_list().get(pk=framework.pk)).data)
 
     @extend_schema(request=CloneSerializer, responses=FrameworkSerializer)
     @action(detail=True, methods=["post"])
     def clone(self, request: Request, pk: str) -> Response:
-        framework = access.access_framework(_user(request), int(pk), write=True)
+        framework = access.access_framework(request_user(request), int(pk), write=True)
         data = CloneSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         clone = framework_services.framework_clone(
-            actor=_user(request), source=framework, **data.validated_data
+            actor=request_user(request), source=framework, **data.validated_data
         )
         return Response(
             FrameworkSerializer(selectors.framework_list().get(pk=clone.pk)).data,
@@ -407,8 +376,8 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=FrameworkSerializer)
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request: Request, pk: str) -> Response:
-        framework = access.access_framework(_user(request), int(pk), write=True)
-        draft = framework_services.framework_new_version(actor=_user(request), framework=framework)
+        framework = access.access_framework(request_user(request), int(pk), write=True)
+        draft = framework_services.framework_new_version(actor=request_user(request), framework=framework)
         return Response(
             FrameworkSerializer(selectors.framework_list().get(pk=draft.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -424,18 +393,18 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Campaign]:
         return (
-            access.campaigns_for(_user(self.request))
+            access.campaigns_for(request_user(self.request))
             .select_related("framework")
             .prefetch_related("deadlines")
         )
 
     def get_object(self) -> Campaign:
-        access.access_campaign(_user(self.request), int(self.kwargs["pk"]))
+        access.access_campaign(request_user(self.request), int(self.kwargs["pk"]))
         return self.get_queryset().get(pk=int(self.kwargs["pk"]))
 
     @extend_schema(request=CampaignCreateSerializer, responses=CampaignSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not access.can_manage(_user(request)):
+        if not access.can_manage(request_user(request)):
             raise PermissionDenied("只有依法治办可以新建年度考评。")
         data = CampaignCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -444,7 +413,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if unknown:
             raise ValidationError({"deadlines": f"未知的阶段：{'、'.join(unknown)}"})
         campaign = campaign_services.campaign_create(
-            actor=_user(request),
+            actor=request_user(request),
             year=v["year"],
             name=v["name"],
             framework=v["framework"],
@@ -462,16 +431,18 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: {"type": "object"}})
     @action(detail=True, methods=["get"])
     def missing(self, request: Request, pk: str) -> Response:
-        campaign = access.access_campaign(_user(request), int(pk), write=True)
+        campaign = access.access_campaign(request_user(request), int(pk), write=True)
         return Response({"phase": campaign.phase, "missing": campaign_services.campaign_missing(campaign)})
 
     @extend_schema(request=AdvanceSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
     def advance(self, request: Request, pk: str) -> Response:
-        campaign = access.access_campaign(_user(request), int(pk), write=True)
+        campaign = access.access_campaign(request_user(request), int(pk), write=True)
         data = AdvanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        campaign_services.campaign_advance(actor=_user(request), campaign=campaign, **data.validated_data)
+        campaign_services.campaign_advance(
+            actor=request_user(request), campaign=campaign, **data.validated_data
+        )
         return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
 
 
@@ -495,23 +466,23 @@ class SelfAssessmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[SelfAssessment]:
-        qs = access.visible_self_assessments(_user(self.request))
+        qs = access.visible_self_assessments(request_user(self.request))
         campaign = _campaign_filter(self.request)
         if campaign is not None:
             qs = qs.filter(campaign_id=campaign)
         return qs.select_related("target", "indicator").prefetch_related("evidence").order_by("pk")
 
     def get_object(self) -> SelfAssessment:
-        access.access_self_assessment(_user(self.request), int(self.kwargs["pk"]))
+        access.access_self_assessment(request_user(self.request), int(self.kwargs["pk"]))
         return self.get_queryset().get(pk=int(self.kwargs["pk"]))
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        sa = access.access_self_assessment(_user(request), int(kwargs["pk"]), write=True)
+        sa = access.access_self_assessment(request_user(request), int(kwargs["pk"]), write=True)
         data = SelfAssessmentSerializer(sa, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         sa_services.self_assessment_save(
-            actor=_user(request),
+            actor=request_user(request),
             sa=sa,
             self_score=v.get("self_score", sa.self_score),
             narrative=v.get("narrative", sa.narrative),
@@ -524,19 +495,21 @@ class SelfAssessmentViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
     @extend_schema(request=None, responses=SelfAssessmentSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        sa = access.access_self_assessment(_user(request), int(pk), write=True)
-        sa_services.self_assessment_submit(actor=_user(request), sa=sa)
+        sa = access.access_self_assessment(request_user(request), int(pk), write=True)
+        sa_services.self_assessment_submit(actor=request_user(request), sa=sa)
         return Response(SelfAssessmentSerializer(self.get_object()).data)
 
     @extend_schema(request=ReturnSerializer, responses=SelfAssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_revision(self, request: Request, pk: str) -> Response:
-        sa = access.access_self_assessment(_user(request), int(pk))
-        if not access.can_manage(_user(request)):
+        sa = access.access_self_assessment(request_user(request), int(pk))
+        if not access.can_manage(request_user(request)):
             raise PermissionDenied("只有依法治办可以退回自评。")
         data = ReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        sa_services.self_assessment_return(actor=_user(request), sa=sa, reason=data.validated_data["reason"])
+        sa_services.self_assessment_return(
+            actor=request_user(request), sa=sa, reason=data.validated_data["reason"]
+        )
         return Response(SelfAssessmentSerializer(self.get_object()).data)
 
 
@@ -550,19 +523,19 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "patch", "put", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Score]:
-        qs = access.visible_scores(_user(self.request))
+        qs = access.visible_scores(request_user(self.request))
         campaign = _campaign_filter(self.request)
         if campaign is not None:
             qs = qs.filter(campaign_id=campaign)
         return qs.select_related("target", "indicator").prefetch_related("items").order_by("pk")
 
     def get_object(self) -> Score:
-        access.access_score(_user(self.request), int(self.kwargs["pk"]))
+        access.access_score(request_user(self.request), int(self.kwargs["pk"]))
         return self.get_queryset().get(pk=int(self.kwargs["pk"]))
 
     @extend_schema(request=ScoreWriteSerializer, responses=ScoreSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        score = access.access_score(_user(request), int(kwargs["pk"]), write=True)
+        score = access.access_score(request_user(request), int(kwargs["pk"]), write=True)
         data = ScoreWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -572,18 +545,16 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
             for i in v["items"]
         ]
-        _run(
-            lambda: score_services.score_save(
-                actor=_user(request),
-                score=score,
-                expected_version=v["version"],
-                items=items,
-                base=v["base"],
-                reason=v["reason"],
-                evidence_note=v["evidence_note"],
-                submit=v["submit"],
-                claimed_score=v["score"],
-            )
+        score_services.score_save(
+            actor=request_user(request),
+            score=score,
+            expected_version=v["version"],
+            items=items,
+            base=v["base"],
+            reason=v["reason"],
+            evidence_note=v["evidence_note"],
+            submit=v["submit"],
+            claimed_score=v["score"],
         )
         return Response(ScoreSerializer(self.get_object()).data)
 
@@ -592,16 +563,14 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self.update(request, *args, **kwargs)
 
     def _review(self, request: Request, pk: str, fn) -> Response:  # noqa: ANN001
-        score = access.access_score(_user(request), int(pk), write=True)
+        score = access.access_score(request_user(request), int(pk), write=True)
         data = ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _run(
-            lambda: fn(
-                actor=_user(request),
-                score=score,
-                expected_version=data.validated_data["version"],
-                note=data.validated_data["note"],
-            )
+        fn(
+            actor=request_user(request),
+            score=score,
+            expected_version=data.validated_data["version"],
+            note=data.validated_data["note"],
         )
         return Response(ScoreSerializer(self.get_object()).data)
 
@@ -619,16 +588,14 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         """依法治办 reopens an approved score with a reason: back to the 经办, then 审核 again."""
-        score = access.access_score(_user(request), int(pk))
+        score = access.access_score(request_user(request), int(pk))
         data = ReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _run(
-            lambda: score_services.score_reopen(
-                actor=_user(request),
-                score=score,
-                expected_version=data.validated_data["version"],
-                reason=data.validated_data["reason"],
-            )
+        score_services.score_reopen(
+            actor=request_user(request),
+            score=score,
+            expected_version=data.validated_data["version"],
+            reason=data.validated_data["reason"],
         )
         return Response(ScoreSerializer(self.get_object()).data)
 
@@ -643,7 +610,7 @@ class ScoringDutyViewSet(viewsets.ViewSet):
         return User.objects.none()
 
     def _people(self, request: Request) -> QuerySet[User]:
-        if not access.can_assign_duties(_user(request)):
+        if not access.can_assign_duties(request_user(request)):
             raise PermissionDenied("只有依法治办或系统管理员可以查看和分配经办、审核职责。")
         return selectors.duty_people().order_by("org__sort_order", "org__code", "username")
 
@@ -659,7 +626,7 @@ class ScoringDutyViewSet(viewsets.ViewSet):
             raise Http404("人员不存在")
         data = DutyWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        scoring_duty_assign(actor=_user(request), user=person, duty=data.validated_data["duty"])
+        scoring_duty_assign(actor=request_user(request), user=person, duty=data.validated_data["duty"])
         return Response(ScoringDutySerializer(people.get(pk=person.pk)).data)
 
 

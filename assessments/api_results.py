@@ -9,7 +9,7 @@ its indicators, the office all)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -20,18 +20,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.http import request_user
 from assessments import access, appeals, results
 from assessments import publication as pub
 from assessments.models import Appeal, Campaign, Publication, Rectification
 from assessments.scoring import Ranked
 
 # --------------------------------------------------------------------------- serializers
-
-
-def _user(request: Request) -> User:
-    """Every endpoint requires authentication (IsAuthenticated), so this is our User."""
-    return cast(User, request.user)
 
 
 def ranked_json(r: Ranked) -> dict[str, Any]:
@@ -165,7 +160,7 @@ class ResultViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
     def list(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         if not access.can_use_assessments(user):
             raise PermissionDenied("没有权限查看考评结果。")
         campaigns = access.campaigns_for(user).select_related("publication").order_by("-year", "-pk")
@@ -185,7 +180,7 @@ class ResultViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: {"type": "object"}})
     def retrieve(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         campaign = access.access_campaign(user, int(pk))
         publication = _publication(campaign)
         if publication is not None:
@@ -220,8 +215,8 @@ class ResultViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"], url_path="what-if")
     def what_if(self, request: Request, pk: str) -> Response:
         """Rank with other weights/thresholds/quota/bonus cap; nothing is saved."""
-        campaign = access.access_campaign(_user(request), int(pk))
-        if not access.can_manage(_user(request)):
+        campaign = access.access_campaign(request_user(request), int(pk))
+        if not access.can_manage(request_user(request)):
             raise PermissionDenied("只有依法治办可以进行模拟测算。")
         data = WhatIfSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -258,8 +253,8 @@ class ResultViewSet(viewsets.ViewSet):
     @extend_schema(request=None, responses={201: {"type": "object"}})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        campaign = access.access_campaign(_user(request), int(pk), write=True)
-        publication = pub.campaign_publish(actor=_user(request), campaign=campaign)
+        campaign = access.access_campaign(request_user(request), int(pk), write=True)
+        publication = pub.campaign_publish(actor=request_user(request), campaign=campaign)
         return Response(
             {"campaign": campaign.pk, "published_at": publication.published_at, "sha256": publication.sha256},
             status=status.HTTP_201_CREATED,
@@ -271,7 +266,7 @@ class ResultViewSet(viewsets.ViewSet):
         """The published snapshot with its SHA-256 and a fresh verification: all
         of it for the office; for anyone else the ranking's public columns and
         only its own org's lost points, scores and appeals (publication.snapshot_for)."""
-        user = _user(request)
+        user = request_user(request)
         campaign = access.access_campaign(user, int(pk))
         publication = _publication(campaign)
         if publication is None:
@@ -302,7 +297,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Appeal]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Appeal.objects.none()
-        user = _user(self.request)
+        user = request_user(self.request)
         if not access.can_use_assessments(user):
             raise PermissionDenied("没有权限查看申诉。")
         qs = appeals.appeals_for(user).prefetch_related("evidence").order_by("-created_at", "-pk")
@@ -317,7 +312,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return qs
 
     def get_object(self) -> Appeal:
-        appeal = appeals.access_appeal(_user(self.request), int(self.kwargs["pk"]))
+        appeal = appeals.access_appeal(request_user(self.request), int(self.kwargs["pk"]))
         return self.get_queryset().get(pk=appeal.pk)
 
     @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer})
@@ -327,12 +322,12 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = AppealCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        score = access.access_score(_user(request), v["score"])
+        score = access.access_score(request_user(request), v["score"])
         evidence = list(Attachment.objects.filter(pk__in=v["evidence"]))
         if len(evidence) != len(set(v["evidence"])):
             raise ValidationError({"evidence": "申诉材料不存在。"})
         appeal = appeals.appeal_create(
-            actor=_user(request), score=score, reason=v["reason"], evidence=evidence
+            actor=request_user(request), score=score, reason=v["reason"], evidence=evidence
         )
         return Response(
             AppealSerializer(self.get_queryset().get(pk=appeal.pk)).data, status=status.HTTP_201_CREATED
@@ -341,21 +336,23 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AnswerSerializer, responses=AppealSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str) -> Response:
-        appeal = appeals.access_appeal(_user(request), int(pk))
+        appeal = appeals.access_appeal(request_user(request), int(pk))
         data = AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        appeals.appeal_answer(actor=_user(request), appeal=appeal, answer=data.validated_data["answer"])
+        appeals.appeal_answer(
+            actor=request_user(request), appeal=appeal, answer=data.validated_data["answer"]
+        )
         return Response(AppealSerializer(self.get_object()).data)
 
     @extend_schema(request=DecideSerializer, responses=AppealSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        appeal = appeals.access_appeal(_user(request), int(pk))
+        appeal = appeals.access_appeal(request_user(request), int(pk))
         data = DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         appeals.appeal_decide(
-            actor=_user(request),
+            actor=request_user(request),
             appeal=appeal,
             decision=v["decision"],
             decided_score=appeals.parse_points(v.get("decided_score")),
@@ -377,7 +374,7 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     def get_queryset(self) -> QuerySet[Rectification]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Rectification.objects.none()
-        user = _user(self.request)
+        user = request_user(self.request)
         qs = Rectification.objects.select_related("publication", "target", "indicator").order_by(
             "-created_at", "-pk"
         )
@@ -392,18 +389,18 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         data = RectificationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        campaign = access.access_campaign(_user(request), v["campaign"])
+        campaign = access.access_campaign(request_user(request), v["campaign"])
         publication = _publication(campaign)
         target = campaign.targets.filter(code=v["target"]).first()
         if publication is None or target is None:
             raise Http404("考评结果尚未公布或被考评单位不存在")
         if not (
-            access.can_manage(_user(request))
-            or (access.is_target(_user(request)) and _user(request).org_id == target.pk)
+            access.can_manage(request_user(request))
+            or (access.is_target(request_user(request)) and request_user(request).org_id == target.pk)
         ):
             raise Http404("被考评单位不存在")
         item = pub.rectification_create(
-            actor=_user(request), publication=publication, target=target, indicator_code=v["indicator"]
+            actor=request_user(request), publication=publication, target=target, indicator_code=v["indicator"]
         )
         return Response(RectificationSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -413,7 +410,7 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         item = self.get_queryset().filter(pk=int(pk)).first()
         if item is None:
             raise Http404("整改项不存在")
-        pub.rectification_mark_done(actor=_user(request), rectification=item, done=True)
+        pub.rectification_mark_done(actor=request_user(request), rectification=item, done=True)
         return Response(RectificationSerializer(item).data)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record, diff, snapshot
+from fazhi.errors import StaleEdit
 from orgs.models import Org
 from performance import metrics
 from performance.engine import Evaluation, RuleSetError, load_rule_set
@@ -53,8 +54,8 @@ MAX_AMOUNT = Decimal("1e13")
 CONCURRENT_EDIT = "{what}已被他人修改（当前为第{current}版，您编辑的是第{yours}版），请刷新页面后重新填写。"
 
 
-class ConcurrentEditError(ValidationError):
-    """Someone saved the same row since it was read: nothing is overwritten."""
+class ConcurrentEditError(StaleEdit):
+    """Someone saved the same row since it was read: nothing is overwritten (409 in the API)."""
 
 
 def _check_project(fields: dict[str, Any]) -> None:

@@ -39,6 +39,7 @@ from assessments.models import (
     ScoreStatus,
 )
 from audit.services import audit_record, snapshot
+from fazhi.errors import StaleEdit
 
 FIELDS = (
     "score",
@@ -53,12 +54,15 @@ FIELDS = (
 )
 
 
-class ScoreConflict(ValidationError):
-    """Someone else saved this score since the form was opened."""
+class ScoreConflict(StaleEdit):
+    """Someone else saved this score since the form was opened (409 `conflict` in the API)."""
 
 
-class ScoreLocked(ValidationError):
-    """The score is approved: only an appeal decision or the office's reopen changes it."""
+class ScoreLocked(StaleEdit):
+    """The score was approved (possibly since the form was opened): only an
+    appeal decision or the office's reopen changes it (409 `score_approved`)."""
+
+    api_code = "score_approved"
 
 
 LOCKED_MESSAGE = (
