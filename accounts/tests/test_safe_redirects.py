@@ -16,7 +16,7 @@ from accounts.middleware import LAST_SEEN
 from accounts.models import User
 from accounts.tests.test_views_accounts import PasswordLoginTestCase, login
 from assessments import publication as pub
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase
 from attachments.services import attachment_create
 from attachments.tests import samples
 from fazhi.testing import PASSWORD

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from assessments import publication as pub
 from assessments.models import Phase, Publication, PublicationImmutable
-from assessments.tests.r_fixtures import ResultsTestCase, make_campaign
+from assessments.tests.fixtures import ResultsTestCase, make_campaign
 from audit import chain
 from audit.models import AuditEntry, AuditHead
 

@@ -263,7 +263,7 @@ class ScoreReopenMatrixTestCase(BaseTestCase):
 
     def test_it_lets_only_the_office_reopen_an_approved_score(self):
         from assessments.models import Phase, Score
-        from assessments.tests.r_fixtures import make_campaign
+        from assessments.tests.fixtures import make_campaign
 
         campaign = make_campaign(self, year=2023, phase=Phase.SCORING)
         score = Score.objects.get(campaign=campaign, target=self.county_org, indicator__code="A1")

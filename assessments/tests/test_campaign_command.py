@@ -6,7 +6,7 @@ import json
 from django.db import connection
 
 from assessments import publication as pub
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase
 from fazhi import cli
 
 

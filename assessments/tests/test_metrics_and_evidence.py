@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from assessments.models import Score, ScoreStatus
-from assessments.tests.w_fixtures import WorkflowTestCase
+from assessments.tests.fixtures import WorkflowTestCase
 from performance import metrics
 
 
@@ -58,19 +58,3 @@ class EvidenceInUseTestCase(WorkflowTestCase):
             attachment_delete(actor=self.county, attachment=evidence)
         SelfAssessment.objects.filter(pk=item.pk).update(status=SelfAssessmentStatus.RETURNED)
         attachment_delete(actor=self.county, attachment=evidence)
-
-
-class PublicationDateTestCase(WorkflowTestCase):
-    def test_it_refuses_a_publication_date_in_the_future(self):
-        import datetime
-
-        from django.core.exceptions import ValidationError
-        from django.utils import timezone
-
-        from assessments.models import Publication
-        from assessments.publication import campaign_publish
-
-        tomorrow = timezone.now() + datetime.timedelta(days=1)
-        with self.assertRaisesMessage(ValidationError, "公布时间不能晚于当前时间"):
-            campaign_publish(actor=self.office, campaign=self.campaign, published_at=tomorrow)
-        self.assertFalse(Publication.objects.filter(campaign=self.campaign).exists())

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments import appeals
 from assessments.models import Appeal, Phase, PhaseDeadline, Score, ScoreChange
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase
 from audit.models import AuditEntry
 
 

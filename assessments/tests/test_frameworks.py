@@ -1,30 +1,17 @@
 from __future__ import annotations
 
-import io
 from decimal import Decimal as D
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook
 
 from assessments import frameworks_xlsx, selectors
 from assessments.framework_diff import framework_diff
 from assessments.models import Framework, Indicator, Rule, Section
 from assessments.services import frameworks as fw
-from assessments.tests.w_fixtures import build_framework
+from assessments.tests.fixtures import build_framework, xlsx
 from audit.models import AuditEntry
 from fazhi.testing import BaseTestCase
 from orgs.selectors import assessors, targets
-
-
-def xlsx(rows: list[list], headers: list[str] | None = None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers or frameworks_xlsx.HEADERS)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 class FrameworkRulesTestCase(BaseTestCase):

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import Campaign, Framework, Score, SelfAssessment
 from assessments.services import scores as score_services
-from assessments.tests.w_fixtures import WorkflowTestCase, future_deadlines
+from assessments.tests.fixtures import WorkflowTestCase, future_deadlines
 
 API = "/api/v1/assessments"
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from assessments import publication as pub
 from assessments.models import Appeal, Phase, Publication, Rectification, Score, ScoreStatus
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase, WorkflowTestCase
 from audit.models import AuditEntry
 
 
@@ -108,3 +108,19 @@ class RectificationTestCase(ResultsTestCase):
             pub.rectification_create(
                 actor=self.county, publication=publication, target=self.county_org, indicator_code="A2"
             )
+
+
+class PublicationDateTestCase(WorkflowTestCase):
+    def test_it_refuses_a_publication_date_in_the_future(self):
+        import datetime
+
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        from assessments.models import Publication
+        from assessments.publication import campaign_publish
+
+        tomorrow = timezone.now() + datetime.timedelta(days=1)
+        with self.assertRaisesMessage(ValidationError, "公布时间不能晚于当前时间"):
+            campaign_publish(actor=self.office, campaign=self.campaign, published_at=tomorrow)
+        self.assertFalse(Publication.objects.filter(campaign=self.campaign).exists())

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from assessments import publication as pub
 from assessments.models import Appeal, AppealStatus, Phase, Publication, Rectification
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase
 
 API = "/api/v1/assessments"
 PENGJIANG, JIANGHAI = "440703", "440704"

@@ -13,23 +13,9 @@ from assessments.models import Campaign, Framework, Score, SelfAssessment, Socia
 from assessments.services import campaigns as campaign_services
 from assessments.services import scores as score_services
 from assessments.services import self_assessments as sa_services
-from assessments.tests.test_w_frameworks import xlsx
-from assessments.tests.w_fixtures import WorkflowTestCase, future_deadlines
+from assessments.tests.fixtures import WorkflowTestCase, future_deadlines, xlsx
 
 DENIED = (403, 404)
-
-
-def chrome_queries(user) -> int:  # noqa: ANN001
-    """Queries of the page chrome (other modules' nav visibility checks), which
-    grow as modules are added; list pages pin their own queries on top."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from workbench import nav
-
-    with CaptureQueriesContext(connection) as ctx:
-        nav.items_for(user)
-    return len(ctx.captured_queries)
 
 
 def social_xlsx(rows: list[list]) -> bytes:
@@ -60,7 +46,7 @@ class FrameworkViewsTestCase(WorkflowTestCase):
     def test_it_pins_the_query_count_of_the_framework_list(self):
         client = self.client_for(self.office)
         client.get(reverse("assessments:framework_list"))
-        with self.assertNumQueries(7 + chrome_queries(self.office)):
+        with self.assertNumQueries(7):
             response = client.get(reverse("assessments:framework_list"))
         self.assertContains(response, "2023年度法治建设考评办法")
 
@@ -201,7 +187,7 @@ class CampaignViewsTestCase(WorkflowTestCase):
     def test_it_pins_the_query_count_of_the_campaign_list(self):
         client = self.client_for(self.office)
         client.get(reverse("assessments:campaign_list"))
-        with self.assertNumQueries(6 + chrome_queries(self.office)):
+        with self.assertNumQueries(6):
             client.get(reverse("assessments:campaign_list"))
         campaign_services.campaign_create(
             actor=self.office,
@@ -211,7 +197,7 @@ class CampaignViewsTestCase(WorkflowTestCase):
             targets=[self.county_org],
             deadlines=future_deadlines(),
         )
-        with self.assertNumQueries(6 + chrome_queries(self.office)):
+        with self.assertNumQueries(6):
             response = client.get(reverse("assessments:campaign_list"))
         self.assertContains(response, "第二个")
 
@@ -348,7 +334,7 @@ class SelfAssessmentViewsTestCase(WorkflowTestCase):
         client = self.client_for(self.county)
         url = reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk])
         client.get(url)
-        with self.assertNumQueries(12 + chrome_queries(self.county)):
+        with self.assertNumQueries(13):
             response = client.get(url)
         self.assertContains(response, "重大行政决策合法性审查")
 

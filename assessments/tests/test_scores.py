@@ -11,7 +11,7 @@ from assessments.models import Rule, Score, ScoreChange
 from assessments.services import scores as services
 from assessments.services.duties import scoring_duty_assign
 from assessments.services.scores import ItemInput, ScoreConflict
-from assessments.tests.w_fixtures import WorkflowTestCase
+from assessments.tests.fixtures import WorkflowTestCase
 from audit.models import AuditEntry
 
 

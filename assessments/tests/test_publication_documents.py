@@ -10,7 +10,7 @@ import openpyxl
 
 from assessments import publication as pub
 from assessments import publication_docs
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase
 from audit.models import AuditEntry
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from assessments.models import Campaign, PhaseChange, PhaseDeadline, Score, SelfAssessment
 from assessments.services import campaigns as services
 from assessments.services import self_assessments as sa_services
-from assessments.tests.w_fixtures import WorkflowTestCase, build_framework, future_deadlines
+from assessments.tests.fixtures import WorkflowTestCase, build_framework, future_deadlines
 from assessments.todos import assessment_todos
 from audit.models import AuditEntry
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessments import publication as pub
 from assessments.models import Indicator, Rule, Section
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase
 from documents.tests.test_xlsx import HOSTILE, assert_text_cells
 
 

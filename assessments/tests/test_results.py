@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 from assessments import results
 from assessments.models import Score, ScoreStatus, SocialEvaluation
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase
 
 
 class CampaignResultsTestCase(ResultsTestCase):
