@@ -24,11 +24,13 @@ from assessments.models import (
     Framework,
     Indicator,
     Phase,
+    Publication,
     Score,
     ScoringDuty,
     SelfAssessment,
     SelfAssessmentStatus,
 )
+from orgs.models import Org
 
 # phases in which a target sees its own scores
 TARGET_SCORE_PHASES = (Phase.FEEDBACK, Phase.APPEAL, Phase.PUBLISHED)
@@ -111,6 +113,35 @@ def can_see_target_scores(user: User, campaign: Campaign, target_id: int) -> boo
     if can_manage(user):
         return True
     return is_campaign_target(user, campaign, target_id) and campaign.phase in TARGET_SCORE_PHASES
+
+
+def campaign_target(campaign: Campaign, target_id: int) -> Org:
+    """A target of the campaign (404 for any other org)."""
+    target = campaign.targets.filter(pk=target_id).first()
+    if target is None:
+        raise Http404("被考评单位不存在")
+    return target
+
+
+def access_target(user: User, campaign: Campaign, target_id: int) -> Org:
+    """A target whose own pages of the campaign (自评, 反馈) the user may open:
+    the office any target, a target only itself; 404 for anyone else."""
+    if not (can_manage(user) or (is_target(user) and user.org_id == target_id)):
+        raise Http404("被考评单位不存在")
+    return campaign_target(campaign, target_id)
+
+
+def access_publication(user: User, pk: int) -> tuple[Campaign, Publication]:
+    """The published results of a campaign the user takes part in; 404 before publication."""
+    campaign = access_campaign(user, pk)
+    publication = (
+        Publication.objects.filter(campaign=campaign)
+        .select_related("published_by", "published_by__org")
+        .first()
+    )
+    if publication is None:
+        raise Http404("考评结果尚未公布")
+    return campaign, publication
 
 
 def owns_indicator(user: User, indicator: Indicator) -> bool:

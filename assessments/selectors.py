@@ -22,6 +22,7 @@ from assessments.models import (
     Indicator,
     Phase,
     PhaseDeadline,
+    Publication,
     Rule,
     Score,
     ScoreStatus,
@@ -284,6 +285,15 @@ def campaign_matrix(
         score_by_section=score_by_section,
         score_by_assessor=dict(score_by_assessor),
         sections=list(sections.values()),
+    )
+
+
+def publication_of(campaign: Campaign) -> Publication | None:
+    """The campaign's publication (with who published it), or None before publication."""
+    return (
+        Publication.objects.filter(campaign=campaign)
+        .select_related("published_by", "published_by__org")
+        .first()
     )
 
 

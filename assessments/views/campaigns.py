@@ -33,7 +33,7 @@ from workbench.tables import sorted_page
 LIST_CRUMB = ("年度考评", "/assessments/campaigns/")
 
 
-def _crumbs(campaign: Campaign | None = None, *extra: tuple[str, str | None]) -> list:
+def campaign_crumbs(campaign: Campaign | None = None, *extra: tuple[str, str | None]) -> list:
     crumbs = [LIST_CRUMB]
     if campaign is not None:
         crumbs.append((campaign.name, reverse("assessments:campaign_detail", args=[campaign.pk])))
@@ -99,7 +99,7 @@ def campaign_create(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "assessments/campaign_form.html",
-        {"form": form, "title": "新建年度考评", "breadcrumbs": _crumbs(None, ("新建", None))},
+        {"form": form, "title": "新建年度考评", "breadcrumbs": campaign_crumbs(None, ("新建", None))},
     )
 
 
@@ -148,7 +148,7 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "is_target": access.is_target(user),
         "is_assessor": access.is_assessor(user),
         "title": campaign.name,
-        "breadcrumbs": _crumbs(campaign),
+        "breadcrumbs": campaign_crumbs(campaign),
     }
     if access.can_manage(user):
         units = selectors.campaign_assessors(campaign)
@@ -222,7 +222,7 @@ def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "settings_form": settings_form,
             "deadlines_form": deadlines_form,
             "title": "考评设置与时限",
-            "breadcrumbs": _crumbs(campaign, ("设置与时限", None)),
+            "breadcrumbs": campaign_crumbs(campaign, ("设置与时限", None)),
         },
     )
 
@@ -257,7 +257,7 @@ def campaign_matrix(request: AuthedRequest, pk: int) -> HttpResponse:
             "matrix": matrix,
             "rows": rows,
             "title": f"{campaign.name} · 评分总览",
-            "breadcrumbs": _crumbs(campaign, ("评分总览", None)),
+            "breadcrumbs": campaign_crumbs(campaign, ("评分总览", None)),
         },
     )
 
@@ -319,7 +319,7 @@ def social_evaluations(request: AuthedRequest, pk: int) -> HttpResponse:
             "rows": existing,
             "headers": social.HEADERS,
             "title": "社会评议",
-            "breadcrumbs": _crumbs(campaign, ("社会评议", None)),
+            "breadcrumbs": campaign_crumbs(campaign, ("社会评议", None)),
         },
         status=400 if errors else 200,
     )
