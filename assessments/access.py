@@ -19,6 +19,7 @@ from django.http import Http404
 from accounts import roles
 from accounts.models import User
 from assessments.models import (
+    Appeal,
     Campaign,
     Duty,
     Framework,
@@ -30,6 +31,7 @@ from assessments.models import (
     SelfAssessment,
     SelfAssessmentStatus,
 )
+from attachments.models import Attachment
 from orgs.models import Org
 
 # phases in which a target sees its own scores
@@ -273,3 +275,63 @@ def access_score(user: User, pk: int, *, write: bool = False) -> Score:
     if can_see_target_scores(user, score.campaign, score.target_id):
         return score
     raise Http404("评分不存在")
+
+
+# --------------------------------------------------------------------------- appeals
+
+
+def visible_appeals(user: User) -> QuerySet[Appeal]:
+    """The appeals a user may see: office all; a target its own; an assessing
+    unit those on the indicators it scores."""
+    qs = Appeal.objects.select_related(
+        "campaign", "target", "score", "score__indicator", "score__indicator__section", "created_by"
+    )
+    if can_manage(user):
+        return qs
+    if is_target(user):
+        return qs.filter(target_id=user.org_id)
+    if is_assessor(user):
+        return qs.filter(score__indicator__assessors=user.org_id).distinct()
+    return qs.none()
+
+
+def access_appeal(user: User, pk: int) -> Appeal:
+    appeal = visible_appeals(user).filter(pk=pk).first()
+    if appeal is None:
+        raise Http404("申诉不存在")
+    return appeal
+
+
+def may_answer_appeal(user: User, appeal: Appeal) -> bool:
+    """The assessing unit responsible for the appealed indicator answers it."""
+    return is_assessor(user) and any(o.pk == user.org_id for o in appeal.score.indicator.assessors.all())
+
+
+# --------------------------------------------------------------------------- evidence files
+
+
+def may_open_self_assessment_evidence(user: User, attachment: Attachment) -> bool:
+    """An assessing unit may open the evidence of the submitted self-assessments
+    of the indicators it scores (the evidence it looks at)."""
+    if not is_assessor(user):
+        return False
+    return SelfAssessment.objects.filter(
+        evidence=attachment, status=SelfAssessmentStatus.SUBMITTED, indicator__assessors=user.org_id
+    ).exists()
+
+
+def may_open_appeal_evidence(user: User, attachment: Attachment) -> bool:
+    """The assessing unit answering an appeal may open the files attached to it."""
+    if not is_assessor(user):
+        return False
+    return Appeal.objects.filter(evidence=attachment, score__indicator__assessors=user.org_id).exists()
+
+
+def evidence_in_use(attachment: Attachment) -> str | None:
+    """Why a file may not be deleted: evidence of a submitted self-assessment
+    and appeal files stay as they were handed in."""
+    if SelfAssessment.objects.filter(evidence=attachment, status=SelfAssessmentStatus.SUBMITTED).exists():
+        return "已作为已提交自评的佐证材料"
+    if Appeal.objects.filter(evidence=attachment).exists():
+        return "已作为申诉材料提交"
+    return None

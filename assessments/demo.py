@@ -533,7 +533,7 @@ def _published_campaign(
     reviewers: dict[Any, User],
     year: int,
 ) -> Campaign:
-    from assessments.publication import campaign_publish
+    from assessments.services.publication import campaign_publish
 
     rng = random.Random(f"fazhi-demo-{year}")
     campaign = _campaign(office, framework, targets, year, _deadlines(year))

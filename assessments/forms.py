@@ -11,7 +11,8 @@ from typing import Any
 from django import forms
 
 from assessments.models import PHASE_ORDER, AppealDecision, Framework, Indicator, Phase, Rule, Section
-from assessments.results import Rules
+from assessments.selectors import frameworks as framework_selectors
+from assessments.selectors.results import Rules
 from orgs.selectors import assessors as assessor_orgs
 from orgs.selectors import targets as target_orgs
 from workbench.forms import StyledFormMixin
@@ -139,9 +140,7 @@ class CampaignForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = Framework.objects.filter(status="locked").order_by(  # type: ignore[attr-defined]
-            "-year", "-version"
-        )
+        self.fields["framework"].queryset = framework_selectors.locked_frameworks()  # type: ignore[attr-defined]
         self.fields["targets"].queryset = target_orgs()  # type: ignore[attr-defined]
         self.fields["assessors"].queryset = assessor_orgs()  # type: ignore[attr-defined]
         add_deadline_fields(self)

@@ -1,5 +1,5 @@
 """Each party's own to-do list for the open campaigns, with the deadline of the
-phase. A to-do is urgent (the reminder) within `campaign.remind_days` of its
+phase, and (`results_todos`) the appeals and 整改 waiting for it. A to-do is urgent (the reminder) within `campaign.remind_days` of its
 deadline or once it has passed. A few queries per user, whatever the data size."""
 
 from __future__ import annotations
@@ -12,16 +12,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import access, selectors
+from assessments import access
 from assessments.models import (
+    Appeal,
+    AppealStatus,
     Campaign,
     Duty,
     Phase,
+    PhaseDeadline,
+    Rectification,
+    RectificationStatus,
     Score,
     ScoreStatus,
     SelfAssessment,
     SelfAssessmentStatus,
 )
+from assessments.selectors import appeals as appeal_selectors
+from assessments.selectors import scores as score_selectors
 from workbench.nav import Todo
 
 MODULE = "法治建设考评"
@@ -88,7 +95,7 @@ def _office_duties(campaigns: list[Campaign]) -> Iterator[Todo]:
     open_campaigns = [c for c in campaigns if c.phase in (Phase.SELF_ASSESS, Phase.SCORING)]
     if not open_campaigns:
         return
-    missing = selectors.units_missing_duties(open_campaigns)
+    missing = score_selectors.units_missing_duties(open_campaigns)
     if missing:
         yield Todo(
             f"{len(missing)} 个考评单位缺少经办或审核人员，评分无法生效，请分配职责",
@@ -189,3 +196,69 @@ def _assessor(user: User, campaign: Campaign) -> Iterator[Todo]:
             detail=_when(due),
             urgent=_urgent(campaign, due),
         )
+
+
+# --------------------------------------------------------------------------- appeals and 整改
+
+
+def results_todos(user: User) -> Iterator[Todo]:
+    """Appeals waiting for an answer (assessing units) or a decision (office),
+    the appeal window of a target, open 整改 items of a target. A few queries."""
+    if not access.can_use_assessments(user):
+        return
+    appeals_url = reverse("assessments:appeal_list")
+    if access.is_assessor(user):
+        waiting = appeal_selectors.appeals_waiting_answer(user).count()
+        if waiting:
+            due = _appeal_due()
+            yield Todo(
+                f"{waiting} 件申诉等待本单位答复",
+                f"{appeals_url}?status=submitted",
+                "申诉复核",
+                due=due,
+                urgent=True,
+            )
+    if access.can_manage(user):
+        waiting = Appeal.objects.filter(status=AppealStatus.ANSWERED).count()
+        if waiting:
+            yield Todo(
+                f"{waiting} 件申诉等待裁决",
+                f"{appeals_url}?status=answered",
+                "申诉复核",
+                due=_appeal_due(),
+                urgent=True,
+            )
+    if access.is_target(user):
+        window = (
+            PhaseDeadline.objects.filter(
+                phase=Phase.APPEAL, campaign__phase=Phase.APPEAL, campaign__targets=user.org_id
+            )
+            .select_related("campaign")
+            .order_by("due_on")
+            .first()
+        )
+        if window is not None:
+            yield Todo(
+                f"{window.campaign.name}处于申诉复核期，可查看本单位得分并对有异议的得分提出申诉",
+                reverse("assessments:target_scores", args=[window.campaign_id, user.org_id]),
+                "申诉复核",
+                due=window.due_on,
+            )
+        open_items = Rectification.objects.filter(
+            target_id=user.org_id, status=RectificationStatus.OPEN
+        ).count()
+        if open_items:
+            yield Todo(
+                f"{open_items} 项考评失分待整改",
+                f"{reverse('assessments:rectification_list')}?status=open",
+                "整改清单",
+            )
+
+
+def _appeal_due() -> date | None:
+    window = (
+        PhaseDeadline.objects.filter(phase=Phase.APPEAL, campaign__phase=Phase.APPEAL)
+        .order_by("due_on")
+        .first()
+    )
+    return window.due_on if window else None

@@ -14,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import request_user
-from assessments import access, appeals
+from assessments import access
 from assessments.models import Appeal
+from assessments.services import appeals
 
 
 class AppealEvidenceSerializer(serializers.Serializer):
@@ -92,7 +93,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         user = request_user(self.request)
         if not access.can_use_assessments(user):
             raise PermissionDenied("没有权限查看申诉。")
-        qs = appeals.appeals_for(user).prefetch_related("evidence").order_by("-created_at", "-pk")
+        qs = access.visible_appeals(user).prefetch_related("evidence").order_by("-created_at", "-pk")
         raw = self.request.query_params.get("campaign")
         if raw:
             if not raw.isdigit():
@@ -104,7 +105,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return qs
 
     def get_object(self) -> Appeal:
-        appeal = appeals.access_appeal(request_user(self.request), int(self.kwargs["pk"]))
+        appeal = access.access_appeal(request_user(self.request), int(self.kwargs["pk"]))
         return self.get_queryset().get(pk=appeal.pk)
 
     @extend_schema(request=AppealCreateSerializer, responses={201: AppealSerializer})
@@ -128,7 +129,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AnswerSerializer, responses=AppealSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str) -> Response:
-        appeal = appeals.access_appeal(request_user(request), int(pk))
+        appeal = access.access_appeal(request_user(request), int(pk))
         data = AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         appeals.appeal_answer(
@@ -139,7 +140,7 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=DecideSerializer, responses=AppealSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        appeal = appeals.access_appeal(request_user(request), int(pk))
+        appeal = access.access_appeal(request_user(request), int(pk))
         data = DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

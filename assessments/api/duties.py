@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from accounts.http import request_user
 from accounts.models import User
-from assessments import access, selectors
+from assessments import access
+from assessments.selectors import scores as score_selectors
 from assessments.services.duties import scoring_duty_assign
 
 
@@ -48,7 +49,7 @@ class ScoringDutyViewSet(viewsets.ViewSet):
     def _people(self, request: Request) -> QuerySet[User]:
         if not access.can_assign_duties(request_user(request)):
             raise PermissionDenied("只有依法治办或系统管理员可以查看和分配经办、审核职责。")
-        return selectors.duty_people().order_by("org__sort_order", "org__code", "username")
+        return score_selectors.duty_people().order_by("org__sort_order", "org__code", "username")
 
     @extend_schema(responses=ScoringDutySerializer(many=True))
     def list(self, request: Request) -> Response:

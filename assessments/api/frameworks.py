@@ -14,12 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import request_user
-from assessments import access, selectors
+from assessments import access
 from assessments.models import (
     Framework,
     Indicator,
     Rule,
 )
+from assessments.selectors import frameworks as framework_selectors
 from assessments.services import frameworks as framework_services
 
 
@@ -96,7 +97,7 @@ class FrameworkDetailSerializer(FrameworkSerializer):
                 "name": s.name,
                 "indicators": IndicatorSerializer(s.indicators.all(), many=True).data,
             }
-            for s in selectors.framework_sections(obj)
+            for s in framework_selectors.framework_sections(obj)
         ]
 
     def get_problems(self, obj: Framework) -> list[str]:
@@ -116,7 +117,7 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Framework]:
         if not access.can_manage(request_user(self.request)):
             return Framework.objects.none()
-        return selectors.framework_list().order_by("-year", "-version")
+        return framework_selectors.framework_list().order_by("-year", "-version")
 
     def get_serializer_class(self):  # noqa: ANN201
         return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
@@ -143,7 +144,7 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             description=v.get("description", ""),
         )
         return Response(
-            FrameworkSerializer(selectors.framework_list().get(pk=framework.pk)).data,
+            FrameworkSerializer(framework_selectors.framework_list().get(pk=framework.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -152,7 +153,7 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def lock(self, request: Request, pk: str) -> Response:
         framework = access.access_framework(request_user(request), int(pk), write=True)
         framework_services.framework_lock(actor=request_user(request), framework=framework)
-        return Response(FrameworkSerializer(selectors.framework_list().get(pk=framework.pk)).data)
+        return Response(FrameworkSerializer(framework_selectors.framework_list().get(pk=framework.pk)).data)
 
     @extend_schema(request=CloneSerializer, responses=FrameworkSerializer)
     @action(detail=True, methods=["post"])
@@ -164,7 +165,7 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             actor=request_user(request), source=framework, **data.validated_data
         )
         return Response(
-            FrameworkSerializer(selectors.framework_list().get(pk=clone.pk)).data,
+            FrameworkSerializer(framework_selectors.framework_list().get(pk=clone.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -174,6 +175,6 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         framework = access.access_framework(request_user(request), int(pk), write=True)
         draft = framework_services.framework_new_version(actor=request_user(request), framework=framework)
         return Response(
-            FrameworkSerializer(selectors.framework_list().get(pk=draft.pk)).data,
+            FrameworkSerializer(framework_selectors.framework_list().get(pk=draft.pk)).data,
             status=status.HTTP_201_CREATED,
         )

@@ -15,9 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import request_user
-from assessments import access, selectors
-from assessments import publication as pub
+from assessments import access
 from assessments.models import Rectification
+from assessments.selectors import publication as publication_selectors
+from assessments.services import rectifications as rectification_services
 
 
 class RectificationSerializer(serializers.ModelSerializer):
@@ -63,7 +64,7 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         data.is_valid(raise_exception=True)
         v = data.validated_data
         campaign = access.access_campaign(request_user(request), v["campaign"])
-        publication = selectors.publication_of(campaign)
+        publication = publication_selectors.publication_of(campaign)
         target = campaign.targets.filter(code=v["target"]).first()
         if publication is None or target is None:
             raise Http404("考评结果尚未公布或被考评单位不存在")
@@ -72,7 +73,7 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             or (access.is_target(request_user(request)) and request_user(request).org_id == target.pk)
         ):
             raise Http404("被考评单位不存在")
-        item = pub.rectification_create(
+        item = rectification_services.rectification_create(
             actor=request_user(request), publication=publication, target=target, indicator_code=v["indicator"]
         )
         return Response(RectificationSerializer(item).data, status=status.HTTP_201_CREATED)
@@ -83,5 +84,7 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         item = self.get_queryset().filter(pk=int(pk)).first()
         if item is None:
             raise Http404("整改项不存在")
-        pub.rectification_mark_done(actor=request_user(request), rectification=item, done=True)
+        rectification_services.rectification_mark_done(
+            actor=request_user(request), rectification=item, done=True
+        )
         return Response(RectificationSerializer(item).data)

@@ -18,10 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import request_user
-from assessments import access, results, selectors
-from assessments import publication as pub
+from assessments import access
 from assessments.models import Campaign
 from assessments.scoring import Ranked
+from assessments.selectors import publication as pub
+from assessments.selectors import results
+from assessments.services import publication as publication_services
 
 
 def ranked_json(r: Ranked) -> dict[str, Any]:
@@ -92,7 +94,7 @@ class ResultViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         user = request_user(request)
         campaign = access.access_campaign(user, int(pk))
-        publication = selectors.publication_of(campaign)
+        publication = pub.publication_of(campaign)
         if publication is not None:
             complete, own = access.results_reader(user)
             return Response(
@@ -117,7 +119,7 @@ class ResultViewSet(viewsets.ViewSet):
                 "phase": campaign.phase,
                 "rules": rules.as_json(),
                 "ranking": [ranked_json(r) for r in results.campaign_ranking(campaign, rules)],
-                "blockers": pub.publish_blockers(campaign),
+                "blockers": publication_services.publish_blockers(campaign),
             }
         )
 
@@ -164,7 +166,7 @@ class ResultViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         campaign = access.access_campaign(request_user(request), int(pk), write=True)
-        publication = pub.campaign_publish(actor=request_user(request), campaign=campaign)
+        publication = publication_services.campaign_publish(actor=request_user(request), campaign=campaign)
         return Response(
             {"campaign": campaign.pk, "published_at": publication.published_at, "sha256": publication.sha256},
             status=status.HTTP_201_CREATED,
@@ -178,7 +180,7 @@ class ResultViewSet(viewsets.ViewSet):
         only its own org's lost points, scores and appeals (publication.snapshot_for)."""
         user = request_user(request)
         campaign = access.access_campaign(user, int(pk))
-        publication = selectors.publication_of(campaign)
+        publication = pub.publication_of(campaign)
         if publication is None:
             raise Http404("考评结果尚未公布")
         complete, own = access.results_reader(user)

@@ -15,8 +15,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import selectors
 from assessments.models import Framework, FrameworkStatus, Indicator, Method, Rule, RuleKind, Section
+from assessments.selectors import frameworks as framework_selectors
 from audit.services import audit_record, diff, snapshot
 from orgs.models import Org
 
@@ -119,7 +119,7 @@ def scored_total(indicators: Iterable[Indicator]) -> Decimal:
 def framework_problems(framework: Framework) -> list[str]:
     """What stops the framework from being locked (empty: it can be locked)."""
     problems = []
-    sections = selectors.framework_sections(framework)
+    sections = framework_selectors.framework_sections(framework)
     indicators = [i for s in sections for i in s.indicators.all()]
     if not indicators:
         return ["尚未设置任何指标。"]
@@ -241,7 +241,7 @@ def framework_clone(
         cloned_from=source,
         created_by=actor,
     )
-    counts = _build_tree(framework, selectors.framework_structure(source))
+    counts = _build_tree(framework, framework_selectors.framework_structure(source))
     audit_record(
         actor=actor,
         action="assessments.framework.cloned",

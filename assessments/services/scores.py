@@ -6,7 +6,7 @@ sends it back. Only approved scores count. Who may do which is
 
 An approved score is frozen: a 经办 saving or submitting it is refused
 (`ScoreLocked`, 409 in the API). It changes only through an appeal decision
-(`assessments.appeals.appeal_decide`) or the office's `score_reopen` with a
+(`services.appeals.appeal_decide`) or the office's `score_reopen` with a
 reason, which sends it back to the 经办 and then needs 审核 again.
 
 Concurrency: every write names the version it started from; if someone saved

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from assessments import appeals
-from assessments import publication as pub
 from assessments.models import Appeal, Phase, Publication, Score
+from assessments.services import appeals
+from assessments.services import publication as publication_services
 from assessments.tests.fixtures import ResultsTestCase
 
 API = "/api/v1/assessments"
@@ -151,7 +151,7 @@ class AppealsApiTestCase(ResultsTestCase):
 
 class RectificationApiTestCase(ResultsTestCase):
     def test_it_creates_and_lists_items_for_the_target(self):
-        pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         client = self.client_for(self.county)
         created = client.post(
             f"{API}/rectifications/",

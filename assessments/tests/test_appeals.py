@@ -6,8 +6,8 @@ from decimal import Decimal as D
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from assessments import appeals
 from assessments.models import Appeal, Phase, PhaseDeadline, Score, ScoreChange
+from assessments.services import appeals
 from assessments.tests.fixtures import ResultsTestCase
 from audit.models import AuditEntry
 

@@ -5,7 +5,7 @@ import json
 
 from django.db import connection
 
-from assessments import publication as pub
+from assessments.services import publication as publication_services
 from assessments.tests.fixtures import ResultsTestCase
 from fazhi import cli
 
@@ -19,7 +19,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 class CampaignCommandTestCase(ResultsTestCase):
     def test_it_prints_the_published_ranking_as_json(self):
-        pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         code, out, _ = run("ranking", "--year", "2023", "--json")
         self.assertEqual(code, 0)
         self.assertEqual(
@@ -55,7 +55,7 @@ class CampaignCommandTestCase(ResultsTestCase):
         self.assertIn("没有已公布的考评结果", err)
 
     def test_it_verifies_the_snapshot_hash(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         code, out, _ = run("verify", "--year", "2023", "--json")
         self.assertEqual((code, json.loads(out)["ok"]), (0, True))
         with connection.cursor() as cursor:  # the ORM refuses; raw SQL is caught by the check

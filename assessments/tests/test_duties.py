@@ -14,8 +14,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts import roles
-from assessments import appeals
 from assessments.models import Appeal, AppealStatus, Score, ScoreChange, ScoringDuty
+from assessments.services import appeals
 from assessments.services import scores as services
 from assessments.services.duties import scoring_duty_assign
 from assessments.services.scores import ItemInput, ScoreLocked

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from assessments import publication as pub
 from assessments.models import Indicator, Rule, Section
+from assessments.services import publication as publication_services
 from assessments.tests.fixtures import ResultsTestCase
 from documents.tests.test_xlsx import HOSTILE, assert_text_cells
 
@@ -32,7 +32,7 @@ class ExportsWriteTextAsTextTestCase(ResultsTestCase):
         self.assertGreaterEqual(assert_text_cells(self, content), 1)
 
     def test_it_writes_the_published_ranking_and_trends_as_text(self):
-        pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         ranking = self.download(reverse("assessments:publication_ranking", args=[self.campaign.pk]))
         self.assertGreaterEqual(assert_text_cells(self, ranking), 1)
         for kind in ("total", "indicators"):

@@ -4,9 +4,10 @@ from decimal import Decimal as D
 
 from django.core.exceptions import ValidationError
 
-from assessments import frameworks_xlsx, selectors
+from assessments import frameworks_xlsx
 from assessments.framework_diff import framework_diff
 from assessments.models import Framework, Indicator, Rule, Section
+from assessments.selectors import frameworks as framework_selectors
 from assessments.services import frameworks as fw
 from assessments.tests.fixtures import build_framework, xlsx
 from audit.models import AuditEntry
@@ -87,8 +88,12 @@ class FrameworkRulesTestCase(BaseTestCase):
         self.assertEqual(clone.name, "2024年度法治建设考评办法")
         self.assertEqual(clone.cloned_from, source)
         self.assertEqual(clone.status, "draft")
-        self.assertEqual(selectors.framework_structure(clone), selectors.framework_structure(source))
-        result = framework_diff(selectors.framework_structure(source), selectors.framework_structure(clone))
+        self.assertEqual(
+            framework_selectors.framework_structure(clone), framework_selectors.framework_structure(source)
+        )
+        result = framework_diff(
+            framework_selectors.framework_structure(source), framework_selectors.framework_structure(clone)
+        )
         self.assertEqual(result.changed, [])
 
     def test_it_rejects_duplicate_indicator_codes_within_a_framework(self):
@@ -123,7 +128,9 @@ class FrameworkDiffTestCase(BaseTestCase):
             max_score=D(35),
             assessors=[self.gaj],
         )
-        result = framework_diff(selectors.framework_structure(old), selectors.framework_structure(new))
+        result = framework_diff(
+            framework_selectors.framework_structure(old), framework_selectors.framework_structure(new)
+        )
         status = {d.code: d.status for d in result.indicators}
         self.assertEqual(
             status, {"A1": "changed", "A2": "removed", "A3": "added", "B1": "same", "B2": "same"}
@@ -141,14 +148,15 @@ class FrameworkXlsxTestCase(BaseTestCase):
 
     def test_it_round_trips_export_and_import(self):
         source = build_framework(self.office, self.sfj, self.gaj)
-        content = frameworks_xlsx.export_workbook(selectors.framework_structure(source))
+        content = frameworks_xlsx.export_workbook(framework_selectors.framework_structure(source))
         structure = self.parse(content)
         imported = fw.framework_import(
             actor=self.office, structure=structure, year=2025, name="导入", total_score=D(100)
         )
         self.assertEqual(
             framework_diff(
-                selectors.framework_structure(source), selectors.framework_structure(imported)
+                framework_selectors.framework_structure(source),
+                framework_selectors.framework_structure(imported),
             ).changed,
             [],
         )

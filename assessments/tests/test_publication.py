@@ -5,15 +5,25 @@ from decimal import Decimal as D
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from assessments import publication as pub
-from assessments.models import Appeal, Phase, Publication, Rectification, Score, ScoreStatus
+from assessments.models import (
+    Appeal,
+    Phase,
+    Publication,
+    PublicationImmutable,
+    Rectification,
+    Score,
+    ScoreStatus,
+)
+from assessments.selectors import publication as pub
+from assessments.services import publication as publication_services
+from assessments.services import rectifications as rectification_services
 from assessments.tests.fixtures import ResultsTestCase, WorkflowTestCase
 from audit.models import AuditEntry
 
 
 class CampaignPublishTestCase(ResultsTestCase):
     def test_it_freezes_a_hashed_snapshot_and_moves_to_published(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         self.campaign.refresh_from_db()
         self.assertEqual(self.campaign.phase, Phase.PUBLISHED)
         self.assertEqual(len(publication.sha256), 64)
@@ -26,38 +36,38 @@ class CampaignPublishTestCase(ResultsTestCase):
         self.assertTrue(AuditEntry.objects.filter(action="assessments.campaign.published").exists())
 
     def test_it_keeps_the_hash_stable_when_read_back(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         stored = Publication.objects.get(pk=publication.pk)
         self.assertEqual(pub.snapshot_hash(stored.snapshot), publication.sha256)
 
     def test_it_does_not_drift_when_live_scores_change_later(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         Score.objects.filter(target=self.county_org).update(score=D(0))
         stored = Publication.objects.get(pk=publication.pk)
         self.assertEqual(stored.snapshot["ranking"][0]["total"], "98.00")
         self.assertTrue(pub.publication_verify(stored))
 
     def test_it_detects_a_tampered_snapshot(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         publication.snapshot["ranking"][0]["total"] = "99.00"
         self.assertFalse(pub.publication_verify(publication))
 
     def test_it_refuses_to_rewrite_or_delete_a_publication(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         stored = Publication.objects.get(pk=publication.pk)
         stored.snapshot["ranking"][0]["total"] = "99.00"
-        with self.assertRaises(pub.PublicationImmutable), transaction.atomic():
+        with self.assertRaises(PublicationImmutable), transaction.atomic():
             stored.save()
-        with self.assertRaises(pub.PublicationImmutable), transaction.atomic():
+        with self.assertRaises(PublicationImmutable), transaction.atomic():
             stored.delete()
         again = Publication.objects.get(pk=publication.pk)
         self.assertEqual(again.snapshot["ranking"][0]["total"], "98.00")
         self.assertTrue(pub.publication_verify(again))
 
     def test_it_refuses_to_publish_twice(self):
-        pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         with self.assertRaisesMessage(ValidationError, "已公布"):
-            pub.campaign_publish(actor=self.office, campaign=self.campaign)
+            publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         self.assertEqual(Publication.objects.count(), 1)
 
     def test_it_refuses_with_open_appeals_or_unapproved_scores_and_changes_nothing(self):
@@ -67,7 +77,7 @@ class CampaignPublishTestCase(ResultsTestCase):
             status=ScoreStatus.SUBMITTED
         )
         with self.assertRaises(ValidationError) as ctx:
-            pub.campaign_publish(actor=self.office, campaign=self.campaign)
+            publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         self.assertEqual(ctx.exception.messages, ["还有 1 件申诉尚未裁决。", "还有 1 项评分尚未审核生效。"])
         self.campaign.refresh_from_db()
         self.assertEqual(self.campaign.phase, Phase.REVIEW)
@@ -77,10 +87,10 @@ class CampaignPublishTestCase(ResultsTestCase):
         self.campaign.phase = Phase.APPEAL
         self.campaign.save()
         with self.assertRaisesMessage(ValidationError, "审定"):
-            pub.campaign_publish(actor=self.office, campaign=self.campaign)
+            publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
 
     def test_it_lists_every_lost_point_with_rule_reason_and_evidence(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         lost = pub.published_lost(publication, "440704")
         self.assertEqual([(e["indicator"], e["points_lost"]) for e in lost], [("A2", "6.00"), ("B1", "6.00")])
         self.assertEqual(lost[0]["items"][0]["rule"], "A2-1")
@@ -90,22 +100,22 @@ class CampaignPublishTestCase(ResultsTestCase):
 
 class RectificationTestCase(ResultsTestCase):
     def test_it_sends_a_lost_point_to_the_rectification_list_once(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
-        item = pub.rectification_create(
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
+        item = rectification_services.rectification_create(
             actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
         )
         self.assertEqual(item.points_lost, D("2.00"))
         self.assertIn("A1台账不完整", item.reason)
         with self.assertRaisesMessage(ValidationError, "已列入整改清单"):
-            pub.rectification_create(
+            rectification_services.rectification_create(
                 actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
             )
         self.assertEqual(Rectification.objects.count(), 1)
 
     def test_it_refuses_an_indicator_without_lost_points(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         with self.assertRaisesMessage(ValidationError, "没有失分"):
-            pub.rectification_create(
+            rectification_services.rectification_create(
                 actor=self.county, publication=publication, target=self.county_org, indicator_code="A2"
             )
 
@@ -118,7 +128,7 @@ class PublicationDateTestCase(WorkflowTestCase):
         from django.utils import timezone
 
         from assessments.models import Publication
-        from assessments.publication import campaign_publish
+        from assessments.services.publication import campaign_publish
 
         tomorrow = timezone.now() + datetime.timedelta(days=1)
         with self.assertRaisesMessage(ValidationError, "公布时间不能晚于当前时间"):

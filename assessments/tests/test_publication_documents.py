@@ -8,8 +8,8 @@ import io
 import docx
 import openpyxl
 
-from assessments import publication as pub
 from assessments import publication_docs
+from assessments.services import publication as publication_services
 from assessments.tests.fixtures import ResultsTestCase
 from audit.models import AuditEntry
 
@@ -25,7 +25,7 @@ class PublicationDocumentsTestCase(ResultsTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.publication = pub.campaign_publish(actor=cls.office, campaign=cls.campaign)
+        cls.publication = publication_services.campaign_publish(actor=cls.office, campaign=cls.campaign)
 
     def test_it_writes_the_notice_in_official_format_with_the_ranking(self):
         paragraphs, tables = docx_text(publication_docs.notice_docx(self.publication))

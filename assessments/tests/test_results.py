@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from assessments import results
 from assessments.models import Score, ScoreStatus, SocialEvaluation
+from assessments.selectors import results
 from assessments.tests.fixtures import ResultsTestCase
 
 

@@ -12,8 +12,10 @@ import openpyxl
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import publication as pub
 from assessments.models import Appeal, AppealStatus, Phase, Publication, Rectification
+from assessments.selectors import publication as pub
+from assessments.services import publication as publication_services
+from assessments.services import rectifications as rectification_services
 from assessments.tests.fixtures import ResultsTestCase
 
 API = "/api/v1/assessments"
@@ -34,7 +36,7 @@ class PrivacyTestCase(ResultsTestCase):
 
     def publish(self) -> Publication:
         self.appeal(self.stranger_org, "A2", decided=True)  # 江海区 appealed; upheld
-        return pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        return publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
 
     def api_json(self, user, path: str) -> dict:  # noqa: ANN001
         response = self.client_for(user).get(f"{API}/{path}")
@@ -130,7 +132,7 @@ class PublishedRankingTestCase(PrivacyTestCase):
 
     def test_it_shows_a_county_neither_the_lost_items_nor_the_整改_of_another(self):
         publication = self.publish()
-        pub.rectification_create(
+        rectification_services.rectification_create(
             actor=self.stranger, publication=publication, target=self.stranger_org, indicator_code="A2"
         )
         page = self.client_for(self.county).get(reverse("assessments:publication", args=[self.campaign.pk]))

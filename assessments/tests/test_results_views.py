@@ -13,9 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import appeals
-from assessments import publication as pub
 from assessments.models import Appeal, Phase, PhaseDeadline, Publication, Rectification, Score
+from assessments.selectors import publication as pub
+from assessments.services import appeals
+from assessments.services import publication as publication_services
+from assessments.services import rectifications as rectification_services
 from assessments.tests.fixtures import ResultsTestCase, make_campaign
 
 OUTSIDERS = ("expert", "sysadmin", "secadmin", "auditadmin")
@@ -30,7 +32,7 @@ class ResultsViewTestCase(ResultsTestCase):
         self.campaign.save()
 
     def publish(self) -> Publication:
-        return pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        return publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
 
 
 class ResultsPageTestCase(ResultsViewTestCase):
@@ -346,7 +348,7 @@ class AppealViewTestCase(ResultsViewTestCase):
 class RectificationViewTestCase(ResultsViewTestCase):
     def test_it_lists_items_per_role_in_a_constant_number_of_queries(self):
         publication = self.publish()
-        pub.rectification_create(
+        rectification_services.rectification_create(
             actor=self.office, publication=publication, target=self.county_org, indicator_code="A1"
         )
         client = self.client_for(self.office)
@@ -355,7 +357,7 @@ class RectificationViewTestCase(ResultsViewTestCase):
         with self.assertNumQueries(6):
             client.get(url)
         for code in ("A2", "B1"):
-            pub.rectification_create(
+            rectification_services.rectification_create(
                 actor=self.office, publication=publication, target=self.stranger_org, indicator_code=code
             )
         with self.assertNumQueries(6):
@@ -365,7 +367,7 @@ class RectificationViewTestCase(ResultsViewTestCase):
 
     def test_it_marks_an_item_done_for_its_target_only(self):
         publication = self.publish()
-        item = pub.rectification_create(
+        item = rectification_services.rectification_create(
             actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
         )
         url = reverse("assessments:rectification_done", args=[item.pk])
@@ -387,7 +389,7 @@ class TrendsViewTestCase(ResultsViewTestCase):
                 self.stranger_org: {"A1": "40", "A2": "30", "B1": "27"},
             },
         )
-        pub.campaign_publish(actor=self.office, campaign=earlier)
+        publication_services.campaign_publish(actor=self.office, campaign=earlier)
 
     def test_it_shows_a_target_its_years_only(self):
         response = self.get(self.county, "trends", target="440704")

@@ -16,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, appeals
+from assessments import access
 from assessments.forms import AnswerForm, AppealForm, DecideForm
 from assessments.models import (
     Appeal,
     AppealStatus,
 )
+from assessments.selectors import appeals as appeal_selectors
+from assessments.services import appeals
 from assessments.views.results import results_crumbs
 from workbench.tables import sorted_page
 
@@ -30,7 +32,7 @@ from workbench.tables import sorted_page
 def appeal_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(access.can_use_assessments(user))
-    qs = appeals.appeals_for(user)
+    qs = access.visible_appeals(user)
     status = request.GET.get("status", "")
     if status in AppealStatus.values:
         qs = qs.filter(status=status)
@@ -90,7 +92,7 @@ def appeal_create(request: AuthedRequest, score_pk: int) -> HttpResponse:
             "form": form,
             "score": score,
             "problem": problem,
-            "window": appeals.appeal_window(score.campaign),
+            "window": appeal_selectors.appeal_window(score.campaign),
             "title": "提出申诉",
             "breadcrumbs": results_crumbs(score.campaign, (f"{score.indicator.code} 申诉", None)),
         },
@@ -113,7 +115,7 @@ def _appeal_context(user: Any, appeal: Appeal, **extra: Any) -> dict[str, Any]:
         .prefetch_related("evidence", "score__indicator__assessors")
         .get(pk=appeal.pk)
     )
-    can_answer = appeals.can_answer(user, appeal) and appeal.status == AppealStatus.SUBMITTED
+    can_answer = access.may_answer_appeal(user, appeal) and appeal.status == AppealStatus.SUBMITTED
     can_decide = access.can_manage(user) and appeal.status == AppealStatus.ANSWERED
     return {
         "appeal": appeal,
@@ -133,7 +135,7 @@ def _appeal_context(user: Any, appeal: Appeal, **extra: Any) -> dict[str, Any]:
 
 @login_required
 def appeal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    appeal = appeals.access_appeal(request.user, pk)
+    appeal = access.access_appeal(request.user, pk)
     return render(request, "assessments/results/appeal_detail.html", _appeal_context(request.user, appeal))
 
 
@@ -141,7 +143,7 @@ def appeal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def appeal_answer(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    appeal = appeals.access_appeal(user, pk)
+    appeal = access.access_appeal(user, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -163,7 +165,7 @@ def appeal_answer(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def appeal_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    appeal = appeals.access_appeal(user, pk)
+    appeal = access.access_appeal(user, pk)
     require(access.can_manage(user))
     form = DecideForm(request.POST)
     if form.is_valid():

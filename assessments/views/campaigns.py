@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, selectors
+from assessments import access
 from assessments.forms import (
     AdvanceForm,
     CampaignForm,
@@ -24,6 +24,7 @@ from assessments.forms import (
 )
 from assessments.frameworks_xlsx import ImportFailed
 from assessments.models import Campaign, Phase, PhaseChange, SocialEvaluation
+from assessments.selectors import campaigns as campaign_selectors
 from assessments.services import campaigns as services
 from assessments.services import social
 from audit.services import audit_record
@@ -57,7 +58,7 @@ def results_url(campaign: Campaign) -> str | None:
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(access.can_use_assessments(user))
-    qs = selectors.campaign_list(access.campaigns_for(user))
+    qs = campaign_selectors.campaign_list(access.campaigns_for(user))
     page, sort = sorted_page(request, qs, allowed=("year", "name", "phase"), default="-year")
     return render(
         request,
@@ -112,8 +113,12 @@ def _phase_steps(campaign: Campaign) -> list[dict]:
             "label": label,
             "deadline": deadlines.get(phase),
             "state": "done" if i < current else "current" if i == current else "todo",
-            "days_left": selectors.days_left(deadlines[phase].due_on) if phase in deadlines else None,
-            "overdue": -(selectors.days_left(deadlines[phase].due_on) or 0) if phase in deadlines else 0,
+            "days_left": campaign_selectors.days_left(deadlines[phase].due_on)
+            if phase in deadlines
+            else None,
+            "overdue": -(campaign_selectors.days_left(deadlines[phase].due_on) or 0)
+            if phase in deadlines
+            else 0,
         }
         for i, (phase, label) in enumerate(Phase.choices)
     ]
@@ -123,11 +128,11 @@ def _phase_steps(campaign: Campaign) -> list[dict]:
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
-    indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
-    targets = selectors.campaign_targets(campaign)
+    indicators = campaign_selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
+    targets = campaign_selectors.campaign_targets(campaign)
     if access.is_target(user):
         targets = [t for t in targets if t.pk == user.org_id]
-    matrix = selectors.campaign_matrix(
+    matrix = campaign_selectors.campaign_matrix(
         campaign,
         indicators=indicators,
         targets=targets,
@@ -151,11 +156,13 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "breadcrumbs": campaign_crumbs(campaign),
     }
     if access.can_manage(user):
-        units = selectors.campaign_assessors(campaign)
+        units = campaign_selectors.campaign_assessors(campaign)
         context.update(
             {
                 "missing": services.campaign_missing(campaign, matrix=matrix),
-                "next_label": dict(Phase.choices).get(selectors.next_phase(campaign.phase) or "", ""),
+                "next_label": dict(Phase.choices).get(
+                    campaign_selectors.next_phase(campaign.phase) or "", ""
+                ),
                 "advance_form": AdvanceForm(),
                 "assessor_progress": [
                     (o, matrix.score_by_assessor[o.pk]) for o in units if o.pk in matrix.score_by_assessor
@@ -234,8 +241,8 @@ def campaign_matrix(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
     require(access.can_manage(user) or access.is_assessor(user))
-    indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
-    matrix = selectors.campaign_matrix(campaign, indicators=indicators)
+    indicators = campaign_selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
+    matrix = campaign_selectors.campaign_matrix(campaign, indicators=indicators)
     rows = []
     for ind in matrix.indicators:
         cells = []
@@ -268,8 +275,8 @@ def campaign_matrix_export(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
     require(access.can_manage(user) or access.is_assessor(user))
-    indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
-    matrix = selectors.campaign_matrix(campaign, indicators=indicators)
+    indicators = campaign_selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
+    matrix = campaign_selectors.campaign_matrix(campaign, indicators=indicators)
     labels = {"draft": "经办填写", "submitted": "待审核", "approved": "已生效"}
     headers = ["板块", "指标编号", "指标", "分值"]
     for t in matrix.targets:
@@ -336,7 +343,7 @@ def social_template(request: AuthedRequest, pk: int) -> HttpResponse:
             existing[t.pk].score if t.pk in existing else None,
             existing[t.pk].source if t.pk in existing else "",
         ]
-        for t in selectors.campaign_targets(campaign)
+        for t in campaign_selectors.campaign_targets(campaign)
     ]
     audit_record(
         actor=request.user,

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from accounts.access import require
 from accounts.http import AuthedRequest
 from assessments import access, publication_docs
-from assessments import publication as pub
 from assessments.models import (
     Rectification,
 )
+from assessments.selectors import publication as pub
+from assessments.services import publication as publication_services
+from assessments.services import rectifications as rectification_services
 from assessments.views.results import results_crumbs
 from audit.services import audit_record
 from documents.xlsx import file_response
@@ -29,7 +31,7 @@ def results_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk, write=True)
     try:
-        publication = pub.campaign_publish(actor=user, campaign=campaign)
+        publication = publication_services.campaign_publish(actor=user, campaign=campaign)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -147,7 +149,9 @@ def feedback_rectify(request: AuthedRequest, pk: int, org_pk: int) -> HttpRespon
     org = access.access_target(user, campaign, org_pk)
     code = request.POST.get("indicator", "")
     try:
-        item = pub.rectification_create(actor=user, publication=publication, target=org, indicator_code=code)
+        item = rectification_services.rectification_create(
+            actor=user, publication=publication, target=org, indicator_code=code
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from accounts.access import require
 from accounts.http import AuthedRequest, safe_next_url
 from assessments import access
-from assessments import publication as pub
 from assessments.models import (
     Rectification,
 )
+from assessments.services import rectifications as rectification_services
 from workbench.tables import sorted_page
 
 
@@ -61,7 +61,9 @@ def rectification_done(request: AuthedRequest, pk: int) -> HttpResponse:
     item = _rectifications_for(user).filter(pk=pk).first()
     if item is None:
         raise Http404("整改项不存在")
-    pub.rectification_mark_done(actor=user, rectification=item, done=request.POST.get("done", "1") == "1")
+    rectification_services.rectification_mark_done(
+        actor=user, rectification=item, done=request.POST.get("done", "1") == "1"
+    )
     messages.success(request, f"已更新 {item.target.display_name} {item.indicator.code} 的整改状态。")
     return redirect(
         safe_next_url(request, request.POST.get("next"), fallback=reverse("assessments:rectification_list"))

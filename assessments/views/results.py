@@ -14,8 +14,7 @@ from django.urls import reverse
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, appeals, publication_docs, results, selectors
-from assessments import publication as pub
+from assessments import access, publication_docs
 from assessments.forms import WhatIfForm
 from assessments.models import (
     Appeal,
@@ -27,6 +26,11 @@ from assessments.models import (
     ScoreItem,
     SelfAssessment,
 )
+from assessments.selectors import appeals as appeal_selectors
+from assessments.selectors import publication as pub
+from assessments.selectors import results
+from assessments.services import appeals
+from assessments.services import publication as publication_services
 from audit.services import audit_record
 from documents.xlsx import XLSX_MIME, file_response, table_workbook
 from workbench.tables import sorted_page
@@ -46,7 +50,7 @@ def results_index(request: AuthedRequest) -> HttpResponse:
     qs = (
         access.campaigns_for(user)
         .select_related("framework", "publication")
-        .annotate(open_appeals=appeals.open_appeal_count(user))
+        .annotate(open_appeals=appeal_selectors.open_appeal_count(user))
     )
     page, sort = sorted_page(request, qs, allowed=("year", "name", "phase"), default="-year")
     return render(
@@ -70,7 +74,7 @@ def results_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     targets' scores); a target gets a link to its own scores."""
     user = request.user
     campaign = access.access_campaign(user, pk)
-    publication = selectors.publication_of(campaign)
+    publication = pub.publication_of(campaign)
     context: dict[str, Any] = {
         "campaign": campaign,
         "publication": publication,
@@ -98,7 +102,7 @@ def results_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 (r, inputs.target_ids[r.code], inputs.scored[r.code])
                 for r in results.rank(inputs.inputs, rules)
             ],
-            blockers=pub.publish_blockers(campaign),
+            blockers=publication_services.publish_blockers(campaign),
             rules_lines=publication_docs.rules_sentences(rules.as_json()),
         )
     elif access.is_target(user) and campaign.phase in access.TARGET_SCORE_PHASES:
@@ -179,7 +183,7 @@ def target_scores(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
         .order_by("indicator__section__order", "indicator__order", "indicator__code")
     )
     window_problem = appeals.appeal_window_problem(campaign)
-    window = appeals.appeal_window(campaign)
+    window = appeal_selectors.appeal_window(campaign)
     return render(
         request,
         "assessments/results/target_scores.html",

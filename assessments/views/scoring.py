@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, selectors
+from assessments import access
 from assessments.forms import ReopenForm, ReviewForm
 from assessments.models import (
     Duty,
@@ -28,6 +28,7 @@ from assessments.models import (
     SelfAssessment,
     SelfAssessmentStatus,
 )
+from assessments.selectors import campaigns as campaign_selectors
 from assessments.services import scores as score_services
 from assessments.views.campaigns import campaign_crumbs
 
@@ -38,8 +39,8 @@ def scoring(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
     require(access.can_manage(user) or access.is_assessor(user))
-    indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
-    matrix = selectors.campaign_matrix(campaign, indicators=indicators)
+    indicators = campaign_selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
+    matrix = campaign_selectors.campaign_matrix(campaign, indicators=indicators)
     status = request.GET.get("status", "")
     rows = []
     for ind in matrix.indicators:

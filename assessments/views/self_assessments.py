@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, selectors
+from assessments import access
 from assessments.forms import ReturnForm, SelfAssessmentForm
 from assessments.models import (
     Indicator,
@@ -22,6 +22,7 @@ from assessments.models import (
     SelfAssessment,
     SelfAssessmentStatus,
 )
+from assessments.selectors import campaigns as campaign_selectors
 from assessments.services import self_assessments as sa_services
 from assessments.views.campaigns import campaign_crumbs
 from audit.services import audit_record
@@ -42,13 +43,15 @@ def self_list(request: AuthedRequest, pk: int, target_id: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
     target = access.access_target(user, campaign, target_id)
-    indicators = selectors.campaign_indicators(
+    indicators = campaign_selectors.campaign_indicators(
         campaign,
         access.applicable_to(
             Indicator.objects.filter(section__framework_id=campaign.framework_id), target.pk
         ),
     )
-    matrix = selectors.campaign_matrix(campaign, indicators=indicators, targets=[target], with_scores=False)
+    matrix = campaign_selectors.campaign_matrix(
+        campaign, indicators=indicators, targets=[target], with_scores=False
+    )
     rows = {
         sa.indicator_id: sa
         for sa in SelfAssessment.objects.filter(campaign=campaign, target=target)

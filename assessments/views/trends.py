@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, trends
+from assessments import access
+from assessments.selectors import trends
 from audit.services import audit_record
 from documents.xlsx import XLSX_MIME, file_response, table_workbook
 

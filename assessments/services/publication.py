@@ -1,5 +1,4 @@
-"""Publication of a campaign's results: the immutable, hashed snapshot, the
-整改 items sent from lost points, and the published documents.
+"""Publication of a campaign's results: the immutable, hashed snapshot.
 
 The snapshot is canonical JSON (sorted keys, no spaces, points as strings),
 so anyone can re-hash `Publication.snapshot` and compare with `sha256`.
@@ -9,16 +8,14 @@ snapshot, never the live scores, so a published result cannot drift.
 The hash that counts is the one in the audit entry written when the result was
 published (whose own HMAC only the holder of the audit key can produce), not
 the copy in the same row: rewriting a row and its `sha256` with raw SQL is
-caught by `publication_check`. Through the ORM a publication cannot be written
-anywhere but in `campaign_publish` (see Publication.save and its queryset).
-"""
+caught by `selectors.publication.publication_check`. Through the ORM a
+publication cannot be written anywhere but in `campaign_publish` (see
+Publication.save and its queryset)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -28,90 +25,26 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import results
 from assessments.models import (
     Appeal,
-    AppealStatus,
     Campaign,
     Indicator,
     Method,
     Phase,
     PhaseChange,
     Publication,
-    Rectification,
     Score,
     ScoreItem,
     ScoreStatus,
     Section,
     publishing,
 )
-from assessments.models import PublicationImmutable as PublicationImmutable
-from audit.models import AuditEntry
-from audit.services import audit_entry_problem, audit_record
-from orgs.models import Org
+from assessments.selectors import appeals as appeal_selectors
+from assessments.selectors import publication as pub
+from assessments.selectors import results
+from audit.services import audit_record
 
 SNAPSHOT_SCHEMA = 1
-
-
-def canonical_json(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def snapshot_hash(snapshot: Any) -> str:
-    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
-
-
-PUBLISHED_ACTION = "assessments.campaign.published"
-
-
-@dataclass(frozen=True)
-class PublicationCheck:
-    ok: bool
-    reason: str
-    audit_seq: int | None  # the audit entry written at publication: the log's head then
-    audit_hash: str
-
-
-def publication_audit_entry(publication: Publication) -> AuditEntry | None:
-    """The audit entry written by campaign_publish for this publication."""
-    entries = AuditEntry.objects.filter(
-        action=PUBLISHED_ACTION, target_type="assessments.campaign", target_id=str(publication.campaign_id)
-    ).order_by("seq")
-    return next((e for e in entries if (e.data or {}).get("publication") == publication.pk), None)
-
-
-def publication_check(publication: Publication) -> PublicationCheck:
-    """The snapshot against the hash recorded in the audit log when it was
-    published (and that audit entry against its own hash and HMAC)."""
-    entry = publication_audit_entry(publication)
-    if entry is None:
-        return PublicationCheck(
-            False, "审计日志中没有该结果的公布记录：公布记录被绕过系统写入或改动。", None, ""
-        )
-    problem = audit_entry_problem(entry)
-    if problem:
-        return PublicationCheck(False, f"公布时的审计记录不可信：{problem}。", entry.seq, entry.hash)
-    recorded = (entry.data or {}).get("sha256")
-    if snapshot_hash(publication.snapshot) != recorded:
-        return PublicationCheck(
-            False,
-            f"结果快照与公布时审计日志第 {entry.seq} 条记录的 SHA-256 不符：快照被改动。",
-            entry.seq,
-            entry.hash,
-        )
-    if publication.sha256 != recorded:
-        return PublicationCheck(
-            False,
-            f"结果记录中的 SHA-256 与公布时审计日志第 {entry.seq} 条记录不符：记录被改动。",
-            entry.seq,
-            entry.hash,
-        )
-    return PublicationCheck(True, "", entry.seq, entry.hash)
-
-
-def publication_verify(publication: Publication) -> bool:
-    """True when the snapshot still hashes to what the audit log recorded at publication."""
-    return publication_check(publication).ok
 
 
 def _s(value: Decimal | None) -> str | None:
@@ -254,7 +187,7 @@ def publish_blockers(campaign: Campaign) -> list[str]:
         return ["该考评结果已公布，公布后的结果不可更改。"]
     if campaign.phase != Phase.REVIEW:
         problems.append(f"只有处于“审定”阶段的考评可以公布，当前阶段为“{campaign.get_phase_display()}”。")
-    open_appeals = Appeal.objects.filter(campaign_id=campaign.pk).exclude(status=AppealStatus.DECIDED).count()
+    open_appeals = appeal_selectors.open_appeals(campaign).count()
     if open_appeals:
         problems.append(f"还有 {open_appeals} 件申诉尚未裁决。")
     pending = Score.objects.filter(campaign_id=campaign.pk).exclude(status=ScoreStatus.APPROVED).count()
@@ -279,14 +212,14 @@ def campaign_publish(*, actor: User | None, campaign: Campaign, published_at: An
     now = published_at or timezone.now()
     snapshot = build_snapshot(campaign, published_at=now, published_by=actor)
     # JSONField round-trips through the database; hash what is stored
-    snapshot = json.loads(canonical_json(snapshot))
+    snapshot = json.loads(pub.canonical_json(snapshot))
     with publishing():
         publication = Publication.objects.create(
             campaign=campaign,
             published_at=now,
             published_by=actor,
             snapshot=snapshot,
-            sha256=snapshot_hash(snapshot),
+            sha256=pub.snapshot_hash(snapshot),
         )
     PhaseChange.objects.create(
         campaign=campaign,
@@ -299,7 +232,7 @@ def campaign_publish(*, actor: User | None, campaign: Campaign, published_at: An
     campaign.save(update_fields=["phase", "updated_at"])
     audit_record(
         actor=actor,
-        action=PUBLISHED_ACTION,
+        action=pub.PUBLISHED_ACTION,
         target=campaign,
         before={"phase": Phase.REVIEW},
         after={"phase": Phase.PUBLISHED},
@@ -310,114 +243,3 @@ def campaign_publish(*, actor: User | None, campaign: Campaign, published_at: An
         },
     )
     return publication
-
-
-# --------------------------------------------------------------------------- reading the snapshot
-
-# What the published ranking (the 通报's table) says about every target. The
-# rest of a target's results — its lost points, its 板块 and indicator scores,
-# its appeals — is for the target itself and the office (access.results_reader).
-PUBLIC_RANKING_FIELDS = (
-    "rank",
-    "code",
-    "name",
-    "total",
-    "grade",
-    "veto",
-    "indicator_total",
-    "bonus",
-    "deductions",
-    "social",
-    "quota_dropped",
-)
-
-
-def snapshot_for(snapshot: dict[str, Any], *, complete: bool, own: str | None) -> dict[str, Any]:
-    """The part of a published snapshot one reader may see: everything when
-    `complete`; else the ranking's public columns of every target, and the
-    rest only of `own` (None: of nobody)."""
-    if complete:
-        return snapshot
-    return {
-        **snapshot,
-        "ranking": [
-            row if row.get("code") == own else {k: row[k] for k in PUBLIC_RANKING_FIELDS if k in row}
-            for row in snapshot.get("ranking", [])
-        ],
-        "scores": {k: v for k, v in snapshot.get("scores", {}).items() if k == own},
-        "section_totals": {k: v for k, v in snapshot.get("section_totals", {}).items() if k == own},
-        "lost": {k: v for k, v in snapshot.get("lost", {}).items() if k == own},
-        "appeals": [a for a in snapshot.get("appeals", []) if own is not None and a.get("target") == own],
-    }
-
-
-def published_ranking(publication: Publication) -> list[dict[str, Any]]:
-    return list(publication.snapshot.get("ranking", []))
-
-
-def published_lost(publication: Publication, target_code: str) -> list[dict[str, Any]]:
-    return list(publication.snapshot.get("lost", {}).get(target_code, []))
-
-
-def indicator_index(publication: Publication) -> dict[str, dict[str, Any]]:
-    return {ind["code"]: ind for ind in publication.snapshot.get("indicators", [])}
-
-
-# --------------------------------------------------------------------------- 整改
-
-
-@transaction.atomic
-def rectification_create(
-    *, actor: User, publication: Publication, target: Org, indicator_code: str
-) -> Rectification:
-    """Send one published lost point to the 整改 list (once per indicator)."""
-    entry = next(
-        (e for e in published_lost(publication, target.code) if e["indicator"] == indicator_code), None
-    )
-    if entry is None:
-        raise ValidationError("该指标在公布结果中没有失分，无需整改。")
-    indicator = Indicator.objects.filter(
-        section__framework_id=publication.snapshot["framework"]["id"], code=indicator_code
-    ).first()
-    if indicator is None:
-        raise ValidationError("指标不存在。")
-    if Rectification.objects.filter(publication=publication, target=target, indicator=indicator).exists():
-        raise ValidationError("该失分项已列入整改清单。")
-    reasons = [entry.get("reason") or ""] + [i.get("reason") or "" for i in entry.get("items", [])]
-    item = Rectification.objects.create(
-        publication=publication,
-        target=target,
-        indicator=indicator,
-        points_lost=Decimal(entry["points_lost"]),
-        reason="；".join(r for r in dict.fromkeys(reasons) if r),
-        created_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action="assessments.rectification.created",
-        target=item,
-        target_repr=f"{target.name} {indicator.code}",
-        data={
-            "publication": publication.pk,
-            "target": target.code,
-            "indicator": indicator_code,
-            "points_lost": entry["points_lost"],
-        },
-    )
-    return item
-
-
-@transaction.atomic
-def rectification_mark_done(*, actor: User, rectification: Rectification, done: bool = True) -> Rectification:
-    before = rectification.status
-    rectification.status = "done" if done else "open"
-    rectification.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="assessments.rectification.updated",
-        target=rectification,
-        target_repr=f"{rectification.target.name} {rectification.indicator.code}",
-        before={"status": before},
-        after={"status": rectification.status},
-    )
-    return rectification

@@ -1,10 +1,10 @@
-"""申诉复核: a target appeals one of its approved scores within the appeal
-window, the responsible assessing unit answers, the office decides. A changed
-score is written through the same compare-and-set as every score write
-(`services.scores.score_write`) with a ScoreChange row (source "appeal") so
-its history is kept; besides this, only the office's reopen
-(`services.scores.score_reopen`) changes a score after approval.
-"""
+"""Writes of 申诉复核: a target appeals one of its approved scores within the
+appeal window (`appeal_refusal` is the one statement of who may appeal
+what and when), the responsible assessing unit answers, the office decides.
+A changed score is written through the same compare-and-set as every score
+write (`services.scores.score_write`) with a ScoreChange row (source
+"appeal") so its history is kept; besides this, only the office's reopen
+(`services.scores.score_reopen`) changes a score after approval."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,12 +25,12 @@ from assessments.models import (
     AppealStatus,
     Campaign,
     Phase,
-    PhaseDeadline,
     Score,
     ScoreChange,
     ScoreChangeSource,
     ScoreStatus,
 )
+from assessments.selectors import appeals as appeal_selectors
 from assessments.services import scores as score_services
 from audit.services import audit_record
 
@@ -40,14 +38,10 @@ from audit.services import audit_record
 HANDLING_PHASES = (Phase.APPEAL, Phase.REVIEW)
 
 
-def appeal_window(campaign: Campaign) -> PhaseDeadline | None:
-    return PhaseDeadline.objects.filter(campaign=campaign, phase=Phase.APPEAL).first()
-
-
 def appeal_window_problem(campaign: Campaign, *, today: datetime.date | None = None) -> str | None:
     """Why an appeal cannot be lodged now (a Chinese sentence), or None."""
     today = today or timezone.localdate()
-    window = appeal_window(campaign)
+    window = appeal_selectors.appeal_window(campaign)
     if campaign.phase != Phase.APPEAL:
         if campaign.phase_index > Phase.values.index(Phase.APPEAL) or (window and today > window.due_on):
             due = f"已于 {window.due_on:%Y-%m-%d} 截止" if window else "已结束"
@@ -63,51 +57,6 @@ def appeal_window_problem(campaign: Campaign, *, today: datetime.date | None = N
 
 def can_appeal(user: User, score: Score) -> bool:
     return access.is_target(user) and user.org_id == score.target_id
-
-
-def can_answer(user: User, appeal: Appeal) -> bool:
-    return access.is_assessor(user) and any(
-        o.pk == user.org_id for o in appeal.score.indicator.assessors.all()
-    )
-
-
-def appeals_for(user: User) -> QuerySet[Appeal]:
-    """The appeals a user may see: office all; a target its own; an assessing
-    unit those on the indicators it scores."""
-    qs = Appeal.objects.select_related(
-        "campaign", "target", "score", "score__indicator", "score__indicator__section", "created_by"
-    )
-    if access.can_manage(user):
-        return qs
-    if access.is_target(user):
-        return qs.filter(target_id=user.org_id)
-    if access.is_assessor(user):
-        return qs.filter(score__indicator__assessors=user.org_id).distinct()
-    return qs.none()
-
-
-def open_appeal_count(user: User) -> Coalesce:
-    """Per campaign (an annotation on campaigns), the undecided appeals this
-    user may see: a county counts only its own, never the other counties'."""
-    counted = (
-        appeals_for(user)
-        .filter(campaign=OuterRef("pk"))
-        .exclude(status=AppealStatus.DECIDED)
-        .order_by()
-        .values("campaign")
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
-def access_appeal(user: User, pk: int) -> Appeal:
-    appeal = appeals_for(user).filter(pk=pk).first()
-    if appeal is None:
-        from django.http import Http404
-
-        raise Http404("申诉不存在")
-    return appeal
 
 
 def _clean_text(value: str, *, field: str, message: str) -> str:
@@ -157,7 +106,7 @@ def appeal_answer(*, actor: User, appeal: Appeal, answer: str) -> Appeal:
     appeal = (
         Appeal.objects.select_for_update().select_related("campaign", "score__indicator").get(pk=appeal.pk)
     )
-    if not can_answer(actor, appeal):
+    if not access.may_answer_appeal(actor, appeal):
         raise PermissionDenied("只有负责该指标的考评单位可以答复申诉。")
     if appeal.status != AppealStatus.SUBMITTED:
         raise ValidationError("该申诉已答复，不能重复答复。")
@@ -268,15 +217,3 @@ def appeal_decide(
         data={"score_id": score.pk, "note": note},
     )
     return appeal
-
-
-def open_appeals(campaign: Campaign) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(campaign=campaign).exclude(status=AppealStatus.DECIDED)
-
-
-def appeals_waiting_answer(user: User) -> QuerySet[Appeal]:
-    if not access.is_assessor(user):
-        return Appeal.objects.none()
-    return Appeal.objects.filter(
-        Q(status=AppealStatus.SUBMITTED), score__indicator__assessors=user.org_id
-    ).distinct()
