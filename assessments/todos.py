@@ -171,9 +171,7 @@ def _assessor(user: User, campaign: Campaign) -> Iterator[Todo]:
         approved=Count("pk", filter=Q(status=ScoreStatus.APPROVED)),
         empty=Count("pk", filter=Q(score__isnull=True)),
         draft=Count("pk", filter=Q(status=ScoreStatus.DRAFT, score__isnull=False)),
-        to_review=Count(
-            "pk", filter=Q(status=ScoreStatus.SUBMITTED, assessor_org_id=user.org_id) & ~Q(entered_by=user)
-        ),
+        to_review=Count("pk", filter=score_selectors.awaiting_review_q(user)),
     )
     if enters and (counts["empty"] or counts["draft"]):
         parts = [f"{counts['empty']} 项未评分"] if counts["empty"] else []

@@ -162,25 +162,27 @@ def _scored_max(campaign: Campaign, target_ids: Sequence[int]) -> dict[int, Deci
 def _negative_list_deductions(
     campaign: Campaign, indicators: Sequence[Mapping[str, Any]]
 ) -> dict[int, Decimal]:
-    """Deductions beyond a 负面清单 (veto-method) indicator's 分值, per target:
-    taken from the total. Only read when the framework has such indicators."""
-    veto_ids = {i["id"]: Decimal(i["max_score"]) for i in indicators if i["method"] == Method.VETO}
-    if not veto_ids:
+    """Per target, Σ of `scoring.indicator_score(...).overflow` over its approved
+    scores of 负面清单 (veto-method) indicators: the deductions beyond the
+    indicator's 分值, taken from the total. Only read when the framework has
+    such indicators."""
+    veto_max = {i["id"]: Decimal(i["max_score"]) for i in indicators if i["method"] == Method.VETO}
+    if not veto_max:
         return {}
-    per_score: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    items: dict[tuple[int, int], list[scoring.Item]] = defaultdict(list)
     rows = ScoreItem.objects.filter(
         score__campaign_id=campaign.pk,
         score__status=ScoreStatus.APPROVED,
-        score__indicator_id__in=list(veto_ids),
-        kind__in=("deduct", "add"),
+        score__indicator_id__in=list(veto_max),
     ).values_list("score__target_id", "score__indicator_id", "kind", "points")
     for target_id, indicator_id, kind, points in rows:
-        per_score[(target_id, indicator_id)] += points if kind == "deduct" else -points
+        if kind in scoring.ITEM_KINDS:  # a grade item has no say on a veto indicator
+            items[(target_id, indicator_id)].append(scoring.Item(kind=kind, points=points))
     result: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (target_id, indicator_id), net in per_score.items():
-        overflow = net - veto_ids[indicator_id]
-        if overflow > 0:
-            result[target_id] += overflow
+    for (target_id, indicator_id), chosen in items.items():
+        scored = scoring.indicator_score(max_score=veto_max[indicator_id], method=Method.VETO, items=chosen)
+        if scored.overflow:
+            result[target_id] += scored.overflow
     return result
 
 

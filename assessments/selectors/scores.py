@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts import roles
 from accounts.models import User
-from assessments.models import (
-    Campaign,
-    Duty,
-    ScoringDuty,
-)
+from assessments import access
+from assessments.models import Campaign, Duty, Score, ScoreStatus, ScoringDuty
 from orgs.models import Org
+
+
+def awaiting_review_q(user: User) -> Q:
+    """Scores waiting for `user`'s 审核: submitted, entered at its unit and by
+    someone else (the two-person rule). As a Q so a to-do can count them in
+    the same query as the rest; `awaiting_review` is the queryset."""
+    return Q(status=ScoreStatus.SUBMITTED, assessor_org_id=user.org_id or 0) & ~Q(entered_by=user)
+
+
+def awaiting_review(user: User, campaign: Campaign) -> QuerySet[Score]:
+    """The scores of the campaign on the unit's indicators that wait for
+    `user`'s 审核; none when it does not hold the 审核 duty (access.duty_refusal)."""
+    if access.duty_refusal(user, Duty.REVIEW) is not None:
+        return Score.objects.none()
+    return Score.objects.filter(campaign=campaign, indicator__assessors=user.org_id).filter(
+        awaiting_review_q(user)
+    )
 
 
 def duty_people() -> QuerySet[User]:

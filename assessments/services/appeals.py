@@ -164,19 +164,13 @@ def appeal_decide(
     if decision == AppealDecision.CHANGED:
         if decided_score is None:
             raise ValidationError({"decided_score": "改分时须填写裁决得分。"})
-        errors = scoring.validate_score(max_score=maximum, score=decided_score, reason=note)
+        errors: dict[str, list[str]] = {}
+        if points := scoring.points_problems(max_score=maximum, score=decided_score):
+            errors["decided_score"] = points
+        if scoring.reason_missing(max_score=maximum, score=decided_score, reason=note):
+            errors["decision_note"] = ["得分低于满分时须填写裁决说明。"]
         if errors:
-            field_errors = [e for e in errors if "理由" not in e]
-            raise ValidationError(
-                {
-                    **({"decided_score": field_errors} if field_errors else {}),
-                    **(
-                        {"decision_note": ["得分低于满分时须填写裁决说明。"]}
-                        if len(field_errors) < len(errors)
-                        else {}
-                    ),
-                }
-            )
+            raise ValidationError(errors)
         if decided_score == score.score:
             raise ValidationError({"decided_score": "裁决得分与原得分相同，请选择“维持”。"})
     elif not note:

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from accounts import roles
 from assessments.models import Appeal, AppealStatus, Score, ScoreChange, ScoringDuty
+from assessments.selectors import scores as score_selectors
 from assessments.services import appeals
 from assessments.services import scores as services
 from assessments.services.duties import scoring_duty_assign
@@ -415,3 +416,51 @@ class DutyMigrationTestCase(WorkflowTestCase):
         migration.duties_from_history(apps, None)
         duties = dict(ScoringDuty.objects.values_list("user__username", "duty"))
         self.assertEqual(duties, {"assessor_sfj_2": "enter", "assessor_sfj_sh": "review"})
+
+
+class ReviewRuleTestCase(DutyTestCase):
+    """The two-person review rule has one statement (`services.scores.review_problem`
+    for a score, `selectors.scores.awaiting_review` for the list) that the score
+    page, the scoring grid, approve-all, the to-do list and the services share."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.own = self.enter(self.assessor, self.a1)  # 经办 assessor_sfj submits A1 of 蓬江
+        a1_other = self.score(self.stranger_org, "A1")
+        scoring_duty_assign(actor=self.office, user=self.clerk2, duty="review")
+        self.reviewer2 = self.clerk2  # a second 审核 of 司法局…
+        scoring_duty_assign(actor=self.office, user=self.clerk2, duty="enter")
+        self.other = self.enter(self.clerk2, a1_other)  # …made 经办 again, entering 江海's A1
+        scoring_duty_assign(actor=self.office, user=self.clerk2, duty="review")
+
+    def test_it_lists_for_a_reviewer_only_what_someone_else_of_its_unit_submitted(self):
+        waiting = set(score_selectors.awaiting_review(self.reviewer, self.campaign))
+        self.assertEqual(waiting, {self.own, self.other})
+        # clerk2 now reviews but entered 江海's A1 itself: only 蓬江's waits for it
+        self.assertEqual(list(score_selectors.awaiting_review(self.clerk2, self.campaign)), [self.own])
+        for nobody in (self.assessor, self.reviewer_b, self.county, self.office):
+            self.assertEqual(list(score_selectors.awaiting_review(nobody, self.campaign)), [], nobody)
+
+    def test_it_gives_the_grid_the_to_do_and_approve_all_the_same_scores(self):
+        title = f"{self.campaign.name}：1 项评分待您审核（经办与审核须为不同人员）"
+        self.assertIn(title, self.todos(self.clerk2))
+        grid = self.client_for(self.clerk2).get(reverse("assessments:scoring", args=[self.campaign.pk]))
+        self.assertContains(grid, "全部审核通过（1）")
+        self.client_for(self.clerk2).post(reverse("assessments:scoring_approve_all", args=[self.campaign.pk]))
+        self.assertEqual(Score.objects.get(pk=self.own.pk).reviewed_by, self.clerk2)
+        self.assertEqual(Score.objects.get(pk=self.other.pk).status, "submitted")  # its own entry
+
+    def test_it_tells_why_by_the_type_of_the_refusal(self):
+        self.assertIsNone(services.review_problem(self.reviewer, self.own))
+        self.assertIsInstance(services.review_problem(self.assessor, self.own), PermissionDenied)
+        self.assertIsInstance(services.review_problem(self.clerk2, self.other), PermissionDenied)
+        draft = services.score_reject(
+            actor=self.reviewer, score=self.other, expected_version=self.other.version, note="补充佐证"
+        )
+        self.assertIs(type(services.review_problem(self.reviewer, draft)), ValidationError)
+        approved = services.score_approve(
+            actor=self.reviewer, score=self.own, expected_version=self.own.version
+        )
+        self.assertIsInstance(services.review_problem(self.reviewer, approved), ScoreLocked)
+        self.assertIsInstance(services.entry_problem(self.assessor, approved), ScoreLocked)
+        self.assertIsInstance(services.entry_problem(self.reviewer, draft), PermissionDenied)

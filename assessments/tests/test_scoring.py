@@ -15,8 +15,14 @@ from assessments.scoring import (
     Item,
     TargetInput,
     composite,
+    grades_with_quota,
     indicator_score,
+    negative_list_overflow,
+    points_problems,
     rank_and_grade,
+    ranking_keys,
+    reason_missing,
+    tie_break_key,
     validate_score,
 )
 
@@ -232,3 +238,42 @@ class RankAndGradeTestCase(unittest.TestCase):
         for r in rank_and_grade(inputs, **RULES, excellent_quota=quota):
             if r.veto:
                 self.assertEqual(r.grade, FAIL)
+
+
+class OneFunctionPerRuleTestCase(unittest.TestCase):
+    """Each rule is one function the callers share (and not a wording to search)."""
+
+    def test_it_tells_the_points_from_the_reason_by_rule(self):
+        self.assertEqual(
+            points_problems(max_score=D(4), score=D(5)),
+            ["得分须在 0 至 4 分之间（本指标分值 4 分），填写的是 5 分。"],
+        )
+        self.assertEqual(points_problems(max_score=D(4), score=D("3.5")), [])
+        self.assertTrue(reason_missing(max_score=D(4), score=D("3.5"), reason=" "))
+        self.assertFalse(reason_missing(max_score=D(4), score=D(4), reason=""))
+        self.assertFalse(reason_missing(max_score=D(4), score="abc", reason=""))
+
+    def test_it_states_the_negative_list_overflow_once(self):
+        self.assertEqual(negative_list_overflow(max_score=D(2), deducted=D(5), added=D(1)), D(2))
+        self.assertEqual(negative_list_overflow(max_score=D(2), deducted=D(1), added=D(0)), D(0))
+        result = indicator_score(
+            max_score=D(0), method="veto", items=[Item("deduct", D(3)), Item("deduct", D(3))]
+        )
+        self.assertEqual((result.score, result.overflow), (D("0.00"), D("6.00")))
+
+    def test_it_breaks_ties_with_one_key_function_ending_with_the_code(self):
+        keys = ranking_keys(["veto_asc"])
+        self.assertEqual(keys, ("total_desc", "veto_asc"))
+        parts = (D(90), D(0), D(0), D(90))
+        a = tie_break_key(keys, D(90), parts, D(0), target("440704", "90"))
+        b = tie_break_key(keys, D(90), parts, D(0), target("440703", "90"))
+        self.assertLess(b, a)
+        with self.assertRaises(ValueError):
+            ranking_keys(["luck"])
+
+    def test_it_caps_excellent_with_one_quota_function(self):
+        levels = [("优秀", D(90)), ("良好", D(80)), ("一般", D(60))]
+        graded = grades_with_quota([(D(95), False), (D(94), True), (D(93), False), (D(70), False)], levels, 1)
+        self.assertEqual(graded, [("优秀", False), (FAIL, False), ("良好", True), ("一般", False)])
+        with self.assertRaises(ValueError):
+            grades_with_quota([], levels, -1)

@@ -29,6 +29,7 @@ from assessments.models import (
     SelfAssessmentStatus,
 )
 from assessments.selectors import campaigns as campaign_selectors
+from assessments.selectors import scores as score_selectors
 from assessments.services import scores as score_services
 from assessments.views.campaigns import campaign_crumbs
 
@@ -56,20 +57,9 @@ def scoring(request: AuthedRequest, pk: int) -> HttpResponse:
         if status and not any(c["cell"] and c["cell"]["status"] == status for c in cells):
             continue
         rows.append((ind, cells))
-    to_review = 0
     may_enter = access.is_assessor(user) and access.duty_refusal(user, Duty.ENTER) is None
     may_review = access.is_assessor(user) and access.duty_refusal(user, Duty.REVIEW) is None
-    if may_review:
-        to_review = (
-            Score.objects.filter(
-                campaign=campaign,
-                indicator__in=[i.pk for i in indicators],
-                status=ScoreStatus.SUBMITTED,
-                assessor_org_id=user.org_id,
-            )
-            .exclude(entered_by=user)
-            .count()
-        )
+    to_review = score_selectors.awaiting_review(user, campaign).count() if may_review else 0
     return render(
         request,
         "assessments/scoring.html",
@@ -146,14 +136,7 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # no
         campaign=score.campaign_id, target=score.target_id, indicator=indicator
     ).first()
     scoring_open = score.campaign.phase == Phase.SCORING
-    may_enter = access.is_assessor(user) and access.duty_refusal(user, Duty.ENTER, score) is None
-    can_edit = may_enter and scoring_open and score.status != ScoreStatus.APPROVED
-    can_review = (
-        scoring_open
-        and score.status == ScoreStatus.SUBMITTED
-        and access.is_assessor(user)
-        and access.duty_refusal(user, Duty.REVIEW, score) is None
-    )
+    entry = score_services.entry_problem(user, score)
     can_reopen = access.can_manage(user) and scoring_open and score.status == ScoreStatus.APPROVED
     return {
         "score": score,
@@ -165,10 +148,10 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # no
         "changes": ScoreChange.objects.filter(score=score)
         .select_related("changed_by")
         .order_by("-changed_at", "-pk"),
-        "can_edit": can_edit,
-        "can_review": can_review,
+        "can_edit": entry is None,
+        "can_review": score_services.review_problem(user, score) is None,
         "can_reopen": can_reopen,
-        "locked_for_clerk": may_enter and scoring_open and score.status == ScoreStatus.APPROVED,
+        "locked_for_clerk": isinstance(entry, score_services.ScoreLocked),
         "own_entry": score.entered_by_id == user.pk,
         "review_form": ReviewForm(initial={"version": score.version}),
         "reopen_form": extra.pop("reopen_form", None) or ReopenForm(initial={"version": score.version}),
@@ -283,14 +266,7 @@ def scoring_approve_all(request: AuthedRequest, pk: int) -> HttpResponse:
     if refusal:
         raise PermissionDenied(refusal)
     pending = list(
-        Score.objects.filter(
-            campaign=campaign,
-            status=ScoreStatus.SUBMITTED,
-            indicator__assessors=user.org_id,
-            assessor_org_id=user.org_id,
-        )
-        .exclude(entered_by=user)
-        .select_related("campaign", "target", "indicator")
+        score_selectors.awaiting_review(user, campaign).select_related("campaign", "target", "indicator")
     )
     done, skipped = score_services.score_approve_many(actor=user, scores=pending)
     if done:
