@@ -106,7 +106,8 @@ def applicable_to(qs: QuerySet[Indicator], org_id: int) -> QuerySet[Indicator]:
     return qs.filter(Q(applies_to__isnull=True) | Q(applies_to=org_id)).distinct()
 
 
-def is_campaign_target(user: User, campaign: Campaign, target_id: int) -> bool:
+def is_own_target(user: User, target_id: int) -> bool:
+    """The user is (a person of) the target `target_id` itself."""
     return is_target(user) and user.org_id == target_id
 
 
@@ -114,7 +115,7 @@ def can_see_target_scores(user: User, campaign: Campaign, target_id: int) -> boo
     """Whole-target score visibility (office; the target itself in its phases)."""
     if can_manage(user):
         return True
-    return is_campaign_target(user, campaign, target_id) and campaign.phase in TARGET_SCORE_PHASES
+    return is_own_target(user, target_id) and campaign.phase in TARGET_SCORE_PHASES
 
 
 def campaign_target(campaign: Campaign, target_id: int) -> Org:
@@ -128,7 +129,7 @@ def campaign_target(campaign: Campaign, target_id: int) -> Org:
 def access_target(user: User, campaign: Campaign, target_id: int) -> Org:
     """A target whose own pages of the campaign (自评, 反馈) the user may open:
     the office any target, a target only itself; 404 for anyone else."""
-    if not (can_manage(user) or (is_target(user) and user.org_id == target_id)):
+    if not (can_manage(user) or is_own_target(user, target_id)):
         raise Http404("被考评单位不存在")
     return campaign_target(campaign, target_id)
 
@@ -229,7 +230,7 @@ def access_self_assessment(user: User, pk: int, *, write: bool = False) -> SelfA
         if write:
             raise PermissionDenied("依法治办不能代替被考评单位填报自评。")
         return sa
-    if is_target(user) and user.org_id == sa.target_id:
+    if is_own_target(user, sa.target_id):
         return sa
     if (
         is_assessor(user)

@@ -29,6 +29,7 @@ from assessments.models import (
 )
 from assessments.selectors import appeals as appeal_selectors
 from assessments.selectors import scores as score_selectors
+from assessments.services import appeals as appeal_services
 from workbench.nav import Todo
 
 MODULE = "法治建设考评"
@@ -227,21 +228,7 @@ def results_todos(user: User) -> Iterator[Todo]:
                 urgent=True,
             )
     if access.is_target(user):
-        window = (
-            PhaseDeadline.objects.filter(
-                phase=Phase.APPEAL, campaign__phase=Phase.APPEAL, campaign__targets=user.org_id
-            )
-            .select_related("campaign")
-            .order_by("due_on")
-            .first()
-        )
-        if window is not None:
-            yield Todo(
-                f"{window.campaign.name}处于申诉复核期，可查看本单位得分并对有异议的得分提出申诉",
-                reverse("assessments:target_scores", args=[window.campaign_id, user.org_id]),
-                "申诉复核",
-                due=window.due_on,
-            )
+        yield from _appeal_window_todo(user)
         open_items = Rectification.objects.filter(
             target_id=user.org_id, status=RectificationStatus.OPEN
         ).count()
@@ -251,6 +238,26 @@ def results_todos(user: User) -> Iterator[Todo]:
                 f"{reverse('assessments:rectification_list')}?status=open",
                 "整改清单",
             )
+
+
+def _appeal_window_todo(user: User) -> Iterator[Todo]:
+    """The first of the target's campaigns whose appeal window is open now
+    (`services.appeals.appeal_window_problem`, the rule appeal_create applies)."""
+    windows = (
+        PhaseDeadline.objects.filter(
+            phase=Phase.APPEAL, campaign__phase=Phase.APPEAL, campaign__targets=user.org_id
+        )
+        .select_related("campaign")
+        .order_by("due_on")
+    )
+    window = next((w for w in windows if appeal_services.appeal_window_problem(w.campaign) is None), None)
+    if window is not None:
+        yield Todo(
+            f"{window.campaign.name}处于申诉复核期，可查看本单位得分并对有异议的得分提出申诉",
+            reverse("assessments:target_scores", args=[window.campaign_id, user.org_id]),
+            "申诉复核",
+            due=window.due_on,
+        )
 
 
 def _appeal_due() -> date | None:

@@ -55,8 +55,25 @@ def appeal_window_problem(campaign: Campaign, *, today: datetime.date | None = N
     return None
 
 
-def can_appeal(user: User, score: Score) -> bool:
-    return access.is_target(user) and user.org_id == score.target_id
+def appeal_refusal(
+    user: User, score: Score, *, window_problem: str | None, appealed: bool
+) -> Exception | None:
+    """Why `user` may not appeal `score`, as the exception `appeal_create`
+    raises, or None: the one statement of appeal eligibility, which the pages
+    ask before offering the button. Only the target itself (PermissionDenied),
+    within the window (`window_problem`, from `appeal_window_problem`), on an
+    approved score below full marks, once (`appealed`: it has an appeal)."""
+    if not access.is_own_target(user, score.target_id):
+        return PermissionDenied("只有被考评单位本单位可以对本单位的得分提出申诉。")
+    if window_problem:
+        return ValidationError(window_problem)
+    if score.status != ScoreStatus.APPROVED:
+        return ValidationError("该评分尚未审核生效，不能申诉。")
+    if score.score is not None and score.score >= score.indicator.max_score:
+        return ValidationError("该项为满分，没有可申诉的失分。")
+    if appealed:
+        return ValidationError("该项得分已提出过申诉，每项得分只能申诉一次。")
+    return None
 
 
 def _clean_text(value: str, *, field: str, message: str) -> str:
@@ -68,19 +85,16 @@ def _clean_text(value: str, *, field: str, message: str) -> str:
 
 @transaction.atomic
 def appeal_create(*, actor: User, score: Score, reason: str, evidence: Iterable[Any] = ()) -> Appeal:
-    """A target appeals one of its approved scores, within the appeal window."""
-    if not can_appeal(actor, score):
-        raise PermissionDenied("只有被考评单位本单位可以对本单位的得分提出申诉。")
+    """A target appeals one of its approved scores, within the appeal window (`appeal_refusal`)."""
     campaign = Campaign.objects.select_for_update().get(pk=score.campaign_id)
-    problem = appeal_window_problem(campaign)
-    if problem:
-        raise ValidationError(problem)
-    if score.status != ScoreStatus.APPROVED:
-        raise ValidationError("该评分尚未审核生效，不能申诉。")
-    if score.score is not None and score.score >= score.indicator.max_score:
-        raise ValidationError("该项为满分，没有可申诉的失分。")
-    if Appeal.objects.filter(score=score).exists():
-        raise ValidationError("该项得分已提出过申诉，每项得分只能申诉一次。")
+    refusal = appeal_refusal(
+        actor,
+        score,
+        window_problem=appeal_window_problem(campaign),
+        appealed=Appeal.objects.filter(score=score).exists(),
+    )
+    if refusal is not None:
+        raise refusal
     reason = _clean_text(reason, field="reason", message="请填写申诉理由。")
     files = list(evidence)
     for attachment in files:

@@ -142,3 +142,58 @@ class AppealAnswerDecideTestCase(AppealTestCase):
         self.assertIsNone(appeals.parse_points(""))
         with self.assertRaisesMessage(ValidationError, "须为数字"):
             appeals.parse_points("三十九")
+
+
+class AppealEligibilityTestCase(AppealTestCase):
+    """Who may appeal what and when is one function (`appeals.appeal_refusal`),
+    which the service raises and the pages and the to-do list ask."""
+
+    def refusal(self, user, score):  # noqa: ANN001, ANN201
+        return appeals.appeal_refusal(
+            user,
+            score,
+            window_problem=appeals.appeal_window_problem(self.campaign),
+            appealed=Appeal.objects.filter(score=score).exists(),
+        )
+
+    def close_the_window(self) -> None:
+        PhaseDeadline.objects.filter(campaign=self.campaign, phase=Phase.APPEAL).update(
+            starts_on=timezone.localdate() - datetime.timedelta(days=10),
+            due_on=timezone.localdate() - datetime.timedelta(days=1),
+        )
+
+    def test_it_answers_with_the_refusal_the_service_raises(self):
+        self.assertIsNone(self.refusal(self.county, self.score))
+        self.assertIsInstance(self.refusal(self.stranger, self.score), PermissionDenied)
+        self.assertIsInstance(self.refusal(self.office, self.score), PermissionDenied)
+        full = self.score_of(self.county_org, "A2")
+        self.assertEqual(self.refusal(self.county, full).messages, ["该项为满分，没有可申诉的失分。"])
+        self.appeal()
+        self.assertEqual(
+            self.refusal(self.county, self.score).messages, ["该项得分已提出过申诉，每项得分只能申诉一次。"]
+        )
+
+    def test_it_offers_the_appeal_button_only_where_the_service_would_take_it(self):
+        from django.urls import reverse
+
+        client = self.client_for(self.county)
+        page = client.get(reverse("assessments:target_scores", args=[self.campaign.pk, self.county_org.pk]))
+        create = reverse("assessments:appeal_create", args=[self.score.pk])
+        self.assertContains(page, f'href="{create}"')
+        full = self.score_of(self.county_org, "A2")
+        self.assertNotContains(page, f'href="{reverse("assessments:appeal_create", args=[full.pk])}"')
+        drilldown = client.get(reverse("assessments:score_drilldown", args=[self.score.pk]))
+        self.assertContains(drilldown, "对本项得分提出申诉")
+        self.close_the_window()
+        page = client.get(reverse("assessments:target_scores", args=[self.campaign.pk, self.county_org.pk]))
+        self.assertNotContains(page, f'href="{create}"')
+        drilldown = client.get(reverse("assessments:score_drilldown", args=[self.score.pk]))
+        self.assertNotContains(drilldown, "对本项得分提出申诉")
+
+    def test_it_drops_the_appeal_to_do_once_the_window_has_closed(self):
+        from workbench import nav
+
+        title = f"{self.campaign.name}处于申诉复核期，可查看本单位得分并对有异议的得分提出申诉"
+        self.assertIn(title, [t.title for t in nav.todos_for(self.county)])
+        self.close_the_window()  # still in 申诉复核, but appeal_create would refuse
+        self.assertNotIn(title, [t.title for t in nav.todos_for(self.county)])

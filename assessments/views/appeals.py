@@ -63,9 +63,12 @@ def _upload_all(user: Any, files: list[Any]) -> list[Any]:
 def appeal_create(request: AuthedRequest, score_pk: int) -> HttpResponse:
     user = request.user
     score = access.access_score(user, score_pk)
-    if not appeals.can_appeal(user, score):
-        raise PermissionDenied("只有被考评单位本单位可以对本单位的得分提出申诉。")
     problem = appeals.appeal_window_problem(score.campaign)
+    refusal = appeals.appeal_refusal(
+        user, score, window_problem=problem, appealed=Appeal.objects.filter(score=score).exists()
+    )
+    if isinstance(refusal, PermissionDenied):
+        raise refusal
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and problem is None and form.is_valid():
         try:

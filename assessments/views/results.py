@@ -184,6 +184,12 @@ def target_scores(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
     )
     window_problem = appeals.appeal_window_problem(campaign)
     window = appeal_selectors.appeal_window(campaign)
+    appealable = {
+        s.pk
+        for s in scores
+        if appeals.appeal_refusal(user, s, window_problem=window_problem, appealed=bool(s.appeals.all()))
+        is None
+    }
     return render(
         request,
         "assessments/results/target_scores.html",
@@ -192,7 +198,8 @@ def target_scores(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
             "org": org,
             "scores": scores,
             "total": sum((s.score or 0) for s in scores if s.status == "approved"),
-            "can_appeal": access.is_target(user) and user.org_id == org.pk and window_problem is None,
+            "can_appeal": access.is_own_target(user, org.pk) and window_problem is None,
+            "appealable": appealable,
             "window": window,
             "window_problem": window_problem,
             "title": f"{org.display_name} · 得分明细",
@@ -241,12 +248,13 @@ def score_drilldown(request: AuthedRequest, score_pk: int) -> HttpResponse:
             "history": history,
             "appeals": score_appeals,
             "lost": (score.indicator.max_score - score.score) if score.score is not None else None,
-            "can_appeal": appeals.can_appeal(user, score)
-            and appeals.appeal_window_problem(score.campaign) is None
-            and not score_appeals
-            and score.status == "approved"
-            and score.score is not None
-            and score.score < score.indicator.max_score,
+            "can_appeal": appeals.appeal_refusal(
+                user,
+                score,
+                window_problem=appeals.appeal_window_problem(score.campaign),
+                appealed=bool(score_appeals),
+            )
+            is None,
             "title": f"{score.target.display_name} · {score.indicator.code} 得分溯源",
             "breadcrumbs": results_crumbs(
                 score.campaign, (f"{score.target.display_name} {score.indicator.code}", None)
