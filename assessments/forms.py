@@ -5,14 +5,25 @@ services; these validate and normalise the input."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 
-from assessments.models import PHASE_ORDER, AppealDecision, Framework, Indicator, Phase, Rule, Section
+from assessments.models import (
+    PHASE_ORDER,
+    AppealDecision,
+    Framework,
+    Indicator,
+    Phase,
+    Rule,
+    RuleKind,
+    Section,
+)
 from assessments.selectors import frameworks as framework_selectors
 from assessments.selectors.results import Rules
+from assessments.services.scores import ItemInput
 from orgs.selectors import assessors as assessor_orgs
 from orgs.selectors import targets as target_orgs
 from workbench.forms import StyledFormMixin
@@ -210,6 +221,92 @@ class SelfAssessmentForm(StyledFormMixin, forms.Form):
 
 class ReturnForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="退回原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+STALE_FORM = "表单已过期，请刷新后重试。"
+
+
+class ScoreForm(forms.Form):
+    """The score editor of one indicator (经办): the 评分细则 chosen, each with its
+    count, reason and the evidence looked at; a grade (`grade_rule`) or grade
+    points (`base`); the reason, the version the editor was opened at and the
+    action (save a draft or `submit`). Field names are the editor's inputs."""
+
+    version = forms.IntegerField(required=False, error_messages={"invalid": STALE_FORM})
+    base = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
+    evidence_note = forms.CharField(required=False)
+    grade_rule = forms.CharField(required=False)
+    action = forms.CharField(required=False)
+
+    def __init__(self, data: Any, *, rules: Iterable[Rule]) -> None:
+        super().__init__(data)
+        self.rules = list(rules)
+        for rule in self.rules:
+            self.fields[f"rule_{rule.pk}_count"] = forms.CharField(required=False)
+            self.fields[f"rule_{rule.pk}_reason"] = forms.CharField(required=False)
+            self.fields[f"rule_{rule.pk}_evidence"] = forms.CharField(required=False)
+
+    def clean_version(self) -> int:
+        version = self.cleaned_data.get("version")
+        return -1 if version is None else version  # no version: refused as a stale edit
+
+    def clean_base(self) -> Decimal | None:
+        raw = self.cleaned_data.get("base") or ""
+        if not raw:
+            return None
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            raise forms.ValidationError(f"「{raw}」不是有效的数字。")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for rule in self.rules:
+            raw = data.get(f"rule_{rule.pk}_count") or ""
+            if rule.kind != RuleKind.GRADE and raw and raw != "0" and not _is_int(raw):
+                self.add_error(None, f"细则 {rule.code} 的次数「{raw}」不是整数。")
+        return data
+
+    def problems(self) -> list[str]:
+        """The errors as the editor shows them: a stale form, then bad grade
+        points, then each bad count."""
+        for name in ("version", "base"):
+            if name in self.errors:
+                return [str(e) for e in self.errors[name]]
+        return [str(e) for e in self.non_field_errors()]
+
+    def items(self) -> list[ItemInput]:
+        """The chosen 评分细则 in their order (a valid form only)."""
+        data, items = self.cleaned_data, []
+        for rule in self.rules:
+            reason = data[f"rule_{rule.pk}_reason"]
+            if rule.kind == RuleKind.GRADE:
+                if data["grade_rule"] == str(rule.pk):
+                    items.append(ItemInput(rule_id=rule.pk, count=1, reason=reason))
+                continue
+            raw = data[f"rule_{rule.pk}_count"]
+            if raw and raw != "0":
+                items.append(
+                    ItemInput(
+                        rule_id=rule.pk,
+                        count=int(raw),
+                        reason=reason,
+                        evidence_note=data[f"rule_{rule.pk}_evidence"],
+                    )
+                )
+        return items
+
+
+def _is_int(raw: str) -> bool:
+    try:
+        int(raw)
+    except ValueError:
+        return False
+    return True
 
 
 class ReviewForm(StyledFormMixin, forms.Form):

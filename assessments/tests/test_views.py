@@ -551,3 +551,70 @@ class AuthorizationMatrixTestCase(WorkflowTestCase):
                 )
         self.assertEqual(before, (Framework.objects.count(), Campaign.objects.get(pk=c).phase))
         self.assertIsNone(Score.objects.get(pk=self.score.pk).score)
+
+
+class ScoreEditorInputTestCase(WorkflowTestCase):
+    """The score editor's input goes through one Form (`forms.ScoreForm`) and
+    the page checks access once per request."""
+
+    def setUp(self) -> None:
+        self.advance_to("scoring")
+        self.score = Score.objects.get(campaign=self.campaign, target=self.county_org, indicator__code="A1")
+        self.rules = {r.code: r for r in self.score.indicator.rules.all()}
+
+    def form(self, **data):  # noqa: ANN003, ANN201
+        from assessments.forms import ScoreForm
+
+        return ScoreForm(data, rules=self.rules.values())
+
+    def test_it_turns_the_editor_into_rule_items(self):
+        deduct, veto = self.rules["A1-1"], self.rules["A1-2"]
+        form = self.form(
+            version="3",
+            **{
+                f"rule_{deduct.pk}_count": "2",
+                f"rule_{deduct.pk}_reason": " 两件 ",
+                f"rule_{veto.pk}_count": "0",
+            },
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["version"], 3)
+        self.assertEqual([(i.rule_id, i.count, i.reason) for i in form.items()], [(deduct.pk, 2, "两件")])
+
+    def test_it_reports_a_stale_form_before_bad_points_before_bad_counts(self):
+        deduct = self.rules["A1-1"]
+        bad_count = {f"rule_{deduct.pk}_count": "两"}
+        self.assertEqual(self.form(**bad_count, version="1").problems(), ["细则 A1-1 的次数「两」不是整数。"])
+        self.assertEqual(
+            self.form(**bad_count, version="1", base="abc").problems(), ["「abc」不是有效的数字。"]
+        )
+        self.assertEqual(
+            self.form(**bad_count, version="x", base="abc").problems(), ["表单已过期，请刷新后重试。"]
+        )
+        missing = self.form()
+        self.assertTrue(missing.is_valid())
+        self.assertEqual(missing.cleaned_data["version"], -1)  # refused by the service as a stale edit
+
+    def test_it_checks_access_once_per_request(self):
+        from unittest import mock
+
+        from assessments import access
+
+        url = reverse("assessments:score_detail", args=[self.score.pk])
+        deduct = self.rules["A1-1"]
+        requests = [
+            ("get", url, {}),
+            (
+                "post",
+                url,
+                {"version": "0", f"rule_{deduct.pk}_count": "1", f"rule_{deduct.pk}_reason": "一件"},
+            ),
+            ("post", url, {"version": "0", f"rule_{deduct.pk}_count": "x"}),
+            ("post", reverse("assessments:score_approve", args=[self.score.pk]), {"version": "1"}),
+        ]
+        client = self.client_for(self.assessor)
+        for method, path, data in requests:
+            with mock.patch.object(access, "access_score", wraps=access.access_score) as checked:
+                response = getattr(client, method)(path, data, HTTP_HX_REQUEST="true")
+            self.assertEqual(response.status_code, 200, path)
+            self.assertEqual(checked.call_count, 1, f"{method} {path}")

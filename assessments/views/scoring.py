@@ -3,7 +3,6 @@ submits, 审核 approves or sends back), approval in bulk and the office's reope
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -16,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from accounts.http import AuthedRequest
+from accounts.models import User
 from assessments import access
-from assessments.forms import ReopenForm, ReviewForm
+from assessments.forms import ReopenForm, ReviewForm, ScoreForm
 from assessments.models import (
     Duty,
-    Indicator,
     Phase,
     Score,
     ScoreChange,
@@ -79,49 +78,6 @@ def scoring(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _parse_items(post, indicator: Indicator) -> tuple[list, list[str]]:  # noqa: ANN001
-    items, errors = [], []
-    for rule in indicator.rules.all():
-        raw = post.get(f"rule_{rule.pk}_count", "").strip()
-        if rule.kind == "grade":
-            if post.get("grade_rule") == str(rule.pk):
-                items.append(
-                    score_services.ItemInput(
-                        rule_id=rule.pk, count=1, reason=post.get(f"rule_{rule.pk}_reason", "")
-                    )
-                )
-            continue
-        if not raw or raw == "0":
-            continue
-        try:
-            count = int(raw)
-        except ValueError:
-            errors.append(f"细则 {rule.code} 的次数「{raw}」不是整数。")
-            continue
-        items.append(
-            score_services.ItemInput(
-                rule_id=rule.pk,
-                count=count,
-                reason=post.get(f"rule_{rule.pk}_reason", ""),
-                evidence_note=post.get(f"rule_{rule.pk}_evidence", ""),
-            )
-        )
-    return items, errors
-
-
-def _decimal(raw: str) -> Decimal | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValidationError(f"「{raw}」不是有效的数字。")
-    if not value.is_finite():
-        raise ValidationError(f"「{raw}」不是有效的数字。")
-    return value
-
-
 def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # noqa: ANN003
     user = request.user
     indicator = score.indicator
@@ -172,40 +128,40 @@ def _score_response(request: AuthedRequest, score: Score, **extra) -> HttpRespon
     return render(request, "assessments/score_editor.html", context)
 
 
+def _save(user: User, score: Score, form: ScoreForm) -> tuple[list[str], bool]:
+    """(errors, whether they are a stale edit) of saving the editor's form."""
+    if not form.is_valid():
+        return form.problems(), False
+    data = form.cleaned_data
+    try:
+        score_services.score_save(
+            actor=user,
+            score=score,
+            expected_version=data["version"],
+            items=form.items(),
+            base=data["base"],
+            reason=data["reason"],
+            evidence_note=data["evidence_note"],
+            submit=data["action"] == "submit",
+        )
+    except score_services.ScoreConflict as exc:
+        return exc.messages, True
+    except ValidationError as exc:
+        return exc.messages, False
+    return [], False
+
+
 @login_required
 def score_detail(request: AuthedRequest, score_pk: int) -> HttpResponse:
+    """The score editor: read by whoever may see the score, saved by its unit's 经办."""
     user = request.user
-    score = access.access_score(user, score_pk)
+    score = access.access_score(user, score_pk, write=request.method == "POST")
     if request.method != "POST":
         return _score_response(request, score)
-    score = access.access_score(user, score_pk, write=True)
-    errors: list[str] = []
-    conflict = False
-    try:
-        items, errors = _parse_items(request.POST, score.indicator)
-        version = int(request.POST.get("version", "-1"))
-        base = _decimal(request.POST.get("base", ""))
-        if not errors:
-            score_services.score_save(
-                actor=user,
-                score=score,
-                expected_version=version,
-                items=items,
-                base=base,
-                reason=request.POST.get("reason", ""),
-                evidence_note=request.POST.get("evidence_note", ""),
-                submit=request.POST.get("action") == "submit",
-            )
-    except score_services.ScoreConflict as exc:
-        errors, conflict = exc.messages, True
-    except ValidationError as exc:
-        errors = exc.messages
-    except ValueError:
-        errors = ["表单已过期，请刷新后重试。"]
+    errors, conflict = _save(user, score, ScoreForm(request.POST, rules=score.indicator.rules.all()))
+    score.refresh_from_db()
     if errors:
-        score = access.access_score(user, score_pk)
-        return _score_response(request, score, errors=errors, conflict=conflict, posted=request.POST)
-    score = access.access_score(user, score_pk)
+        return _score_response(request, score, errors=errors, conflict=conflict)
     done = "已保存并提交审核。" if score.status == ScoreStatus.SUBMITTED else "已保存草稿。"
     if not request.headers.get("HX-Request"):
         messages.success(request, done)
@@ -245,7 +201,7 @@ def score_review(request: AuthedRequest, score_pk: int, decision: str) -> HttpRe
             errors = exc.messages
         except PermissionDenied as exc:
             errors = [str(exc)]
-    score = access.access_score(user, score_pk)
+    score.refresh_from_db()
     if errors:
         return _score_response(request, score, errors=errors, conflict=conflict)
     done = "审核通过，评分已生效。" if decision == "approve" else "已退回经办人修改。"
@@ -300,7 +256,7 @@ def score_reopen(request: AuthedRequest, score_pk: int) -> HttpResponse:
             errors = exc.messages
         except ValidationError as exc:
             errors = exc.messages
-    score = access.access_score(user, score_pk)
+    score.refresh_from_db()
     if errors:
         return _score_response(request, score, errors=errors, reopen_form=form)
     done = "已重新打开，评分退回经办修改，修改后须重新审核。"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +24,6 @@ from assessments.models import (
 from assessments.selectors import campaigns as campaign_selectors
 from assessments.services import self_assessments as sa_services
 from assessments.views.campaigns import campaign_crumbs
-from audit.services import audit_record
 
 
 @login_required
@@ -203,40 +201,19 @@ def self_return(request: AuthedRequest, sa_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def self_evidence_upload(request: AuthedRequest, sa_pk: int) -> HttpResponse:
-    """Upload evidence files and link them to the self-assessment (htmx rows or redirect)."""
-    from attachments.services import attachment_create
+    """Upload evidence files to the self-assessment (htmx rows or redirect)."""
     from attachments.views import render_rows
 
     user = request.user
     sa = access.access_self_assessment(user, sa_pk, write=True)
-    if not access.is_target(user) or user.org_id != sa.target_id:
-        raise PermissionDenied("只能为本单位的自评上传佐证材料。")
-    list_id = request.POST.get("list_id", "evidence")
-    created, errors = [], []
     try:
-        sa_services._editable(sa)
+        created, errors = sa_services.self_assessment_evidence_add(
+            actor=user, sa=sa, files=request.FILES.getlist("file")
+        )
     except ValidationError as exc:
-        errors.append(exc.messages[0])
-    files = request.FILES.getlist("file") if not errors else []
-    if not files and not errors:
-        errors.append("请选择要上传的文件。")
-    for f in files:
-        try:
-            with transaction.atomic():
-                attachment = attachment_create(actor=user, uploaded_file=f, org=sa.target)
-                sa.evidence.add(attachment)
-                audit_record(
-                    actor=user,
-                    action="assessments.self_assessment.evidence_added",
-                    target=sa,
-                    data={"attachment": str(attachment.pk), "name": attachment.original_name},
-                )
-        except ValidationError as exc:
-            errors.append(f"{f.name}：{exc.messages[0]}")
-        else:
-            created.append(attachment)
+        created, errors = [], exc.messages
     if request.headers.get("HX-Request"):
-        return render_rows(request, created, list_id=list_id, errors=errors)
+        return render_rows(request, created, list_id=request.POST.get("list_id", "evidence"), errors=errors)
     for e in errors:
         messages.error(request, e)
     if created:

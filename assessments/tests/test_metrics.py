@@ -31,30 +31,3 @@ class CampaignMetricsTestCase(WorkflowTestCase):
 
     def test_it_has_no_figure_for_a_year_without_a_campaign(self):
         self.assertIsNone(metrics.evaluate("assessments.coverage", metrics.MetricContext(year=2001)))
-
-
-class EvidenceInUseTestCase(WorkflowTestCase):
-    def test_it_keeps_the_evidence_of_a_submitted_self_assessment(self):
-        from django.core.exceptions import ValidationError
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from assessments.models import SelfAssessment, SelfAssessmentStatus
-        from attachments.services import attachment_create, attachment_delete
-
-        indicator = self.framework.sections.first().indicators.first()
-        evidence = attachment_create(
-            actor=self.county,
-            uploaded_file=SimpleUploadedFile("说明.txt", "自评说明".encode()),
-            org=self.county_org,
-        )
-        item = SelfAssessment.objects.create(
-            campaign=self.campaign,
-            target=self.county_org,
-            indicator=indicator,
-            status=SelfAssessmentStatus.SUBMITTED,
-        )
-        item.evidence.add(evidence)
-        with self.assertRaisesMessage(ValidationError, "已作为已提交自评的佐证材料"):
-            attachment_delete(actor=self.county, attachment=evidence)
-        SelfAssessment.objects.filter(pk=item.pk).update(status=SelfAssessmentStatus.RETURNED)
-        attachment_delete(actor=self.county, attachment=evidence)
