@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from performance.metrics import MetricContext, MetricValue
 
 
-def _campaign_for(year: int):  # noqa: ANN202
+def _campaign_for(year: int):
     from assessments.models import Campaign
 
     for candidate in (year - 1, year):
@@ -24,7 +24,7 @@ def _campaign_for(year: int):  # noqa: ANN202
     return None
 
 
-def _assessed_targets(campaign) -> int:  # noqa: ANN001
+def _assessed_targets(campaign) -> int:
     from assessments.models import Score, ScoreStatus
 
     return (

@@ -119,7 +119,7 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return Framework.objects.none()
         return framework_selectors.framework_list().order_by("-year", "-version")
 
-    def get_serializer_class(self):  # noqa: ANN201
+    def get_serializer_class(self):
         return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

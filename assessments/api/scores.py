@@ -156,7 +156,7 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, **kwargs)
 
-    def _review(self, request: Request, pk: str, fn) -> Response:  # noqa: ANN001
+    def _review(self, request: Request, pk: str, fn) -> Response:
         score = access.access_score(request_user(request), int(pk), write=True)
         data = ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -127,7 +127,7 @@ def aggregate_rows(
     ]
 
 
-def _applicable_max(campaign: Campaign, indicators: Sequence[Mapping[str, Any]], target_ids: Sequence[int]):  # noqa: ANN202
+def _applicable_max(campaign: Campaign, indicators: Sequence[Mapping[str, Any]], target_ids: Sequence[int]):
     """Per target: (number of indicators applying to it, Σ 分值 of those that are not bonus)."""
     max_of = {i["id"]: (ZERO if i["method"] == Method.BONUS else Decimal(i["max_score"])) for i in indicators}
     limited: dict[int, set[int]] = defaultdict(set)

@@ -153,6 +153,34 @@ def parse_points(value: Any) -> Decimal | None:
     return result
 
 
+def _require_decidable(appeal: Appeal, decision: str) -> None:
+    """An answered, undecided appeal, while appeals are handled, and a known decision."""
+    if appeal.status == AppealStatus.DECIDED:
+        raise ValidationError("该申诉已裁决，不能重复裁决。")
+    if appeal.status != AppealStatus.ANSWERED:
+        raise ValidationError("考评单位尚未答复，暂不能裁决。")
+    if appeal.campaign.phase not in HANDLING_PHASES:
+        raise ValidationError(f"当前阶段为「{appeal.campaign.get_phase_display()}」，不能裁决申诉。")
+    if decision not in AppealDecision.values:
+        raise ValidationError({"decision": "请选择裁决结果（维持或改分）。"})
+
+
+def _check_decided_score(score: Score, maximum: Decimal, decided_score: Decimal | None, note: str) -> None:
+    """改分: points within [0, 分值] (the same rule as entering a score), a note
+    below full marks, and a score that differs from the one appealed."""
+    if decided_score is None:
+        raise ValidationError({"decided_score": "改分时须填写裁决得分。"})
+    errors: dict[str, list[str]] = {}
+    if points := scoring.points_problems(max_score=maximum, score=decided_score):
+        errors["decided_score"] = points
+    if scoring.reason_missing(max_score=maximum, score=decided_score, reason=note):
+        errors["decision_note"] = ["得分低于满分时须填写裁决说明。"]
+    if errors:
+        raise ValidationError(errors)
+    if decided_score == score.score:
+        raise ValidationError({"decided_score": "裁决得分与原得分相同，请选择“维持”。"})
+
+
 @transaction.atomic
 def appeal_decide(
     *, actor: User, appeal: Appeal, decision: str, decided_score: Decimal | None = None, note: str = ""
@@ -164,29 +192,11 @@ def appeal_decide(
     appeal = (
         Appeal.objects.select_for_update().select_related("campaign", "score__indicator").get(pk=appeal.pk)
     )
-    if appeal.status == AppealStatus.DECIDED:
-        raise ValidationError("该申诉已裁决，不能重复裁决。")
-    if appeal.status != AppealStatus.ANSWERED:
-        raise ValidationError("考评单位尚未答复，暂不能裁决。")
-    if appeal.campaign.phase not in HANDLING_PHASES:
-        raise ValidationError(f"当前阶段为「{appeal.campaign.get_phase_display()}」，不能裁决申诉。")
-    if decision not in AppealDecision.values:
-        raise ValidationError({"decision": "请选择裁决结果（维持或改分）。"})
+    _require_decidable(appeal, decision)
     note = (note or "").strip()
     score = Score.objects.select_for_update().get(pk=appeal.score_id)
-    maximum = appeal.score.indicator.max_score
     if decision == AppealDecision.CHANGED:
-        if decided_score is None:
-            raise ValidationError({"decided_score": "改分时须填写裁决得分。"})
-        errors: dict[str, list[str]] = {}
-        if points := scoring.points_problems(max_score=maximum, score=decided_score):
-            errors["decided_score"] = points
-        if scoring.reason_missing(max_score=maximum, score=decided_score, reason=note):
-            errors["decision_note"] = ["得分低于满分时须填写裁决说明。"]
-        if errors:
-            raise ValidationError(errors)
-        if decided_score == score.score:
-            raise ValidationError({"decided_score": "裁决得分与原得分相同，请选择“维持”。"})
+        _check_decided_score(score, appeal.score.indicator.max_score, decided_score, note)
     elif not note:
         raise ValidationError({"decision_note": "请填写裁决说明。"})
     before = score.score
@@ -220,7 +230,7 @@ def appeal_decide(
         after={
             "status": appeal.status,
             "decision": decision,
-            "score": decided_score if decision == "changed" else before,
+            "score": decided_score if decision == AppealDecision.CHANGED else before,
         },
         data={"score_id": score.pk, "note": note},
     )

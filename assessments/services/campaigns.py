@@ -226,45 +226,65 @@ def ensure_scores(campaign: Campaign) -> int:
 def campaign_missing(
     campaign: Campaign, *, matrix: campaign_selectors.CampaignMatrix | None = None
 ) -> list[str]:
-    """What is still outstanding before the campaign leaves its current phase.
-    `matrix` (of all indicators and targets, with scores) saves recomputing it."""
-    phase = campaign.phase
-    missing: list[str] = []
-    if phase == Phase.DEPLOY:
-        if not campaign.targets.exists():
-            missing.append("尚未选择被考评单位。")
-        deadlines = campaign_selectors.deadline_map(campaign)
-        for p in (Phase.SELF_ASSESS, Phase.SCORING):
-            if p not in deadlines:
-                missing.append(f"尚未设置「{PHASE_LABEL[p]}」截止日期。")
-    elif phase == Phase.SELF_ASSESS:
-        matrix = matrix or campaign_selectors.campaign_matrix(campaign, with_scores=False)
-        for target in matrix.targets:
-            prog = matrix.self_by_target[target.pk]
-            if prog.done < prog.total:
-                returned = prog.extra.get("returned", 0)
-                extra = f"（其中退回修改 {returned} 项）" if returned else ""
-                missing.append(f"{target.display_name}：{prog.total - prog.done} 项自评未提交{extra}。")
-    elif phase == Phase.SCORING:
-        matrix = matrix or campaign_selectors.campaign_matrix(campaign)
-        units = campaign_selectors.campaign_assessors(campaign)
-        names = {o.pk: o.display_name for o in units}
-        order = {o.pk: n for n, o in enumerate(units)}
-        for org_id, prog in sorted(matrix.score_by_assessor.items(), key=lambda kv: order.get(kv[0], 0)):
-            if prog.done < prog.total:
-                parts = []
-                if prog.extra.get("empty"):
-                    parts.append(f"{prog.extra['empty']} 项未评分")
-                if prog.extra.get("submitted"):
-                    parts.append(f"{prog.extra['submitted']} 项待审核")
-                rest = prog.total - prog.done - prog.extra.get("empty", 0) - prog.extra.get("submitted", 0)
-                if rest:
-                    parts.append(f"{rest} 项经办未提交审核")
-                missing.append(f"{names.get(org_id, org_id)}：{'，'.join(parts)}。")
-    elif phase == Phase.APPEAL:
+    """What is still outstanding before the campaign leaves its current phase
+    (Chinese sentences). `matrix` (of all indicators and targets, with scores)
+    saves recomputing it."""
+    if campaign.phase == Phase.DEPLOY:
+        return _missing_to_deploy(campaign)
+    if campaign.phase == Phase.SELF_ASSESS:
+        return _missing_self_assessments(
+            matrix or campaign_selectors.campaign_matrix(campaign, with_scores=False)
+        )
+    if campaign.phase == Phase.SCORING:
+        return _missing_scores(campaign, matrix or campaign_selectors.campaign_matrix(campaign))
+    if campaign.phase == Phase.APPEAL:
         open_count = appeal_selectors.open_appeals(campaign).count()
-        if open_count:
-            missing.append(f"还有 {open_count} 件申诉尚未裁决。")
+        return [f"还有 {open_count} 件申诉尚未裁决。"] if open_count else []
+    return []
+
+
+def _missing_to_deploy(campaign: Campaign) -> list[str]:
+    missing = [] if campaign.targets.exists() else ["尚未选择被考评单位。"]
+    deadlines = campaign_selectors.deadline_map(campaign)
+    return missing + [
+        f"尚未设置「{PHASE_LABEL[p]}」截止日期。"
+        for p in (Phase.SELF_ASSESS, Phase.SCORING)
+        if p not in deadlines
+    ]
+
+
+def _missing_self_assessments(matrix: campaign_selectors.CampaignMatrix) -> list[str]:
+    missing = []
+    for target in matrix.targets:
+        prog = matrix.self_by_target[target.pk]
+        if prog.done < prog.total:
+            returned = prog.extra.get("returned", 0)
+            extra = f"（其中退回修改 {returned} 项）" if returned else ""
+            missing.append(f"{target.display_name}：{prog.total - prog.done} 项自评未提交{extra}。")
+    return missing
+
+
+def _missing_scores(campaign: Campaign, matrix: campaign_selectors.CampaignMatrix) -> list[str]:
+    """Per assessing unit (in the campaign's order): scores empty, waiting for 审核, or not submitted."""
+    units = campaign_selectors.campaign_assessors(campaign)
+    names = {o.pk: o.display_name for o in units}
+    order = {o.pk: n for n, o in enumerate(units)}
+    missing = []
+    for org_id, prog in sorted(matrix.score_by_assessor.items(), key=lambda kv: order.get(kv[0], 0)):
+        if prog.done >= prog.total:
+            continue
+        empty, submitted = prog.extra.get("empty", 0), prog.extra.get("submitted", 0)
+        rest = prog.total - prog.done - empty - submitted
+        parts = [
+            text
+            for count, text in (
+                (empty, f"{empty} 项未评分"),
+                (submitted, f"{submitted} 项待审核"),
+                (rest, f"{rest} 项经办未提交审核"),
+            )
+            if count
+        ]
+        missing.append(f"{names.get(org_id, org_id)}：{'，'.join(parts)}。")
     return missing
 
 

@@ -34,7 +34,7 @@ from assessments.services import frameworks as fw
 from fazhi.testing import BaseTestCase, make_user
 
 
-def build_framework(actor, sfj, gaj, *, year: int = 2023, lock: bool = True) -> Framework:  # noqa: ANN001
+def build_framework(actor, sfj, gaj, *, year: int = 2023, lock: bool = True) -> Framework:
     framework = fw.framework_create(
         actor=actor, year=year, name=f"{year}年度法治建设考评办法", total_score=D(100)
     )
@@ -157,10 +157,10 @@ class WorkflowTestCase(BaseTestCase):
         self.campaign = campaign
         return campaign
 
-    def indicator(self, code: str):  # noqa: ANN201
+    def indicator(self, code: str):
         return self.framework.sections.get(indicators__code=code).indicators.get(code=code)
 
-    def score(self, target, code: str) -> Score:  # noqa: ANN001
+    def score(self, target, code: str) -> Score:
         return Score.objects.select_related("campaign", "indicator", "target").get(
             campaign=self.campaign, target=target, indicator__code=code
         )

@@ -13,12 +13,12 @@ API = "/api/v1/assessments"
 
 
 class ApiTestCase(WorkflowTestCase):
-    def api(self, user) -> APIClient:  # noqa: ANN001
+    def api(self, user) -> APIClient:
         client = APIClient()
         client.force_authenticate(user)
         return client
 
-    def ids(self, response) -> set[int]:  # noqa: ANN001
+    def ids(self, response) -> set[int]:
         return {row["id"] for row in response.json()["results"]}
 
 
@@ -142,7 +142,7 @@ class ScoreApiTestCase(ApiTestCase):
         self.score = Score.objects.get(campaign=self.campaign, target=self.county_org, indicator__code="A1")
         self.rule = self.score.indicator.rules.get(code="A1-1")
 
-    def body(self, **extra) -> dict:  # noqa: ANN003
+    def body(self, **extra) -> dict:
         return {"version": 0, "items": [{"rule": self.rule.pk, "count": 1, "reason": "一件未审查"}], **extra}
 
     def test_it_shows_an_assessor_only_its_indicators_and_counties_nothing_unpublished(self):

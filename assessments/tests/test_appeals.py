@@ -148,7 +148,7 @@ class AppealEligibilityTestCase(AppealTestCase):
     """Who may appeal what and when is one function (`appeals.appeal_refusal`),
     which the service raises and the pages and the to-do list ask."""
 
-    def refusal(self, user, score):  # noqa: ANN001, ANN201
+    def refusal(self, user, score):
         return appeals.appeal_refusal(
             user,
             score,

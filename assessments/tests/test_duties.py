@@ -34,12 +34,12 @@ class DutyTestCase(WorkflowTestCase):
         self.a1 = self.score(self.county_org, "A1")
         self.rule = self.a1.indicator.rules.get(code="A1-1")
 
-    def api(self, user) -> APIClient:  # noqa: ANN001
+    def api(self, user) -> APIClient:
         client = APIClient()
         client.force_authenticate(user)
         return client
 
-    def enter(self, user, score: Score, *, count: int = 1, submit: bool = True) -> Score:  # noqa: ANN001
+    def enter(self, user, score: Score, *, count: int = 1, submit: bool = True) -> Score:
         return services.score_save(
             actor=user,
             score=score,
@@ -55,7 +55,7 @@ class DutyTestCase(WorkflowTestCase):
     def stored(self) -> Score:
         return Score.objects.get(pk=self.a1.pk)
 
-    def todos(self, user) -> list[str]:  # noqa: ANN001
+    def todos(self, user) -> list[str]:
         return [t.title for t in nav.todos_for(user)]
 
 

@@ -143,7 +143,7 @@ class FrameworkDiffTestCase(BaseTestCase):
 
 
 class FrameworkXlsxTestCase(BaseTestCase):
-    def parse(self, content: bytes):  # noqa: ANN201
+    def parse(self, content: bytes):
         return frameworks_xlsx.parse(content, assessors=assessors(), targets=targets())
 
     def test_it_round_trips_export_and_import(self):

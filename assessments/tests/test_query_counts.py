@@ -100,7 +100,7 @@ class ConstantQueriesTestCase(WorkflowTestCase):
                 )
                 score.save()
 
-    def count(self, user, url: str) -> int:  # noqa: ANN001
+    def count(self, user, url: str) -> int:
         client = self.client_for(user)
         client.get(url)
         with CaptureQueriesContext(connection) as ctx:

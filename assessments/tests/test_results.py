@@ -118,7 +118,7 @@ class NegativeListAndVetoTestCase(WorkflowTestCase):
         )
         cls.framework = framework
 
-    def enter_and_approve(self, target, code: str, *items: tuple[str, int], base_rule: str = "") -> None:  # noqa: ANN001
+    def enter_and_approve(self, target, code: str, *items: tuple[str, int], base_rule: str = "") -> None:
         score = self.score(target, code)
         rules = {r.code: r for r in score.indicator.rules.all()}
         chosen = [ItemInput(rule_id=rules[c].pk, count=n, reason=f"{c}：查实") for c, n in items]

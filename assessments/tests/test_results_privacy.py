@@ -23,7 +23,7 @@ PENGJIANG, JIANGHAI = "440703", "440704"
 
 
 class PrivacyTestCase(ResultsTestCase):
-    def appeal(self, target, code: str, *, decided: bool) -> Appeal:  # noqa: ANN001
+    def appeal(self, target, code: str, *, decided: bool) -> Appeal:
         return Appeal.objects.create(
             campaign=self.campaign,
             target=target,
@@ -38,12 +38,12 @@ class PrivacyTestCase(ResultsTestCase):
         self.appeal(self.stranger_org, "A2", decided=True)  # 江海区 appealed; upheld
         return publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
 
-    def api_json(self, user, path: str) -> dict:  # noqa: ANN001
+    def api_json(self, user, path: str) -> dict:
         response = self.client_for(user).get(f"{API}/{path}")
         self.assertEqual(response.status_code, 200)
         return response.json()
 
-    def workbook(self, user) -> openpyxl.Workbook:  # noqa: ANN001
+    def workbook(self, user) -> openpyxl.Workbook:
         response = self.client_for(user).get(
             reverse("assessments:publication_ranking", args=[self.campaign.pk])
         )

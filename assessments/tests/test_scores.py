@@ -15,7 +15,7 @@ from assessments.tests.fixtures import WorkflowTestCase
 from audit.models import AuditEntry
 
 
-def rule(indicator, code: str) -> Rule:  # noqa: ANN001
+def rule(indicator, code: str) -> Rule:
     return Rule.objects.get(indicator=indicator, code=code)
 
 

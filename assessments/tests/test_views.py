@@ -345,7 +345,7 @@ class ScoringViewsTestCase(WorkflowTestCase):
         self.score = Score.objects.get(campaign=self.campaign, target=self.county_org, indicator__code="A1")
         self.rule = self.score.indicator.rules.get(code="A1-1")
 
-    def post_score(self, user, **extra):  # noqa: ANN001, ANN003, ANN201
+    def post_score(self, user, **extra):
         data = {
             "version": self.score.version,
             f"rule_{self.rule.pk}_count": "1",
@@ -562,7 +562,7 @@ class ScoreEditorInputTestCase(WorkflowTestCase):
         self.score = Score.objects.get(campaign=self.campaign, target=self.county_org, indicator__code="A1")
         self.rules = {r.code: r for r in self.score.indicator.rules.all()}
 
-    def form(self, **data):  # noqa: ANN003, ANN201
+    def form(self, **data):
         from assessments.forms import ScoreForm
 
         return ScoreForm(data, rules=self.rules.values())

@@ -185,7 +185,7 @@ def framework_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _post_action(request: AuthedRequest, framework: Framework, fn, ok: str) -> HttpResponse:  # noqa: ANN001
+def _post_action(request: AuthedRequest, framework: Framework, fn, ok: str) -> HttpResponse:
     try:
         result = fn()
     except ValidationError as exc:
@@ -337,11 +337,11 @@ def framework_diff_view(request: AuthedRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- sections, indicators, rules
 
 
-def _section_of(user, framework: Framework, section_pk: int) -> Section:  # noqa: ANN001
+def _section_of(user, framework: Framework, section_pk: int) -> Section:
     return get_object_or_404(Section, pk=section_pk, framework=framework)
 
 
-def _form_page(request: AuthedRequest, framework: Framework, form, title: str, **extra) -> HttpResponse:  # noqa: ANN001
+def _form_page(request: AuthedRequest, framework: Framework, form, title: str, **extra) -> HttpResponse:
     return render(
         request,
         "assessments/form.html",

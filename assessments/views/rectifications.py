@@ -21,7 +21,7 @@ from assessments.services import rectifications as rectification_services
 from workbench.tables import sorted_page
 
 
-def _rectifications_for(user: Any):  # noqa: ANN202
+def _rectifications_for(user: Any):
     qs = Rectification.objects.select_related("publication__campaign", "target", "indicator", "created_by")
     if access.can_manage(user):
         return qs

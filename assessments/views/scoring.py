@@ -78,7 +78,7 @@ def scoring(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # noqa: ANN003
+def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:
     user = request.user
     indicator = score.indicator
     rules = list(indicator.rules.all())
@@ -121,7 +121,7 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:  # no
     }
 
 
-def _score_response(request: AuthedRequest, score: Score, **extra) -> HttpResponse:  # noqa: ANN003
+def _score_response(request: AuthedRequest, score: Score, **extra) -> HttpResponse:
     context = _score_context(request, score, **extra)
     if request.headers.get("HX-Request"):
         return render(request, "assessments/score_editor.html#editor", context)
