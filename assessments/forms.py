@@ -12,7 +12,9 @@ from typing import Any
 from django import forms
 
 from assessments.models import (
+    INDICATOR_FIELDS,
     PHASE_ORDER,
+    RULE_FIELDS,
     AppealDecision,
     Framework,
     Indicator,
@@ -86,19 +88,7 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "section",
-            "code",
-            "name",
-            "max_score",
-            "method",
-            "bonus_cap",
-            "description",
-            "evidence_required",
-            "order",
-            "assessors",
-            "applies_to",
-        ]
+        fields = ["section", *INDICATOR_FIELDS, "assessors", "applies_to"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "evidence_required": forms.Textarea(attrs={"rows": 2}),
@@ -118,7 +108,7 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
 class RuleForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Rule
-        fields = ["code", "text", "kind", "points", "max_points", "order"]
+        fields = list(RULE_FIELDS)
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "points": "每发生一次扣（加）的分数；等级细则填该等级对应的得分。",

@@ -157,6 +157,21 @@ class Indicator(models.Model):
         return self.section.framework_id
 
 
+# What the office edits of an indicator and of a rule, in the form's order: the
+# one list the services, the forms, the API and the framework's plain data share.
+INDICATOR_FIELDS = (
+    "code",
+    "name",
+    "max_score",
+    "method",
+    "bonus_cap",
+    "description",
+    "evidence_required",
+    "order",
+)
+RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "order")
+
+
 class Rule(models.Model):
     """评分细则: one deduction / addition / grade / veto item of an indicator."""
 

@@ -26,7 +26,14 @@ from orgs.models import Org
 from performance import access, metrics, selectors, services
 from performance.engine import RuleSetError, load_rule_set, score_evaluation
 from performance.engine.inputs import InputError, evaluation_from_json
-from performance.models import NARRATIVE_FIELDS, BudgetProject, Indicator, Level1, ProjectStatus
+from performance.models import (
+    NARRATIVE_FIELDS,
+    PROJECT_FIELDS,
+    BudgetProject,
+    Indicator,
+    Level1,
+    ProjectStatus,
+)
 
 # ------------------------------------------------------------------ serializers
 
@@ -103,23 +110,10 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = BudgetProject
         fields = [
             "id",
-            "year",
-            "name",
             "org",
             "org_code",
             "org_name",
-            "implementing_unit",
-            "funding_source",
-            "budget_initial",
-            "budget_adjusted",
-            "budget_executed",
-            "execution_reason",
-            "goal",
-            "goal_result",
-            *(f for f, _ in NARRATIVE_FIELDS),
-            "declared_execution_score",
-            "declared_total",
-            "rule_set",
+            *PROJECT_FIELDS,
             "status",
             "submitted_at",
             "version",

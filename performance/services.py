@@ -18,25 +18,15 @@ from orgs.models import Org
 from performance import metrics
 from performance.engine import Evaluation, RuleSetError, load_rule_set
 from performance.engine.values import QUALITATIVE, format_number, parse_value
-from performance.models import NARRATIVE_FIELDS, BudgetProject, Indicator, Level1, ProjectStatus
+from performance.models import (
+    PROJECT_FIELDS,
+    BudgetProject,
+    Indicator,
+    Level1,
+    ProjectStatus,
+)
 from performance.standard_table import TableMeta
 
-PROJECT_FIELDS = (
-    "name",
-    "year",
-    "implementing_unit",
-    "funding_source",
-    "budget_initial",
-    "budget_adjusted",
-    "budget_executed",
-    "execution_reason",
-    "goal",
-    "goal_result",
-    *(f for f, _ in NARRATIVE_FIELDS),
-    "declared_execution_score",
-    "declared_total",
-    "rule_set",
-)
 INDICATOR_FIELDS = (
     "level1",
     "level2",

@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from accounts.http import request_user
 from assessments import access
 from assessments.models import (
+    INDICATOR_FIELDS,
+    RULE_FIELDS,
     Framework,
     Indicator,
     Rule,
@@ -27,7 +29,7 @@ from assessments.services import frameworks as framework_services
 class RuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rule
-        fields = ["id", "code", "text", "kind", "points", "max_points", "order"]
+        fields = ["id", *RULE_FIELDS]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -38,21 +40,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = [
-            "id",
-            "code",
-            "name",
-            "section",
-            "max_score",
-            "method",
-            "bonus_cap",
-            "evidence_required",
-            "description",
-            "order",
-            "assessors",
-            "applies_to",
-            "rules",
-        ]
+        fields = ["id", "section", *INDICATOR_FIELDS, "assessors", "applies_to", "rules"]
 
     def get_assessors(self, obj: Indicator) -> list[str]:
         return [o.code for o in obj.assessors.all()]

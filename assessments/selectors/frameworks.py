@@ -10,6 +10,8 @@ from django.db.models import Count, DecimalField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from assessments.models import (
+    INDICATOR_FIELDS,
+    RULE_FIELDS,
     Campaign,
     Framework,
     FrameworkStatus,
@@ -73,27 +75,10 @@ def framework_structure(framework: Framework) -> list[dict[str, Any]]:
                 "order": section.order,
                 "indicators": [
                     {
-                        "code": ind.code,
-                        "name": ind.name,
-                        "max_score": ind.max_score,
-                        "method": ind.method,
-                        "bonus_cap": ind.bonus_cap,
-                        "evidence_required": ind.evidence_required,
-                        "description": ind.description,
-                        "order": ind.order,
+                        **{name: getattr(ind, name) for name in INDICATOR_FIELDS},
                         "assessors": [(o.pk, o.code, o.display_name) for o in ind.assessors.all()],
                         "applies_to": [(o.pk, o.code, o.display_name) for o in ind.applies_to.all()],
-                        "rules": [
-                            {
-                                "code": r.code,
-                                "text": r.text,
-                                "kind": r.kind,
-                                "points": r.points,
-                                "max_points": r.max_points,
-                                "order": r.order,
-                            }
-                            for r in ind.rules.all()
-                        ],
+                        "rules": [{name: getattr(r, name) for name in RULE_FIELDS} for r in ind.rules.all()],
                     }
                     for ind in section.indicators.all()
                 ],

@@ -333,3 +333,24 @@ class FrameworkXlsxTestCase(BaseTestCase):
         self.assertEqual([s.code for s in draft.sections.all()], ["X"])
         x1 = Indicator.objects.get(section__framework=draft)
         self.assertEqual(list(x1.applies_to.all()), [self.county_org])
+
+
+class FieldListTestCase(BaseTestCase):
+    """An indicator's and a rule's edited fields are listed once
+    (models.INDICATOR_FIELDS, RULE_FIELDS): form, API, export and clone agree."""
+
+    def test_it_edits_exports_and_serves_the_same_fields(self):
+        from assessments.api.frameworks import IndicatorSerializer, RuleSerializer
+        from assessments.forms import IndicatorForm, RuleForm
+        from assessments.models import INDICATOR_FIELDS, RULE_FIELDS
+
+        self.assertEqual(
+            list(IndicatorForm._meta.fields or ()), ["section", *INDICATOR_FIELDS, "assessors", "applies_to"]
+        )
+        self.assertEqual(list(RuleForm._meta.fields or ()), list(RULE_FIELDS))
+        self.assertLessEqual(set(INDICATOR_FIELDS), set(IndicatorSerializer.Meta.fields))
+        self.assertEqual(list(RuleSerializer.Meta.fields), ["id", *RULE_FIELDS])
+        framework = build_framework(self.office, self.sfj, self.gaj)
+        indicator = framework_selectors.framework_structure(framework)[0]["indicators"][0]
+        self.assertLessEqual(set(INDICATOR_FIELDS), set(indicator))
+        self.assertEqual(set(indicator["rules"][0]), set(RULE_FIELDS))
