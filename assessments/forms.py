@@ -16,6 +16,7 @@ from assessments.models import (
     PHASE_ORDER,
     RULE_FIELDS,
     AppealDecision,
+    Duty,
     Framework,
     Indicator,
     Phase,
@@ -321,7 +322,7 @@ class DutyForm(StyledFormMixin, forms.Form):
     duty = forms.ChoiceField(
         label="职责",
         required=False,
-        choices=[("", "未分配"), ("enter", "经办"), ("review", "审核")],
+        choices=[("", "未分配"), *Duty.choices],
         error_messages={"invalid_choice": "职责须为经办或审核。"},
     )
 

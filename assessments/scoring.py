@@ -42,7 +42,9 @@ CENT = Decimal("0.01")
 
 DEDUCT, BONUS, GRADE, VETO = "deduct", "bonus", "grade", "veto"
 METHODS = (DEDUCT, BONUS, GRADE, VETO)
-ITEM_KINDS = ("deduct", "add", "veto")
+# item kinds (the values of models.RuleKind; this module imports nothing from Django)
+ITEM_DEDUCT, ITEM_ADD, ITEM_VETO = "deduct", "add", "veto"
+ITEM_KINDS = (ITEM_DEDUCT, ITEM_ADD, ITEM_VETO)
 
 EXCELLENT, GOOD, FAIR, FAIL = "优秀", "良好", "一般", "不合格"
 DEFAULT_THRESHOLDS: dict[str, Decimal] = {EXCELLENT: Decimal(90), GOOD: Decimal(80), FAIR: Decimal(60)}
@@ -109,9 +111,9 @@ def _totals(items: Sequence[Item]) -> tuple[Decimal, Decimal, bool]:
         points = _dec(item.points, "分数")
         if points < 0:
             raise ValueError("扣分、加分的分数不能为负数")
-        if item.kind == "deduct":
+        if item.kind == ITEM_DEDUCT:
             deducted += points
-        elif item.kind == "add":
+        elif item.kind == ITEM_ADD:
             added += points
         else:
             veto = True

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from accounts.http import request_user
 from assessments import access
-from assessments.models import Appeal
+from assessments.models import Appeal, AppealDecision
 from assessments.services import appeals
 
 
@@ -75,7 +75,7 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class DecideSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["upheld", "changed"])
+    decision = serializers.ChoiceField(choices=AppealDecision.values)
     decided_score = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 

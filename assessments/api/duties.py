@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from accounts.http import request_user
 from accounts.models import User
 from assessments import access
+from assessments.models import Duty
 from assessments.selectors import scores as score_selectors
 from assessments.services.duties import scoring_duty_assign
 
@@ -33,7 +34,7 @@ class ScoringDutySerializer(serializers.Serializer):
 
 class DutyWriteSerializer(serializers.Serializer):
     duty = serializers.ChoiceField(
-        choices=["enter", "review"], allow_null=True, help_text="enter（经办）、review（审核）或 null（取消）"
+        choices=Duty.values, allow_null=True, help_text="enter（经办）、review（审核）或 null（取消）"
     )
 
 

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from accounts.http import request_user
 from assessments import access
-from assessments.models import Campaign
+from assessments.models import Campaign, Phase
 from assessments.scoring import Ranked
 from assessments.selectors import publication as pub
 from assessments.selectors import results
@@ -83,7 +83,7 @@ class ResultViewSet(viewsets.ViewSet):
                     "year": c.year,
                     "name": c.name,
                     "phase": c.phase,
-                    "published": c.phase == "published" and hasattr(c, "publication"),
+                    "published": c.phase == Phase.PUBLISHED and hasattr(c, "publication"),
                     "sha256": c.publication.sha256 if hasattr(c, "publication") else None,
                 }
                 for c in campaigns

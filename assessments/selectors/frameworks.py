@@ -16,6 +16,7 @@ from assessments.models import (
     Framework,
     FrameworkStatus,
     Indicator,
+    Method,
     Rule,
     Section,
 )
@@ -33,7 +34,7 @@ def framework_list() -> QuerySet[Framework]:
     return Framework.objects.select_related("created_by", "cloned_from").annotate(
         indicator_count=Coalesce(Subquery(indicators.annotate(n=Count("pk")).values("n")), 0),
         score_sum=Coalesce(
-            Subquery(indicators.exclude(method="bonus").annotate(s=Sum("max_score")).values("s")),
+            Subquery(indicators.exclude(method=Method.BONUS).annotate(s=Sum("max_score")).values("s")),
             Value(ZERO),
             output_field=DecimalField(max_digits=9, decimal_places=2),
         ),

@@ -13,6 +13,7 @@ from assessments.models import (
     Indicator,
     Publication,
     Rectification,
+    RectificationStatus,
 )
 from assessments.models import PublicationImmutable as PublicationImmutable
 from assessments.selectors import publication as pub
@@ -64,7 +65,7 @@ def rectification_create(
 @transaction.atomic
 def rectification_mark_done(*, actor: User, rectification: Rectification, done: bool = True) -> Rectification:
     before = rectification.status
-    rectification.status = "done" if done else "open"
+    rectification.status = RectificationStatus.DONE if done else RectificationStatus.OPEN
     rectification.save(update_fields=["status"])
     audit_record(
         actor=actor,

@@ -23,7 +23,7 @@ from assessments.forms import (
     deadlines_from,
 )
 from assessments.frameworks_xlsx import ImportFailed
-from assessments.models import Campaign, Phase, PhaseChange, SocialEvaluation
+from assessments.models import Campaign, Phase, PhaseChange, ScoreStatus, SocialEvaluation
 from assessments.selectors import campaigns as campaign_selectors
 from assessments.services import campaigns as services
 from assessments.services import social
@@ -277,7 +277,7 @@ def campaign_matrix_export(request: AuthedRequest, pk: int) -> HttpResponse:
     require(access.can_manage(user) or access.is_assessor(user))
     indicators = campaign_selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
     matrix = campaign_selectors.campaign_matrix(campaign, indicators=indicators)
-    labels = {"draft": "经办填写", "submitted": "待审核", "approved": "已生效"}
+    labels = {ScoreStatus.DRAFT: "经办填写", ScoreStatus.SUBMITTED: "待审核", ScoreStatus.APPROVED: "已生效"}
     headers = ["板块", "指标编号", "指标", "分值"]
     for t in matrix.targets:
         headers += [f"{t.display_name}得分", f"{t.display_name}状态"]

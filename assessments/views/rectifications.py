@@ -16,6 +16,7 @@ from accounts.http import AuthedRequest, safe_next_url
 from assessments import access
 from assessments.models import (
     Rectification,
+    RectificationStatus,
 )
 from assessments.services import rectifications as rectification_services
 from workbench.tables import sorted_page
@@ -36,7 +37,7 @@ def rectification_list(request: AuthedRequest) -> HttpResponse:
     require(access.can_manage(user) or access.is_target(user))
     qs = _rectifications_for(user)
     status = request.GET.get("status", "")
-    if status in ("open", "done"):
+    if status in RectificationStatus.values:
         qs = qs.filter(status=status)
     page, sort = sorted_page(
         request, qs, allowed=("created_at", "points_lost", "target__code", "status"), default="-created_at"

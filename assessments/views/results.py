@@ -24,7 +24,9 @@ from assessments.models import (
     Score,
     ScoreChange,
     ScoreItem,
+    ScoreStatus,
     SelfAssessment,
+    SelfAssessmentStatus,
 )
 from assessments.selectors import appeals as appeal_selectors
 from assessments.selectors import publication as pub
@@ -197,7 +199,7 @@ def target_scores(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
             "campaign": campaign,
             "org": org,
             "scores": scores,
-            "total": sum((s.score or 0) for s in scores if s.status == "approved"),
+            "total": sum((s.score or 0) for s in scores if s.status == ScoreStatus.APPROVED),
             "can_appeal": access.is_own_target(user, org.pk) and window_problem is None,
             "appealable": appealable,
             "window": window,
@@ -223,7 +225,11 @@ def score_drilldown(request: AuthedRequest, score_pk: int) -> HttpResponse:
         .prefetch_related("evidence")
         .first()
     )
-    if access.is_assessor(user) and self_assessment and self_assessment.status != "submitted":
+    if (
+        access.is_assessor(user)
+        and self_assessment
+        and self_assessment.status != SelfAssessmentStatus.SUBMITTED
+    ):
         self_assessment = None  # assessors see submitted self-assessments only
     history = list(
         ScoreChange.objects.filter(score=score).select_related("changed_by").order_by("changed_at", "pk")

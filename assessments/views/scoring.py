@@ -21,6 +21,7 @@ from assessments.forms import ReopenForm, ReviewForm, ScoreForm
 from assessments.models import (
     Duty,
     Phase,
+    RuleKind,
     Score,
     ScoreChange,
     ScoreStatus,
@@ -98,7 +99,7 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:
         "score": score,
         "indicator": indicator,
         "rule_rows": rule_rows,
-        "grade_rules": [r for r in rule_rows if r["rule"].kind == "grade"],
+        "grade_rules": [r for r in rule_rows if r["rule"].kind == RuleKind.GRADE],
         "sa": sa if sa and sa.status == SelfAssessmentStatus.SUBMITTED else None,
         "evidence": list(sa.evidence.all()) if sa and sa.status == SelfAssessmentStatus.SUBMITTED else [],
         "changes": ScoreChange.objects.filter(score=score)
