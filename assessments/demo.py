@@ -559,7 +559,7 @@ def _published_campaign(
             (t, D(rng.randint(8200, 9600)) / 100, f"{year}年度群众满意度调查（演示数据）") for t in targets
         ],
     )
-    campaign = _advance(office, campaign, Phase.REVIEW)
+    campaign = _advance(office, campaign, Phase.FINAL_REVIEW)
     campaign_publish(actor=office, campaign=campaign, published_at=_at(year + 1, 4, 20))
     return campaign
 

@@ -14,19 +14,20 @@ Rules (stated once, here):
   - 一票否决 / 负面清单 ("veto"): 分值 − Σ deductions, floor 0; a veto item
     sets the score to 0. Deductions beyond the indicator's 分值 (an indicator
     of 分值 0 is a pure 负面清单) are taken from the target's total
-    (`overflow`).
+    (`IndicatorResult.overflow`, `negative_list_overflow`).
   A "veto" item, whatever the method, marks the target 一票否决.
 * Composite: assessed = Σ indicator scores + min(Σ bonus, campaign bonus cap)
-  − Σ deductions outside the indicators, floor 0. With a social-evaluation
+  − Σ 负面清单 deductions (the overflows), floor 0 (`composite`). With a social-evaluation
   weight w > 0 and a social score s: total = assessed × (1 − w) + s × w. A
   target without a social score keeps its assessed points (the weight is not
   applied to a missing component).
 * Grades by thresholds (the highest threshold met), anything below the lowest
   is 不合格; 一票否决 is 不合格 whatever the points. An optional quota caps the
   number of 优秀 in rank order; the targets beyond it drop to the next grade
-  (良好).
+  (良好) (`grades_with_quota`).
 * Ranking is a total order: the tie-break keys are applied in order and the
-  target code (unique) is always the last key, so no two targets share a rank.
+  target code (unique) is always the last key, so no two targets share a rank
+  (`tie_break_key`).
 """
 
 from __future__ import annotations

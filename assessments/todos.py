@@ -80,7 +80,7 @@ def assessment_todos(user: User) -> Iterator[Todo]:
 def _office(campaign: Campaign) -> Iterator[Todo]:
     due = _due(campaign, campaign.phase)
     url = reverse("assessments:campaign_detail", args=[campaign.pk])
-    action = "发布结果" if campaign.phase == Phase.REVIEW else "检查进度并推进到下一阶段"
+    action = "发布结果" if campaign.phase == Phase.FINAL_REVIEW else "检查进度并推进到下一阶段"
     yield Todo(
         f"{campaign.name}：「{campaign.get_phase_display()}」阶段，{action}",
         url,

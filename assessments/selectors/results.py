@@ -3,7 +3,8 @@
 Per-target points come from ONE aggregate query over the approved scores
 (values().annotate(), no per-row model objects); ranking and grading are the
 pure rules of `assessments.scoring`. A published campaign is read from its
-immutable snapshot instead (see `assessments.publication`).
+immutable snapshot instead (`selectors.publication`, written by
+`services.publication.campaign_publish`).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from assessments.services import scores as score_services
 from audit.services import audit_record
 
 # phases in which an open appeal may still be answered and decided
-HANDLING_PHASES = (Phase.APPEAL, Phase.REVIEW)
+HANDLING_PHASES = (Phase.APPEAL, Phase.FINAL_REVIEW)
 
 
 def appeal_window_problem(campaign: Campaign, *, today: datetime.date | None = None) -> str | None:

@@ -296,7 +296,7 @@ def campaign_advance(
     office confirms (`force`) with a note; the list is kept with the change.
     审定 → 公布 is campaign_publish (results), which freezes the snapshot."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.phase == Phase.REVIEW:
+    if campaign.phase == Phase.FINAL_REVIEW:
         raise ValidationError("审定阶段完成后请在「考评结果」页面发布结果（生成不可更改的快照）。")
     if campaign.phase == Phase.PUBLISHED:
         raise ValidationError("考评结果已公布，流程已结束。")

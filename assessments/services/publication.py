@@ -185,7 +185,7 @@ def publish_blockers(campaign: Campaign) -> list[str]:
     problems = []
     if Publication.objects.filter(campaign_id=campaign.pk).exists():
         return ["该考评结果已公布，公布后的结果不可更改。"]
-    if campaign.phase != Phase.REVIEW:
+    if campaign.phase != Phase.FINAL_REVIEW:
         problems.append(f"只有处于“审定”阶段的考评可以公布，当前阶段为“{campaign.get_phase_display()}”。")
     open_appeals = appeal_selectors.open_appeals(campaign).count()
     if open_appeals:
@@ -234,7 +234,7 @@ def campaign_publish(*, actor: User | None, campaign: Campaign, published_at: An
         actor=actor,
         action=pub.PUBLISHED_ACTION,
         target=campaign,
-        before={"phase": Phase.REVIEW},
+        before={"phase": Phase.FINAL_REVIEW},
         after={"phase": Phase.PUBLISHED},
         data={
             "publication": publication.pk,

@@ -179,7 +179,7 @@ class ResultsTestCase(BaseTestCase):
         super().setUpTestData()
         cls.assessor2 = make_user("assessor_sfj_sh", cls.sfj, roles.ASSESSOR, duty="review")
         cls.assessor2_b = make_user("assessor_gaj_sh", cls.gaj, roles.ASSESSOR, duty="review")
-        cls.campaign = make_campaign(cls, year=cls.year, phase=Phase.REVIEW)
+        cls.campaign = make_campaign(cls, year=cls.year, phase=Phase.FINAL_REVIEW)
 
     def score_of(self, target, code: str) -> Score:
         return Score.objects.get(campaign=self.campaign, target=target, indicator__code=code)

@@ -44,7 +44,7 @@ class AppealCreateTestCase(AppealTestCase):
         self.campaign.save()
         with self.assertRaisesMessage(ValidationError, "尚未进入申诉复核期"):
             self.appeal()
-        self.campaign.phase = Phase.REVIEW
+        self.campaign.phase = Phase.FINAL_REVIEW
         self.campaign.save()
         with self.assertRaisesMessage(ValidationError, "不能再提出申诉"):
             self.appeal()

@@ -62,3 +62,41 @@ class ComplexityTestCase(TestCase):
             if LITERAL.search(line)
         ]
         self.assertEqual(found, [])
+
+    def test_it_names_审核_and_审定_apart(self):
+        from assessments.models import Duty, Phase
+
+        self.assertEqual((Duty.REVIEW.label, Phase.FINAL_REVIEW.label), ("审核", "审定"))
+        self.assertEqual(Phase.FINAL_REVIEW.value, "review")  # stored and served as before
+        self.assertFalse(hasattr(Phase, "REVIEW"))
+
+
+class WhereThingsAreTestCase(TestCase):
+    """The README's "Where things are — assessments" names, for each rule, one
+    function that exists."""
+
+    def test_it_points_each_rule_at_a_function_that_exists(self):
+        import importlib
+
+        readme = (APP.parent / "README.md").read_text(encoding="utf-8")
+        section = readme.split("### Where things are — assessments", 1)[1].split("\n## ", 1)[0]
+        named = re.findall(r"`([\w/]+)\.py: ([\w`, /]+?)`", section)
+        self.assertGreaterEqual(len(named), 15)
+        missing = [
+            f"{path}.py: {name}"
+            for path, names in named
+            for name in re.split(r"[,/ `]+", names)
+            if name and not hasattr(importlib.import_module("assessments." + path.replace("/", ".")), name)
+        ]
+        self.assertEqual(missing, [])
+        for rule in (
+            "审核",
+            "负面清单",
+            "一票否决",
+            "tie-break",
+            "优秀",
+            "appeal window",
+            "reopen",
+            "two-person",
+        ):
+            self.assertIn(rule, section)

@@ -80,10 +80,10 @@ class CampaignPublishTestCase(ResultsTestCase):
             publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         self.assertEqual(ctx.exception.messages, ["还有 1 件申诉尚未裁决。", "还有 1 项评分尚未审核生效。"])
         self.campaign.refresh_from_db()
-        self.assertEqual(self.campaign.phase, Phase.REVIEW)
+        self.assertEqual(self.campaign.phase, Phase.FINAL_REVIEW)
         self.assertFalse(Publication.objects.exists())
 
-    def test_it_refuses_outside_the_review_phase(self):
+    def test_it_refuses_outside_the_final_review_phase(self):
         self.campaign.phase = Phase.APPEAL
         self.campaign.save()
         with self.assertRaisesMessage(ValidationError, "审定"):

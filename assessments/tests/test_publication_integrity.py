@@ -110,7 +110,7 @@ class PublicationAgainstAuditTestCase(ResultsTestCase):
 class PublicationWritersTestCase(ResultsTestCase):
     def test_it_refuses_every_orm_writer_but_the_publishing_service(self):
         publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
-        other = make_campaign(self, year=2024, phase=Phase.REVIEW)
+        other = make_campaign(self, year=2024, phase=Phase.FINAL_REVIEW)
         attempts = {
             "create": lambda: Publication.objects.create(
                 campaign=other, published_at=timezone.now(), snapshot={}, sha256="0" * 64

@@ -168,7 +168,7 @@ class NegativeListAndVetoTestCase(WorkflowTestCase):
 
     def test_it_publishes_the_same_figures_it_ranks(self):
         self.score_everything()
-        for phase in (Phase.FEEDBACK, Phase.APPEAL, Phase.REVIEW):
+        for phase in (Phase.FEEDBACK, Phase.APPEAL, Phase.FINAL_REVIEW):
             self.advance_to(phase)
         publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         published = {r["code"]: r for r in publication.snapshot["ranking"]}

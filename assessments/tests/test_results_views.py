@@ -200,7 +200,7 @@ class PublicationViewTestCase(ResultsViewTestCase):
         self.assertEqual(self.client_for(self.stranger).post(url, {"indicator": "A1"}).status_code, 404)
 
     def test_it_answers_404_before_publication(self):
-        other = make_campaign(self, year=2024, phase=Phase.REVIEW)
+        other = make_campaign(self, year=2024, phase=Phase.FINAL_REVIEW)
         self.assertEqual(self.get(self.office, "publication", other.pk).status_code, 404)
 
 
@@ -383,7 +383,7 @@ class TrendsViewTestCase(ResultsViewTestCase):
         earlier = make_campaign(
             self,
             year=2022,
-            phase=Phase.REVIEW,
+            phase=Phase.FINAL_REVIEW,
             scores={
                 self.county_org: {"A1": "36", "A2": "27", "B1": "24"},
                 self.stranger_org: {"A1": "40", "A2": "30", "B1": "27"},

@@ -467,7 +467,7 @@ class ScoringViewsTestCase(WorkflowTestCase):
 
 
 class AuthorizationMatrixTestCase(WorkflowTestCase):
-    """Every workflow page × the personas who must not see it."""
+    """Every page of frameworks, campaigns, self-assessment and scoring × the personas who must not see it."""
 
     def setUp(self) -> None:
         self.advance_to("scoring")

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
@@ -39,19 +39,6 @@ def campaign_crumbs(campaign: Campaign | None = None, *extra: tuple[str, str | N
     if campaign is not None:
         crumbs.append((campaign.name, reverse("assessments:campaign_detail", args=[campaign.pk])))
     return [*crumbs, *extra]
-
-
-RESULT_URL_NAMES = ("results", "campaign_results", "result_detail", "results_detail")
-
-
-def results_url(campaign: Campaign) -> str | None:
-    """The results page of the campaign, once the results side provides it."""
-    for name in RESULT_URL_NAMES:
-        try:
-            return reverse(f"assessments:{name}", args=[campaign.pk])
-        except NoReverseMatch:
-            continue
-    return None
 
 
 @login_required
@@ -148,7 +135,7 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "section_rows": [
             (s, matrix.self_by_section[s.pk], matrix.score_by_section[s.pk]) for s in matrix.sections
         ],
-        "results_url": results_url(campaign),
+        "results_url": reverse("assessments:results", args=[campaign.pk]),
         "can_manage": access.can_manage(user),
         "is_target": access.is_target(user),
         "is_assessor": access.is_assessor(user),
