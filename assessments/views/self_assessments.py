@@ -155,10 +155,9 @@ def _self_context(request: AuthedRequest, sa: SelfAssessment, form: SelfAssessme
 @login_required
 def self_detail(request: AuthedRequest, sa_pk: int) -> HttpResponse:
     user = request.user
-    sa = access.access_self_assessment(user, sa_pk)
+    sa = access.access_self_assessment(user, sa_pk, write=request.method == "POST")
     form = None
     if request.method == "POST":
-        sa = access.access_self_assessment(user, sa_pk, write=True)
         form = SelfAssessmentForm(request.POST, max_score=sa.indicator.max_score)
         if form.is_valid():
             try:
@@ -167,8 +166,6 @@ def self_detail(request: AuthedRequest, sa_pk: int) -> HttpResponse:
                     sa_services.self_assessment_submit(actor=user, sa=sa)
             except ValidationError as exc:
                 form.add_error(None, exc)
-            except PermissionDenied:
-                raise
             else:
                 submitted = request.POST.get("action") == "submit"
                 messages.success(request, "已提交。" if submitted else "草稿已保存。")
