@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessments.api import appeals, campaigns, duties, frameworks, rectifications, results, scores
-from assessments.api import self_assessments as self_assessments
+from assessments.api import (
+    appeals,
+    campaigns,
+    duties,
+    frameworks,
+    rectifications,
+    results,
+    scores,
+    self_assessments,
+)
 
 
 def register(router: Any) -> None:
