@@ -18,7 +18,7 @@ reset or the account is locked or deactivated.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access, roles, selectors, services
+from accounts.http import request_user
 from accounts.models import ApiToken, SecurityPolicy, User
 from accounts.serializers import (
     AdminRoleDecisionSerializer,
@@ -42,11 +43,6 @@ from accounts.serializers import (
     UserSerializer,
 )
 from orgs.selectors import orgs_in_scope
-
-
-def _user(request: Request) -> User:
-    """Every endpoint here requires a login (IsAuthenticated), so the user is ours."""
-    return cast(User, request.user)
 
 
 def users_visible_to(actor: User) -> QuerySet[User]:
@@ -84,7 +80,7 @@ class UserViewSet(
     queryset = User.objects.none()
 
     def get_queryset(self) -> QuerySet[User]:
-        qs = users_visible_to(_user(self.request))
+        qs = users_visible_to(request_user(self.request))
         params = self.request.query_params
         if q := params.get("q", "").strip():
             from django.db.models import Q
@@ -103,16 +99,16 @@ class UserViewSet(
             from django.http import Http404
 
             raise Http404("用户不存在")
-        return access.access_user(_user(self.request), int(pk), write=write)
+        return access.access_user(request_user(self.request), int(pk), write=write)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        access.require(access.can_manage_users(_user(request)))
+        access.require(access.can_manage_users(request_user(request)))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
             user = services.user_create(
-                actor=_user(request),
+                actor=request_user(request),
                 username=data["username"],
                 name=data["name"],
                 org=data["org"],
@@ -134,13 +130,13 @@ class UserViewSet(
             raise serializers.ValidationError(
                 {"password": ["不能通过此接口修改密码，请用户在“修改密码”页面自行修改。"]}
             )
-        user = services.user_update(actor=_user(request), user=user, **fields)
+        user = services.user_update(actor=request_user(request), user=user, **fields)
         return Response(self.get_serializer(user).data)
 
     @extend_schema(summary="当前登录用户")
     @action(detail=False, methods=["get"])
     def me(self, request: Request) -> Response:
-        user = User.objects.select_related("org", "role").get(pk=_user(request).pk)
+        user = User.objects.select_related("org", "role").get(pk=request_user(request).pk)
         return Response(self.get_serializer(user).data)
 
 
@@ -151,7 +147,7 @@ class TokenView(APIView):
 
     @extend_schema(summary="查看本人 API 令牌状态", responses=TokenStatusSerializer)
     def get(self, request: Request) -> Response:
-        token = ApiToken.objects.filter(user=_user(request)).first()
+        token = ApiToken.objects.filter(user=request_user(request)).first()
         return Response(
             {
                 "exists": token is not None,
@@ -167,7 +163,7 @@ class TokenView(APIView):
         responses={201: TokenCreatedSerializer},
     )
     def post(self, request: Request) -> Response:
-        token, key = services.token_rotate(actor=_user(request))
+        token, key = services.token_rotate(actor=request_user(request))
         return Response(
             {
                 "token": key,
@@ -179,7 +175,7 @@ class TokenView(APIView):
 
     @extend_schema(summary="吊销本人 API 令牌", request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        services.token_revoke(actor=_user(request))
+        services.token_revoke(actor=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -207,14 +203,14 @@ class AdminRoleRequestViewSet(
     queryset = selectors.admin_role_requests().none()
 
     def get_queryset(self) -> QuerySet[Any]:
-        access.require(access.can_see_admin_role_requests(_user(self.request)))
+        access.require(access.can_see_admin_role_requests(request_user(self.request)))
         return selectors.admin_role_requests()
 
     def get_object(self) -> Any:
-        return access.access_admin_role_request(_user(self.request), _pk(self.kwargs["pk"]))
+        return access.access_admin_role_request(request_user(self.request), _pk(self.kwargs["pk"]))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        actor = _user(request)
+        actor = request_user(request)
         access.require(access.can_propose_admin_role(actor))
         proposal = AdminRoleProposalSerializer(data=request.data)
         proposal.is_valid(raise_exception=True)
@@ -234,7 +230,7 @@ class AdminRoleRequestViewSet(
         return Response(self.get_serializer(role_request).data, status=status.HTTP_201_CREATED)
 
     def _decide(self, request: Request, approve: bool) -> Response:
-        actor = _user(request)
+        actor = request_user(request)
         role_request = self.get_object()
         if refusal := access.decision_refusal(actor, role_request):
             raise PermissionDenied(refusal)
@@ -269,7 +265,7 @@ class AdminRoleRequestViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         role_request = services.admin_role_request_withdraw(
-            actor=_user(request), role_request=self.get_object()
+            actor=request_user(request), role_request=self.get_object()
         )
         return Response(self.get_serializer(role_request).data)
 

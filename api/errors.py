@@ -12,6 +12,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from fazhi.errors import StaleEdit
+
 MESSAGES = {
     "not_authenticated": "未登录或令牌无效。",
     "authentication_failed": "认证失败：令牌无效或已停用。",
@@ -33,8 +35,20 @@ def _flatten(detail: Any) -> Any:
     return str(detail)
 
 
+class Conflict(exceptions.APIException):
+    """409: a stale edit (`fazhi.errors.StaleEdit`), whatever the app."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "该记录已被他人修改，您的修改没有保存。"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    code: str | None = None
+    if isinstance(exc, StaleEdit):
+        code = exc.api_code
+        exc = Conflict("；".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(fields)
     elif isinstance(exc, Http404):
@@ -44,7 +58,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    code = getattr(exc, "default_code", "error")
+    code = code or str(getattr(exc, "default_code", "error"))
     body: dict[str, Any] = {"code": code, "message": MESSAGES.get(code, str(getattr(exc, "detail", "")))}
     if isinstance(exc, exceptions.ValidationError):
         body["fields"] = _flatten(exc.detail)

@@ -19,16 +19,20 @@ from django.http import Http404
 from accounts import roles
 from accounts.models import User
 from assessments.models import (
+    Appeal,
     Campaign,
     Duty,
     Framework,
     Indicator,
     Phase,
+    Publication,
     Score,
     ScoringDuty,
     SelfAssessment,
     SelfAssessmentStatus,
 )
+from attachments.models import Attachment
+from orgs.models import Org
 
 # phases in which a target sees its own scores
 TARGET_SCORE_PHASES = (Phase.FEEDBACK, Phase.APPEAL, Phase.PUBLISHED)
@@ -102,7 +106,8 @@ def applicable_to(qs: QuerySet[Indicator], org_id: int) -> QuerySet[Indicator]:
     return qs.filter(Q(applies_to__isnull=True) | Q(applies_to=org_id)).distinct()
 
 
-def is_campaign_target(user: User, campaign: Campaign, target_id: int) -> bool:
+def is_own_target(user: User, target_id: int) -> bool:
+    """The user is (a person of) the target `target_id` itself."""
     return is_target(user) and user.org_id == target_id
 
 
@@ -110,7 +115,36 @@ def can_see_target_scores(user: User, campaign: Campaign, target_id: int) -> boo
     """Whole-target score visibility (office; the target itself in its phases)."""
     if can_manage(user):
         return True
-    return is_campaign_target(user, campaign, target_id) and campaign.phase in TARGET_SCORE_PHASES
+    return is_own_target(user, target_id) and campaign.phase in TARGET_SCORE_PHASES
+
+
+def campaign_target(campaign: Campaign, target_id: int) -> Org:
+    """A target of the campaign (404 for any other org)."""
+    target = campaign.targets.filter(pk=target_id).first()
+    if target is None:
+        raise Http404("被考评单位不存在")
+    return target
+
+
+def access_target(user: User, campaign: Campaign, target_id: int) -> Org:
+    """A target whose own pages of the campaign (自评, 反馈) the user may open:
+    the office any target, a target only itself; 404 for anyone else."""
+    if not (can_manage(user) or is_own_target(user, target_id)):
+        raise Http404("被考评单位不存在")
+    return campaign_target(campaign, target_id)
+
+
+def access_publication(user: User, pk: int) -> tuple[Campaign, Publication]:
+    """The published results of a campaign the user takes part in; 404 before publication."""
+    campaign = access_campaign(user, pk)
+    publication = (
+        Publication.objects.filter(campaign=campaign)
+        .select_related("published_by", "published_by__org")
+        .first()
+    )
+    if publication is None:
+        raise Http404("考评结果尚未公布")
+    return campaign, publication
 
 
 def owns_indicator(user: User, indicator: Indicator) -> bool:
@@ -196,7 +230,7 @@ def access_self_assessment(user: User, pk: int, *, write: bool = False) -> SelfA
         if write:
             raise PermissionDenied("依法治办不能代替被考评单位填报自评。")
         return sa
-    if is_target(user) and user.org_id == sa.target_id:
+    if is_own_target(user, sa.target_id):
         return sa
     if (
         is_assessor(user)
@@ -242,3 +276,63 @@ def access_score(user: User, pk: int, *, write: bool = False) -> Score:
     if can_see_target_scores(user, score.campaign, score.target_id):
         return score
     raise Http404("评分不存在")
+
+
+# --------------------------------------------------------------------------- appeals
+
+
+def visible_appeals(user: User) -> QuerySet[Appeal]:
+    """The appeals a user may see: office all; a target its own; an assessing
+    unit those on the indicators it scores."""
+    qs = Appeal.objects.select_related(
+        "campaign", "target", "score", "score__indicator", "score__indicator__section", "created_by"
+    )
+    if can_manage(user):
+        return qs
+    if is_target(user):
+        return qs.filter(target_id=user.org_id)
+    if is_assessor(user):
+        return qs.filter(score__indicator__assessors=user.org_id).distinct()
+    return qs.none()
+
+
+def access_appeal(user: User, pk: int) -> Appeal:
+    appeal = visible_appeals(user).filter(pk=pk).first()
+    if appeal is None:
+        raise Http404("申诉不存在")
+    return appeal
+
+
+def may_answer_appeal(user: User, appeal: Appeal) -> bool:
+    """The assessing unit responsible for the appealed indicator answers it."""
+    return is_assessor(user) and any(o.pk == user.org_id for o in appeal.score.indicator.assessors.all())
+
+
+# --------------------------------------------------------------------------- evidence files
+
+
+def may_open_self_assessment_evidence(user: User, attachment: Attachment) -> bool:
+    """An assessing unit may open the evidence of the submitted self-assessments
+    of the indicators it scores (the evidence it looks at)."""
+    if not is_assessor(user):
+        return False
+    return SelfAssessment.objects.filter(
+        evidence=attachment, status=SelfAssessmentStatus.SUBMITTED, indicator__assessors=user.org_id
+    ).exists()
+
+
+def may_open_appeal_evidence(user: User, attachment: Attachment) -> bool:
+    """The assessing unit answering an appeal may open the files attached to it."""
+    if not is_assessor(user):
+        return False
+    return Appeal.objects.filter(evidence=attachment, score__indicator__assessors=user.org_id).exists()
+
+
+def evidence_in_use(attachment: Attachment) -> str | None:
+    """Why a file may not be deleted: evidence of a submitted self-assessment
+    and appeal files stay as they were handed in."""
+    if SelfAssessment.objects.filter(evidence=attachment, status=SelfAssessmentStatus.SUBMITTED).exists():
+        return "已作为已提交自评的佐证材料"
+    if Appeal.objects.filter(evidence=attachment).exists():
+        return "已作为申诉材料提交"
+    return None

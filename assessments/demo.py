@@ -33,13 +33,17 @@ from assessments.models import (
     Duty,
     Framework,
     Indicator,
+    Method,
     Phase,
+    RuleKind,
     Score,
     ScoreChange,
+    ScoreChangeSource,
     ScoreItem,
     ScoreStatus,
     ScoringDuty,
     SelfAssessment,
+    SelfAssessmentStatus,
 )
 from assessments.services import campaigns as campaign_services
 from assessments.services import frameworks as fw
@@ -158,7 +162,7 @@ QUALITY = {
 
 
 def _rules(code: str, name: str, points: D, method: str) -> list[dict[str, Any]]:
-    if method == "grade":
+    if method == Method.GRADE:
         return [
             {
                 "code": f"{code}-{i}",
@@ -191,7 +195,7 @@ def _rules(code: str, name: str, points: D, method: str) -> list[dict[str, Any]]
             "max_points": None,
         },
     ]
-    if method == "veto":
+    if method == Method.VETO:
         rules.append(
             {
                 "code": f"{code}-4",
@@ -339,7 +343,7 @@ def _fill_self_assessments(
             f"{campaign.year}年，本地区围绕“{ind.name}”制定年度工作要点，明确责任单位和时间节点，"
             "按要求完成各项任务并建立工作台账。（演示数据）"
         )
-        sa.status = "submitted"
+        sa.status = SelfAssessmentStatus.SUBMITTED
         sa.submitted_at = when
         sa.submitted_by = submitters.get(sa.target_id)
         sa.updated_by = sa.submitted_by
@@ -366,9 +370,9 @@ def _score_values(
 ) -> tuple[D, list[dict], D | None]:
     """Deterministic plausible deductions (or a grade) for one score."""
     ind = score.indicator
-    if ind.method == "grade":
+    if ind.method == Method.GRADE:
         weights = [0.55 - quality, 0.3, 0.15 + quality / 2, quality / 3]
-        grade = rng.choices([r for r in rules if r.kind == "grade"], weights=weights)[0]
+        grade = rng.choices([r for r in rules if r.kind == RuleKind.GRADE], weights=weights)[0]
         items = [
             {
                 "rule": grade,
@@ -383,7 +387,7 @@ def _score_values(
         return grade.points, items, grade.points
     items = []
     if rng.random() < quality:
-        deduct_rules = [r for r in rules if r.kind == "deduct"]
+        deduct_rules = [r for r in rules if r.kind == RuleKind.DEDUCT]
         chosen = rng.sample(deduct_rules[:2], k=rng.choice([1, 1, 2]))
         if rng.random() < quality / 4:
             chosen.append(deduct_rules[2])
@@ -457,7 +461,7 @@ def _score_all(
                 before=None,
                 after=value,
                 changed_by=clerks[unit.pk],
-                source="scoring",
+                source=ScoreChangeSource.SCORING,
                 note=score.reason[:500],
             )
         )
@@ -469,7 +473,7 @@ def _score_all(
                     before=value,
                     after=value,
                     changed_by=reviewers[unit.pk],
-                    source="review",
+                    source=ScoreChangeSource.REVIEW,
                     note="审核通过",
                 )
             )
@@ -505,8 +509,12 @@ def _score_all(
     )
     ScoreItem.objects.bulk_create(items, batch_size=1000)
     ScoreChange.objects.bulk_create(changes, batch_size=1000)
-    ScoreChange.objects.filter(score__campaign=campaign, source="scoring").update(changed_at=entered_at)
-    ScoreChange.objects.filter(score__campaign=campaign, source="review").update(changed_at=approved_at)
+    ScoreChange.objects.filter(score__campaign=campaign, source=ScoreChangeSource.SCORING).update(
+        changed_at=entered_at
+    )
+    ScoreChange.objects.filter(score__campaign=campaign, source=ScoreChangeSource.REVIEW).update(
+        changed_at=approved_at
+    )
     for org_id, by_status in counts.items():
         audit_record(
             actor=clerks[org_id],
@@ -533,7 +541,7 @@ def _published_campaign(
     reviewers: dict[Any, User],
     year: int,
 ) -> Campaign:
-    from assessments.publication import campaign_publish
+    from assessments.services.publication import campaign_publish
 
     rng = random.Random(f"fazhi-demo-{year}")
     campaign = _campaign(office, framework, targets, year, _deadlines(year))
@@ -551,7 +559,7 @@ def _published_campaign(
             (t, D(rng.randint(8200, 9600)) / 100, f"{year}年度群众满意度调查（演示数据）") for t in targets
         ],
     )
-    campaign = _advance(office, campaign, Phase.REVIEW)
+    campaign = _advance(office, campaign, Phase.FINAL_REVIEW)
     campaign_publish(actor=office, campaign=campaign, published_at=_at(year + 1, 4, 20))
     return campaign
 
@@ -569,7 +577,7 @@ def _framework_2023(office: User, source: Framework) -> Framework:
         code="5.8",
         name="法治惠民实事项目落实",
         max_score=D("1"),
-        method="deduct",
+        method=Method.DEDUCT,
         order=8,
         description="（合成示例）考评“十大法治惠民实事项目”的推进落实情况。",
         evidence_required="项目推进台账、成效材料",

@@ -1,12 +1,32 @@
+"""Forms of 法治建设考评: frameworks, campaigns, self-assessments, scoring,
+results (what-if), appeals and duties. Business rules are checked by the
+services; these validate and normalise the input."""
+
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 
-from assessments.models import PHASE_ORDER, Framework, Indicator, Phase, Rule, Section
+from assessments.models import (
+    INDICATOR_FIELDS,
+    PHASE_ORDER,
+    RULE_FIELDS,
+    AppealDecision,
+    Duty,
+    Framework,
+    Indicator,
+    Phase,
+    Rule,
+    RuleKind,
+    Section,
+)
+from assessments.selectors import frameworks as framework_selectors
+from assessments.selectors.results import Rules
+from assessments.services.scores import ItemInput
 from orgs.selectors import assessors as assessor_orgs
 from orgs.selectors import targets as target_orgs
 from workbench.forms import StyledFormMixin
@@ -69,19 +89,7 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "section",
-            "code",
-            "name",
-            "max_score",
-            "method",
-            "bonus_cap",
-            "description",
-            "evidence_required",
-            "order",
-            "assessors",
-            "applies_to",
-        ]
+        fields = ["section", *INDICATOR_FIELDS, "assessors", "applies_to"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "evidence_required": forms.Textarea(attrs={"rows": 2}),
@@ -101,7 +109,7 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
 class RuleForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Rule
-        fields = ["code", "text", "kind", "points", "max_points", "order"]
+        fields = list(RULE_FIELDS)
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "points": "每发生一次扣（加）的分数；等级细则填该等级对应的得分。",
@@ -134,9 +142,7 @@ class CampaignForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = Framework.objects.filter(status="locked").order_by(  # type: ignore[attr-defined]
-            "-year", "-version"
-        )
+        self.fields["framework"].queryset = framework_selectors.locked_frameworks()  # type: ignore[attr-defined]
         self.fields["targets"].queryset = target_orgs()  # type: ignore[attr-defined]
         self.fields["assessors"].queryset = assessor_orgs()  # type: ignore[attr-defined]
         add_deadline_fields(self)
@@ -208,6 +214,92 @@ class ReturnForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="退回原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+STALE_FORM = "表单已过期，请刷新后重试。"
+
+
+class ScoreForm(forms.Form):
+    """The score editor of one indicator (经办): the 评分细则 chosen, each with its
+    count, reason and the evidence looked at; a grade (`grade_rule`) or grade
+    points (`base`); the reason, the version the editor was opened at and the
+    action (save a draft or `submit`). Field names are the editor's inputs."""
+
+    version = forms.IntegerField(required=False, error_messages={"invalid": STALE_FORM})
+    base = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
+    evidence_note = forms.CharField(required=False)
+    grade_rule = forms.CharField(required=False)
+    action = forms.CharField(required=False)
+
+    def __init__(self, data: Any, *, rules: Iterable[Rule]) -> None:
+        super().__init__(data)
+        self.rules = list(rules)
+        for rule in self.rules:
+            self.fields[f"rule_{rule.pk}_count"] = forms.CharField(required=False)
+            self.fields[f"rule_{rule.pk}_reason"] = forms.CharField(required=False)
+            self.fields[f"rule_{rule.pk}_evidence"] = forms.CharField(required=False)
+
+    def clean_version(self) -> int:
+        version = self.cleaned_data.get("version")
+        return -1 if version is None else version  # no version: refused as a stale edit
+
+    def clean_base(self) -> Decimal | None:
+        raw = self.cleaned_data.get("base") or ""
+        if not raw:
+            return None
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            raise forms.ValidationError(f"「{raw}」不是有效的数字。")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for rule in self.rules:
+            raw = data.get(f"rule_{rule.pk}_count") or ""
+            if rule.kind != RuleKind.GRADE and raw and raw != "0" and not _is_int(raw):
+                self.add_error(None, f"细则 {rule.code} 的次数「{raw}」不是整数。")
+        return data
+
+    def problems(self) -> list[str]:
+        """The errors as the editor shows them: a stale form, then bad grade
+        points, then each bad count."""
+        for name in ("version", "base"):
+            if name in self.errors:
+                return [str(e) for e in self.errors[name]]
+        return [str(e) for e in self.non_field_errors()]
+
+    def items(self) -> list[ItemInput]:
+        """The chosen 评分细则 in their order (a valid form only)."""
+        data, items = self.cleaned_data, []
+        for rule in self.rules:
+            reason = data[f"rule_{rule.pk}_reason"]
+            if rule.kind == RuleKind.GRADE:
+                if data["grade_rule"] == str(rule.pk):
+                    items.append(ItemInput(rule_id=rule.pk, count=1, reason=reason))
+                continue
+            raw = data[f"rule_{rule.pk}_count"]
+            if raw and raw != "0":
+                items.append(
+                    ItemInput(
+                        rule_id=rule.pk,
+                        count=int(raw),
+                        reason=reason,
+                        evidence_note=data[f"rule_{rule.pk}_evidence"],
+                    )
+                )
+        return items
+
+
+def _is_int(raw: str) -> bool:
+    try:
+        int(raw)
+    except ValueError:
+        return False
+    return True
+
+
 class ReviewForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="审核意见", required=False, max_length=1000)
@@ -230,6 +322,96 @@ class DutyForm(StyledFormMixin, forms.Form):
     duty = forms.ChoiceField(
         label="职责",
         required=False,
-        choices=[("", "未分配"), ("enter", "经办"), ("review", "审核")],
+        choices=[("", "未分配"), *Duty.choices],
         error_messages={"invalid_choice": "职责须为经办或审核。"},
+    )
+
+
+# --------------------------------------------------------------------------- results and appeals
+
+
+class WhatIfForm(StyledFormMixin, forms.Form):
+    social_weight = forms.DecimalField(
+        label="社会评议权重",
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        max_digits=4,
+        decimal_places=3,
+        help_text="0 至 1，例如 0.2 表示总分中社会评议占 20%",
+    )
+    bonus_cap = forms.DecimalField(label="加分上限", min_value=Decimal(0), **POINT_FIELD)
+    excellent = forms.DecimalField(label="优秀分数线", min_value=Decimal(0), **POINT_FIELD)
+    good = forms.DecimalField(label="良好分数线", min_value=Decimal(0), **POINT_FIELD)
+    fair = forms.DecimalField(label="一般分数线", min_value=Decimal(0), **POINT_FIELD)
+    excellent_quota = forms.IntegerField(
+        label="优秀名额", min_value=0, required=False, help_text="留空表示不限名额；超出名额的单位评为良好"
+    )
+
+    @classmethod
+    def initial_from(cls, rules: Rules) -> dict[str, Any]:
+        t = rules.thresholds
+        return {
+            "social_weight": rules.social_weight,
+            "bonus_cap": rules.bonus_cap,
+            "excellent": t.get("优秀"),
+            "good": t.get("良好"),
+            "fair": t.get("一般"),
+            "excellent_quota": rules.excellent_quota,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        e, g, f = data.get("excellent"), data.get("good"), data.get("fair")
+        if e is not None and g is not None and f is not None and not (e > g > f):
+            raise forms.ValidationError("分数线须满足：优秀 ＞ 良好 ＞ 一般。")
+        return data
+
+    def rules(self, base: Rules) -> Rules:
+        data = self.cleaned_data
+        return Rules(
+            bonus_cap=data["bonus_cap"],
+            social_weight=data["social_weight"],
+            thresholds={"优秀": data["excellent"], "良好": data["good"], "一般": data["fair"]},
+            excellent_quota=data.get("excellent_quota"),
+            tie_break=base.tie_break,
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class AppealForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="申诉理由",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="请写明对哪一项扣分有异议、事实依据和请求",
+    )
+    evidence = MultipleFileField(
+        label="申诉材料", required=False, help_text="可选择多个文件；上传后按内容校验类型和大小"
+    )
+
+
+class AnswerForm(StyledFormMixin, forms.Form):
+    answer = forms.CharField(label="答复意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class DecideForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(label="裁决结果", choices=[("", "请选择"), *AppealDecision.choices])
+    decided_score = forms.CharField(label="裁决得分（改分时填写）", required=False, max_length=20)
+    decision_note = forms.CharField(
+        label="裁决说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )

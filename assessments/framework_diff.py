@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from assessments.models import Method
+
 INDICATOR_LABELS = {
     "name": "指标名称",
     "section": "所属板块",
@@ -143,6 +145,10 @@ def framework_diff(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]])
             if c in old_sections and old_sections[c] != n
         ],
         indicators=diffs,
-        old_total=sum((i["max_score"] for i in old_ind.values() if i["method"] != "bonus"), Decimal("0")),
-        new_total=sum((i["max_score"] for i in new_ind.values() if i["method"] != "bonus"), Decimal("0")),
+        old_total=sum(
+            (i["max_score"] for i in old_ind.values() if i["method"] != Method.BONUS), Decimal("0")
+        ),
+        new_total=sum(
+            (i["max_score"] for i in new_ind.values() if i["method"] != Method.BONUS), Decimal("0")
+        ),
     )

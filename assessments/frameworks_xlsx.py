@@ -70,7 +70,7 @@ def read_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
         raise ImportFailed([RowError(0, "", exc.message)]) from None
     try:
         wb = book.openpyxl(read_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file gets the same message
+    except Exception:
         raise ImportFailed([RowError(0, "", "无法读取文件，请上传 Excel（.xlsx）格式的文件。")]) from None
     ws = wb.worksheets[0]
     rows = ws.iter_rows(max_row=max(book.rows, 1), max_col=max(book.cols, 1), values_only=True)
@@ -201,82 +201,110 @@ def parse(content: bytes, *, assessors: Iterable[Any], targets: Iterable[Any]) -
         raise ImportFailed(errors)
     if not data:
         raise ImportFailed([RowError(2, "", "文件中没有数据行。")])
-    assessor_by = org_lookup(assessors)
-    target_by = org_lookup(targets)
-    sections: dict[str, dict[str, Any]] = {}
-    indicators: dict[str, dict[str, Any]] = {}
-    indicator_section: dict[str, str] = {}
+    reader = _StructureReader(assessor_by=org_lookup(assessors), target_by=org_lookup(targets))
     for number, values in data:
-        row = Row(number, values, index, errors)
+        reader.read(Row(number, values, index, errors))
+    if errors:
+        raise ImportFailed(errors)
+    return list(reader.sections.values())
+
+
+class _StructureReader:
+    """板块 → 指标 → 细则 built one row at a time (a row per 细则, the 板块 and
+    指标 columns repeated), reporting rows that disagree with earlier ones."""
+
+    def __init__(self, *, assessor_by: dict[str, Any], target_by: dict[str, Any]) -> None:
+        self.assessor_by, self.target_by = assessor_by, target_by
+        self.sections: dict[str, dict[str, Any]] = {}
+        self.indicators: dict[str, dict[str, Any]] = {}
+        self.indicator_section: dict[str, str] = {}
+
+    def read(self, row: Row) -> None:
         s_code = row.text("板块编号", required=True, max_length=20)
         s_name = row.text("板块名称", required=True, max_length=100)
         i_code = row.text("指标编号", required=True, max_length=20)
         i_name = row.text("指标名称", required=True, max_length=200)
+        fields = self._indicator_fields(row, i_name)
+        section = self._section(row, s_code, s_name) if s_code else None
+        if i_code and section is not None:
+            indicator = self._indicator(row, section, s_code, i_code, fields)
+            self._rule(row, indicator, i_code)
+
+    def _indicator_fields(self, row: Row, name: str) -> dict[str, Any]:
         max_score = row.decimal("分值", required=True, maximum=Decimal("99999"))
         method_text = row.text("评分方式")
         method = METHOD_BY_LABEL.get(method_text or "扣分制")
         if method is None:
             row.error("评分方式", f"评分方式「{method_text}」无效，可填：扣分制、加分、等级制、一票否决。")
         bonus_cap = row.decimal("加分上限")
-        if method == Method.BONUS and bonus_cap is None and "加分上限" in index:
+        if method == Method.BONUS and bonus_cap is None and "加分上限" in row.index:
             row.error("加分上限", "加分指标须填写加分上限。")
-        assessor_orgs = _match_orgs(row, "考评单位", row.text("考评单位"), assessor_by)
-        applies = _match_orgs(row, "适用单位", row.text("适用单位"), target_by)
-        if s_code:
-            section = sections.get(s_code)
-            if section is None:
-                section = sections[s_code] = {"code": s_code, "name": s_name, "indicators": []}
-            elif s_name and section["name"] != s_name:
-                row.error("板块名称", f"板块 {s_code} 的名称与前面的行不一致（「{section['name']}」）。")
-        else:
-            section = None
-        if i_code and section is not None:
-            indicator = indicators.get(i_code)
-            fields = {
-                "name": i_name,
-                "max_score": max_score,
-                "method": method,
-                "bonus_cap": bonus_cap,
-                "description": row.text("考评内容"),
-                "evidence_required": row.text("佐证材料要求"),
-                "assessors": [o.pk for o in assessor_orgs],
-                "applies_to": [o.pk for o in applies],
+        assessor_orgs = _match_orgs(row, "考评单位", row.text("考评单位"), self.assessor_by)
+        applies = _match_orgs(row, "适用单位", row.text("适用单位"), self.target_by)
+        return {
+            "name": name,
+            "max_score": max_score,
+            "method": method,
+            "bonus_cap": bonus_cap,
+            "assessors": [o.pk for o in assessor_orgs],
+            "applies_to": [o.pk for o in applies],
+        }
+
+    def _section(self, row: Row, code: str, name: str) -> dict[str, Any]:
+        section = self.sections.get(code)
+        if section is None:
+            section = self.sections[code] = {"code": code, "name": name, "indicators": []}
+        elif name and section["name"] != name:
+            row.error("板块名称", f"板块 {code} 的名称与前面的行不一致（「{section['name']}」）。")
+        return section
+
+    def _indicator(
+        self, row: Row, section: dict[str, Any], s_code: str, code: str, read: dict[str, Any]
+    ) -> dict[str, Any]:
+        fields = {
+            **{k: read[k] for k in ("name", "max_score", "method", "bonus_cap")},
+            "description": row.text("考评内容"),
+            "evidence_required": row.text("佐证材料要求"),
+            "assessors": read["assessors"],
+            "applies_to": read["applies_to"],
+        }
+        indicator = self.indicators.get(code)
+        if indicator is None:
+            indicator = self.indicators[code] = {"code": code, "rules": [], **fields}
+            self.indicator_section[code] = s_code
+            section["indicators"].append(indicator)
+            return indicator
+        if self.indicator_section[code] != s_code:
+            row.error("指标编号", f"指标 {code} 已出现在板块 {self.indicator_section[code]} 中。")
+        for key, label in (("name", "指标名称"), ("max_score", "分值"), ("method", "评分方式")):
+            if fields[key] is not None and fields[key] != indicator[key]:
+                row.error(label, f"指标 {code} 的{label}与前面的行不一致。")
+        return indicator
+
+    def _rule(self, row: Row, indicator: dict[str, Any], i_code: str) -> None:
+        code, text = row.text("细则编号", max_length=30), row.text("细则内容")
+        if not (code or text):
+            return
+        if not code:
+            row.error("细则编号", "填写了细则内容但缺少细则编号。")
+        if not text:
+            row.error("细则内容", "填写了细则编号但缺少细则内容。")
+        kind_text = row.text("细则类型")
+        kind = KIND_BY_LABEL.get(kind_text or "扣分")
+        if kind is None:
+            row.error("细则类型", f"细则类型「{kind_text}」无效，可填：扣分、加分、等级、否决。")
+        points = row.decimal("每次分值", required=kind not in (RuleKind.VETO, None))
+        if any(r["code"] == code for r in indicator["rules"]) and code:
+            row.error("细则编号", f"指标 {i_code} 的细则编号 {code} 重复。")
+        indicator["rules"].append(
+            {
+                "code": code,
+                "text": text,
+                "kind": kind,
+                "points": points or Decimal("0"),
+                "max_points": row.decimal("累计上限"),
             }
-            if indicator is None:
-                indicator = indicators[i_code] = {"code": i_code, "rules": [], **fields}
-                indicator_section[i_code] = s_code
-                section["indicators"].append(indicator)
-            else:
-                if indicator_section[i_code] != s_code:
-                    row.error("指标编号", f"指标 {i_code} 已出现在板块 {indicator_section[i_code]} 中。")
-                for key, label in (("name", "指标名称"), ("max_score", "分值"), ("method", "评分方式")):
-                    if fields[key] is not None and fields[key] != indicator[key]:
-                        row.error(label, f"指标 {i_code} 的{label}与前面的行不一致。")
-            r_code, r_text = row.text("细则编号", max_length=30), row.text("细则内容")
-            if r_code or r_text:
-                if not r_code:
-                    row.error("细则编号", "填写了细则内容但缺少细则编号。")
-                if not r_text:
-                    row.error("细则内容", "填写了细则编号但缺少细则内容。")
-                kind_text = row.text("细则类型")
-                kind = KIND_BY_LABEL.get(kind_text or "扣分")
-                if kind is None:
-                    row.error("细则类型", f"细则类型「{kind_text}」无效，可填：扣分、加分、等级、否决。")
-                points = row.decimal("每次分值", required=kind not in (RuleKind.VETO, None))
-                if any(r["code"] == r_code for r in indicator["rules"]) and r_code:
-                    row.error("细则编号", f"指标 {i_code} 的细则编号 {r_code} 重复。")
-                indicator["rules"].append(
-                    {
-                        "code": r_code,
-                        "text": r_text,
-                        "kind": kind,
-                        "points": points or Decimal("0"),
-                        "max_points": row.decimal("累计上限"),
-                    }
-                )
-    if errors:
-        raise ImportFailed(errors)
-    return list(sections.values())
+        )
 
 
 def export_rows(structure: Sequence[dict[str, Any]]) -> list[list[Any]]:

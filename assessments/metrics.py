@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from performance.metrics import MetricContext, MetricValue
 
 
-def _campaign_for(year: int):  # noqa: ANN202
+def _campaign_for(year: int):
     from assessments.models import Campaign
 
     for candidate in (year - 1, year):
@@ -24,7 +24,7 @@ def _campaign_for(year: int):  # noqa: ANN202
     return None
 
 
-def _assessed_targets(campaign) -> int:  # noqa: ANN001
+def _assessed_targets(campaign) -> int:
     from assessments.models import Score, ScoreStatus
 
     return (
@@ -82,12 +82,12 @@ def register() -> None:
 _indicator_figure_providers: list = []
 
 
-def register_indicator_figures(provider) -> None:  # noqa: ANN001
+def register_indicator_figures(provider) -> None:
     if provider not in _indicator_figure_providers:
         _indicator_figure_providers.append(provider)
 
 
-def indicator_figures(indicator, target, year: int) -> list[dict[str, str]]:  # noqa: ANN001
+def indicator_figures(indicator, target, year: int) -> list[dict[str, str]]:
     figures: list[dict[str, str]] = []
     for provider in _indicator_figure_providers:
         try:

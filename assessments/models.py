@@ -42,7 +42,10 @@ class Phase(models.TextChoices):
     SCORING = "scoring", "考评评分"
     FEEDBACK = "feedback", "结果反馈"
     APPEAL = "appeal", "申诉复核"
-    REVIEW = "review", "审定"
+    # 审定 is the final review of the results before publication, not 审核 (a
+    # unit's review of a score, Duty.REVIEW); its stored and API value stays
+    # "review", as it was published.
+    FINAL_REVIEW = "review", "审定"
     PUBLISHED = "published", "公布"
 
 
@@ -155,6 +158,21 @@ class Indicator(models.Model):
     @property
     def framework_id(self) -> int:
         return self.section.framework_id
+
+
+# What the office edits of an indicator and of a rule, in the form's order: the
+# one list the services, the forms, the API and the framework's plain data share.
+INDICATOR_FIELDS = (
+    "code",
+    "name",
+    "max_score",
+    "method",
+    "bonus_cap",
+    "description",
+    "evidence_required",
+    "order",
+)
+RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "order")
 
 
 class Rule(models.Model):
@@ -362,7 +380,7 @@ class Score(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"], name="assessments_score_status"),
             # Vetoes are rare: counted from this small partial index instead of a
-            # FILTER over every score of the campaign (see results.aggregate_rows).
+            # FILTER over every score of the campaign (see selectors.results.aggregate_rows).
             models.Index(
                 fields=["campaign", "target"], condition=models.Q(veto=True), name="assessments_score_veto"
             ),
@@ -542,7 +560,7 @@ class PublicationImmutable(Exception):
     """A publication was about to be written outside `campaign_publish`, rewritten or removed."""
 
 
-# Set only inside assessments.publication.campaign_publish: the one writer of publications.
+# Set only inside services.publication.campaign_publish: the one writer of publications.
 _publishing: ContextVar[bool] = ContextVar("publishing", default=False)
 
 

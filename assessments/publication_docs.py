@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import User
 from assessments import access, scoring
 from assessments.models import Publication
-from assessments.publication import publication_check, snapshot_for
+from assessments.selectors.publication import publication_check, snapshot_for
 from audit.services import audit_record
 from documents import gongwen
 from documents.xlsx import XLSX_MIME, table_workbook

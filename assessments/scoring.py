@@ -14,19 +14,20 @@ Rules (stated once, here):
   - 一票否决 / 负面清单 ("veto"): 分值 − Σ deductions, floor 0; a veto item
     sets the score to 0. Deductions beyond the indicator's 分值 (an indicator
     of 分值 0 is a pure 负面清单) are taken from the target's total
-    (`overflow`).
+    (`IndicatorResult.overflow`, `negative_list_overflow`).
   A "veto" item, whatever the method, marks the target 一票否决.
 * Composite: assessed = Σ indicator scores + min(Σ bonus, campaign bonus cap)
-  − Σ deductions outside the indicators, floor 0. With a social-evaluation
+  − Σ 负面清单 deductions (the overflows), floor 0 (`composite`). With a social-evaluation
   weight w > 0 and a social score s: total = assessed × (1 − w) + s × w. A
   target without a social score keeps its assessed points (the weight is not
   applied to a missing component).
 * Grades by thresholds (the highest threshold met), anything below the lowest
   is 不合格; 一票否决 is 不合格 whatever the points. An optional quota caps the
   number of 优秀 in rank order; the targets beyond it drop to the next grade
-  (良好).
+  (良好) (`grades_with_quota`).
 * Ranking is a total order: the tie-break keys are applied in order and the
-  target code (unique) is always the last key, so no two targets share a rank.
+  target code (unique) is always the last key, so no two targets share a rank
+  (`tie_break_key`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ CENT = Decimal("0.01")
 
 DEDUCT, BONUS, GRADE, VETO = "deduct", "bonus", "grade", "veto"
 METHODS = (DEDUCT, BONUS, GRADE, VETO)
-ITEM_KINDS = ("deduct", "add", "veto")
+# item kinds (the values of models.RuleKind; this module imports nothing from Django)
+ITEM_DEDUCT, ITEM_ADD, ITEM_VETO = "deduct", "add", "veto"
+ITEM_KINDS = (ITEM_DEDUCT, ITEM_ADD, ITEM_VETO)
 
 EXCELLENT, GOOD, FAIR, FAIL = "优秀", "良好", "一般", "不合格"
 DEFAULT_THRESHOLDS: dict[str, Decimal] = {EXCELLENT: Decimal(90), GOOD: Decimal(80), FAIR: Decimal(60)}
@@ -99,6 +102,31 @@ class IndicatorResult:
     overflow: Decimal = ZERO
 
 
+def _totals(items: Sequence[Item]) -> tuple[Decimal, Decimal, bool]:
+    """(Σ deductions, Σ additions, any veto item) of an indicator's items."""
+    deducted = added = ZERO
+    veto = False
+    for item in items:
+        if item.kind not in ITEM_KINDS:
+            raise ValueError(f"未知的评分项类型：{item.kind}")
+        points = _dec(item.points, "分数")
+        if points < 0:
+            raise ValueError("扣分、加分的分数不能为负数")
+        if item.kind == ITEM_DEDUCT:
+            deducted += points
+        elif item.kind == ITEM_ADD:
+            added += points
+        else:
+            veto = True
+    return deducted, added, veto
+
+
+def negative_list_overflow(*, max_score: Decimal, deducted: Decimal, added: Decimal) -> Decimal:
+    """Deductions beyond a 负面清单 (veto-method) indicator's 分值: taken from the
+    target's total (an indicator of 分值 0 is a pure 负面清单)."""
+    return max(ZERO, deducted - added - max_score)
+
+
 def indicator_score(
     *,
     max_score: Decimal,
@@ -113,20 +141,7 @@ def indicator_score(
         raise ValueError("分值不能为负数")
     if method not in METHODS:
         raise ValueError(f"未知的计分方法：{method}")
-    deducted = added = ZERO
-    veto = False
-    for item in items:
-        if item.kind not in ITEM_KINDS:
-            raise ValueError(f"未知的评分项类型：{item.kind}")
-        points = _dec(item.points, "分数")
-        if points < 0:
-            raise ValueError("扣分、加分的分数不能为负数")
-        if item.kind == "deduct":
-            deducted += points
-        elif item.kind == "add":
-            added += points
-        else:
-            veto = True
+    deducted, added, veto = _totals(items)
     overflow = ZERO
     upper = max_score
     if method == BONUS:
@@ -140,7 +155,7 @@ def indicator_score(
     else:
         raw = max_score - deducted + added
         if method == VETO:
-            overflow = max(ZERO, deducted - added - max_score)
+            overflow = negative_list_overflow(max_score=max_score, deducted=deducted, added=added)
             if veto:
                 raw = ZERO
     score = q2(min(upper, max(ZERO, raw)))
@@ -154,8 +169,19 @@ def indicator_score(
     )
 
 
-def validate_score(*, max_score: Decimal, score: Decimal | None, reason: str | None) -> list[str]:
-    """Chinese messages for a score entered by hand; an empty list means valid."""
+def _number(value: object) -> Decimal | None:
+    """`value` as a finite Decimal, or None when it is missing or not a number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return _dec(value, "得分")
+    except ValueError:
+        return None
+
+
+def points_problems(*, max_score: Decimal, score: Decimal | str | None) -> list[str]:
+    """Chinese messages about points entered by hand (missing, not a number,
+    outside [0, 分值], more than two decimals); an empty list means valid."""
     if score is None or (isinstance(score, str) and not score.strip()):
         return ["请填写得分。"]
     try:
@@ -170,7 +196,23 @@ def validate_score(*, max_score: Decimal, score: Decimal | None, reason: str | N
         )
     if value != value.quantize(CENT):
         errors.append("得分最多保留两位小数。")
-    if value < maximum and not (reason or "").strip():
+    return errors
+
+
+def reason_missing(*, max_score: Decimal, score: Decimal | str | None, reason: str | None) -> bool:
+    """True when a score below full marks comes without a reason (扣分理由, 裁决说明)."""
+    value, maximum = _number(score), _number(max_score)
+    if value is None or maximum is None:
+        return False
+    return value < maximum and not (reason or "").strip()
+
+
+def validate_score(*, max_score: Decimal, score: Decimal | str | None, reason: str | None) -> list[str]:
+    """Chinese messages for a score entered by hand with its reason; an empty
+    list means valid. The points (`points_problems`) and the reason
+    (`reason_missing`) are separate rules so callers can tell them apart."""
+    errors = points_problems(max_score=max_score, score=score)
+    if reason_missing(max_score=max_score, score=score, reason=reason):
         errors.append("得分低于满分时须填写扣分理由。")
     return errors
 
@@ -282,6 +324,58 @@ _KEY_PARTS = {
 }
 
 
+def ranking_keys(tie_break: Sequence[str]) -> tuple[str, ...]:
+    """The tie-break keys in the order they apply, `total_desc` first; unknown keys are refused."""
+    keys = list(tie_break) or ["total_desc"]
+    if "total_desc" not in keys:
+        keys.insert(0, "total_desc")
+    unknown = [k for k in keys if k not in _KEY_PARTS]
+    if unknown:
+        raise ValueError(f"未知的并列排序规则：{'、'.join(unknown)}")
+    return tuple(keys)
+
+
+_USUAL_KEYS = {DEFAULT_TIE_BREAK, DEFAULT_TIE_BREAK[:3]}
+
+
+def tie_break_key(
+    keys: tuple[str, ...],
+    total: Decimal,
+    parts: tuple[Decimal, Decimal, Decimal, Decimal],
+    lost: Decimal,
+    t: TargetInput,
+) -> tuple:
+    """The sort key of a target in the ranking: the tie-break `keys` in order,
+    then its code. Codes are unique, so the ranking is a total order."""
+    if keys in _USUAL_KEYS:  # the usual rules, without the generic key machinery
+        return (-total, 1 if t.veto else 0, parts[2] + lost, t.code)
+    return tuple(_KEY_PARTS[k](total, parts, t) for k in keys) + (t.code,)
+
+
+def grades_with_quota(
+    ranked: Sequence[tuple[Decimal, bool]], levels: Sequence[tuple[str, Decimal]], excellent_quota: int | None
+) -> list[tuple[str, bool]]:
+    """(grade, dropped by the quota) of each (total, veto) in rank order:
+    一票否决 is 不合格 whatever the points; otherwise the highest threshold met;
+    优秀 beyond the quota drops to the next grade."""
+    if excellent_quota is not None and int(excellent_quota) < 0:
+        raise ValueError("优秀名额不能为负数")
+    next_grade = {
+        grade: (levels[i + 1][0] if i + 1 < len(levels) else FAIL) for i, (grade, _) in enumerate(levels)
+    }
+    excellent_left = None if excellent_quota is None else int(excellent_quota)
+    result = []
+    for total, veto in ranked:
+        grade, dropped = (FAIL if veto else grade_for(total, levels)), False
+        if grade == EXCELLENT and excellent_left is not None:
+            if excellent_left > 0:
+                excellent_left -= 1
+            else:
+                grade, dropped = next_grade.get(EXCELLENT, GOOD), True
+        result.append((grade, dropped))
+    return result
+
+
 def rank_and_grade(
     rows: Sequence[TargetInput],
     *,
@@ -291,22 +385,16 @@ def rank_and_grade(
     excellent_quota: int | None = None,
     tie_break: Sequence[str] = DEFAULT_TIE_BREAK,
 ) -> list[Ranked]:
-    """Rank (1..n, no shared ranks) and grade the targets."""
+    """Rank (1..n, no shared ranks: `tie_break_key`) and grade the targets
+    (`grades_with_quota`)."""
     if excellent_quota is not None and int(excellent_quota) < 0:
         raise ValueError("优秀名额不能为负数")
     levels = normalise_thresholds(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
-    keys = list(tie_break) or ["total_desc"]
-    if "total_desc" not in keys:
-        keys.insert(0, "total_desc")
-    unknown = [k for k in keys if k not in _KEY_PARTS]
-    if unknown:
-        raise ValueError(f"未知的并列排序规则：{'、'.join(unknown)}")
-    key_parts = [_KEY_PARTS[k] for k in keys]
+    keys = ranking_keys(tie_break)
     cap = max(ZERO, _dec(bonus_cap, "加分上限"))
     weight = _weight(social_weight)
     decorated = []
     codes = set()
-    default_keys = tuple(keys) in (DEFAULT_TIE_BREAK, DEFAULT_TIE_BREAK[:3])
     for t in rows:
         if t.code in codes:
             raise ValueError("被考评单位代码重复，无法排名")
@@ -317,49 +405,29 @@ def rank_and_grade(
         else:
             total = parts[3].quantize(CENT, rounding=ROUND_HALF_UP)
         lost = t.lost if type(t.lost) is Decimal else _dec(t.lost, "失分")
-        # codes are unique, so the code as the last key makes the order total
-        if default_keys:  # the usual rules, without the generic key machinery
-            key: tuple = (-total, 1 if t.veto else 0, parts[2] + lost, t.code)
-        else:
-            key = tuple(f(total, parts, t) for f in key_parts) + (t.code,)
-        decorated.append((key, total, parts, lost, t))
+        decorated.append((tie_break_key(keys, total, parts, lost, t), total, parts, lost, t))
     decorated.sort(key=itemgetter(0))
-    next_grade = {
-        grade: (levels[i + 1][0] if i + 1 < len(levels) else FAIL) for i, (grade, _) in enumerate(levels)
-    }
-    excellent_left = None if excellent_quota is None else int(excellent_quota)
-    result = []
-    for position, (_, total, parts, lost, t) in enumerate(decorated, start=1):
-        dropped = False
-        if t.veto:
-            grade = FAIL
-        else:
-            grade = FAIL
-            for name, threshold in levels:
-                if total >= threshold:
-                    grade = name
-                    break
-            if grade == EXCELLENT and excellent_left is not None:
-                if excellent_left > 0:
-                    excellent_left -= 1
-                else:
-                    grade, dropped = next_grade.get(EXCELLENT, GOOD), True
-        # the total is what is published and rounded; the parts are reported as given
-        result.append(
-            Ranked(
-                position,
-                t.code,
-                t.name,
-                total,
-                grade,
-                bool(t.veto),
-                parts[0],
-                parts[1],
-                parts[2],
-                None if t.social is None else _dec(t.social, "社会评议得分"),
-                parts[3],
-                lost,
-                dropped,
-            )
+    grades = grades_with_quota(
+        [(total, bool(t.veto)) for _, total, _, _, t in decorated], levels, excellent_quota
+    )
+    # the total is what is published and rounded; the parts are reported as given
+    return [
+        Ranked(
+            position,
+            t.code,
+            t.name,
+            total,
+            grade,
+            bool(t.veto),
+            parts[0],
+            parts[1],
+            parts[2],
+            None if t.social is None else _dec(t.social, "社会评议得分"),
+            parts[3],
+            lost,
+            dropped,
         )
-    return result
+        for position, ((_, total, parts, lost, t), (grade, dropped)) in enumerate(
+            zip(decorated, grades, strict=True), start=1
+        )
+    ]

@@ -1,5 +1,5 @@
 """Each party's own to-do list for the open campaigns, with the deadline of the
-phase. A to-do is urgent (the reminder) within `campaign.remind_days` of its
+phase, and (`results_todos`) the appeals and 整改 waiting for it. A to-do is urgent (the reminder) within `campaign.remind_days` of its
 deadline or once it has passed. A few queries per user, whatever the data size."""
 
 from __future__ import annotations
@@ -12,16 +12,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import access, selectors
+from assessments import access
 from assessments.models import (
+    Appeal,
+    AppealStatus,
     Campaign,
     Duty,
     Phase,
+    PhaseDeadline,
+    Rectification,
+    RectificationStatus,
     Score,
     ScoreStatus,
     SelfAssessment,
     SelfAssessmentStatus,
 )
+from assessments.selectors import appeals as appeal_selectors
+from assessments.selectors import scores as score_selectors
+from assessments.services import appeals as appeal_services
 from workbench.nav import Todo
 
 MODULE = "法治建设考评"
@@ -72,7 +80,7 @@ def assessment_todos(user: User) -> Iterator[Todo]:
 def _office(campaign: Campaign) -> Iterator[Todo]:
     due = _due(campaign, campaign.phase)
     url = reverse("assessments:campaign_detail", args=[campaign.pk])
-    action = "发布结果" if campaign.phase == Phase.REVIEW else "检查进度并推进到下一阶段"
+    action = "发布结果" if campaign.phase == Phase.FINAL_REVIEW else "检查进度并推进到下一阶段"
     yield Todo(
         f"{campaign.name}：「{campaign.get_phase_display()}」阶段，{action}",
         url,
@@ -88,7 +96,7 @@ def _office_duties(campaigns: list[Campaign]) -> Iterator[Todo]:
     open_campaigns = [c for c in campaigns if c.phase in (Phase.SELF_ASSESS, Phase.SCORING)]
     if not open_campaigns:
         return
-    missing = selectors.units_missing_duties(open_campaigns)
+    missing = score_selectors.units_missing_duties(open_campaigns)
     if missing:
         yield Todo(
             f"{len(missing)} 个考评单位缺少经办或审核人员，评分无法生效，请分配职责",
@@ -164,9 +172,7 @@ def _assessor(user: User, campaign: Campaign) -> Iterator[Todo]:
         approved=Count("pk", filter=Q(status=ScoreStatus.APPROVED)),
         empty=Count("pk", filter=Q(score__isnull=True)),
         draft=Count("pk", filter=Q(status=ScoreStatus.DRAFT, score__isnull=False)),
-        to_review=Count(
-            "pk", filter=Q(status=ScoreStatus.SUBMITTED, assessor_org_id=user.org_id) & ~Q(entered_by=user)
-        ),
+        to_review=Count("pk", filter=score_selectors.awaiting_review_q(user)),
     )
     if enters and (counts["empty"] or counts["draft"]):
         parts = [f"{counts['empty']} 项未评分"] if counts["empty"] else []
@@ -189,3 +195,75 @@ def _assessor(user: User, campaign: Campaign) -> Iterator[Todo]:
             detail=_when(due),
             urgent=_urgent(campaign, due),
         )
+
+
+# --------------------------------------------------------------------------- appeals and 整改
+
+
+def results_todos(user: User) -> Iterator[Todo]:
+    """Appeals waiting for an answer (assessing units) or a decision (office),
+    the appeal window of a target, open 整改 items of a target. A few queries."""
+    if not access.can_use_assessments(user):
+        return
+    appeals_url = reverse("assessments:appeal_list")
+    if access.is_assessor(user):
+        waiting = appeal_selectors.appeals_waiting_answer(user).count()
+        if waiting:
+            due = _appeal_due()
+            yield Todo(
+                f"{waiting} 件申诉等待本单位答复",
+                f"{appeals_url}?status=submitted",
+                "申诉复核",
+                due=due,
+                urgent=True,
+            )
+    if access.can_manage(user):
+        waiting = Appeal.objects.filter(status=AppealStatus.ANSWERED).count()
+        if waiting:
+            yield Todo(
+                f"{waiting} 件申诉等待裁决",
+                f"{appeals_url}?status=answered",
+                "申诉复核",
+                due=_appeal_due(),
+                urgent=True,
+            )
+    if access.is_target(user):
+        yield from _appeal_window_todo(user)
+        open_items = Rectification.objects.filter(
+            target_id=user.org_id, status=RectificationStatus.OPEN
+        ).count()
+        if open_items:
+            yield Todo(
+                f"{open_items} 项考评失分待整改",
+                f"{reverse('assessments:rectification_list')}?status=open",
+                "整改清单",
+            )
+
+
+def _appeal_window_todo(user: User) -> Iterator[Todo]:
+    """The first of the target's campaigns whose appeal window is open now
+    (`services.appeals.appeal_window_problem`, the rule appeal_create applies)."""
+    windows = (
+        PhaseDeadline.objects.filter(
+            phase=Phase.APPEAL, campaign__phase=Phase.APPEAL, campaign__targets=user.org_id
+        )
+        .select_related("campaign")
+        .order_by("due_on")
+    )
+    window = next((w for w in windows if appeal_services.appeal_window_problem(w.campaign) is None), None)
+    if window is not None:
+        yield Todo(
+            f"{window.campaign.name}处于申诉复核期，可查看本单位得分并对有异议的得分提出申诉",
+            reverse("assessments:target_scores", args=[window.campaign_id, user.org_id]),
+            "申诉复核",
+            due=window.due_on,
+        )
+
+
+def _appeal_due() -> date | None:
+    window = (
+        PhaseDeadline.objects.filter(phase=Phase.APPEAL, campaign__phase=Phase.APPEAL)
+        .order_by("due_on")
+        .first()
+    )
+    return window.due_on if window else None

@@ -1,6 +1,17 @@
-from django.urls import include, path
+from django.urls import path
 
-from assessments.views import campaigns, duties, frameworks, work
+from assessments.views import (
+    appeals,
+    campaigns,
+    duties,
+    frameworks,
+    publication,
+    rectifications,
+    results,
+    scoring,
+    self_assessments,
+    trends,
+)
 
 app_name = "assessments"
 urlpatterns = [
@@ -59,21 +70,70 @@ urlpatterns = [
     path("campaigns/<int:pk>/social/", campaigns.social_evaluations, name="social"),
     path("campaigns/<int:pk>/social/template.xlsx", campaigns.social_template, name="social_template"),
     # 自评
-    path("campaigns/<int:pk>/self/", work.self_home, name="self_home"),
-    path("campaigns/<int:pk>/self/<int:target_id>/", work.self_list, name="self_list"),
-    path("campaigns/<int:pk>/self/<int:target_id>/submit/", work.self_submit_all, name="self_submit_all"),
-    path("self/<int:sa_pk>/", work.self_detail, name="self_detail"),
-    path("self/<int:sa_pk>/return/", work.self_return, name="self_return"),
-    path("self/<int:sa_pk>/evidence/", work.self_evidence_upload, name="self_evidence"),
+    path("campaigns/<int:pk>/self/", self_assessments.self_home, name="self_home"),
+    path("campaigns/<int:pk>/self/<int:target_id>/", self_assessments.self_list, name="self_list"),
+    path(
+        "campaigns/<int:pk>/self/<int:target_id>/submit/",
+        self_assessments.self_submit_all,
+        name="self_submit_all",
+    ),
+    path("self/<int:sa_pk>/", self_assessments.self_detail, name="self_detail"),
+    path("self/<int:sa_pk>/return/", self_assessments.self_return, name="self_return"),
+    path("self/<int:sa_pk>/evidence/", self_assessments.self_evidence_upload, name="self_evidence"),
     # 评分
-    path("campaigns/<int:pk>/scoring/", work.scoring, name="scoring"),
-    path("campaigns/<int:pk>/scoring/approve/", work.scoring_approve_all, name="scoring_approve_all"),
-    path("scores/<int:score_pk>/", work.score_detail, name="score_detail"),
-    path("scores/<int:score_pk>/approve/", work.score_review, {"decision": "approve"}, name="score_approve"),
-    path("scores/<int:score_pk>/reject/", work.score_review, {"decision": "reject"}, name="score_reject"),
-    path("scores/<int:score_pk>/reopen/", work.score_reopen, name="score_reopen"),
+    path("campaigns/<int:pk>/scoring/", scoring.scoring, name="scoring"),
+    path("campaigns/<int:pk>/scoring/approve/", scoring.scoring_approve_all, name="scoring_approve_all"),
+    path("scores/<int:score_pk>/", scoring.score_detail, name="score_detail"),
+    path(
+        "scores/<int:score_pk>/approve/", scoring.score_review, {"decision": "approve"}, name="score_approve"
+    ),
+    path("scores/<int:score_pk>/reject/", scoring.score_review, {"decision": "reject"}, name="score_reject"),
+    path("scores/<int:score_pk>/reopen/", scoring.score_reopen, name="score_reopen"),
     # 经办与审核
     path("duties/", duties.duty_list, name="duty_list"),
-    # Results, appeals, publication and year-over-year live in urls_results.py.
-    path("", include("assessments.urls_results")),
+    # 考评结果
+    path("results/", results.results_index, name="results_index"),
+    path("results/trends/", trends.trends_page, name="trends"),
+    path("results/trends/<str:kind>.json", trends.trends_chart, name="trends_chart"),
+    path("results/trends/<str:kind>.xlsx", trends.trends_xlsx, name="trends_xlsx"),
+    path("results/<int:pk>/", results.results_detail, name="results"),
+    path("results/<int:pk>/what-if/", results.results_what_if, name="what_if"),
+    path("results/<int:pk>/ranking-draft.xlsx", results.results_live_xlsx, name="results_live_xlsx"),
+    path("results/<int:pk>/publish/", publication.results_publish, name="publish"),
+    path("results/<int:pk>/publication/", publication.publication_detail, name="publication"),
+    path(
+        "results/<int:pk>/publication/snapshot.json",
+        publication.publication_snapshot,
+        name="publication_snapshot",
+    ),
+    path(
+        "results/<int:pk>/publication/notice.docx",
+        publication.publication_file,
+        {"kind": "notice"},
+        name="publication_notice",
+    ),
+    path(
+        "results/<int:pk>/publication/ranking.xlsx",
+        publication.publication_file,
+        {"kind": "ranking"},
+        name="publication_ranking",
+    ),
+    path("results/<int:pk>/feedback/<int:org_pk>/", publication.feedback_detail, name="feedback"),
+    path(
+        "results/<int:pk>/feedback/<int:org_pk>/report.docx", publication.feedback_docx, name="feedback_docx"
+    ),
+    path(
+        "results/<int:pk>/feedback/<int:org_pk>/rectify/",
+        publication.feedback_rectify,
+        name="feedback_rectify",
+    ),
+    path("results/<int:pk>/targets/<int:org_pk>/", results.target_scores, name="target_scores"),
+    path("results/scores/<int:score_pk>/", results.score_drilldown, name="score_drilldown"),
+    path("appeals/", appeals.appeal_list, name="appeal_list"),
+    path("appeals/new/<int:score_pk>/", appeals.appeal_create, name="appeal_create"),
+    path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal_detail"),
+    path("appeals/<int:pk>/answer/", appeals.appeal_answer, name="appeal_answer"),
+    path("appeals/<int:pk>/decide/", appeals.appeal_decide, name="appeal_decide"),
+    path("rectifications/", rectifications.rectification_list, name="rectification_list"),
+    path("rectifications/<int:pk>/done/", rectifications.rectification_done, name="rectification_done"),
 ]

@@ -169,8 +169,8 @@ def child(database: str) -> None:
         setup_django()
     from django.db import connection
 
-    from assessments import results
     from assessments.models import Campaign
+    from assessments.selectors import results
 
     started = time.perf_counter()
     campaign = Campaign.objects.get(pk=populate())

@@ -3,7 +3,7 @@ scope; only the 系统管理员 creates and edits (through the same services as 
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -11,15 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import require
-from accounts.models import User
+from accounts.http import request_user
 from orgs import access, selectors, services
 from orgs.models import Org, OrgType
 from orgs.serializers import OrgSerializer
-
-
-def _user(request: Request) -> User:
-    """Every endpoint here requires a login (IsAuthenticated), so the user is ours."""
-    return cast(User, request.user)
 
 
 @extend_schema_view(
@@ -46,7 +41,7 @@ class OrgViewSet(
     queryset = Org.objects.none()
 
     def get_queryset(self) -> Any:
-        user = _user(self.request)
+        user = request_user(self.request)
         require(access.can_view_orgs(user))
         params = self.request.query_params
         return selectors.org_list(
@@ -57,21 +52,21 @@ class OrgViewSet(
 
     def get_object(self) -> Org:
         write = self.request.method not in ("GET", "HEAD", "OPTIONS")
-        return access.access_org(_user(self.request), self.kwargs["pk"], write=write)
+        return access.access_org(request_user(self.request), self.kwargs["pk"], write=write)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require(access.can_edit_orgs(_user(request)))
+        require(access.can_edit_orgs(request_user(request)))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if k != "active"}
-        org = services.org_create(actor=_user(request), **data)
+        org = services.org_create(actor=request_user(request), **data)
         return Response(self.get_serializer(org).data, status=201)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         org = self.get_object()
         serializer = self.get_serializer(org, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        org = services.org_update(actor=_user(request), org=org, **serializer.validated_data)
+        org = services.org_update(actor=request_user(request), org=org, **serializer.validated_data)
         return Response(self.get_serializer(org).data)
 
 

@@ -9,7 +9,7 @@ from orgs.models import Org
 from performance import metrics
 from performance.engine import available_rule_sets, load_rule_set
 from performance.engine.values import format_number, to_decimal
-from performance.models import NARRATIVE_FIELDS, BudgetProject, Indicator, Level1
+from performance.models import NARRATIVE_FIELDS, PROJECT_FIELDS, BudgetProject, Indicator, Level1
 from workbench.forms import StyledFormMixin
 
 PLACEHOLDER_HELP = (
@@ -64,23 +64,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = BudgetProject
-        fields = (
-            "org",
-            "year",
-            "name",
-            "implementing_unit",
-            "funding_source",
-            "budget_initial",
-            "budget_adjusted",
-            "budget_executed",
-            "execution_reason",
-            "goal",
-            "goal_result",
-            *(f for f, _ in NARRATIVE_FIELDS),
-            "declared_execution_score",
-            "declared_total",
-            "rule_set",
-        )
+        fields = ("org", *PROJECT_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name, _ in NARRATIVE_FIELDS} | {
             "goal": forms.Textarea(attrs={"rows": 2}),
             "goal_result": forms.Textarea(attrs={"rows": 2}),

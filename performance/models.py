@@ -51,6 +51,25 @@ NARRATIVE_FIELDS = (
     ("conclusion_text", "conclusion"),
 )
 
+# The fields of a budget project its unit fills in, in the form's order: the
+# one list the service (what may be changed), the page form and the API share.
+PROJECT_FIELDS = (
+    "year",
+    "name",
+    "implementing_unit",
+    "funding_source",
+    "budget_initial",
+    "budget_adjusted",
+    "budget_executed",
+    "execution_reason",
+    "goal",
+    "goal_result",
+    *(f for f, _ in NARRATIVE_FIELDS),
+    "declared_execution_score",
+    "declared_total",
+    "rule_set",
+)
+
 
 class BudgetProject(models.Model):
     year = models.PositiveSmallIntegerField("年度")

@@ -13,29 +13,20 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record, diff, snapshot
+from fazhi.errors import StaleEdit
 from orgs.models import Org
 from performance import metrics
 from performance.engine import Evaluation, RuleSetError, load_rule_set
 from performance.engine.values import QUALITATIVE, format_number, parse_value
-from performance.models import NARRATIVE_FIELDS, BudgetProject, Indicator, Level1, ProjectStatus
+from performance.models import (
+    PROJECT_FIELDS,
+    BudgetProject,
+    Indicator,
+    Level1,
+    ProjectStatus,
+)
 from performance.standard_table import TableMeta
 
-PROJECT_FIELDS = (
-    "name",
-    "year",
-    "implementing_unit",
-    "funding_source",
-    "budget_initial",
-    "budget_adjusted",
-    "budget_executed",
-    "execution_reason",
-    "goal",
-    "goal_result",
-    *(f for f, _ in NARRATIVE_FIELDS),
-    "declared_execution_score",
-    "declared_total",
-    "rule_set",
-)
 INDICATOR_FIELDS = (
     "level1",
     "level2",
@@ -53,8 +44,8 @@ MAX_AMOUNT = Decimal("1e13")
 CONCURRENT_EDIT = "{what}已被他人修改（当前为第{current}版，您编辑的是第{yours}版），请刷新页面后重新填写。"
 
 
-class ConcurrentEditError(ValidationError):
-    """Someone saved the same row since it was read: nothing is overwritten."""
+class ConcurrentEditError(StaleEdit):
+    """Someone saved the same row since it was read: nothing is overwritten (409 in the API)."""
 
 
 def _check_project(fields: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
-from accounts.models import User
+from accounts.http import request_user
 from documents import gongwen
 from documents.xlsx import XLSX_MIME, file_response
 from performance import access, metrics, selectors, services
@@ -26,10 +26,6 @@ from performance.standard_table import MAX_BYTES, TableMeta, read_table, write_t
 from workbench.tables import sorted_page
 
 LIST_SORTS = ("year", "name", "org__name", "budget_adjusted", "declared_total", "status", "updated_at")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _crumbs(
@@ -48,7 +44,7 @@ def _crumbs(
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(access.can_use_performance(user) or access.can_create_project(user))
     year = request.GET.get("year", "")
     status, query = request.GET.get("status", ""), request.GET.get("q", "").strip()
@@ -87,7 +83,7 @@ def _project_form_fields(form: ProjectForm) -> dict[str, Any]:
 
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(access.can_create_project(user))
     orgs = access.creatable_orgs(user)
     form = ProjectForm(
@@ -113,7 +109,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     project = access.access_project(user, pk, write=True)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
@@ -164,7 +160,7 @@ def _table_forms(
 def _detail_context(
     request: HttpRequest, project: BudgetProject, scored: selectors.Scored, **extra: Any
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     editable = project.is_draft
     head, row_forms = extra.pop("forms", None) or (
         _table_forms(project, scored.indicators) if editable else (None, [])
@@ -210,7 +206,7 @@ def _narrative_sections(project: BudgetProject, scored: selectors.Scored) -> lis
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = access.access_project(_user(request), pk)
+    project = access.access_project(request_user(request), pk)
     scored = selectors.scored_project(project)
     return render(request, "performance/project_detail.html", _detail_context(request, project, scored))
 
@@ -257,7 +253,7 @@ def _preview_evaluation(
 @require_POST
 def table_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Score the table as typed, without saving: the running total and findings for htmx."""
-    project = access.access_project(_user(request), pk, write=True)
+    project = access.access_project(request_user(request), pk, write=True)
     scored = selectors.scored_project(project)
     head, row_forms = _table_forms(project, scored.indicators, request.POST)
     evaluation, row_errors = _preview_evaluation(project, scored, head, row_forms)
@@ -287,7 +283,7 @@ def table_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def table_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the inline-edited 自评表; the add/delete row buttons save first, then act."""
-    user = _user(request)
+    user = request_user(request)
     project = access.access_project(user, pk, write=True)
     indicators = list(project.indicators.all())
     head, row_forms = _table_forms(project, indicators, request.POST)
@@ -364,7 +360,7 @@ def _read_upload(form: ImportForm) -> tuple[Evaluation, TableMeta, str] | None:
 @login_required
 def project_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Replace this draft's table with an imported 自评表 (all or nothing)."""
-    user = _user(request)
+    user = request_user(request)
     project = access.access_project(user, pk, write=True)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -396,7 +392,7 @@ def project_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_import_new(request: HttpRequest) -> HttpResponse:
     """A new project from a 自评表 (name and year from the table)."""
-    user = _user(request)
+    user = request_user(request)
     require(access.can_create_project(user))
     orgs = access.creatable_orgs(user)
     form = ImportForm(
@@ -433,7 +429,7 @@ def _file_stem(project: BudgetProject) -> str:
 
 @login_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     project = access.access_project(user, pk)
     scored = selectors.scored_project(project)
     rules = load_rule_set(project.rule_set)
@@ -464,7 +460,7 @@ def _report(project: BudgetProject) -> gongwen.Document:
 
 @login_required
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     project = access.access_project(user, pk)
     data = gongwen.render_docx(_report(project))
     services.project_exported(actor=user, project=project, fmt="docx")
@@ -473,7 +469,7 @@ def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     project = access.access_project(user, pk)
     data = gongwen.render_pdf(_report(project))
     services.project_exported(actor=user, project=project, fmt="pdf")
@@ -486,7 +482,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     project = access.access_project(user, pk, write=True)
     try:
         services.project_submit(actor=user, project=project)
@@ -500,7 +496,7 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     project = access.access_project(user, pk)
     access.require_reopen(user, project)
     try:
@@ -515,7 +511,7 @@ def project_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     project = access.access_project(user, pk, write=True)
     require(access.can_delete(user, project))
     services.project_delete(actor=user, project=project)

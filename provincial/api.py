@@ -19,15 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.http import request_user
 from orgs.models import Org
 from provincial import access, scoring, selectors, services
 from provincial.models import ProvincialFramework, ProvincialIndicator, ProvincialResult, Task, TaskStatus
-
-
-def _user(request: Any) -> User:
-    """The authenticated user (DRF's IsAuthenticated runs before every view)."""
-    return request.user  # type: ignore[no-any-return]
 
 
 def _office_only(user: Any) -> None:
@@ -189,12 +184,12 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.frameworks().order_by("-year")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        _office_only(_user(request))
+        _office_only(request_user(request))
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> ProvincialFramework:
         access.access_framework(
-            _user(self.request), int(self.kwargs["pk"]) if str(self.kwargs["pk"]).isdigit() else 0
+            request_user(self.request), int(self.kwargs["pk"]) if str(self.kwargs["pk"]).isdigit() else 0
         )
         return self.get_queryset().get(pk=self.kwargs["pk"])
 
@@ -239,12 +234,12 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         return qs
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        _office_only(_user(request))
+        _office_only(request_user(request))
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> ProvincialIndicator:
         pk = int(self.kwargs["pk"]) if str(self.kwargs["pk"]).isdigit() else 0
-        access.access_indicator(_user(self.request), pk)
+        access.access_indicator(request_user(self.request), pk)
         return self.get_queryset().get(pk=pk)
 
 
@@ -256,13 +251,13 @@ class TaskViewSet(viewsets.GenericViewSet):
 
     def _task(self, *, write: bool = False) -> Task:
         pk = int(self.kwargs["pk"]) if str(self.kwargs["pk"]).isdigit() else 0
-        return access.access_task(_user(self.request), pk, write=write)
+        return access.access_task(request_user(self.request), pk, write=write)
 
     def _answer(self, task: Task, code: int = status.HTTP_200_OK) -> Response:
         return Response(TaskSerializer(self.get_queryset().get(pk=task.pk)).data, status=code)
 
     def list(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         if not access.can_see_module(user):
             raise Http404
         params = request.query_params
@@ -286,12 +281,12 @@ class TaskViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=TaskCreateSerializer, responses={201: TaskSerializer})
     def create(self, request: Request) -> Response:
-        if not access.is_office(_user(request)):
+        if not access.is_office(request_user(request)):
             raise PermissionDenied("只有市委依法治市办可以分派迎检任务。")
         data = _valid(TaskCreateSerializer, request.data)
         org: Org = data["org"]
         task = services.tasks_assign(
-            actor=_user(request),
+            actor=request_user(request),
             indicator=data["indicator"],
             orgs=[org],
             deadline=data["deadline"],
@@ -303,19 +298,19 @@ class TaskViewSet(viewsets.GenericViewSet):
     def partial_update(self, request: Request, pk: str) -> Response:
         """A unit saves note and self_score; the office changes deadline and description."""
         task = self._task(write=True)
-        if access.can_report(_user(request), task) and not access.is_office(_user(request)):
+        if access.can_report(request_user(request), task) and not access.is_office(request_user(request)):
             data = _valid(TaskReportSerializer, request.data)
             services.task_report(
-                actor=_user(request),
+                actor=request_user(request),
                 task=task,
                 note=data.get("note", task.note),
                 self_score=data.get("self_score", task.self_score),
             )
         else:
-            access.require_review(_user(request), task)
+            access.require_review(request_user(request), task)
             data = _valid(TaskUpdateSerializer, request.data)
             services.task_update(
-                actor=_user(request),
+                actor=request_user(request),
                 task=task,
                 deadline=data.get("deadline", task.deadline),
                 description=data.get("description", task.description),
@@ -324,35 +319,40 @@ class TaskViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request: Request, pk: str) -> Response:
         task = self._task(write=True)
-        access.require_review(_user(request), task)
-        services.task_delete(actor=_user(request), task=task)
+        access.require_review(request_user(request), task)
+        services.task_delete(actor=request_user(request), task=task)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: TaskSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         task = self._task(write=True)
-        access.require_report(_user(request), task)
-        services.task_submit(actor=_user(request), task=task)
+        access.require_report(request_user(request), task)
+        services.task_submit(actor=request_user(request), task=task)
         return self._answer(task)
 
     @extend_schema(request=AcceptSerializer, responses={200: TaskSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         task = self._task(write=True)
-        access.require_review(_user(request), task)
+        access.require_review(request_user(request), task)
         data = _valid(AcceptSerializer, request.data)
-        services.task_accept(actor=_user(request), task=task, reviewed_score=data.get("reviewed_score"))
+        services.task_accept(
+            actor=request_user(request), task=task, reviewed_score=data.get("reviewed_score")
+        )
         return self._answer(task)
 
     @extend_schema(request=ReturnSerializer, responses={200: TaskSerializer})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
         task = self._task(write=True)
-        access.require_review(_user(request), task)
+        access.require_review(request_user(request), task)
         data = _valid(ReturnSerializer, request.data)
         services.task_return(
-            actor=_user(request), task=task, reason=data["reason"], reviewed_score=data.get("reviewed_score")
+            actor=request_user(request),
+            task=task,
+            reason=data["reason"],
+            reviewed_score=data.get("reviewed_score"),
         )
         return self._answer(task)
 
@@ -360,9 +360,9 @@ class TaskViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def evidence(self, request: Request, pk: str) -> Response:
         task = self._task(write=True)
-        access.require_report(_user(request), task)
+        access.require_report(request_user(request), task)
         data = _valid(EvidenceSerializer, request.data)
-        services.task_evidence_add(actor=_user(request), task=task, uploaded_file=data["file"])
+        services.task_evidence_add(actor=request_user(request), task=task, uploaded_file=data["file"])
         return self._answer(task, status.HTTP_201_CREATED)
 
 
@@ -370,14 +370,14 @@ class ResultViewSet(viewsets.GenericViewSet):
     serializer_class = ResultSerializer
 
     def list(self, request: Request) -> Response:
-        _office_only(_user(request))
+        _office_only(request_user(request))
         return Response(ResultSerializer(selectors.results(), many=True).data)
 
     def create(self, request: Request) -> Response:
-        _office_only(_user(request))
+        _office_only(request_user(request))
         data = _valid(ResultSerializer, request.data)
         result = services.result_record(
-            actor=_user(request),
+            actor=request_user(request),
             year=data["year"],
             grade=data["grade"],
             score=data.get("score"),

@@ -15,8 +15,9 @@ from accounts.http import safe_next_url
 from accounts.middleware import LAST_SEEN
 from accounts.models import User
 from accounts.tests.test_views_accounts import PasswordLoginTestCase, login
-from assessments import publication as pub
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.services import publication as publication_services
+from assessments.services import rectifications as rectification_services
+from assessments.tests.fixtures import ResultsTestCase
 from attachments.services import attachment_create
 from attachments.tests import samples
 from fazhi.testing import PASSWORD
@@ -138,8 +139,8 @@ class AttachmentRedirectTestCase(PasswordLoginTestCase):
 
 class RectificationRedirectTestCase(ResultsTestCase):
     def test_it_goes_back_to_the_rectification_list_instead_of_another_site(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
-        item = pub.rectification_create(
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
+        item = rectification_services.rectification_create(
             actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
         )
         url = reverse("assessments:rectification_done", args=[item.pk])

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def duties_from_history(apps, schema_editor):  # noqa: ANN001, ANN201
+def duties_from_history(apps, schema_editor):
     """Existing assessors keep working after the upgrade: whoever mostly
     approved scores becomes 审核, whoever entered them 经办; people with no
     scoring history get no duty until the office assigns one (page 经办与审核)."""

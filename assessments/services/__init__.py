@@ -1,2 +1,3 @@
-"""Writes of 法治建设考评 (workflow part), one module per entity group.
+"""Writes of 法治建设考评, one module per entity group, each write with its audit
+entry in the same transaction.
 Import from the submodules: `from assessments.services import frameworks`."""

@@ -13,11 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import selectors
 from assessments.models import (
     PHASE_ORDER,
-    Appeal,
-    AppealStatus,
     Campaign,
     Framework,
     FrameworkStatus,
@@ -28,6 +25,8 @@ from assessments.models import (
     SelfAssessment,
     default_grade_rules,
 )
+from assessments.selectors import appeals as appeal_selectors
+from assessments.selectors import campaigns as campaign_selectors
 from audit.services import audit_record, snapshot
 from orgs.models import Org
 
@@ -145,7 +144,7 @@ def campaign_create(
 def campaign_set_deadlines(*, actor: User, campaign: Campaign, deadlines: Deadlines) -> Campaign:
     if campaign.phase == Phase.PUBLISHED:
         raise ValidationError("考评结果已公布，不能再修改时限。")
-    current = selectors.deadline_map(campaign)
+    current = campaign_selectors.deadline_map(campaign)
     _validate_deadlines(deadlines, today=timezone.localdate(), keep={p: d.due_on for p, d in current.items()})
     before = {p: d.due_on for p, d in current.items()}
     for phase, (starts, due) in deadlines.items():
@@ -194,8 +193,10 @@ def campaign_update(*, actor: User, campaign: Campaign, **fields: Any) -> Campai
 
 def ensure_self_assessments(campaign: Campaign) -> int:
     """A draft row per target × applicable indicator (idempotent; bulk)."""
-    matrix_pairs = selectors.applicable_pairs(
-        campaign, selectors.campaign_indicators(campaign), selectors.campaign_targets(campaign)
+    matrix_pairs = campaign_selectors.applicable_pairs(
+        campaign,
+        campaign_selectors.campaign_indicators(campaign),
+        campaign_selectors.campaign_targets(campaign),
     )
     existing = set(SelfAssessment.objects.filter(campaign=campaign).values_list("target_id", "indicator_id"))
     rows = [
@@ -208,8 +209,10 @@ def ensure_self_assessments(campaign: Campaign) -> int:
 
 def ensure_scores(campaign: Campaign) -> int:
     """An empty score per target × applicable indicator (idempotent; bulk)."""
-    matrix_pairs = selectors.applicable_pairs(
-        campaign, selectors.campaign_indicators(campaign), selectors.campaign_targets(campaign)
+    matrix_pairs = campaign_selectors.applicable_pairs(
+        campaign,
+        campaign_selectors.campaign_indicators(campaign),
+        campaign_selectors.campaign_targets(campaign),
     )
     existing = set(Score.objects.filter(campaign=campaign).values_list("target_id", "indicator_id"))
     rows = [Score(campaign=campaign, target_id=t, indicator_id=i) for t, i in sorted(matrix_pairs - existing)]
@@ -220,46 +223,68 @@ def ensure_scores(campaign: Campaign) -> int:
 # --------------------------------------------------------------------------- phases
 
 
-def campaign_missing(campaign: Campaign, *, matrix: selectors.CampaignMatrix | None = None) -> list[str]:
-    """What is still outstanding before the campaign leaves its current phase.
-    `matrix` (of all indicators and targets, with scores) saves recomputing it."""
-    phase = campaign.phase
-    missing: list[str] = []
-    if phase == Phase.DEPLOY:
-        if not campaign.targets.exists():
-            missing.append("尚未选择被考评单位。")
-        deadlines = selectors.deadline_map(campaign)
-        for p in (Phase.SELF_ASSESS, Phase.SCORING):
-            if p not in deadlines:
-                missing.append(f"尚未设置「{PHASE_LABEL[p]}」截止日期。")
-    elif phase == Phase.SELF_ASSESS:
-        matrix = matrix or selectors.campaign_matrix(campaign, with_scores=False)
-        for target in matrix.targets:
-            prog = matrix.self_by_target[target.pk]
-            if prog.done < prog.total:
-                returned = prog.extra.get("returned", 0)
-                extra = f"（其中退回修改 {returned} 项）" if returned else ""
-                missing.append(f"{target.display_name}：{prog.total - prog.done} 项自评未提交{extra}。")
-    elif phase == Phase.SCORING:
-        matrix = matrix or selectors.campaign_matrix(campaign)
-        units = selectors.campaign_assessors(campaign)
-        names = {o.pk: o.display_name for o in units}
-        order = {o.pk: n for n, o in enumerate(units)}
-        for org_id, prog in sorted(matrix.score_by_assessor.items(), key=lambda kv: order.get(kv[0], 0)):
-            if prog.done < prog.total:
-                parts = []
-                if prog.extra.get("empty"):
-                    parts.append(f"{prog.extra['empty']} 项未评分")
-                if prog.extra.get("submitted"):
-                    parts.append(f"{prog.extra['submitted']} 项待审核")
-                rest = prog.total - prog.done - prog.extra.get("empty", 0) - prog.extra.get("submitted", 0)
-                if rest:
-                    parts.append(f"{rest} 项经办未提交审核")
-                missing.append(f"{names.get(org_id, org_id)}：{'，'.join(parts)}。")
-    elif phase == Phase.APPEAL:
-        open_count = Appeal.objects.filter(campaign=campaign).exclude(status=AppealStatus.DECIDED).count()
-        if open_count:
-            missing.append(f"还有 {open_count} 件申诉尚未裁决。")
+def campaign_missing(
+    campaign: Campaign, *, matrix: campaign_selectors.CampaignMatrix | None = None
+) -> list[str]:
+    """What is still outstanding before the campaign leaves its current phase
+    (Chinese sentences). `matrix` (of all indicators and targets, with scores)
+    saves recomputing it."""
+    if campaign.phase == Phase.DEPLOY:
+        return _missing_to_deploy(campaign)
+    if campaign.phase == Phase.SELF_ASSESS:
+        return _missing_self_assessments(
+            matrix or campaign_selectors.campaign_matrix(campaign, with_scores=False)
+        )
+    if campaign.phase == Phase.SCORING:
+        return _missing_scores(campaign, matrix or campaign_selectors.campaign_matrix(campaign))
+    if campaign.phase == Phase.APPEAL:
+        open_count = appeal_selectors.open_appeals(campaign).count()
+        return [f"还有 {open_count} 件申诉尚未裁决。"] if open_count else []
+    return []
+
+
+def _missing_to_deploy(campaign: Campaign) -> list[str]:
+    missing = [] if campaign.targets.exists() else ["尚未选择被考评单位。"]
+    deadlines = campaign_selectors.deadline_map(campaign)
+    return missing + [
+        f"尚未设置「{PHASE_LABEL[p]}」截止日期。"
+        for p in (Phase.SELF_ASSESS, Phase.SCORING)
+        if p not in deadlines
+    ]
+
+
+def _missing_self_assessments(matrix: campaign_selectors.CampaignMatrix) -> list[str]:
+    missing = []
+    for target in matrix.targets:
+        prog = matrix.self_by_target[target.pk]
+        if prog.done < prog.total:
+            returned = prog.extra.get("returned", 0)
+            extra = f"（其中退回修改 {returned} 项）" if returned else ""
+            missing.append(f"{target.display_name}：{prog.total - prog.done} 项自评未提交{extra}。")
+    return missing
+
+
+def _missing_scores(campaign: Campaign, matrix: campaign_selectors.CampaignMatrix) -> list[str]:
+    """Per assessing unit (in the campaign's order): scores empty, waiting for 审核, or not submitted."""
+    units = campaign_selectors.campaign_assessors(campaign)
+    names = {o.pk: o.display_name for o in units}
+    order = {o.pk: n for n, o in enumerate(units)}
+    missing = []
+    for org_id, prog in sorted(matrix.score_by_assessor.items(), key=lambda kv: order.get(kv[0], 0)):
+        if prog.done >= prog.total:
+            continue
+        empty, submitted = prog.extra.get("empty", 0), prog.extra.get("submitted", 0)
+        rest = prog.total - prog.done - empty - submitted
+        parts = [
+            text
+            for count, text in (
+                (empty, f"{empty} 项未评分"),
+                (submitted, f"{submitted} 项待审核"),
+                (rest, f"{rest} 项经办未提交审核"),
+            )
+            if count
+        ]
+        missing.append(f"{names.get(org_id, org_id)}：{'，'.join(parts)}。")
     return missing
 
 
@@ -271,7 +296,7 @@ def campaign_advance(
     office confirms (`force`) with a note; the list is kept with the change.
     审定 → 公布 is campaign_publish (results), which freezes the snapshot."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.phase == Phase.REVIEW:
+    if campaign.phase == Phase.FINAL_REVIEW:
         raise ValidationError("审定阶段完成后请在「考评结果」页面发布结果（生成不可更改的快照）。")
     if campaign.phase == Phase.PUBLISHED:
         raise ValidationError("考评结果已公布，流程已结束。")
@@ -281,7 +306,7 @@ def campaign_advance(
     if missing and not note.strip():
         raise ValidationError("仍有未完成事项时推进阶段，须填写说明。")
     before = campaign.phase
-    after = selectors.next_phase(before)
+    after = campaign_selectors.next_phase(before)
     assert after is not None
     if after == Phase.SELF_ASSESS:
         ensure_self_assessments(campaign)

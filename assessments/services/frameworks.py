@@ -15,24 +15,23 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import selectors
-from assessments.models import Framework, FrameworkStatus, Indicator, Method, Rule, RuleKind, Section
+from assessments.models import (
+    INDICATOR_FIELDS,
+    RULE_FIELDS,
+    Framework,
+    FrameworkStatus,
+    Indicator,
+    Method,
+    Rule,
+    RuleKind,
+    Section,
+)
+from assessments.selectors import frameworks as framework_selectors
 from audit.services import audit_record, diff, snapshot
 from orgs.models import Org
 
 FRAMEWORK_FIELDS = ("year", "version", "name", "description", "total_score", "status")
 SECTION_FIELDS = ("code", "name", "order")
-INDICATOR_FIELDS = (
-    "code",
-    "name",
-    "max_score",
-    "method",
-    "bonus_cap",
-    "evidence_required",
-    "description",
-    "order",
-)
-RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "order")
 LOCKED_MESSAGE = "考评办法已锁定，不能修改；如需调整，请基于它新建版本。"
 
 
@@ -119,7 +118,7 @@ def scored_total(indicators: Iterable[Indicator]) -> Decimal:
 def framework_problems(framework: Framework) -> list[str]:
     """What stops the framework from being locked (empty: it can be locked)."""
     problems = []
-    sections = selectors.framework_sections(framework)
+    sections = framework_selectors.framework_sections(framework)
     indicators = [i for s in sections for i in s.indicators.all()]
     if not indicators:
         return ["尚未设置任何指标。"]
@@ -241,7 +240,7 @@ def framework_clone(
         cloned_from=source,
         created_by=actor,
     )
-    counts = _build_tree(framework, selectors.framework_structure(source))
+    counts = _build_tree(framework, framework_selectors.framework_structure(source))
     audit_record(
         actor=actor,
         action="assessments.framework.cloned",

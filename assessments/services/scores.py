@@ -6,7 +6,7 @@ sends it back. Only approved scores count. Who may do which is
 
 An approved score is frozen: a 经办 saving or submitting it is refused
 (`ScoreLocked`, 409 in the API). It changes only through an appeal decision
-(`assessments.appeals.appeal_decide`) or the office's `score_reopen` with a
+(`services.appeals.appeal_decide`) or the office's `score_reopen` with a
 reason, which sends it back to the 经办 and then needs 审核 again.
 
 Concurrency: every write names the version it started from; if someone saved
@@ -39,6 +39,7 @@ from assessments.models import (
     ScoreStatus,
 )
 from audit.services import audit_record, snapshot
+from fazhi.errors import StaleEdit
 
 FIELDS = (
     "score",
@@ -53,12 +54,15 @@ FIELDS = (
 )
 
 
-class ScoreConflict(ValidationError):
-    """Someone else saved this score since the form was opened."""
+class ScoreConflict(StaleEdit):
+    """Someone else saved this score since the form was opened (409 `conflict` in the API)."""
 
 
-class ScoreLocked(ValidationError):
-    """The score is approved: only an appeal decision or the office's reopen changes it."""
+class ScoreLocked(StaleEdit):
+    """The score was approved (possibly since the form was opened): only an
+    appeal decision or the office's reopen changes it (409 `score_approved`)."""
+
+    api_code = "score_approved"
 
 
 LOCKED_MESSAGE = (
@@ -106,20 +110,40 @@ def score_write(row: Score, expected_version: int, /, *, approved_ok: bool = Fal
     row.refresh_from_db()
 
 
-def _require_duty(actor: User, score: Score, duty: str) -> None:
-    refusal = access.duty_refusal(actor, duty, score)
-    if refusal:
-        raise PermissionDenied(refusal)
-
-
-def _refuse_if_approved(score: Score) -> None:
-    if score.status == ScoreStatus.APPROVED:
-        raise ScoreLocked(LOCKED_MESSAGE)
-
-
-def _require_phase(score: Score) -> None:
+def entry_problem(actor: User, score: Score) -> Exception | None:
+    """Why `actor` may not enter, save or submit `score` now, as the exception
+    the services raise (PermissionDenied: not its duty; ValidationError: not
+    the scoring phase; ScoreLocked: approved), or None. The pages ask it to
+    offer the editor; `score_save` and `score_submit` raise it."""
+    if refusal := access.duty_refusal(actor, Duty.ENTER, score):
+        return PermissionDenied(refusal)
     if score.campaign.phase != Phase.SCORING:
-        raise ValidationError(f"当前阶段为「{score.campaign.get_phase_display()}」，不能修改评分。")
+        return ValidationError(f"当前阶段为「{score.campaign.get_phase_display()}」，不能修改评分。")
+    if score.status == ScoreStatus.APPROVED:
+        return ScoreLocked(LOCKED_MESSAGE)
+    return None
+
+
+def review_problem(actor: User, score: Score) -> Exception | None:
+    """Why `actor` may not approve or send back `score` now (审核), as the
+    exception the services raise, or None: the scoring phase, the 审核 duty at
+    the unit that entered it and not its own entry (`access.duty_refusal`, the
+    two-person rule), and a score waiting for review. The pages ask it to
+    offer the buttons; `score_approve` and `score_reject` raise it."""
+    if score.campaign.phase != Phase.SCORING:
+        return ValidationError(f"当前阶段为「{score.campaign.get_phase_display()}」，不能修改评分。")
+    if refusal := access.duty_refusal(actor, Duty.REVIEW, score):
+        return PermissionDenied(refusal)
+    if score.status == ScoreStatus.APPROVED:
+        return ScoreLocked(LOCKED_MESSAGE)
+    if score.status != ScoreStatus.SUBMITTED:
+        return ValidationError("只有待审核的评分可以审核。")
+    return None
+
+
+def _raise_if(problem: Exception | None) -> None:
+    if problem is not None:
+        raise problem
 
 
 def compute(
@@ -173,8 +197,7 @@ def compute(
         if grade_base is None:
             errors.append("等级制指标须选择等级或填写等级分。")
         else:
-            problems = scoring.validate_score(max_score=indicator.max_score, score=grade_base, reason="-")
-            errors.extend(p for p in problems if "理由" not in p)
+            errors.extend(scoring.points_problems(max_score=indicator.max_score, score=grade_base))
     if errors:
         raise ValidationError(errors)
     result = scoring.indicator_score(
@@ -203,14 +226,10 @@ def score_save(
     """经办 saves a score (draft, or submitted for 审核 with `submit`).
     `claimed_score`, when a client states the score it expects, must be in
     [0, 分值] and equal the score computed from the items."""
-    _require_duty(actor, score, Duty.ENTER)
-    _require_phase(score)
-    _refuse_if_approved(score)
+    _raise_if(entry_problem(actor, score))
     indicator = score.indicator
     if claimed_score is not None:
-        problems = scoring.validate_score(
-            max_score=indicator.max_score, score=claimed_score, reason=reason or "-"
-        )
+        problems = scoring.points_problems(max_score=indicator.max_score, score=claimed_score)
         if problems:
             raise ValidationError({"score": problems})
     items = list(items)
@@ -267,9 +286,7 @@ def score_save(
 
 @transaction.atomic
 def score_submit(*, actor: User, score: Score, expected_version: int) -> Score:
-    _require_duty(actor, score, Duty.ENTER)
-    _require_phase(score)
-    _refuse_if_approved(score)
+    _raise_if(entry_problem(actor, score))
     if score.score is None:
         raise ValidationError("尚未评分，不能提交审核。")
     if score.status != ScoreStatus.DRAFT:
@@ -284,18 +301,10 @@ def score_submit(*, actor: User, score: Score, expected_version: int) -> Score:
     return score
 
 
-def _require_reviewer(actor: User, score: Score) -> None:
-    _require_duty(actor, score, Duty.REVIEW)
-    _refuse_if_approved(score)
-    if score.status != ScoreStatus.SUBMITTED:
-        raise ValidationError("只有待审核的评分可以审核。")
-
-
 @transaction.atomic
 def score_approve(*, actor: User, score: Score, expected_version: int, note: str = "") -> Score:
     """审核 by the unit's reviewer (not the 经办): the score now counts."""
-    _require_phase(score)
-    _require_reviewer(actor, score)
+    _raise_if(review_problem(actor, score))
     now = timezone.now()
     score_write(
         score,
@@ -325,8 +334,7 @@ def score_approve(*, actor: User, score: Score, expected_version: int, note: str
 @transaction.atomic
 def score_reject(*, actor: User, score: Score, expected_version: int, note: str) -> Score:
     """审核 sends the score back to 经办 with a note."""
-    _require_phase(score)
-    _require_reviewer(actor, score)
+    _raise_if(review_problem(actor, score))
     if not note.strip():
         raise ValidationError({"note": "退回时须填写审核意见。"})
     score_write(score, expected_version, status=ScoreStatus.DRAFT, review_note=note.strip())

@@ -3,17 +3,19 @@ with a reason; the target revises and resubmits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from assessments import access
 from assessments.models import Campaign, Phase, SelfAssessment, SelfAssessmentStatus
+from attachments.models import Attachment
 from audit.services import audit_record, diff, snapshot
 from orgs.models import Org
 
@@ -81,6 +83,42 @@ def self_assessment_save(
             actor=actor, action="assessments.self_assessment.updated", target=sa, before=b, after=a, data=data
         )
     return sa
+
+
+@transaction.atomic
+def self_assessment_evidence_add(
+    *, actor: User, sa: SelfAssessment, files: Sequence[UploadedFile]
+) -> tuple[list[Attachment], list[str]]:
+    """Store evidence files of the target's own self-assessment through the
+    attachments service (content check, size limit, hash) and link them, each
+    audited. Refused as a whole (nothing stored) when the item may not be
+    edited; a file that fails its check is reported ("name：reason") and the
+    others are kept. Returns (stored, problems)."""
+    from attachments.services import attachment_create
+
+    sa = SelfAssessment.objects.select_for_update().select_related("campaign", "target").get(pk=sa.pk)
+    if not access.is_own_target(actor, sa.target_id):
+        raise PermissionDenied("只能为本单位的自评上传佐证材料。")
+    _editable(sa)
+    if not files:
+        raise ValidationError("请选择要上传的文件。")
+    stored, problems = [], []
+    for uploaded in files:
+        try:
+            with transaction.atomic():
+                attachment = attachment_create(actor=actor, uploaded_file=uploaded, org=sa.target)
+                sa.evidence.add(attachment)
+                audit_record(
+                    actor=actor,
+                    action="assessments.self_assessment.evidence_added",
+                    target=sa,
+                    data={"attachment": str(attachment.pk), "name": attachment.original_name},
+                )
+        except ValidationError as exc:
+            problems.append(f"{uploaded.name}：{exc.messages[0]}")
+        else:
+            stored.append(attachment)
+    return stored, problems
 
 
 def _submit_problems(sa: SelfAssessment) -> list[str]:

@@ -56,7 +56,7 @@ def parse_social(content: bytes, *, campaign: Campaign) -> list[tuple[Any, Decim
 def social_import(*, actor: User, campaign: Campaign, rows: list[tuple[Any, Decimal, str]]) -> int:
     if not access.can_manage(actor):
         raise PermissionDenied("只有依法治办可以导入社会评议结果。")
-    if campaign.phase in (Phase.REVIEW, Phase.PUBLISHED):
+    if campaign.phase in (Phase.FINAL_REVIEW, Phase.PUBLISHED):
         raise ValidationError(f"当前阶段为「{campaign.get_phase_display()}」，不能再导入社会评议结果。")
     before = {str(s.target_id): s.score for s in SocialEvaluation.objects.filter(campaign=campaign)}
     for target, score, source in rows:

@@ -14,9 +14,11 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import publication as pub
 from assessments.models import Phase, Publication, PublicationImmutable
-from assessments.tests.r_fixtures import ResultsTestCase, make_campaign
+from assessments.selectors import publication as pub
+from assessments.services import publication as publication_services
+from assessments.services import rectifications as rectification_services
+from assessments.tests.fixtures import ResultsTestCase, make_campaign
 from audit import chain
 from audit.models import AuditEntry, AuditHead
 
@@ -37,7 +39,7 @@ def campaign_verify(year: int) -> tuple[int, dict]:
 
 class PublicationAgainstAuditTestCase(ResultsTestCase):
     def setUp(self) -> None:
-        self.publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        self.publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         self.entry = AuditEntry.objects.get(action="assessments.campaign.published")
 
     def rewrite_row_with_its_own_hash(self) -> None:
@@ -107,8 +109,8 @@ class PublicationAgainstAuditTestCase(ResultsTestCase):
 
 class PublicationWritersTestCase(ResultsTestCase):
     def test_it_refuses_every_orm_writer_but_the_publishing_service(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
-        other = make_campaign(self, year=2024, phase=Phase.REVIEW)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
+        other = make_campaign(self, year=2024, phase=Phase.FINAL_REVIEW)
         attempts = {
             "create": lambda: Publication.objects.create(
                 campaign=other, published_at=timezone.now(), snapshot={}, sha256="0" * 64
@@ -135,10 +137,10 @@ class PublicationWritersTestCase(ResultsTestCase):
 
 class AuditHeadOnPaperTestCase(ResultsTestCase):
     def test_it_prints_the_audit_head_at_publication_on_the_results_page_and_in_the_notice(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         entry = AuditEntry.objects.get(action="assessments.campaign.published")
         # later entries do not change what was printed at publication
-        pub.rectification_create(
+        rectification_services.rectification_create(
             actor=self.office, publication=publication, target=self.county_org, indicator_code="A1"
         )
         for user in (self.office, self.county):
@@ -154,7 +156,7 @@ class AuditHeadOnPaperTestCase(ResultsTestCase):
         self.assertIn(f"公布时审计日志链头为第{entry.seq}条记录，其哈希值为{grouped}。", text)
 
     def test_it_denies_the_results_page_to_an_outsider(self):
-        pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         response = self.client_for(self.expert).get(reverse("assessments:results", args=[self.campaign.pk]))
         self.assertEqual(response.status_code, 404)
         self.assertNotIn(b"audit-head", response.content)

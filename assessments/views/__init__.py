@@ -1,1 +1,3 @@
-"""Views of the workflow part: frameworks, campaigns, self-assessment and scoring."""
+"""Pages of 法治建设考评, one module per page group (frameworks, campaigns,
+self_assessments, scoring, duties, results, publication, appeals,
+rectifications, trends): access → form → service → render."""

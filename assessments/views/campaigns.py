@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, selectors
+from assessments import access
 from assessments.forms import (
     AdvanceForm,
     CampaignForm,
@@ -23,7 +23,8 @@ from assessments.forms import (
     deadlines_from,
 )
 from assessments.frameworks_xlsx import ImportFailed
-from assessments.models import Campaign, Phase, PhaseChange, SocialEvaluation
+from assessments.models import Campaign, Phase, PhaseChange, ScoreStatus, SocialEvaluation
+from assessments.selectors import campaigns as campaign_selectors
 from assessments.services import campaigns as services
 from assessments.services import social
 from audit.services import audit_record
@@ -33,31 +34,18 @@ from workbench.tables import sorted_page
 LIST_CRUMB = ("年度考评", "/assessments/campaigns/")
 
 
-def _crumbs(campaign: Campaign | None = None, *extra: tuple[str, str | None]) -> list:
+def campaign_crumbs(campaign: Campaign | None = None, *extra: tuple[str, str | None]) -> list:
     crumbs = [LIST_CRUMB]
     if campaign is not None:
         crumbs.append((campaign.name, reverse("assessments:campaign_detail", args=[campaign.pk])))
     return [*crumbs, *extra]
 
 
-RESULT_URL_NAMES = ("results", "campaign_results", "result_detail", "results_detail")
-
-
-def results_url(campaign: Campaign) -> str | None:
-    """The results page of the campaign, once the results side provides it."""
-    for name in RESULT_URL_NAMES:
-        try:
-            return reverse(f"assessments:{name}", args=[campaign.pk])
-        except NoReverseMatch:
-            continue
-    return None
-
-
 @login_required
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require(access.can_use_assessments(user))
-    qs = selectors.campaign_list(access.campaigns_for(user))
+    qs = campaign_selectors.campaign_list(access.campaigns_for(user))
     page, sort = sorted_page(request, qs, allowed=("year", "name", "phase"), default="-year")
     return render(
         request,
@@ -99,7 +87,7 @@ def campaign_create(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "assessments/campaign_form.html",
-        {"form": form, "title": "新建年度考评", "breadcrumbs": _crumbs(None, ("新建", None))},
+        {"form": form, "title": "新建年度考评", "breadcrumbs": campaign_crumbs(None, ("新建", None))},
     )
 
 
@@ -112,8 +100,12 @@ def _phase_steps(campaign: Campaign) -> list[dict]:
             "label": label,
             "deadline": deadlines.get(phase),
             "state": "done" if i < current else "current" if i == current else "todo",
-            "days_left": selectors.days_left(deadlines[phase].due_on) if phase in deadlines else None,
-            "overdue": -(selectors.days_left(deadlines[phase].due_on) or 0) if phase in deadlines else 0,
+            "days_left": campaign_selectors.days_left(deadlines[phase].due_on)
+            if phase in deadlines
+            else None,
+            "overdue": -(campaign_selectors.days_left(deadlines[phase].due_on) or 0)
+            if phase in deadlines
+            else 0,
         }
         for i, (phase, label) in enumerate(Phase.choices)
     ]
@@ -123,11 +115,11 @@ def _phase_steps(campaign: Campaign) -> list[dict]:
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
-    indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
-    targets = selectors.campaign_targets(campaign)
+    indicators = campaign_selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
+    targets = campaign_selectors.campaign_targets(campaign)
     if access.is_target(user):
         targets = [t for t in targets if t.pk == user.org_id]
-    matrix = selectors.campaign_matrix(
+    matrix = campaign_selectors.campaign_matrix(
         campaign,
         indicators=indicators,
         targets=targets,
@@ -143,19 +135,21 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "section_rows": [
             (s, matrix.self_by_section[s.pk], matrix.score_by_section[s.pk]) for s in matrix.sections
         ],
-        "results_url": results_url(campaign),
+        "results_url": reverse("assessments:results", args=[campaign.pk]),
         "can_manage": access.can_manage(user),
         "is_target": access.is_target(user),
         "is_assessor": access.is_assessor(user),
         "title": campaign.name,
-        "breadcrumbs": _crumbs(campaign),
+        "breadcrumbs": campaign_crumbs(campaign),
     }
     if access.can_manage(user):
-        units = selectors.campaign_assessors(campaign)
+        units = campaign_selectors.campaign_assessors(campaign)
         context.update(
             {
                 "missing": services.campaign_missing(campaign, matrix=matrix),
-                "next_label": dict(Phase.choices).get(selectors.next_phase(campaign.phase) or "", ""),
+                "next_label": dict(Phase.choices).get(
+                    campaign_selectors.next_phase(campaign.phase) or "", ""
+                ),
                 "advance_form": AdvanceForm(),
                 "assessor_progress": [
                     (o, matrix.score_by_assessor[o.pk]) for o in units if o.pk in matrix.score_by_assessor
@@ -222,7 +216,7 @@ def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "settings_form": settings_form,
             "deadlines_form": deadlines_form,
             "title": "考评设置与时限",
-            "breadcrumbs": _crumbs(campaign, ("设置与时限", None)),
+            "breadcrumbs": campaign_crumbs(campaign, ("设置与时限", None)),
         },
     )
 
@@ -234,8 +228,8 @@ def campaign_matrix(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
     require(access.can_manage(user) or access.is_assessor(user))
-    indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
-    matrix = selectors.campaign_matrix(campaign, indicators=indicators)
+    indicators = campaign_selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
+    matrix = campaign_selectors.campaign_matrix(campaign, indicators=indicators)
     rows = []
     for ind in matrix.indicators:
         cells = []
@@ -257,7 +251,7 @@ def campaign_matrix(request: AuthedRequest, pk: int) -> HttpResponse:
             "matrix": matrix,
             "rows": rows,
             "title": f"{campaign.name} · 评分总览",
-            "breadcrumbs": _crumbs(campaign, ("评分总览", None)),
+            "breadcrumbs": campaign_crumbs(campaign, ("评分总览", None)),
         },
     )
 
@@ -268,9 +262,9 @@ def campaign_matrix_export(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = access.access_campaign(user, pk)
     require(access.can_manage(user) or access.is_assessor(user))
-    indicators = selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
-    matrix = selectors.campaign_matrix(campaign, indicators=indicators)
-    labels = {"draft": "经办填写", "submitted": "待审核", "approved": "已生效"}
+    indicators = campaign_selectors.campaign_indicators(campaign, access.visible_indicators(user, campaign))
+    matrix = campaign_selectors.campaign_matrix(campaign, indicators=indicators)
+    labels = {ScoreStatus.DRAFT: "经办填写", ScoreStatus.SUBMITTED: "待审核", ScoreStatus.APPROVED: "已生效"}
     headers = ["板块", "指标编号", "指标", "分值"]
     for t in matrix.targets:
         headers += [f"{t.display_name}得分", f"{t.display_name}状态"]
@@ -319,7 +313,7 @@ def social_evaluations(request: AuthedRequest, pk: int) -> HttpResponse:
             "rows": existing,
             "headers": social.HEADERS,
             "title": "社会评议",
-            "breadcrumbs": _crumbs(campaign, ("社会评议", None)),
+            "breadcrumbs": campaign_crumbs(campaign, ("社会评议", None)),
         },
         status=400 if errors else 200,
     )
@@ -336,7 +330,7 @@ def social_template(request: AuthedRequest, pk: int) -> HttpResponse:
             existing[t.pk].score if t.pk in existing else None,
             existing[t.pk].source if t.pk in existing else "",
         ]
-        for t in selectors.campaign_targets(campaign)
+        for t in campaign_selectors.campaign_targets(campaign)
     ]
     audit_record(
         actor=request.user,

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, selectors
+from assessments import access
 from assessments.forms import DutyForm
 from assessments.models import Duty
+from assessments.selectors import scores as score_selectors
 from assessments.services.duties import scoring_duty_assign
 from workbench.tables import sorted_page
 
@@ -27,7 +28,7 @@ def duty_list(request: AuthedRequest) -> HttpResponse:
         return _assign(request)
     page, sort = sorted_page(
         request,
-        selectors.duty_people(),
+        score_selectors.duty_people(),
         allowed=("org__sort_order", "org__code", "username", "name"),
         default="org__sort_order",
         per_page=50,
@@ -49,7 +50,7 @@ def duty_list(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "sort": sort,
             "choices": [("", "未分配"), *Duty.choices],
-            "missing": selectors.units_missing_duties(),
+            "missing": score_selectors.units_missing_duties(),
             "title": "经办与审核",
             "breadcrumbs": [("年度考评", reverse("assessments:campaign_list")), ("经办与审核", None)],
         },
@@ -64,7 +65,7 @@ def _assign(request: AuthedRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
         return redirect(back)
-    person = selectors.duty_people().filter(pk=form.cleaned_data["user"]).first()
+    person = score_selectors.duty_people().filter(pk=form.cleaned_data["user"]).first()
     if person is None:
         raise Http404("人员不存在")
     duty = form.cleaned_data["duty"] or None

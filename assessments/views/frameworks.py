@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, frameworks_xlsx, selectors
+from assessments import access, frameworks_xlsx
 from assessments.forms import (
     CloneForm,
     FrameworkForm,
@@ -25,6 +25,7 @@ from assessments.forms import (
 )
 from assessments.framework_diff import framework_diff
 from assessments.models import Framework, Indicator, Rule, Section
+from assessments.selectors import frameworks as framework_selectors
 from assessments.services import frameworks as services
 from audit.services import audit_record
 from documents.xlsx import XLSX_MIME, file_response
@@ -49,7 +50,10 @@ def _errors(exc: ValidationError) -> list[str]:
 def framework_list(request: AuthedRequest) -> HttpResponse:
     require(access.can_manage(request.user))
     page, sort = sorted_page(
-        request, selectors.framework_list(), allowed=("year", "name", "status", "version"), default="-year"
+        request,
+        framework_selectors.framework_list(),
+        allowed=("year", "name", "status", "version"),
+        default="-year",
     )
     context = {
         "page": page,
@@ -127,7 +131,7 @@ def framework_import_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def framework_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = access.access_framework(request.user, pk)
-    sections = selectors.framework_sections(framework)
+    sections = framework_selectors.framework_sections(framework)
     indicators = [i for s in sections for i in s.indicators.all()]
     return render(
         request,
@@ -181,7 +185,7 @@ def framework_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _post_action(request: AuthedRequest, framework: Framework, fn, ok: str) -> HttpResponse:  # noqa: ANN001
+def _post_action(request: AuthedRequest, framework: Framework, fn, ok: str) -> HttpResponse:
     try:
         result = fn()
     except ValidationError as exc:
@@ -254,7 +258,7 @@ def framework_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def framework_export(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = access.access_framework(request.user, pk)
-    structure = selectors.framework_structure(framework)
+    structure = framework_selectors.framework_structure(framework)
     content = frameworks_xlsx.export_workbook(structure)
     rows = sum(max(1, len(i["rules"])) for s in structure for i in s["indicators"])
     audit_record(
@@ -313,7 +317,9 @@ def framework_diff_view(request: AuthedRequest) -> HttpResponse:
     new, old = pick("b", 0), pick("a", 1)
     result = None
     if old and new:
-        result = framework_diff(selectors.framework_structure(old), selectors.framework_structure(new))
+        result = framework_diff(
+            framework_selectors.framework_structure(old), framework_selectors.framework_structure(new)
+        )
     return render(
         request,
         "assessments/framework_diff.html",
@@ -331,11 +337,11 @@ def framework_diff_view(request: AuthedRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- sections, indicators, rules
 
 
-def _section_of(user, framework: Framework, section_pk: int) -> Section:  # noqa: ANN001
+def _section_of(user, framework: Framework, section_pk: int) -> Section:
     return get_object_or_404(Section, pk=section_pk, framework=framework)
 
 
-def _form_page(request: AuthedRequest, framework: Framework, form, title: str, **extra) -> HttpResponse:  # noqa: ANN001
+def _form_page(request: AuthedRequest, framework: Framework, form, title: str, **extra) -> HttpResponse:
     return render(
         request,
         "assessments/form.html",

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from assessments.models import Framework, SocialEvaluation
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase
 from attachments.models import Attachment
 from attachments.services import attachment_create
 from documents.tests import hostile

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments import publication as pub
 from assessments.models import Publication
+from assessments.selectors import publication as pub
 from fazhi.cli import BadInput
 
 

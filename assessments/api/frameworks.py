@@ -1,0 +1,168 @@
+"""/api/v1/assessments/frameworks/: 考评办法 (the office only: others 403 on the
+list, 404 on an object), with clone, lock and new version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.http import request_user
+from assessments import access
+from assessments.models import (
+    INDICATOR_FIELDS,
+    RULE_FIELDS,
+    Framework,
+    Indicator,
+    Rule,
+)
+from assessments.selectors import frameworks as framework_selectors
+from assessments.services import frameworks as framework_services
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rule
+        fields = ["id", *RULE_FIELDS]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    section = serializers.CharField(source="section.name", read_only=True)
+    assessors = serializers.SerializerMethodField()
+    applies_to = serializers.SerializerMethodField()
+    rules = RuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "section", *INDICATOR_FIELDS, "assessors", "applies_to", "rules"]
+
+    def get_assessors(self, obj: Indicator) -> list[str]:
+        return [o.code for o in obj.assessors.all()]
+
+    def get_applies_to(self, obj: Indicator) -> list[str]:
+        return [o.code for o in obj.applies_to.all()]
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    indicator_count = serializers.IntegerField(read_only=True)
+    score_sum = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Framework
+        fields = [
+            "id",
+            "year",
+            "version",
+            "name",
+            "description",
+            "total_score",
+            "status",
+            "cloned_from",
+            "locked_at",
+            "indicator_count",
+            "score_sum",
+        ]
+        read_only_fields = ["version", "status", "cloned_from", "locked_at"]
+
+
+class FrameworkDetailSerializer(FrameworkSerializer):
+    sections = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [*FrameworkSerializer.Meta.fields, "sections", "problems"]
+
+    def get_sections(self, obj: Framework) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": s.code,
+                "name": s.name,
+                "indicators": IndicatorSerializer(s.indicators.all(), many=True).data,
+            }
+            for s in framework_selectors.framework_sections(obj)
+        ]
+
+    def get_problems(self, obj: Framework) -> list[str]:
+        return [] if obj.is_locked else framework_services.framework_problems(obj)
+
+
+class CloneSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """考评办法 (依法治办 only)."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
+    def get_queryset(self) -> QuerySet[Framework]:
+        if not access.can_manage(request_user(self.request)):
+            return Framework.objects.none()
+        return framework_selectors.framework_list().order_by("-year", "-version")
+
+    def get_serializer_class(self):
+        return FrameworkDetailSerializer if self.action == "retrieve" else FrameworkSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not access.can_manage(request_user(request)):
+            raise PermissionDenied("只有依法治办可以查看考评办法。")
+        return super().list(request, *args, **kwargs)
+
+    def get_object(self) -> Framework:
+        return access.access_framework(request_user(self.request), int(self.kwargs["pk"]))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not access.can_manage(request_user(request)):
+            raise PermissionDenied("只有依法治办可以新建考评办法。")
+        data = FrameworkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        framework = framework_services.framework_create(
+            actor=request_user(request),
+            year=v["year"],
+            name=v["name"],
+            total_score=v["total_score"],
+            description=v.get("description", ""),
+        )
+        return Response(
+            FrameworkSerializer(framework_selectors.framework_list().get(pk=framework.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses=FrameworkSerializer)
+    @action(detail=True, methods=["post"])
+    def lock(self, request: Request, pk: str) -> Response:
+        framework = access.access_framework(request_user(request), int(pk), write=True)
+        framework_services.framework_lock(actor=request_user(request), framework=framework)
+        return Response(FrameworkSerializer(framework_selectors.framework_list().get(pk=framework.pk)).data)
+
+    @extend_schema(request=CloneSerializer, responses=FrameworkSerializer)
+    @action(detail=True, methods=["post"])
+    def clone(self, request: Request, pk: str) -> Response:
+        framework = access.access_framework(request_user(request), int(pk), write=True)
+        data = CloneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        clone = framework_services.framework_clone(
+            actor=request_user(request), source=framework, **data.validated_data
+        )
+        return Response(
+            FrameworkSerializer(framework_selectors.framework_list().get(pk=clone.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses=FrameworkSerializer)
+    @action(detail=True, methods=["post"], url_path="new-version")
+    def new_version(self, request: Request, pk: str) -> Response:
+        framework = access.access_framework(request_user(request), int(pk), write=True)
+        draft = framework_services.framework_new_version(actor=request_user(request), framework=framework)
+        return Response(
+            FrameworkSerializer(framework_selectors.framework_list().get(pk=draft.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
