@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 _bare_ready = False
 
 
-def bare_app(environ, start_response):  # noqa: ANN001, ANN201 - gunicorn "votes:bare_app"
+def bare_app(environ, start_response):
     """The baseline server: a plain Django function view called straight from WSGI."""
     global _bare_ready
     if not _bare_ready:
@@ -54,7 +54,7 @@ def bare_app(environ, start_response):  # noqa: ANN001, ANN201 - gunicorn "votes
     return [response.content]
 
 
-def bare_vote(request):  # noqa: ANN001, ANN201
+def bare_vote(request):
     from django.db import IntegrityError
     from django.http import JsonResponse
     from django.utils import timezone

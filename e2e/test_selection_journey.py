@@ -23,7 +23,7 @@ TITLE = "社区“法治夜诊”便民服务（浏览器测试）"
 
 
 @pytest.fixture()
-def journey_edition(transactional_db):  # noqa: ANN001, ANN201
+def journey_edition(transactional_db):
     from django.db.models import Max
 
     from accounts.models import User
@@ -37,7 +37,7 @@ def journey_edition(transactional_db):  # noqa: ANN001, ANN201
     )
 
 
-def public_page(browser: Browser, live_server) -> Page:  # noqa: ANN001
+def public_page(browser: Browser, live_server) -> Page:
     # bypass_csp only so that the test can inject axe-core; the pages themselves run under the CSP
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 375, "height": 812}, locale="zh-CN", bypass_csp=True
