@@ -1001,7 +1001,7 @@ SELECTIONS = [
     ),
     action(
         "selections:nomination_responsible",
-        lambda s: [s.project.pk],
+        lambda s: [s.huimin_project.pk],
         post=expect({"office"}, status=400, county=403, expert=403),
     ),
     page("selections:my_reviews", get=expect({"expert"})),
@@ -1013,17 +1013,20 @@ SELECTIONS = [
     ),
     page("selections:project_list", get=expect(UNITS | {"office"})),
     page(
-        "selections:project_detail", lambda s: [s.project.pk], mirror=True, get=expect({"office", "county"})
+        "selections:project_detail",
+        lambda s: [s.huimin_project.pk],
+        mirror=True,
+        get=expect({"office", "county"}),
     ),
     action(
         "selections:milestone_add",
-        lambda s: [s.project.pk],
+        lambda s: [s.huimin_project.pk],
         mirror=True,
         post=expect({"office", "county"}, status=400),
     ),
     action(
         "selections:progress_add",
-        lambda s: [s.project.pk],
+        lambda s: [s.huimin_project.pk],
         mirror=True,
         post=expect({"office", "county"}, status=400),
     ),

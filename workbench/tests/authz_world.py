@@ -391,9 +391,9 @@ def _selections(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamespa
         tracked = selection_services.edition_advance(actor=tc.office, edition=tracked, to_phase=phase)
     shared.tracked = tracked
     for name, side in sides.items():
-        side.project = Nomination.objects.get(pk=projects[name].pk)
+        side.huimin_project = Nomination.objects.get(pk=projects[name].pk)
         side.milestone = selection_services.milestone_add(
-            actor=tc.office, project=side.project, title="完成年度服务", due=datetime.date(2027, 6, 30)
+            actor=tc.office, project=side.huimin_project, title="完成年度服务", due=datetime.date(2027, 6, 30)
         )
 
 
