@@ -128,7 +128,7 @@ class ReviewWriteSerializer(serializers.Serializer):
 
 class ScreenSerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
 class EditionViewSet(viewsets.ReadOnlyModelViewSet):

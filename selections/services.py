@@ -212,50 +212,73 @@ def edition_rules_update(
     return edition
 
 
+def _problems_entering_screen(edition: Edition, nominations: Any) -> list[str]:
+    return [] if nominations.exists() else ["尚未收到任何推荐项目。"]
+
+
+def _problems_entering_review(edition: Edition, nominations: Any) -> list[str]:
+    problems = []
+    pending = nominations.filter(screening=Screening.PENDING).count()
+    if pending:
+        problems.append(f"尚有 {pending} 个推荐项目未完成资格审查。")
+    if not nominations.filter(screening=Screening.ELIGIBLE).exists():
+        problems.append("没有符合条件的推荐项目。")
+    if not edition.panel.filter(status=MemberStatus.ACTIVE).exists():
+        problems.append("尚未组成评审专家组（从咨询专家库抽取专家）。")
+    return problems
+
+
+def _problems_entering_vote(edition: Edition, nominations: Any) -> list[str]:
+    problems = []
+    unsubmitted = Review.objects.filter(nomination__edition=edition, submitted_at__isnull=True).count()
+    if unsubmitted:
+        problems.append(f"尚有 {unsubmitted} 份专家评审未提交。")
+    unreviewed = (
+        nominations.filter(screening=Screening.ELIGIBLE)
+        .annotate(n=Count("reviews"))
+        .filter(n=0)
+        .values_list("number", flat=True)
+    )
+    if unreviewed:
+        problems.append(f"以下推荐项目没有评审专家：{'、'.join(f'{n}号' for n in unreviewed)}。")
+    return problems
+
+
+def _problems_entering_publicity(edition: Edition, nominations: Any) -> list[str]:
+    pending_votes = Vote.objects.filter(edition=edition, doubtful=True, decision=Decision.NONE).count()
+    return [f"尚有 {pending_votes} 张存疑选票未作出认定。"] if pending_votes else []
+
+
+def _problems_entering_published(edition: Edition, nominations: Any) -> list[str]:
+    open_objections = Objection.objects.filter(edition=edition, answered_at__isnull=True).count()
+    return [f"尚有 {open_objections} 条公示异议未答复。"] if open_objections else []
+
+
+def _problems_entering_tracking(edition: Edition, nominations: Any) -> list[str]:
+    missing = nominations.filter(selected=True, responsible_org__isnull=True).values_list("number", flat=True)
+    if not missing:
+        return []
+    return [f"以下入选项目未确定责任单位：{'、'.join(f'{n}号' for n in missing)}。"]
+
+
+# What must hold before an edition enters a phase (a phase not named has no condition).
+_ENTRY_PROBLEMS = {
+    phases.SCREEN: _problems_entering_screen,
+    phases.REVIEW: _problems_entering_review,
+    phases.VOTE: _problems_entering_vote,
+    phases.PUBLICITY: _problems_entering_publicity,
+    phases.PUBLISHED: _problems_entering_published,
+    phases.TRACKING: _problems_entering_tracking,
+}
+
+
 def advance_problems(edition: Edition) -> list[str]:
     """What stops the edition from moving to its next phase (empty: it may move)."""
     target = phases.next_phase(edition.phase)
-    nominations = Nomination.objects.filter(edition=edition)
-    problems: list[str] = []
     if target is None:
         return ["评选已处于最后阶段（跟踪）。"]
-    if target == phases.SCREEN and not nominations.exists():
-        problems.append("尚未收到任何推荐项目。")
-    if target == phases.REVIEW:
-        pending = nominations.filter(screening=Screening.PENDING).count()
-        if pending:
-            problems.append(f"尚有 {pending} 个推荐项目未完成资格审查。")
-        if not nominations.filter(screening=Screening.ELIGIBLE).exists():
-            problems.append("没有符合条件的推荐项目。")
-        if not edition.panel.filter(status=MemberStatus.ACTIVE).exists():
-            problems.append("尚未组成评审专家组（从咨询专家库抽取专家）。")
-    if target == phases.VOTE:
-        unsubmitted = Review.objects.filter(nomination__edition=edition, submitted_at__isnull=True).count()
-        if unsubmitted:
-            problems.append(f"尚有 {unsubmitted} 份专家评审未提交。")
-        unreviewed = (
-            nominations.filter(screening=Screening.ELIGIBLE)
-            .annotate(n=Count("reviews"))
-            .filter(n=0)
-            .values_list("number", flat=True)
-        )
-        if unreviewed:
-            problems.append(f"以下推荐项目没有评审专家：{'、'.join(f'{n}号' for n in unreviewed)}。")
-    if target == phases.PUBLICITY:
-        pending_votes = Vote.objects.filter(edition=edition, doubtful=True, decision=Decision.NONE).count()
-        if pending_votes:
-            problems.append(f"尚有 {pending_votes} 张存疑选票未作出认定。")
-    if target == phases.PUBLISHED:
-        open_objections = Objection.objects.filter(edition=edition, answered_at__isnull=True).count()
-        if open_objections:
-            problems.append(f"尚有 {open_objections} 条公示异议未答复。")
-    if target == phases.TRACKING:
-        missing = nominations.filter(selected=True, responsible_org__isnull=True).values_list(
-            "number", flat=True
-        )
-        if missing:
-            problems.append(f"以下入选项目未确定责任单位：{'、'.join(f'{n}号' for n in missing)}。")
-    return problems
+    check = _ENTRY_PROBLEMS.get(target)
+    return check(edition, Nomination.objects.filter(edition=edition)) if check else []
 
 
 @transaction.atomic

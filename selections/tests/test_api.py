@@ -60,6 +60,20 @@ class ApiTestCase(SelectionTestCase):
         self.assertIn("reason", screened.json()["error"]["fields"])
         self.assertEqual(self.api(self.sysadmin).get("/api/v1/selections/editions/").status_code, 403)
 
+    def test_it_answers_a_screening_without_a_reason_with_a_field_error_not_a_500(self):
+        edition = self.edition()
+        nomination = self.nominate(edition, org=self.county_org)
+        services.edition_advance(actor=self.office, edition=edition, to_phase=Phase.SCREEN)
+        for body, kwargs in (({"eligible": False}, {"format": "json"}), ({}, {})):
+            with self.subTest(body=body):
+                response = self.api(self.office).post(
+                    f"/api/v1/selections/nominations/{nomination.pk}/screen/", body, **kwargs
+                )
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("reason", response.json()["error"]["fields"])
+        nomination.refresh_from_db()
+        self.assertIsNone(nomination.screened_at)
+
     def test_it_gives_vote_stats_to_the_office_only(self):
         edition = self.edition()
         made = self.to_vote(edition)

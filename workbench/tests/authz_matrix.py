@@ -21,7 +21,7 @@ fails `test_it_has_a_line_for_every_route`, naming the route.
 
 from __future__ import annotations
 
-from workbench.tests.authz import BUSINESS, EVERYONE, action, api, expect, page, quiet
+from workbench.tests.authz import BUSINESS, EVERYONE, Entry, action, api, expect, page, quiet
 from workbench.tests.authz_world import upload
 
 ADMINS_403 = dict.fromkeys(("sysadmin", "secadmin", "auditadmin"), 403)
@@ -851,3 +851,237 @@ ASSESSMENTS_RESULTS = [
 ]
 
 MATRIX = [*PLATFORM, *PERFORMANCE, *PROVINCIAL, *ASSESSMENTS_SETUP, *ASSESSMENTS_WORK, *ASSESSMENTS_RESULTS]
+
+# 咨询专家库: the office keeps the pool and draws; every business user may look the pool
+# up; the expert sees its own profile, its tasks and the draws it was a candidate of
+# (which it may not execute or cancel: 403). Forms posted empty answer 400.
+ADMINS_404 = dict.fromkeys(("sysadmin", "secadmin", "auditadmin"), 404)
+OFFICE_ONLY = expect({"office"}, denied=403, **ADMINS_404)
+
+EXPERTS = [
+    page("experts:home", get=expect(BUSINESS, status=302)),
+    page("experts:expert_list", get=expect(BUSINESS)),
+    page("experts:expert_export", get=expect(BUSINESS)),
+    page("experts:expert_create", both=expect({"office"})),
+    page("experts:expert_detail", lambda s: [s.other_expert.pk], get=expect(BUSINESS)),
+    page(
+        "experts:expert_edit",
+        lambda s: [s.other_expert.pk],
+        both=OFFICE_ONLY,
+    ),
+    action(
+        "experts:conflict_add",
+        lambda s: [s.other_expert.pk],
+        post=expect({"office"}, status=400, denied=403, **ADMINS_404),
+    ),
+    action(
+        "experts:conflict_withdraw", lambda s: [s.conflict.pk], post=expect({"office", "expert"}, status=302)
+    ),
+    page("experts:my_profile", get=expect({"expert"}), post=expect({"expert"}, status=400)),
+    action("experts:my_conflict_add", post=expect({"expert"}, status=400)),
+    page("experts:my_tasks", get=expect({"expert"})),
+    action(
+        "experts:assignment_decline",
+        lambda s: [s.assignment.pk],
+        post=expect({"office", "expert"}, status=302),
+    ),
+    action("experts:assignment_evaluate", lambda s: [s.assignment.pk], post=expect({"office"}, status=302)),
+    page("experts:draw_list", get=expect({"office"})),
+    page("experts:draw_create", get=expect({"office"}), post=expect({"office"}, status=400)),
+    action("experts:draw_preview", post=expect({"office"})),
+    page("experts:draw_detail", lambda s: [s.draw.pk], get=expect({"office", "expert"})),
+    page("experts:draw_record", lambda s: [s.draw.pk], get=expect({"office", "expert"})),
+    action("experts:draw_execute", lambda s: [s.draw.pk], post=expect({"office"}, status=302, expert=403)),
+    action("experts:draw_cancel", lambda s: [s.draw.pk], post=expect({"office"}, status=400, expert=403)),
+    api(
+        "/api/v1/experts/profiles/",
+        get=expect(BUSINESS, denied=403),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api("/api/v1/experts/profiles/me/", get=expect({"expert"}), patch=expect({"expert"})),
+    api(
+        "/api/v1/experts/profiles/{pk}/",
+        lambda s: {"pk": s.other_expert.pk},
+        get=expect(BUSINESS),
+        patch=expect({"office"}, denied=403, **ADMINS_404),
+    ),
+    api(
+        "/api/v1/experts/profiles/{pk}/conflicts/",
+        lambda s: {"pk": s.other_expert.pk},
+        post=expect({"office"}, status=400, denied=403, **ADMINS_404),
+    ),
+    api("/api/v1/experts/fields/", get=expect(BUSINESS, denied=403)),
+    api(
+        "/api/v1/experts/draws/",
+        get=expect({"office"}, denied=403),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api("/api/v1/experts/draws/{pk}/", lambda s: {"pk": s.draw.pk}, get=expect({"office", "expert"})),
+    api(
+        "/api/v1/experts/draws/{pk}/cancel/",
+        lambda s: {"pk": s.draw.pk},
+        post=expect({"office"}, status=400, expert=403),
+    ),
+    api(
+        "/api/v1/experts/draws/{pk}/execute/",
+        lambda s: {"pk": s.draw.pk},
+        post=expect({"office"}, expert=403),
+    ),
+    api(
+        "/api/v1/experts/draws/{pk}/verify/",
+        lambda s: {"pk": s.draw_executed.pk},
+        get=expect({"office", "expert"}),
+    ),
+    api("/api/v1/experts/assignments/", get=expect({"office", "expert"}, denied=403)),
+    api(
+        "/api/v1/experts/assignments/{pk}/",
+        lambda s: {"pk": s.assignment.pk},
+        get=expect({"office", "expert"}),
+    ),
+    api(
+        "/api/v1/experts/assignments/{pk}/decline/",
+        lambda s: {"pk": s.assignment.pk},
+        post=expect({"office", "expert"}, status=400),
+    ),
+    api(
+        "/api/v1/experts/assignments/{pk}/evaluate/",
+        lambda s: {"pk": s.assignment.pk},
+        post=expect({"office"}, status=400, expert=403),
+    ),
+]
+
+# 惠民实事: the office runs an edition; units nominate and follow their own projects (the
+# county may see, not screen, its own nomination: 403); the panel's experts review what
+# they are assigned; the public pages are for anyone, an edition not open answers 404.
+UNITS = frozenset({"county", "stranger", "assessor", "assessor_b", "reviewer", "reviewer_b"})
+PUBLIC = expect(EVERYONE, anonymous=200)
+CLOSED = expect(denied=404, anonymous=404)
+
+
+def office_action(route: str, status: int) -> Entry:
+    return action(
+        route, lambda s: [s.edition.pk], post=expect({"office"}, status=status, denied=403, **ADMINS_404)
+    )
+
+
+SELECTIONS = [
+    page("selections:home", get=expect(UNITS | {"office", "expert"}, status=302)),
+    page("selections:edition_list", get=expect(UNITS | {"office"})),
+    page("selections:edition_create", both=expect({"office"}, denied=403)),
+    page("selections:edition_detail", lambda s: [s.edition.pk], get=expect(UNITS | {"office"})),
+    page("selections:edition_edit", lambda s: [s.edition.pk], both=OFFICE_ONLY),
+    page("selections:edition_rules", lambda s: [s.edition.pk], both=OFFICE_ONLY),
+    office_action("selections:edition_advance", 400),
+    page("selections:nominate", lambda s: [s.edition.pk], both=expect(UNITS)),
+    page("selections:panel", lambda s: [s.edition.pk], both=OFFICE_ONLY),
+    page("selections:panel_draw", lambda s: [s.edition.pk], both=OFFICE_ONLY),
+    office_action("selections:panel_draw_execute", 302),
+    page("selections:votes", lambda s: [s.edition.pk], get=OFFICE_ONLY),
+    office_action("selections:votes_decide", 302),
+    office_action("selections:votes_rescreen", 302),
+    office_action("selections:vote_codes", 302),
+    page(
+        "selections:objections",
+        lambda s: [s.edition.pk],
+        get=OFFICE_ONLY,
+        post=expect(denied=403, office=404, **ADMINS_404),
+        note="answering no objection",
+    ),
+    page("selections:notice_docx", lambda s: [s.tracked.pk], get=OFFICE_ONLY),
+    page(
+        "selections:nomination_detail",
+        lambda s: [s.nomination.pk],
+        mirror=True,
+        get=expect({"office", "county", "expert"}),
+    ),
+    action(
+        "selections:nomination_screen",
+        lambda s: [s.nomination.pk],
+        post=expect({"office"}, status=400, county=403, expert=403),
+    ),
+    action(
+        "selections:nomination_responsible",
+        lambda s: [s.huimin_project.pk],
+        post=expect({"office"}, status=400, county=403, expert=403),
+    ),
+    page("selections:my_reviews", get=expect({"expert"})),
+    page(
+        "selections:review_detail",
+        lambda s: [s.review.pk],
+        get=expect({"office", "expert"}),
+        post=expect({"expert"}, status=400, office=403),
+    ),
+    page("selections:project_list", get=expect(UNITS | {"office"})),
+    page(
+        "selections:project_detail",
+        lambda s: [s.huimin_project.pk],
+        mirror=True,
+        get=expect({"office", "county"}),
+    ),
+    action(
+        "selections:milestone_add",
+        lambda s: [s.huimin_project.pk],
+        mirror=True,
+        post=expect({"office", "county"}, status=400),
+    ),
+    action(
+        "selections:progress_add",
+        lambda s: [s.huimin_project.pk],
+        mirror=True,
+        post=expect({"office", "county"}, status=400),
+    ),
+    action(
+        "selections:milestone_done",
+        lambda s: [s.milestone.pk],
+        mirror=True,
+        post=expect({"office", "county"}, status=302),
+    ),
+    page("huimin:index", get=PUBLIC),
+    page("huimin:captcha", get=PUBLIC),
+    page("huimin:status", both=PUBLIC),
+    page("huimin:nominate", lambda s: [s.edition.pk], both=CLOSED, note="in review: closed"),
+    page("huimin:vote", lambda s: [s.edition.pk], both=CLOSED, note="in review: closed"),
+    page("huimin:publicity", lambda s: [s.edition.pk], both=CLOSED, note="in review: closed"),
+    page("huimin:results", lambda s: [s.tracked.pk], get=PUBLIC),
+    page("huimin:notice", lambda s: [s.tracked.pk], get=PUBLIC),
+    api(
+        "/api/v1/selections/public/editions/{pk}/votes/",
+        lambda s: {"pk": s.edition.pk},
+        post=expect(denied=400, anonymous=400),
+    ),
+    api("/api/v1/selections/editions/", get=expect(UNITS | {"office", "expert"}, denied=403)),
+    api(
+        "/api/v1/selections/editions/{pk}/",
+        lambda s: {"pk": s.edition.pk},
+        get=expect(UNITS | {"office", "expert"}, denied=403),
+    ),
+    api("/api/v1/selections/editions/{pk}/vote-stats/", lambda s: {"pk": s.edition.pk}, get=OFFICE_ONLY),
+    api("/api/v1/selections/nominations/", get=expect(UNITS | {"office", "expert"}, denied=403)),
+    api(
+        "/api/v1/selections/nominations/{pk}/",
+        lambda s: {"pk": s.nomination.pk},
+        mirror=True,
+        get=expect({"office", "county", "expert"}),
+    ),
+    api(
+        "/api/v1/selections/nominations/{pk}/screen/",
+        lambda s: {"pk": s.nomination.pk},
+        post=expect({"office"}, status=400, county=403, expert=403),
+    ),
+    api("/api/v1/selections/reviews/", get=expect({"office", "expert"}, denied=403)),
+    api(
+        "/api/v1/selections/reviews/{pk}/",
+        lambda s: {"pk": s.review.pk},
+        get=expect({"office", "expert"}),
+        patch=expect({"expert"}, office=403),
+    ),
+    api(
+        "/api/v1/selections/reviews/{pk}/submit/",
+        lambda s: {"pk": s.review.pk},
+        post=expect({"expert"}, status=400, office=403),
+    ),
+    api("/api/v1/selections/public/results/", get=PUBLIC),
+    api("/api/v1/selections/public/results/{pk}/", lambda s: {"pk": s.tracked.pk}, get=PUBLIC),
+]
+
+MATRIX = [*MATRIX, *EXPERTS, *SELECTIONS]

@@ -49,12 +49,18 @@ from attachments.models import Attachment
 from attachments.services import attachment_create
 from attachments.tests import samples
 from audit.services import audit_record
+from experts import services as expert_services
+from experts.models import Assignment
+from experts.tests.factories import expert as make_expert
 from fazhi.testing import make_user
 from jobs.models import Job, JobStatus
 from performance.services import project_submit
 from performance.tests.fixtures import make_project
 from provincial import services as provincial_services
 from provincial.tests import factories as provincial
+from selections import services as selection_services
+from selections.models import Nomination, Review
+from selections.models import Phase as SelectionPhase
 
 # Indicators of the 考评 framework: code → (responsible unit, method, max score).
 # Each 市司法局 indicator has a 市公安局 twin with the same role in the world:
@@ -88,6 +94,8 @@ def build(tc: Any) -> SimpleNamespace:
     _performance(tc, sides)
     _provincial(tc, shared, sides)
     _assessments(tc, shared, sides)
+    _experts(tc, shared)
+    _selections(tc, shared, sides)
     for side in sides.values():
         for key, value in vars(shared).items():
             setattr(side, key, value)
@@ -300,6 +308,92 @@ def _assessments(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamesp
             points_lost=D(1),
             reason="台账不完整",
             created_by=tc.office,
+        )
+
+
+# --------------------------------------------------------------------------- 专家库, 惠民实事
+
+
+def _experts(tc: Any, shared: SimpleNamespace) -> None:
+    """The persona expert's own profile (with a conflict it declared), another expert,
+    a draw still committed (both are candidates) and an executed draw that seated the
+    persona expert (its assignment)."""
+    shared.own_profile = make_expert(tc.office, "本人", user=tc.expert)
+    shared.other_expert = make_expert(tc.office, "他人")
+    shared.conflict = expert_services.conflict_declare(
+        actor=tc.expert, expert=shared.own_profile, kind="other", description="曾为蓬江区法律顾问"
+    )
+    shared.draw = expert_services.draw_prepare(actor=tc.office, purpose="矩阵测试抽取", size=1)
+    executed = expert_services.draw_prepare(
+        actor=tc.office, purpose="矩阵测试评审", size=1, exclude_expert_ids=[shared.other_expert.pk]
+    )
+    shared.draw_executed = expert_services.draw_execute(actor=tc.office, draw=executed)
+    shared.assignment = Assignment.objects.get(draw=shared.draw_executed, expert=shared.own_profile)
+
+
+def _nominate(edition: Any, org: Any, title: str) -> Nomination:
+    nomination, _ = selection_services.nomination_submit(
+        actor=None,
+        edition=edition,
+        title=title,
+        nominating_unit=org.name,
+        description="为群众提供法律服务。",
+        beneficiaries="全市群众",
+        timeline="2024年全年",
+        org=org,
+    )
+    return nomination
+
+
+def _to_review(tc: Any, edition: Any, nominations: list[Nomination]) -> Any:
+    edition = selection_services.edition_advance(
+        actor=tc.office, edition=edition, to_phase=SelectionPhase.SCREEN
+    )
+    for nomination in nominations:
+        selection_services.nomination_screen(
+            actor=tc.office, nomination=nomination, eligible=True, reason="符合"
+        )
+    selection_services.panel_assign(actor=tc.office, edition=edition, members=[(tc.expert, None, [])])
+    return selection_services.edition_advance(
+        actor=tc.office, edition=edition, to_phase=SelectionPhase.REVIEW
+    )
+
+
+def _selections(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamespace]) -> None:
+    """An edition in review with a nomination of each side (a review of each assigned to the
+    persona expert), and an edition being tracked with a project of each side."""
+    edition = selection_services.edition_create(actor=tc.office, year=2023, ordinal=2, name="第二届")
+    for side in sides.values():
+        side.nomination = _nominate(edition, side.org, f"{side.org.name}法律服务项目")
+    shared.edition = _to_review(tc, edition, [side.nomination for side in sides.values()])
+    for side in sides.values():
+        side.review = Review.objects.get(nomination=side.nomination, member__user=tc.expert)
+    tracked = selection_services.edition_create(actor=tc.office, year=2022, ordinal=1, name="第一届")
+    projects = {
+        name: _nominate(tracked, side.org, f"{side.org.name}落实项目") for name, side in sides.items()
+    }
+    tracked = _to_review(tc, tracked, list(projects.values()))
+    for review in Review.objects.filter(nomination__edition=tracked):
+        selection_services.review_save(
+            actor=tc.expert,
+            review=review,
+            scores={c: 8 for c in ("legality", "mass", "inclusive", "feasibility", "innovation")},
+            comment="",
+            submit=True,
+        )
+    for phase in (
+        SelectionPhase.VOTE,
+        SelectionPhase.RANK,
+        SelectionPhase.PUBLICITY,
+        SelectionPhase.PUBLISHED,
+        SelectionPhase.TRACKING,
+    ):
+        tracked = selection_services.edition_advance(actor=tc.office, edition=tracked, to_phase=phase)
+    shared.tracked = tracked
+    for name, side in sides.items():
+        side.huimin_project = Nomination.objects.get(pk=projects[name].pk)
+        side.milestone = selection_services.milestone_add(
+            actor=tc.office, project=side.huimin_project, title="完成年度服务", due=datetime.date(2027, 6, 30)
         )
 
 

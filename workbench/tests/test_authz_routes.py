@@ -16,10 +16,12 @@ from workbench.tests.authz_matrix import (
     ASSESSMENTS_SETUP,
     ASSESSMENTS_WORK,
     EXEMPT,
+    EXPERTS,
     MATRIX,
     PERFORMANCE,
     PLATFORM,
     PROVINCIAL,
+    SELECTIONS,
 )
 
 # The matrix sends a few hundred API calls per persona in a minute; the limits have
@@ -116,6 +118,12 @@ class AuthorizationMatrixTestCase(BaseTestCase):
 
     def test_it_holds_for_results_appeals_and_rectification(self):
         self.assert_holds(ASSESSMENTS_RESULTS)
+
+    def test_it_holds_for_the_expert_pool(self):
+        self.assert_holds(EXPERTS)
+
+    def test_it_holds_for_selections_and_the_public_huimin_pages(self):
+        self.assert_holds(SELECTIONS)
 
 
 class MatrixRunnerTestCase(BaseTestCase):
