@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from accounts.models import Role
@@ -18,6 +20,9 @@ from audit.services import audit_record
 from fazhi.testing import BaseTestCase
 from jobs.models import Job
 from jobs.services import job_start, job_task
+from notices import services as notice_services
+from notices.models import Contact
+from notices.numbers import number_reserve
 
 PERSONAS = (
     "office",
@@ -54,6 +59,17 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         )
         self.job = job_start(actor=self.office, kind="test.noop", title="任务", task=_noop)
         self.entry = audit_record(actor=self.office, action="test.entry.created")
+        self.notice = notice_services.notice_send(
+            actor=self.office,
+            title="矩阵测试通知",
+            body="正文",
+            recipients=[self.county_org],
+            requires_receipt=True,
+            receipt_deadline=timezone.localdate() + timedelta(days=5),
+        )
+        self.notice_row = self.notice.recipients.get()
+        self.number = number_reserve(actor=self.office, purpose="矩阵测试", year=2026)
+        self.contact = Contact.objects.create(org=self.county_org, name="蓬江联络员", phone="13800000000")
         self.role_request = admin_role_request_propose(
             actor=self.sysadmin,
             action="grant",
@@ -150,6 +166,52 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             ),
             ("API 令牌", lambda: "/api/v1/auth/token/", expect(set(PERSONAS))),
             ("经办与审核", lambda: reverse("assessments:duty_list"), expect({"office", "sysadmin"})),
+            ("通知公告", lambda: reverse("notices:list"), expect(BUSINESS, denied=404)),
+            ("发布通知", lambda: reverse("notices:create"), expect({"office"}, denied=404)),
+            (
+                "通知详情",
+                lambda: reverse("notices:detail", args=[c.notice.pk]),
+                expect({"office", "county"}, denied=404),
+            ),
+            (
+                "通知公文",
+                lambda: reverse("notices:docx", args=[c.notice.pk]),
+                expect({"office", "county"}, denied=404),
+            ),
+            (
+                "签收与回执导出",
+                lambda: reverse("notices:receipts_export", args=[c.notice.pk]),
+                expect({"office"}, denied=404),
+            ),
+            ("发文字号", lambda: reverse("notices:number_list"), expect({"office"}, denied=404)),
+            ("联络员名录", lambda: reverse("notices:contact_list"), expect(BUSINESS, denied=404)),
+            ("添加联络员", lambda: reverse("notices:contact_create"), expect(BUSINESS, denied=404)),
+            (
+                "修改联络员",
+                lambda: reverse("notices:contact_edit", args=[c.contact.pk]),
+                expect({"office", "county"}, denied=403, sysadmin=404, secadmin=404, auditadmin=404),
+            ),
+            ("提醒记录", lambda: reverse("notices:reminder_list"), expect({"office"}, denied=404)),
+            ("提醒方式", lambda: reverse("notices:preferences"), expect(BUSINESS, denied=404)),
+            ("打印迎检任务清单", lambda: reverse("notices:print_tasks"), expect(set(), denied=404)),
+            ("API 通知", lambda: "/api/v1/notices/", expect(BUSINESS)),
+            (
+                "API 通知详情",
+                lambda: f"/api/v1/notices/{c.notice.pk}/",
+                expect({"office", "county"}, denied=404),
+            ),
+            ("API 发文字号", lambda: "/api/v1/notices/numbers/", expect({"office"})),
+            (
+                "API 文号详情",
+                lambda: f"/api/v1/notices/numbers/{c.number.pk}/",
+                expect({"office"}),
+            ),
+            ("API 联络员", lambda: "/api/v1/notices/contacts/", expect(BUSINESS)),
+            (
+                "API 联络员详情",
+                lambda: f"/api/v1/notices/contacts/{c.contact.pk}/",
+                expect(BUSINESS, denied=404),
+            ),
             ("API 经办与审核", lambda: "/api/v1/assessments/scoring-duties/", expect({"office", "sysadmin"})),
         ]
 
@@ -183,6 +245,23 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                 {"office", "sysadmin"},
             ),
         ]
+        # Not 403 for the rest: what a persona may not know exists is a 404 (checked below).
+        notice_posts = [
+            (reverse("notices:create"), {"title": "x"}, {"office"}),
+            (reverse("notices:number_reserve"), {"prefix": "江依法治办", "year": 2026, "purpose": "x"}, {"office"}),
+            (reverse("notices:number_void", args=[self.number.pk]), {"reason": "x"}, {"office"}),
+            (reverse("notices:sign", args=[self.notice.pk]), {}, {"county"}),
+            (reverse("notices:urge", args=[self.notice_row.pk]), {}, {"office"}),
+            (reverse("notices:urge_all", args=[self.notice.pk]), {}, {"office"}),
+        ]
+        for url, data, allowed in notice_posts:
+            for name in PERSONAS:
+                with self.subTest(url=url, persona=name):
+                    response = self.client_for(getattr(self, name)).post(url, data)
+                    if name in allowed:
+                        self.assertIn(response.status_code, (200, 302, 400))
+                    else:
+                        self.assertIn(response.status_code, (403, 404))
         for url, data, allowed in posts:
             for name in PERSONAS:
                 with self.subTest(url=url, persona=name):
