@@ -36,20 +36,37 @@ def run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+# Runs the command and writes its peak memory (wait4) to the file named first. A child
+# forked straight from the test process would report the test process's own peak:
+# Linux carries a process's high-water mark over fork and exec into ru_maxrss.
+LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 class Process:
-    """`fazhi ARGV…` in a child process, with its own peak memory (wait4)."""
+    """`fazhi ARGV…` in a child process, with its own peak memory (wait4, through a small launcher)."""
 
     def __init__(self, *argv: str, env: dict[str, str], files: contextlib.ExitStack) -> None:
         self.argv = argv
         # closed by the caller's ExitStack once every process has been waited for
         self.out = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
         self.err = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+        self.rss = Path(files.enter_context(tempfile.TemporaryDirectory())) / "maxrss"
         self.started = time.monotonic()
-        self.popen = subprocess.Popen([str(FAZHI), *argv], stdout=self.out, stderr=self.err, env=env)
+        self.popen = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, str(self.rss), str(FAZHI), *argv],
+            stdout=self.out,
+            stderr=self.err,
+            env=env,
+        )
 
     def wait(self) -> tuple[int, str, str, float, float]:
-        _, status, usage = os.wait4(self.popen.pid, 0)
-        self.popen.returncode = os.waitstatus_to_exitcode(status)
+        self.popen.wait()
         seconds = time.monotonic() - self.started
         self.out.seek(0)
         self.err.seek(0)
@@ -58,7 +75,7 @@ class Process:
             self.out.read().decode(),
             self.err.read().decode(),
             seconds,
-            usage.ru_maxrss / 1024,
+            int(self.rss.read_text()) / 1024,
         )
 
 
