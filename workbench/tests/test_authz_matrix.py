@@ -248,7 +248,11 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         # Not 403 for the rest: what a persona may not know exists is a 404 (checked below).
         notice_posts = [
             (reverse("notices:create"), {"title": "x"}, {"office"}),
-            (reverse("notices:number_reserve"), {"prefix": "江依法治办", "year": 2026, "purpose": "x"}, {"office"}),
+            (
+                reverse("notices:number_reserve"),
+                {"agency": "江依法治办", "year": 2026, "purpose": "x"},
+                {"office"},
+            ),
             (reverse("notices:number_void", args=[self.number.pk]), {"reason": "x"}, {"office"}),
             (reverse("notices:sign", args=[self.notice.pk]), {}, {"county"}),
             (reverse("notices:urge", args=[self.notice_row.pk]), {}, {"office"}),
