@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "performance",
     "assessments",
     "provincial",
+    "problems",
     "backups",
     "api",
 ]

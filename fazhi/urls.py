@@ -10,6 +10,7 @@ urlpatterns = [
     path("performance/", include("performance.urls")),
     path("assessments/", include("assessments.urls")),
     path("provincial/", include("provincial.urls")),
+    path("problems/", include("problems.urls")),
     path("api/v1/", include("api.urls")),
 ]
 
