@@ -17,6 +17,7 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -367,8 +368,18 @@ class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 # --------------------------------------------------------------------------- 整改
 
 
+class Superseded(APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "superseded"
+    default_detail = "整改清单已并入问题线索：请通过 /api/v1/problems/ 办理整改、验收和销号。"
+
+
 class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """整改项 from published lost points: the office sees all, a county its own."""
+    """整改项 from published lost points: the office sees all, a county its own.
+
+    Superseded by /api/v1/problems/: GET lists the former items (read-only, kept
+    for the record); POST sends a lost point to 整改 as a problem of the tracker
+    and answers with that problem (201)."""
 
     lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
@@ -402,19 +413,18 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             or (access.is_target(_user(request)) and _user(request).org_id == target.pk)
         ):
             raise Http404("被考评单位不存在")
-        item = pub.rectification_create(
+        problem = pub.rectification_create(
             actor=_user(request), publication=publication, target=target, indicator_code=v["indicator"]
         )
-        return Response(RectificationSerializer(item).data, status=status.HTTP_201_CREATED)
+        from problems.api import ProblemSerializer
 
-    @extend_schema(request=None, responses=RectificationSerializer)
+        return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={410: dict})
     @action(detail=True, methods=["post"])
     def done(self, request: Request, pk: str) -> Response:
-        item = self.get_queryset().filter(pk=int(pk)).first()
-        if item is None:
-            raise Http404("整改项不存在")
-        pub.rectification_mark_done(actor=_user(request), rectification=item, done=True)
-        return Response(RectificationSerializer(item).data)
+        """Superseded: 整改 is done step by step at /api/v1/problems/{id}/…"""
+        raise Superseded()
 
 
 def register(router) -> None:  # noqa: ANN001

@@ -20,7 +20,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,7 +38,6 @@ from assessments.models import (
     Phase,
     PhaseChange,
     Publication,
-    Rectification,
     Score,
     ScoreItem,
     ScoreStatus,
@@ -49,6 +48,9 @@ from assessments.models import PublicationImmutable as PublicationImmutable
 from audit.models import AuditEntry
 from audit.services import audit_entry_problem, audit_record
 from orgs.models import Org
+
+if TYPE_CHECKING:
+    from problems.models import Problem
 
 SNAPSHOT_SCHEMA = 1
 
@@ -369,55 +371,31 @@ def indicator_index(publication: Publication) -> dict[str, dict[str, Any]]:
 @transaction.atomic
 def rectification_create(
     *, actor: User, publication: Publication, target: Org, indicator_code: str
-) -> Rectification:
-    """Send one published lost point to the 整改 list (once per indicator)."""
+) -> Problem:
+    """Send one published lost point to 整改: it becomes a problem of the tracker
+    (source 考评失分, linked to its score), once per indicator."""
+    from problems.services import problem_register_lost_point
+
     entry = next(
         (e for e in published_lost(publication, target.code) if e["indicator"] == indicator_code), None
     )
     if entry is None:
         raise ValidationError("该指标在公布结果中没有失分，无需整改。")
-    indicator = Indicator.objects.filter(
-        section__framework_id=publication.snapshot["framework"]["id"], code=indicator_code
-    ).first()
+    indicator = (
+        Indicator.objects.filter(
+            section__framework_id=publication.snapshot["framework"]["id"], code=indicator_code
+        )
+        .select_related("section")
+        .first()
+    )
     if indicator is None:
         raise ValidationError("指标不存在。")
-    if Rectification.objects.filter(publication=publication, target=target, indicator=indicator).exists():
-        raise ValidationError("该失分项已列入整改清单。")
-    reasons = [entry.get("reason") or ""] + [i.get("reason") or "" for i in entry.get("items", [])]
-    item = Rectification.objects.create(
+    return problem_register_lost_point(
+        actor=actor,
         publication=publication,
         target=target,
         indicator=indicator,
-        points_lost=Decimal(entry["points_lost"]),
-        reason="；".join(r for r in dict.fromkeys(reasons) if r),
-        created_by=actor,
+        entry=entry,
+        section_name=indicator.section.name,
+        score=Score.objects.filter(pk=entry.get("score_id")).first(),
     )
-    audit_record(
-        actor=actor,
-        action="assessments.rectification.created",
-        target=item,
-        target_repr=f"{target.name} {indicator.code}",
-        data={
-            "publication": publication.pk,
-            "target": target.code,
-            "indicator": indicator_code,
-            "points_lost": entry["points_lost"],
-        },
-    )
-    return item
-
-
-@transaction.atomic
-def rectification_mark_done(*, actor: User, rectification: Rectification, done: bool = True) -> Rectification:
-    before = rectification.status
-    rectification.status = "done" if done else "open"
-    rectification.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="assessments.rectification.updated",
-        target=rectification,
-        target_repr=f"{rectification.target.name} {rectification.indicator.code}",
-        before={"status": before},
-        after={"status": rectification.status},
-    )
-    return rectification

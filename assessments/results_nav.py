@@ -13,9 +13,9 @@ from workbench import nav
 
 def results_todos(user: Any) -> Iterator[nav.Todo]:
     """Appeals waiting for an answer (assessing units) or a decision (office),
-    the appeal window of a target, open 整改 items of a target. A few queries."""
+    the appeal window of a target. A few queries."""
     from assessments import access
-    from assessments.models import Appeal, AppealStatus, Phase, PhaseDeadline, Rectification
+    from assessments.models import Appeal, AppealStatus, Phase, PhaseDeadline
 
     if not access.can_use_assessments(user):
         return
@@ -62,13 +62,7 @@ def results_todos(user: Any) -> Iterator[nav.Todo]:
                 "申诉复核",
                 due=window.due_on,
             )
-        open_items = Rectification.objects.filter(target_id=user.org_id, status="open").count()
-        if open_items:
-            yield nav.Todo(
-                f"{open_items} 项考评失分待整改",
-                f"{reverse('assessments:rectification_list')}?status=open",
-                "整改清单",
-            )
+        # open 整改 items are problems of the tracker now: problems/todos.py lists them
 
 
 def _appeal_due() -> Any:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
-from accounts.http import AuthedRequest, safe_next_url
+from accounts.http import AuthedRequest
 from assessments import access, appeals, publication_docs, results, trends
 from assessments import publication as pub
 from assessments.forms_results import AnswerForm, AppealForm, DecideForm, WhatIfForm
@@ -26,7 +26,6 @@ from assessments.models import (
     Campaign,
     Phase,
     Publication,
-    Rectification,
     Rule,
     Score,
     ScoreChange,
@@ -36,6 +35,7 @@ from assessments.models import (
 from audit.services import audit_record
 from documents.xlsx import XLSX_MIME, file_response, table_workbook
 from orgs.models import Org
+from problems.selectors import lost_points_sent
 from workbench.tables import sorted_page
 
 
@@ -282,11 +282,7 @@ def feedback_detail(request: AuthedRequest, pk: int, org_pk: int) -> HttpRespons
     if row is None:
         raise Http404("该单位不在公布结果中")
     indicators = pub.indicator_index(publication)
-    sent = set(
-        Rectification.objects.filter(publication=publication, target=org).values_list(
-            "indicator__code", flat=True
-        )
-    )
+    sent = lost_points_sent(publication.pk, org.code)
     lost = [(e, indicators.get(e["indicator"], {})) for e in pub.published_lost(publication, org.code)]
     return render(
         request,
@@ -336,7 +332,7 @@ def feedback_rectify(request: AuthedRequest, pk: int, org_pk: int) -> HttpRespon
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已将 {item.indicator.code} 列入整改清单。")
+        messages.success(request, f"已将 {code} 列入整改：问题线索 {item.number}，由市委依法治市办交办。")
     return redirect("assessments:feedback", pk=campaign.pk, org_pk=org.pk)
 
 
@@ -604,51 +600,21 @@ def appeal_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- 整改
 
 
-def _rectifications_for(user: Any):  # noqa: ANN202
-    qs = Rectification.objects.select_related("publication__campaign", "target", "indicator", "created_by")
-    if access.can_manage(user):
-        return qs
-    if access.is_target(user):
-        return qs.filter(target_id=user.org_id)
-    return qs.none()
-
-
 @login_required
 def rectification_list(request: AuthedRequest) -> HttpResponse:
-    user = request.user
-    require(access.can_manage(user) or access.is_target(user))
-    qs = _rectifications_for(user)
-    status = request.GET.get("status", "")
-    if status in ("open", "done"):
-        qs = qs.filter(status=status)
-    page, sort = sorted_page(
-        request, qs, allowed=("created_at", "points_lost", "target__code", "status"), default="-created_at"
-    )
-    return render(
-        request,
-        "assessments/results/rectification_list.html",
-        {
-            "page": page,
-            "sort": sort,
-            "status": status,
-            "title": "整改清单",
-            "breadcrumbs": [("整改清单", None)],
-        },
-    )
+    """The former 整改清单 is the problem tracker now: its lost points (source 考评失分)."""
+    require(access.can_manage(request.user) or access.is_target(request.user))
+    status = {"open": "&open=1", "done": "&state=closed"}.get(request.GET.get("status", ""), "")
+    return redirect(f"{reverse('problems:list')}?source=assessment{status}")
 
 
 @login_required
 @require_POST
 def rectification_done(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = request.user
-    item = _rectifications_for(user).filter(pk=pk).first()
-    if item is None:
-        raise Http404("整改项不存在")
-    pub.rectification_mark_done(actor=user, rectification=item, done=request.POST.get("done", "1") == "1")
-    messages.success(request, f"已更新 {item.target.display_name} {item.indicator.code} 的整改状态。")
-    return redirect(
-        safe_next_url(request, request.POST.get("next"), fallback=reverse("assessments:rectification_list"))
-    )
+    """Superseded: 整改 is done step by step in the problem tracker."""
+    require(access.can_manage(request.user) or access.is_target(request.user))
+    messages.info(request, "整改清单已并入问题线索，请在问题页面办理整改、验收和销号。")
+    return redirect(f"{reverse('problems:list')}?source=assessment")
 
 
 # --------------------------------------------------------------------------- year over year

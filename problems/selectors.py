@@ -13,6 +13,7 @@ Every function costs a fixed number of queries, whatever the number of problems.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -22,9 +23,9 @@ from django.utils import timezone
 
 from orgs.models import Org
 from problems import similarity, workflow
-from problems.models import Problem, ProblemEvent, Severity, Source
+from problems.models import ExtensionRequest, ExtensionStatus, Problem, ProblemEvent, Severity, Source
 
-OVERDUE_Q = "overdue"
+NUMBER = re.compile(r"(?:WT\d{4}-)?0*(\d{1,12})")
 AGE_BUCKETS = (
     ("30天以内", 0, 30),
     ("31–90天", 31, 90),
@@ -58,11 +59,15 @@ def problem_list(
     supervised: bool = False,
     overdue: bool = False,
     open_only: bool = False,
+    due_within: int | None = None,
+    extension_pending: bool = False,
+    age: tuple[int, int | None] | None = None,
     year: int | None = None,
     query: str = "",
     today: datetime.date | None = None,
 ) -> QuerySet[Problem]:
     """`qs` (the user's visible problems) narrowed by the list's filters."""
+    today = _today(today)
     filters = Q()
     if state in workflow.STATES:
         filters &= Q(state=state)
@@ -79,14 +84,30 @@ def problem_list(
     if supervised:
         filters &= Q(supervised=True)
     if overdue:
-        filters &= overdue_q(_today(today))
+        filters &= overdue_q(today)
     if open_only:
         filters &= Q(state__in=workflow.OPEN)
+    if due_within is not None:
+        soon = today + datetime.timedelta(days=due_within)
+        filters &= Q(state__in=workflow.UNIT_WORKING, deadline__gte=today, deadline__lte=soon)
+    if extension_pending:
+        filters &= Q(
+            pk__in=ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).values("problem_id")
+        )
+    if age is not None:
+        filters &= Q(state__in=workflow.OPEN) & _age_q(timezone.now(), *age)
     if year is not None:
         filters &= Q(registered_at__gte=_year_start(year), registered_at__lt=_year_start(year + 1))
     if query:
-        filters &= Q(title__icontains=query) | Q(description__icontains=query)
+        filters &= _text_q(query)
     return qs.filter(filters).select_related("org", "campaign")
+
+
+def _text_q(query: str) -> Q:
+    """Title or description; a problem number (WT2023-00012) or a bare id finds that problem."""
+    match = NUMBER.fullmatch(query.strip().upper())
+    by_number = Q(pk=int(match[1])) if match else Q()
+    return by_number | Q(title__icontains=query) | Q(description__icontains=query)
 
 
 def _year_start(year: int) -> datetime.datetime:
@@ -214,13 +235,17 @@ def _age_counts(qs: QuerySet[Problem], now: datetime.datetime, today: datetime.d
         "overdue": Count("pk", filter=overdue_q(today)),
         "supervised": Count("pk", filter=Q(supervised=True, state__in=workflow.OPEN)),
     }
-    open_q = Q(state__in=workflow.OPEN)
     for label, low, high in AGE_BUCKETS:
-        condition = open_q & Q(registered_at__lte=now - datetime.timedelta(days=low))
-        if high is not None:
-            condition &= Q(registered_at__gt=now - datetime.timedelta(days=high + 1))
-        aggregates[label] = Count("pk", filter=condition)
+        aggregates[label] = Count("pk", filter=Q(state__in=workflow.OPEN) & _age_q(now, low, high))
     return qs.aggregate(**aggregates)
+
+
+def _age_q(now: datetime.datetime, low: int, high: int | None) -> Q:
+    """Registered between `low` and `high` whole days before `now` (no upper end: None)."""
+    condition = Q(registered_at__lte=now - datetime.timedelta(days=low))
+    if high is not None:
+        condition &= Q(registered_at__gt=now - datetime.timedelta(days=high + 1))
+    return condition
 
 
 def problem_stats(qs: QuerySet[Problem] | None = None, *, today: datetime.date | None = None) -> ProblemStats:
@@ -276,7 +301,9 @@ def likely_duplicates(
     around = around or timezone.now()
     window = datetime.timedelta(days=days)
     candidates = (
-        Problem.objects.filter(org=org, registered_at__gte=around - window, registered_at__lte=around + window)
+        Problem.objects.filter(
+            org=org, registered_at__gte=around - window, registered_at__lte=around + window
+        )
         .exclude(state=workflow.DISMISSED)
         .order_by("-registered_at")
     )
@@ -302,3 +329,11 @@ def history(problem: Problem) -> QuerySet[ProblemEvent]:
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
+
+
+def lost_points_sent(publication_id: int, target_code: str) -> set[str]:
+    """Codes of the indicators of one target's published lost points already sent to 整改."""
+    refs = Problem.objects.filter(
+        source=Source.ASSESSMENT, source_ref__publication=publication_id, source_ref__target=target_code
+    ).values_list("source_ref", flat=True)
+    return {str(ref.get("indicator", "")) for ref in refs}

@@ -688,3 +688,140 @@ def measure_delete(*, actor: Any, measure: CampaignMeasure) -> None:
         data={"campaign": measure.campaign_id},
     )
     measure.delete()
+
+
+# --------------------------------------------------------------------------- batch import
+
+
+class ImportFailed(ValidationError):
+    """The file was refused; `.errors` lists every problem with its row and column."""
+
+    def __init__(self, errors: Sequence[Any]) -> None:
+        self.errors = list(errors)
+        super().__init__([str(e) for e in self.errors])
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem]
+    warnings: list[str]
+
+
+SOURCE_ALIASES = {
+    **{label: value for value, label in Source.choices},
+    **{value: value for value in Source.values},
+    "12345": Source.HOTLINE,
+    "12345热线": Source.HOTLINE,
+    "市民热线": Source.HOTLINE,
+    "举报": Source.PUBLIC_REPORT,
+    "来信来访": Source.PUBLIC_REPORT,
+    "综合督察": Source.INSPECTION,
+    "法治督察": Source.INSPECTION,
+    "专项整治线索": Source.CAMPAIGN,
+}
+SEVERITY_ALIASES = {**{label: value for value, label in Severity.choices}, **{v: v for v in Severity.values}}
+
+
+def _org_index() -> dict[str, Org]:
+    index: dict[str, Org] = {}
+    for org in Org.objects.filter(active=True).order_by("path"):
+        for key in (org.code, org.short_name, org.name):
+            if key:
+                index.setdefault(key, org)
+    return index
+
+
+def _resolve_row(
+    clue: Any,
+    *,
+    orgs: dict[str, Org],
+    default_source: str,
+    campaign: SpecialCampaign | None,
+    today: datetime.date,
+    errors: list[Any],
+) -> dict[str, Any] | None:
+    from provincial.importing import RowError
+
+    before = len(errors)
+    org = orgs.get(clue.org)
+    if org is None:
+        errors.append(
+            RowError(clue.row, "责任单位", f"找不到单位「{clue.org}」（请填写单位全称、简称或机构代码）")
+        )
+    source = SOURCE_ALIASES.get(clue.source) if clue.source else default_source
+    if source is None:
+        choices = "、".join(label for _, label in Source.choices)
+        errors.append(RowError(clue.row, "来源", f"「{clue.source}」不是可选的来源（{choices}）"))
+    severity = SEVERITY_ALIASES.get(clue.severity) if clue.severity else Severity.NORMAL
+    if severity is None:
+        errors.append(RowError(clue.row, "严重程度", f"「{clue.severity}」应为 一般、较重 或 严重"))
+    if campaign is not None and campaign.categories and clue.category not in campaign.categories:
+        allowed = "、".join(campaign.categories)
+        errors.append(RowError(clue.row, "问题类别", f"「{clue.category}」不是本专项整治的类别（{allowed}）"))
+    registered = clue.registered_on or today
+    if registered > today:
+        errors.append(RowError(clue.row, "登记日期", f"登记日期 {registered:%Y-%m-%d} 晚于今天"))
+    elif clue.deadline is not None and clue.deadline >= registered and clue.deadline < today:
+        errors.append(RowError(clue.row, "办理期限", f"办理期限 {clue.deadline:%Y-%m-%d} 已经过去"))
+    if len(errors) > before:
+        return None
+    return {
+        "source": source,
+        "title": clue.title,
+        "org": org,
+        "description": clue.description,
+        "category": clue.category,
+        "severity": severity,
+        "deadline": clue.deadline,
+        "supervised": clue.supervised,
+        "campaign": campaign,
+        "registered_at": timezone.make_aware(datetime.datetime.combine(registered, datetime.time(9)))
+        if clue.registered_on and clue.registered_on != today
+        else None,
+    }
+
+
+@transaction.atomic
+def problems_import(
+    *,
+    actor: Any,
+    content: bytes,
+    default_source: str = Source.OTHER,
+    campaign: SpecialCampaign | None = None,
+    filename: str = "",
+    today: datetime.date | None = None,
+) -> ImportResult:
+    """Register every clue of the workbook, or none: ImportFailed lists each bad
+    row and column. Likely duplicates (of earlier problems or of another row)
+    come back as warnings; they are registered all the same."""
+    from problems import importing, selectors
+
+    if campaign is not None:
+        default_source = Source.CAMPAIGN
+    parsed = importing.parse_workbook(content)
+    errors: list[Any] = list(parsed.errors)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    if not parsed.errors:
+        orgs, today = _org_index(), _today(today)
+        for clue in parsed.clues:
+            values = _resolve_row(
+                clue, orgs=orgs, default_source=default_source, campaign=campaign, today=today, errors=errors
+            )
+            if values is not None:
+                rows.append((clue.row, values))
+    if errors:
+        raise ImportFailed(errors)
+    created, warnings = [], []
+    for row, values in rows:
+        for other, score in selectors.likely_duplicates(org=values["org"], title=values["title"])[:1]:
+            warnings.append(
+                f"第 {row} 行「{values['title']}」与 {other.number}「{other.title}」相似（{score:.0%}）"
+            )
+        created.append(problem_register(actor=actor, today=today, **values))
+    audit_record(
+        actor=actor,
+        action="problems.problem.imported",
+        target_repr=filename[:200] or "问题线索导入",
+        data={"count": len(created), "campaign": campaign.pk if campaign else None, "sheet": parsed.sheet},
+    )
+    return ImportResult(problems=created, warnings=warnings)

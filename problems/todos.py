@@ -56,8 +56,12 @@ def _office_todos(today: datetime.date) -> Iterator[nav.Todo]:
     if extensions:
         yield nav.Todo(f"{extensions} 份延期申请待审批", f"{url}?extension=pending", MODULE, urgent=True)
     if counts["to_assign"]:
-        detail = f"其中 {counts['returned']} 条被责任单位退回" if counts["returned"] else "登记后请交办责任单位"
-        yield nav.Todo(f"{counts['to_assign']} 条问题线索待交办", f"{url}?state=registered", MODULE, detail=detail)
+        detail = (
+            f"其中 {counts['returned']} 条被责任单位退回" if counts["returned"] else "登记后请交办责任单位"
+        )
+        yield nav.Todo(
+            f"{counts['to_assign']} 条问题线索待交办", f"{url}?state=registered", MODULE, detail=detail
+        )
     if counts["to_accept"]:
         yield nav.Todo(f"{counts['to_accept']} 条问题整改完成待验收", f"{url}?state=rectified", MODULE)
     if counts["to_close"]:
