@@ -801,16 +801,15 @@ def problems_import(
     parsed = importing.parse_workbook(content)
     errors: list[Any] = list(parsed.errors)
     rows: list[tuple[int, dict[str, Any]]] = []
-    if not parsed.errors:
-        orgs, today = _org_index(), _today(today)
-        for clue in parsed.clues:
-            values = _resolve_row(
-                clue, orgs=orgs, default_source=default_source, campaign=campaign, today=today, errors=errors
-            )
-            if values is not None:
-                rows.append((clue.row, values))
+    orgs, today = _org_index(), _today(today)
+    for clue in parsed.clues:  # the rows that read well are checked against the database too
+        values = _resolve_row(
+            clue, orgs=orgs, default_source=default_source, campaign=campaign, today=today, errors=errors
+        )
+        if values is not None:
+            rows.append((clue.row, values))
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(sorted(errors, key=lambda e: e.row))
     created, warnings = [], []
     for row, values in rows:
         for other, score in selectors.likely_duplicates(org=values["org"], title=values["title"])[:1]:
