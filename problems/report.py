@@ -26,8 +26,8 @@ def campaign_document(
     qs = Problem.objects.filter(campaign=campaign)
     stats = selectors.problem_stats(qs, today=today)
     figures = qs.aggregate(
-        immediate=Count("pk", filter=Q(rectify_mode=RectifyMode.IMMEDIATE)),
-        grave=Count("pk", filter=Q(severity=Severity.GRAVE)),
+        immediate=Count("pk", filter=Q(rectify_mode=RectifyMode.IMMEDIATE), distinct=True),
+        grave=Count("pk", filter=Q(severity=Severity.GRAVE), distinct=True),
         returned=Count("pk", filter=Q(events__action=workflow.RETURN), distinct=True),
         extended=Count("pk", filter=Q(events__action="extension_granted"), distinct=True),
     )
@@ -47,10 +47,10 @@ def campaign_document(
     by_category = sorted(by_category, key=lambda r: (order.get(r["category"], len(order)), r["category"]))
     blocks: list[gongwen.Block] = [
         gongwen.Paragraph(
-            f"按照{campaign.name}的部署，{campaign.start_date:%Y年%m月%d日}至{campaign.end_date:%Y年%m月%d日}，"
+            f"按照{campaign.name}的部署，{gongwen.format_date(campaign.start_date)}至{gongwen.format_date(campaign.end_date)}，"
             f"{campaign.lead_org.name if campaign.lead_org else '各有关单位'}牵头，坚持问题导向，对"
             f"{'、'.join(f'“{c}”' for c in campaign.categories)}等问题线索进行全面清理，做到边查边改、立行立改。"
-            f"现将工作情况报告如下（数据截至{today:%Y年%m月%d日}，由系统自动统计）。"
+            f"现将工作情况报告如下（数据截至{gongwen.format_date(today)}，由系统自动统计）。"
         ),
         gongwen.Heading("问题线索清理情况"),
         gongwen.Paragraph(
