@@ -128,22 +128,24 @@ def state_label(state: str) -> str:
 
 
 def next_state(state: str, action: str, role: str) -> str:
-    """The state after `role` does `action` on a problem in `state`, or TransitionRefused."""
+    """The state after `role` does `action` on a problem in `state`, or TransitionRefused:
+    another party's step is refused as such whatever the state; the party's own
+    step out of order is refused naming the state."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionRefused(f"没有「{action}」这一操作。", kind="unknown")
     if state not in STATE_LABELS:
         raise TransitionRefused(f"未知的状态「{state}」。", kind="state")
+    if role != transition.role:
+        raise TransitionRefused(
+            f"「{transition.label}」由{ROLE_LABELS[transition.role]}办理。",
+            kind="role",
+        )
     if state not in transition.sources:
         allowed = "、".join(state_label(s) for s in STATES if s in transition.sources)
         raise TransitionRefused(
             f"该问题当前为「{state_label(state)}」，不能「{transition.label}」（只有{allowed}的问题可以{transition.label}）。",
             kind="state",
-        )
-    if role != transition.role:
-        raise TransitionRefused(
-            f"「{transition.label}」由{ROLE_LABELS[transition.role]}办理。",
-            kind="role",
         )
     return transition.target
 

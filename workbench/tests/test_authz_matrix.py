@@ -61,6 +61,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             user=self.county,
             reason="矩阵测试",
         )
+        self.problem_campaign, self.problem = _problem_fixture(self)
 
     def matrix(self) -> list[tuple[str, Callable[[], str], dict[str, int]]]:
         c = self
@@ -151,6 +152,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             ("API 令牌", lambda: "/api/v1/auth/token/", expect(set(PERSONAS))),
             ("经办与审核", lambda: reverse("assessments:duty_list"), expect({"office", "sysadmin"})),
             ("API 经办与审核", lambda: "/api/v1/assessments/scoring-duties/", expect({"office", "sysadmin"})),
+            *_problem_routes(c),
         ]
 
     def test_it_lets_each_persona_reach_only_what_its_role_allows(self):
@@ -214,6 +216,124 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             with self.subTest(persona=name):
                 home = self.client_for(getattr(self, name)).get(reverse("workbench:home")).content.decode()
                 self.assertEqual(link in home, name in ("sysadmin", "secadmin"))
+
+
+# --------------------------------------------------------------------------- 问题线索 (problems)
+
+UNITS = {"office", "county", "stranger", "assessor", "assessor_b"}  # the office and every unit user
+
+
+def _problem_fixture(tc: BaseTestCase) -> tuple[object, object]:
+    """A 专项整治 and one of its clues, assigned to 蓬江区 (the county persona)."""
+    import datetime
+
+    from problems import services
+    from problems.models import Source
+
+    campaign = services.campaign_create(
+        actor=tc.office,
+        name="矩阵测试专项整治",
+        year=2023,
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2023, 12, 31),
+        categories=["逐利执法"],
+    )
+    problem = services.problem_register(
+        actor=tc.office, source=Source.CAMPAIGN, title="矩阵测试问题", org=tc.county_org,
+        campaign=campaign, category="逐利执法",
+    )  # fmt: skip
+    problem = services.problem_transition(
+        actor=tc.office,
+        problem=problem,
+        action="assign",
+        deadline=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    return campaign, problem
+
+
+def _problem_routes(c: AuthorizationMatrixTestCase) -> list[tuple[str, Callable[[], str], dict[str, int]]]:
+    p, k = c.problem.pk, c.problem_campaign.pk
+    office_only = expect({"office"}, denied=404)
+    units = expect(UNITS, denied=404)
+    own = expect({"office", "county"}, denied=404)
+    return [
+        ("问题线索", lambda: reverse("problems:list"), units),
+        ("问题线索导出", lambda: reverse("problems:export"), units),
+        ("登记问题线索", lambda: reverse("problems:register"), office_only),
+        ("可能重复的问题", lambda: reverse("problems:duplicates"), office_only),
+        ("导入问题线索", lambda: reverse("problems:import"), office_only),
+        ("问题线索导入模板", lambda: reverse("problems:import_template"), office_only),
+        ("问题统计", lambda: reverse("problems:stats"), units),
+        ("问题统计图", lambda: reverse("problems:stats_chart", args=["state"]), units),
+        ("问题统计导出", lambda: reverse("problems:stats_xlsx", args=["unit"]), units),
+        ("专项整治列表", lambda: reverse("problems:campaign_list"), office_only),
+        ("新建专项整治", lambda: reverse("problems:campaign_create"), office_only),
+        ("专项整治详情", lambda: reverse("problems:campaign_detail", args=[k]), own),
+        ("修改专项整治", lambda: reverse("problems:campaign_edit", args=[k]), office_only),
+        ("专项整治报告", lambda: reverse("problems:campaign_report", args=[k]), office_only),
+        ("问题详情", lambda: reverse("problems:detail", args=[p]), own),
+        ("API 问题线索", lambda: "/api/v1/problems/", expect(UNITS)),
+        ("API 问题详情", lambda: f"/api/v1/problems/{p}/", own),
+        ("API 问题统计", lambda: "/api/v1/problems/stats/", expect(UNITS)),
+        ("API 专项整治", lambda: "/api/v1/problem-campaigns/", expect(UNITS)),
+        (
+            "API 专项整治详情",
+            lambda: f"/api/v1/problem-campaigns/{k}/",
+            expect({"office", "county"}, denied=404, expert=403, sysadmin=403, secadmin=403, auditadmin=403),
+        ),
+    ]
+
+
+class ProblemWritesTestCase(BaseTestCase):
+    """Every write of the tracker: only its party may, a unit only on its own problem;
+    those who may not know the problem exists get 404, the other party 403."""
+
+    def setUp(self) -> None:
+        self.campaign, self.problem = _problem_fixture(self)
+
+    def test_it_lets_only_the_responsible_unit_sign_and_only_the_office_act_for_the_office(self):
+        p = self.problem.pk
+        posts = [
+            (reverse("problems:act", args=[p, "sign"]), {}, {"county": 302, "office": 403}),
+            (reverse("problems:act", args=[p, "close"]), {}, {"county": 403, "office": 409}),
+            (reverse("problems:supervise", args=[p]), {"on": "1"}, {"county": 403, "office": 302}),
+            (
+                reverse("problems:extension_request", args=[p]),
+                {"requested_deadline": "2099-01-01", "reason": "x"},
+                {"county": 302, "office": 403},
+            ),
+            (f"/api/v1/problems/{p}/accept/", {}, {"county": 403, "office": 409}),
+            (reverse("problems:register"), {"title": "x"}, {"office": 400}),
+            (reverse("problems:import"), {}, {"office": 400}),
+            (reverse("problems:campaign_create"), {"name": "x"}, {"office": 400}),
+            (reverse("problems:measure_create", args=[self.campaign.pk]), {"title": "措施"}, {"office": 302}),
+            (
+                "/api/v1/problems/",
+                {"title": "x"},
+                {
+                    "office": 400,
+                    "county": 403,
+                    "stranger": 403,
+                    "assessor": 403,
+                    "assessor_b": 403,
+                    "expert": 403,
+                    "sysadmin": 403,
+                    "secadmin": 403,
+                    "auditadmin": 403,
+                },
+            ),
+        ]
+        for url, data, allowed in posts:
+            for name in PERSONAS:
+                with self.subTest(url=url, persona=name):
+                    client = self.client_for(getattr(self, name))
+                    if url.startswith("/api/"):
+                        response = client.post(url, data, content_type="application/json")
+                    else:
+                        response = client.post(url, data)
+                    self.assertEqual(response.status_code, allowed.get(name, 404))
+        self.problem.refresh_from_db()
+        self.assertEqual((self.problem.state, self.problem.supervised), ("signed", True))
 
 
 class ListVisibilityTestCase(BaseTestCase):
