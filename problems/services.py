@@ -328,7 +328,14 @@ class StepInput:
     duplicate_of: Problem | None = None
 
 
-def _apply(problem: Problem, step: workflow.Transition, given: StepInput, *, today: datetime.date) -> None:
+def _apply(
+    problem: Problem,
+    step: workflow.Transition,
+    given: StepInput,
+    *,
+    today: datetime.date,
+    at: datetime.datetime,
+) -> None:
     """Set the fields the step changes (validating what it needs)."""
     registered = timezone.localdate(problem.registered_at)
     if step.needs_deadline and given.deadline is None:
@@ -343,13 +350,13 @@ def _apply(problem: Problem, step: workflow.Transition, given: StepInput, *, tod
         if not org.active:
             raise ValidationError({"org": "责任单位已停用，请选择其他单位。"})
         problem.org = org
-        problem.assigned_at = timezone.now()
+        problem.assigned_at = at
     elif step.action == workflow.PLAN:
         problem.rectify_mode = "planned"
     elif step.action == workflow.RECTIFY_NOW:
         problem.rectify_mode = "immediate"
     elif step.action == workflow.CLOSE:
-        problem.closed_at = timezone.now()
+        problem.closed_at = at
     elif step.action == workflow.DISMISS and given.duplicate_of is not None:
         if given.duplicate_of.pk == problem.pk:
             raise ValidationError({"duplicate_of": "不能标记为与自身重复。"})
@@ -381,14 +388,15 @@ def problem_transition(
     note = _check_text(note, "note", step.note_label, max_length=MAX_NOTE, required=step.needs_note)
     before = snapshot(current, PROBLEM_FIELDS)
     from_state = current.state
-    _apply(current, step, StepInput(deadline, org, duplicate_of), today=_today(today))
+    when = _now(at)
+    _apply(current, step, StepInput(deadline, org, duplicate_of), today=_today(today), at=when)
     current.state = step.target
     current.save()
     event = _event(
         current,
         action,
         actor=actor,
-        at=_now(at),
+        at=when,
         from_state=from_state,
         note=note,
         deadline=current.deadline if step.needs_deadline or deadline else None,
