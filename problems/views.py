@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthedRequest
 from audit.services import audit_record
 from documents.xlsx import XLSX_MIME, file_response, table_workbook
-from orgs.models import Org
+from orgs.models import Org, OrgType
+from orgs.selectors import orgs_in_scope
 from problems import access, importing, links, selectors, services, workflow
 from problems.forms import (
     ExtensionDecideForm,
@@ -29,6 +30,7 @@ from problems.forms import (
     SuperviseForm,
 )
 from problems.models import ExtensionRequest, ExtensionStatus, Problem, Severity, Source, SpecialCampaign
+from problems.templatetags.problems_tags import STATE_CLASS
 from workbench.tables import sorted_page
 
 ROOT = ("问题线索", "/problems/")
@@ -82,31 +84,50 @@ def _filtered(request: AuthedRequest) -> Any:
     user = request.user
     if not access.can_see_module(user):
         raise Http404("页面不存在")
-    return selectors.problem_list(access.visible_problems(user), **_filters(request))
+    return selectors.problem_list(access.visible_problems(user), **_filters(request)).defer(
+        "description", "source_ref", "source_label"
+    )
+
+
+SOURCE_LABELS = dict(Source.choices)
+SEVERITY_LABELS = dict(Severity.choices)
+
+
+def _label_rows(rows: Any, today: Any) -> None:
+    """Labels and flags the row template shows, looked up once (get_FOO_display rebuilds its choices per call)."""
+    for p in rows:
+        p.overdue = p.is_overdue(today)
+        p.source_text = SOURCE_LABELS.get(p.source, p.source)
+        p.severity_text = SEVERITY_LABELS.get(p.severity, p.severity)
+        p.state_text = workflow.state_label(p.state)
+        p.state_class = STATE_CLASS.get(p.state, "text-bg-light")
+
+
+def _unit_choices(user: Any) -> Any:
+    """The units to filter by: the org tree for the office, the user's scope for a unit
+    (not "the units that have problems": that would read every problem)."""
+    if access.is_office(user):
+        return Org.objects.filter(active=True).exclude(type=OrgType.CITY).order_by("path")
+    return orgs_in_scope(user).order_by("path")
 
 
 @login_required
 def problem_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     page, sort = sorted_page(request, _filtered(request), allowed=SORTS, default="-registered_at")
-    today = timezone.localdate()
-    for p in page:
-        p.overdue = p.is_overdue(today)  # type: ignore[attr-defined]
+    _label_rows(page, timezone.localdate())
     office = access.is_office(user)
     context = {
         "page": page,
         "sort": sort,
         "f": _filters(request),
+        "detail_base": reverse("problems:list"),
         "office": office,
         "states": list(workflow.STATE_LABELS.items()),
         "sources": Source.choices,
         "severities": Severity.choices,
         "campaigns": list(SpecialCampaign.objects.values_list("pk", "name")) if office else [],
-        "units": list(
-            Org.objects.filter(pk__in=access.visible_problems(user).values("org_id")).values_list(
-                "pk", "name"
-            )
-        ),
+        "units": list(_unit_choices(user).values_list("pk", "name")),
         "title": "问题线索" if office else "本单位问题线索",
         "breadcrumbs": [("问题线索", None)],
     }
