@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +20,8 @@ from documents.xlsx import XLSX_MIME, file_response, table_workbook
 from problems import access, charts, selectors
 from problems.models import Source, SpecialCampaign
 from problems.views import ROOT, _int
+
+STATS_SECONDS = 60
 
 
 def _scope(request: AuthedRequest) -> tuple[Any, dict[str, Any]]:
@@ -40,6 +43,15 @@ def _scope(request: AuthedRequest) -> tuple[Any, dict[str, Any]]:
     return qs, {k: v for k, v in chosen.items() if v}
 
 
+def _stats(request: AuthedRequest, qs: Any, filters: dict[str, Any]) -> selectors.ProblemStats:
+    """The page and its five charts ask together: counted once a minute per scope and filters."""
+    user = request.user
+    scope = "all" if access.is_office(user) else f"{user.role_id}:{user.org_id}"
+    today = timezone.localdate()
+    key = f"problems:stats:{scope}:{today}:{urlencode(sorted(filters.items()))}"
+    return cache.get_or_set(key, lambda: selectors.problem_stats(qs, today=today), STATS_SECONDS)
+
+
 def _link(filters: dict[str, Any]) -> charts.Link:
     base = reverse("problems:list")
 
@@ -52,7 +64,7 @@ def _link(filters: dict[str, Any]) -> charts.Link:
 @login_required
 def stats_page(request: AuthedRequest) -> HttpResponse:
     qs, filters = _scope(request)
-    stats = selectors.problem_stats(qs, today=timezone.localdate())
+    stats = _stats(request, qs, filters)
     link = _link(filters)
     tables = [(kind, build(stats, link)) for kind, build in charts.TABLES.items()]
     query = urlencode(filters)
@@ -79,7 +91,7 @@ def _table(request: AuthedRequest, kind: str) -> charts.Table:
     if kind not in charts.TABLES:
         raise Http404("图表不存在")
     qs, filters = _scope(request)
-    return charts.TABLES[kind](selectors.problem_stats(qs, today=timezone.localdate()), _link(filters))
+    return charts.TABLES[kind](_stats(request, qs, filters), _link(filters))
 
 
 @login_required
