@@ -397,5 +397,5 @@ def rectification_create(
         indicator=indicator,
         entry=entry,
         section_name=indicator.section.name,
-        score=Score.objects.filter(pk=entry.get("score_id")).first(),
+        score=Score.objects.filter(pk=entry["score_id"]).first() if entry.get("score_id") else None,
     )

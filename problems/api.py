@@ -58,7 +58,7 @@ def _int(value: Any) -> int | None:
 
 
 class EventSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # a field named like Field.label
     attachments = serializers.SerializerMethodField()
 
     class Meta:
@@ -133,7 +133,9 @@ class ProblemDetailSerializer(ProblemSerializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=Source.choices, error_messages={"invalid_choice": "来源无效。"})
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source
+        choices=Source.choices, error_messages={"invalid_choice": "来源无效。"}
+    )
     title = serializers.CharField(
         max_length=200, error_messages={"blank": "请填写问题标题。", "required": "请填写问题标题。"}
     )

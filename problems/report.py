@@ -5,6 +5,7 @@ every figure is read from the data — clues by category and state, closure,
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -17,6 +18,10 @@ from problems.models import Problem, RectifyMode, Severity, SpecialCampaign
 def _pct(part: int, whole: int) -> str:
     value = selectors.rate(part, whole)
     return f"{value}%" if value is not None else "—"
+
+
+def _rows(header: list[str]) -> list[list[gongwen.CellLike]]:
+    return [list(header)]
 
 
 def campaign_document(
@@ -33,7 +38,7 @@ def campaign_document(
     )
     counted = stats.total - stats.dismissed
     measures = list(campaign.measures.select_related("org").order_by("order", "pk"))
-    by_category = (
+    grouped = (
         qs.values("category")
         .annotate(
             total=Count("pk"),
@@ -44,7 +49,8 @@ def campaign_document(
         .order_by("category")
     )
     order = {c: i for i, c in enumerate(campaign.categories)}
-    by_category = sorted(by_category, key=lambda r: (order.get(r["category"], len(order)), r["category"]))
+    rows: list[dict[str, Any]] = [dict(r) for r in grouped]
+    by_category = sorted(rows, key=lambda r: (order.get(r["category"], len(order)), r["category"]))
     blocks: list[gongwen.Block] = [
         gongwen.Paragraph(
             f"按照{campaign.name}的部署，{gongwen.format_date(campaign.start_date)}至{gongwen.format_date(campaign.end_date)}，"
@@ -60,7 +66,7 @@ def campaign_document(
             f"严重问题 {figures['grave']} 条；责任单位退回后重新交办的 {figures['returned']} 条，经批准延期的 {figures['extended']} 条。"
         ),
         gongwen.Table(
-            [["问题类别", "线索数", "已销号", "办理中", "立行立改", "销号率"]]
+            _rows(["问题类别", "线索数", "已销号", "办理中", "立行立改", "销号率"])
             + [
                 [
                     r["category"] or "未分类",
@@ -87,7 +93,7 @@ def campaign_document(
         ),
         gongwen.Heading("各责任单位办理情况"),
         gongwen.Table(
-            [["责任单位", "线索数", "办理中", "已逾期", "已销号", "销号率"]]
+            _rows(["责任单位", "线索数", "办理中", "已逾期", "已销号", "销号率"])
             + [
                 [u.name, u.total, u.open, u.overdue, u.closed, _pct(u.closed, u.total)] for u in stats.by_unit
             ],

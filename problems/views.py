@@ -201,7 +201,8 @@ def problem_register(request: AuthedRequest) -> HttpResponse:
 def problem_duplicates(request: AuthedRequest) -> HttpResponse:
     """Partial: problems of the chosen unit with a similar title (a warning, never a refusal)."""
     access.require_office(request.user)
-    org = Org.objects.filter(pk=_int(request.GET.get("org"))).first()
+    org_pk = _int(request.GET.get("org"))
+    org = Org.objects.filter(pk=org_pk).first() if org_pk is not None else None
     title = request.GET.get("title", "").strip()[:200]
     found = selectors.likely_duplicates(org=org, title=title) if org and len(title) >= 4 else []
     return render(request, "problems/problem_form.html#duplicates", {"duplicates": found})

@@ -29,17 +29,11 @@ def _scope(request: AuthedRequest) -> tuple[Any, dict[str, Any]]:
     user = request.user
     if not access.can_see_module(user):
         raise Http404("页面不存在")
-    chosen = {
-        "year": _int(request.GET.get("year")),
-        "campaign": _int(request.GET.get("campaign")),
-        "source": request.GET.get("source", "") if request.GET.get("source") in Source.values else "",
-    }
-    qs = selectors.problem_list(
-        access.visible_problems(user),
-        year=chosen["year"],
-        campaign_id=chosen["campaign"],
-        source=chosen["source"],
-    )
+    year, campaign = _int(request.GET.get("year")), _int(request.GET.get("campaign"))
+    source = request.GET.get("source", "")
+    source = source if source in Source.values else ""
+    qs = selectors.problem_list(access.visible_problems(user), year=year, campaign_id=campaign, source=source)
+    chosen = {"year": year, "campaign": campaign, "source": source}
     return qs, {k: v for k, v in chosen.items() if v}
 
 
@@ -49,7 +43,8 @@ def _stats(request: AuthedRequest, qs: Any, filters: dict[str, Any]) -> selector
     scope = "all" if access.is_office(user) else f"{user.role_id}:{user.org_id}"
     today = timezone.localdate()
     key = f"problems:stats:{scope}:{today}:{urlencode(sorted(filters.items()))}"
-    return cache.get_or_set(key, lambda: selectors.problem_stats(qs, today=today), STATS_SECONDS)
+    stats = cache.get_or_set(key, lambda: selectors.problem_stats(qs, today=today), STATS_SECONDS)
+    return stats if isinstance(stats, selectors.ProblemStats) else selectors.problem_stats(qs, today=today)
 
 
 def _link(filters: dict[str, Any]) -> charts.Link:
