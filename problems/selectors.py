@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -68,39 +69,40 @@ def problem_list(
 ) -> QuerySet[Problem]:
     """`qs` (the user's visible problems) narrowed by the list's filters."""
     today = _today(today)
+    wanted: list[tuple[bool, Callable[[], Q]]] = [
+        (state in workflow.STATES, lambda: Q(state=state)),
+        (source in Source.values, lambda: Q(source=source)),
+        (bool(category), lambda: Q(category=category)),
+        (org_id is not None, lambda: Q(org_id=org_id)),
+        (campaign_id is not None, lambda: Q(campaign_id=campaign_id)),
+        (severity in Severity.values, lambda: Q(severity=severity)),
+        (supervised, lambda: Q(supervised=True)),
+        (overdue, lambda: overdue_q(today)),
+        (open_only, lambda: Q(state__in=workflow.OPEN)),
+        (due_within is not None, lambda: _due_q(today, due_within or 0)),
+        (extension_pending, _extension_pending_q),
+        (age is not None, lambda: Q(state__in=workflow.OPEN) & _age_q(timezone.now(), *(age or (0, None)))),
+        (year is not None, lambda: _year_q(year or 0)),
+        (bool(query), lambda: _text_q(query)),
+    ]
     filters = Q()
-    if state in workflow.STATES:
-        filters &= Q(state=state)
-    if source in Source.values:
-        filters &= Q(source=source)
-    if category:
-        filters &= Q(category=category)
-    if org_id is not None:
-        filters &= Q(org_id=org_id)
-    if campaign_id is not None:
-        filters &= Q(campaign_id=campaign_id)
-    if severity in Severity.values:
-        filters &= Q(severity=severity)
-    if supervised:
-        filters &= Q(supervised=True)
-    if overdue:
-        filters &= overdue_q(today)
-    if open_only:
-        filters &= Q(state__in=workflow.OPEN)
-    if due_within is not None:
-        soon = today + datetime.timedelta(days=due_within)
-        filters &= Q(state__in=workflow.UNIT_WORKING, deadline__gte=today, deadline__lte=soon)
-    if extension_pending:
-        filters &= Q(
-            pk__in=ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).values("problem_id")
-        )
-    if age is not None:
-        filters &= Q(state__in=workflow.OPEN) & _age_q(timezone.now(), *age)
-    if year is not None:
-        filters &= Q(registered_at__gte=_year_start(year), registered_at__lt=_year_start(year + 1))
-    if query:
-        filters &= _text_q(query)
+    for applies, condition in wanted:
+        if applies:
+            filters &= condition()
     return qs.filter(filters).select_related("org", "campaign")
+
+
+def _due_q(today: datetime.date, days: int) -> Q:
+    soon = today + datetime.timedelta(days=days)
+    return Q(state__in=workflow.UNIT_WORKING, deadline__gte=today, deadline__lte=soon)
+
+
+def _extension_pending_q() -> Q:
+    return Q(pk__in=ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).values("problem_id"))
+
+
+def _year_q(year: int) -> Q:
+    return Q(registered_at__gte=_year_start(year), registered_at__lt=_year_start(year + 1))
 
 
 def _text_q(query: str) -> Q:
