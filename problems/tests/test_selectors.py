@@ -91,3 +91,24 @@ class DuplicatesTestCase(ProblemsTestCase):
         found = selectors.duplicates_of(again)
         self.assertEqual([(p.pk, score) for p, score in found], [(first.pk, 1.0)])
         self.assertEqual(selectors.likely_duplicates(org=self.county_org, title="驾驶证补领时间过长"), [])
+
+
+class RemindersTestCase(ProblemsTestCase):
+    def test_it_lists_deadlines_due_soon_or_passed_with_whom_to_tell(self):
+        from problems.reminders import upcoming_deadlines
+
+        soon = self.walk(self.register(title="将到期"), "assign")
+        Problem.objects.filter(pk=soon.pk).update(deadline=days(3))
+        late = self.walk(self.register(org=self.gaj, title="已逾期"), "assign")
+        Problem.objects.filter(pk=late.pk).update(deadline=days(-2))
+        far = self.walk(self.register(title="还早"), "assign")
+        Problem.objects.filter(pk=far.pk).update(deadline=days(30))
+        done = self.walk(self.register(title="已整改待验收"), "assign", "sign", "rectify_now")
+        Problem.objects.filter(pk=done.pk).update(deadline=days(-5))
+        found = upcoming_deadlines(within_days=7)
+        self.assertEqual(
+            [(d.title, d.days_left, d.notify) for d in found],
+            [("已逾期", -2, ("unit", "office")), ("将到期", 3, ("unit",))],
+        )
+        self.assertIn("已逾期 2 天", found[0].message)
+        self.assertEqual(found[1].url, f"/problems/{soon.pk}/")

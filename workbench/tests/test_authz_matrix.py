@@ -308,6 +308,23 @@ class ProblemWritesTestCase(BaseTestCase):
             (reverse("problems:campaign_create"), {"name": "x"}, {"office": 400}),
             (reverse("problems:measure_create", args=[self.campaign.pk]), {"title": "措施"}, {"office": 302}),
             (
+                reverse("problems:campaign_edit", args=[self.campaign.pk]),
+                {
+                    "name": "x",
+                    "year": 2023,
+                    "start_date": "2023-01-01",
+                    "end_date": "2023-12-31",
+                    "categories": "逐利执法",
+                },
+                {"office": 302},
+            ),
+            (reverse("problems:measure_delete", args=[self.campaign.pk, 999999]), {}, {}),
+            (
+                reverse("problems:extension_decide", args=[p, 999999]),
+                {"decision": "grant"},
+                {"office": 404, "county": 403},
+            ),
+            (
                 "/api/v1/problems/",
                 {"title": "x"},
                 {
