@@ -94,6 +94,9 @@ class StepForm(StyledFormMixin, forms.Form):
             self.fields["duplicate_of"] = forms.IntegerField(
                 label="与哪条问题重复（编号中的序号，可不填）", required=False, min_value=1
             )
+        for field in self.fields.values():  # the step's own fields came after the mixin's pass
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
 
 class SuperviseForm(StyledFormMixin, forms.Form):

@@ -221,7 +221,12 @@ def _detail_context(request: AuthedRequest, problem: Problem, **forms: Any) -> d
     pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
     failed = forms.get("step_form")
     steps = [
-        (t, failed if failed is not None and failed.step.action == t.action else StepForm(t))
+        (
+            t,
+            failed
+            if failed is not None and failed.step.action == t.action
+            else StepForm(t, initial={"org": problem.org_id}),
+        )
         for t in workflow.allowed_actions(problem.state, role or "")
     ]
     office, unit = role == workflow.OFFICE, role == workflow.UNIT
