@@ -12,6 +12,7 @@ import re
 import time
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from e2e.helpers import login, logout
 
@@ -80,19 +81,25 @@ def test_register_assign_sign_rectify_accept_close(page: Page, live_server, tran
     page.goto("/problems/stats/")
     chart = page.locator('[data-chart-src*="state.json"]')
     expect(chart.locator("canvas")).to_have_count(1)
-    # the middle of the 已销号 bar, where ECharts drew it
+    # just above the foot of the 已销号 bar, where ECharts draws it (bars grow from the axis
+    # while the chart animates in: retry until the click lands and the list opens)
     x, y = page.evaluate(
         """(el) => {
             const chart = window.echarts.getInstanceByDom(el);
             const data = chart.getOption().series[0].data;
             const i = data.findIndex((d) => d.url.endsWith("state=closed"));
-            const [x, top] = chart.convertToPixel({ seriesIndex: 0 }, [i, data[i].value]);
-            const [, bottom] = chart.convertToPixel({ seriesIndex: 0 }, [i, 0]);
+            const [x, foot] = chart.convertToPixel({ seriesIndex: 0 }, [i, 0]);
             const r = el.getBoundingClientRect();
-            return [r.left + x, r.top + (top + bottom) / 2];
+            return [r.left + x, r.top + foot - 4];
         }""",
         chart.element_handle(),
     )
-    page.mouse.click(x, y)
-    page.wait_for_url(re.compile(r"/problems/\?state=closed"))
+    for _ in range(10):
+        page.mouse.click(x, y)
+        try:
+            page.wait_for_url(re.compile(r"/problems/\?state=closed"), timeout=1000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert "state=closed" in page.url
     expect(page.locator("#problem-rows")).to_contain_text(title)
