@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "assessments",
     "provincial",
     "experts",
+    "accountability",
     "backups",
     "api",
 ]
