@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("provincial/", include("provincial.urls")),
     path("experts/", include("experts.urls")),
+    path("accountability/", include("accountability.urls")),
     path("api/v1/", include("api.urls")),
 ]
 
