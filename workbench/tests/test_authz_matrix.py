@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from accounts.models import Role
@@ -15,9 +16,10 @@ from accounts.services import admin_role_request_propose
 from attachments.services import attachment_create
 from attachments.tests import samples
 from audit.services import audit_record
+from accountability import services as accountability_services
 from experts import services as expert_services
 from experts.tests.factories import expert as make_expert
-from fazhi.testing import BaseTestCase
+from fazhi.testing import BaseTestCase, make_user
 from jobs.models import Job
 from jobs.services import job_start, job_task
 
@@ -67,6 +69,30 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         self.own_profile = make_expert(self.office, "本人", user=self.expert)
         self.other_expert = make_expert(self.office, "他人")
         self.draw = expert_services.draw_prepare(actor=self.office, purpose="矩阵测试抽取", size=1)
+        # 述评督考责: a county leader's submitted report rated by `assessor`, a 督察 plan whose
+        # team is `assessor_b`, an action proposed from the rating
+        self.leader = make_user("leader_matrix", self.county_org, "leader")
+        self.shufa_round = accountability_services.shufa_round_create(
+            actor=self.office, year=2026, title="述法", deadline=timezone.localdate(), template="模板"
+        )
+        accountability_services.shufa_round_reviewers_set(
+            actor=self.office, shufa_round=self.shufa_round, reviewers=[self.assessor]
+        )
+        report = accountability_services.shufa_report_save(
+            actor=self.leader, shufa_round=self.shufa_round, body="述法报告"
+        )
+        self.report = accountability_services.shufa_report_submit(actor=self.leader, report=report)
+        accountability_services.rating_save(actor=self.assessor, report=self.report, grade="不满意", score=40)
+        self.plan = accountability_services.inspection_plan_create(
+            actor=self.office,
+            year=2026,
+            topic="督察",
+            start_on=timezone.localdate(),
+            end_on=timezone.localdate(),
+            targets=[self.county_org],
+            team=[self.assessor_b],
+        )
+        self.action = accountability_services.actions_propose(actor=self.office, year=2026)[0]
 
     def matrix(self) -> list[tuple[str, Callable[[], str], dict[str, int]]]:
         c = self
@@ -200,6 +226,95 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                 expect({"office", "expert"}, denied=404),
             ),
             ("API 专家任务", lambda: "/api/v1/experts/assignments/", expect({"office", "expert"})),
+            *self.accountability_rows(),
+        ]
+
+    def accountability_rows(self) -> list[tuple[str, Callable[[], str], dict[str, int]]]:
+        c = self
+        office = {"office"}
+        own_org = {"office", "county"}  # the county's leader's report, dossiers
+
+        def api(ok: set[str]) -> dict[str, int]:  # the three admins are refused (403) before any lookup
+            return expect(ok, denied=404, **dict.fromkeys(ADMINS, 403))
+
+        return [
+            (
+                "述评督考责",
+                lambda: reverse("accountability:home"),
+                expect({"office", "county", "stranger", "assessor", "assessor_b"}, status=302, denied=404),
+            ),
+            ("述法工作", lambda: reverse("accountability:round_list"), expect(office, denied=404)),
+            ("开展述法工作", lambda: reverse("accountability:round_create"), expect(office, denied=404)),
+            (
+                "述法工作详情",
+                lambda: reverse("accountability:round_detail", args=[c.shufa_round.pk]),
+                expect(office, denied=404),
+            ),
+            (
+                "填写述法报告",
+                lambda: reverse("accountability:report_write", args=[c.shufa_round.pk]),
+                expect(set(), denied=404),
+            ),
+            ("我的述法报告", lambda: reverse("accountability:my_reports"), expect(set(), denied=404)),
+            ("述法评议", lambda: reverse("accountability:my_reviews"), expect({"assessor"}, denied=404)),
+            (
+                "述法报告",
+                lambda: reverse("accountability:report_detail", args=[c.report.pk]),
+                expect({"office", "county", "assessor"}, denied=404),
+            ),
+            (
+                "督察",
+                lambda: reverse("accountability:plan_list"),
+                expect({"office", "assessor_b"}, denied=404),
+            ),
+            ("制定督察计划", lambda: reverse("accountability:plan_create"), expect(office, denied=404)),
+            (
+                "督察计划",
+                lambda: reverse("accountability:plan_detail", args=[c.plan.pk]),
+                expect({"office", "assessor_b"}, denied=404),
+            ),
+            ("问责建议", lambda: reverse("accountability:action_list"), expect(office, denied=404)),
+            ("我的档案（领导干部）", lambda: reverse("accountability:my_dossier"), expect(set(), denied=404)),
+            (
+                "领导干部档案",
+                lambda: reverse("accountability:leader_dossier", args=[c.leader.pk, 2026]),
+                expect(own_org, denied=404),
+            ),
+            (
+                "单位档案",
+                lambda: reverse("accountability:org_dossier", args=[c.county_org.pk, 2026]),
+                expect(own_org, denied=404),
+            ),
+            ("API 述法工作", lambda: "/api/v1/accountability/rounds/", api(office)),
+            (
+                "API 述法报告",
+                lambda: f"/api/v1/accountability/reports/{c.report.pk}/",
+                api({"office", "county", "assessor"}),
+            ),
+            ("API 述法报告列表", lambda: "/api/v1/accountability/reports/", expect(BUSINESS)),
+            ("API 督察计划", lambda: "/api/v1/accountability/plans/", expect(BUSINESS)),
+            (
+                "API 督察计划详情",
+                lambda: f"/api/v1/accountability/plans/{c.plan.pk}/",
+                api({"office", "assessor_b"}),
+            ),
+            ("API 督察发现问题", lambda: "/api/v1/accountability/findings/", expect(BUSINESS)),
+            ("API 问责建议", lambda: "/api/v1/accountability/actions/", api(office)),
+            (
+                "API 问责建议详情",
+                lambda: f"/api/v1/accountability/actions/{c.action.pk}/",
+                api(office),
+            ),
+            (
+                "API 领导干部档案",
+                lambda: f"/api/v1/accountability/dossiers/leaders/{c.leader.pk}/2026/",
+                api(own_org),
+            ),
+            (
+                "API 单位档案",
+                lambda: f"/api/v1/accountability/dossiers/orgs/{c.county_org.pk}/2026/",
+                api(own_org),
+            ),
         ]
 
     def test_it_lets_each_persona_reach_only_what_its_role_allows(self):
@@ -263,6 +378,35 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             with self.subTest(persona=name):
                 home = self.client_for(getattr(self, name)).get(reverse("workbench:home")).content.decode()
                 self.assertEqual(link in home, name in ("sysadmin", "secadmin"))
+
+    def test_it_lets_only_the_office_run_the_accountability_work(self):
+        posts = [
+            (reverse("accountability:round_create"), {"year": "2027", "title": "x", "template": "x"}),
+            (
+                reverse("accountability:round_detail", args=[self.shufa_round.pk]),
+                {"reviewers": [self.county.pk]},
+            ),
+            (reverse("accountability:report_return", args=[self.report.pk]), {"reason": "越权退回"}),
+            (reverse("accountability:plan_create"), {"topic": "x"}),
+            (reverse("accountability:actions_propose"), {"year": "2026"}),
+            (
+                reverse("accountability:action_decide", args=[self.action.pk]),
+                {"decision": "dismiss", "reason": "x"},
+            ),
+            (reverse("accountability:action_follow_up", args=[self.action.pk]), {"note": "x", "done": "on"}),
+            (reverse("accountability:report_submit", args=[self.report.pk]), {}),
+        ]
+        for url, data in posts:
+            for name in PERSONAS:
+                if name == "office" and "submit" not in url:
+                    continue
+                with self.subTest(url=url, persona=name):
+                    response = self.client_for(getattr(self, name)).post(url, data)
+                    self.assertIn(response.status_code, (403, 404))
+        self.action.refresh_from_db()
+        self.report.refresh_from_db()
+        self.assertEqual((self.action.state, self.report.state), ("proposed", "submitted"))
+        self.assertEqual(list(self.shufa_round.reviewers.all()), [self.assessor])
 
     def test_it_lets_only_the_office_draw_and_keep_the_expert_pool(self):
         draw_form = {"purpose": "越权抽取", "purpose_code": "other", "size": "1", "backups": "0"}
