@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from accountability import services as accountability_services
 from accounts.models import Role
 from accounts.services import admin_role_request_propose
 from attachments.services import attachment_create
 from attachments.tests import samples
 from audit.services import audit_record
-from accountability import services as accountability_services
 from experts import services as expert_services
 from experts.tests.factories import expert as make_expert
 from fazhi.testing import BaseTestCase, make_user
