@@ -15,12 +15,19 @@ class ShufaRound(models.Model):
     year = models.PositiveSmallIntegerField("年度", unique=True)
     title = models.CharField("名称", max_length=100)
     deadline = models.DateField("提交截止日期")
-    template = models.TextField("述法报告模板", help_text="含党政主要负责人履行推进法治建设第一责任人职责的要点")
+    template = models.TextField(
+        "述法报告模板", help_text="含党政主要负责人履行推进法治建设第一责任人职责的要点"
+    )
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="shufa_rounds_reviewing", verbose_name="评议人"
     )
     draw = models.ForeignKey(
-        "experts.Draw", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="专家抽取"
+        "experts.Draw",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="专家抽取",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -41,10 +48,14 @@ class ReportState(models.TextChoices):
 
 class ShufaReport(models.Model):
     round = models.ForeignKey(ShufaRound, on_delete=models.PROTECT, related_name="reports")
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shufa_reports")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shufa_reports"
+    )
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="shufa_reports")
     body = models.TextField("述法报告")
-    evidence = models.ManyToManyField("attachments.Attachment", blank=True, related_name="+", verbose_name="佐证材料")
+    evidence = models.ManyToManyField(
+        "attachments.Attachment", blank=True, related_name="+", verbose_name="佐证材料"
+    )
     state = models.CharField("状态", max_length=10, choices=ReportState.choices, default=ReportState.DRAFT)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     return_reason = models.CharField("退回理由", max_length=500, blank=True)
@@ -52,7 +63,9 @@ class ShufaReport(models.Model):
 
     class Meta:
         ordering = ["org__code", "pk"]
-        constraints = [models.UniqueConstraint(fields=["round", "leader"], name="shufa_report_one_per_leader")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "leader"], name="shufa_report_one_per_leader")
+        ]
         verbose_name = "述法报告"
 
     def __str__(self) -> str:
@@ -67,9 +80,13 @@ class RatingGrade(models.TextChoices):
 
 class Rating(models.Model):
     report = models.ForeignKey(ShufaReport, on_delete=models.PROTECT, related_name="ratings")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shufa_ratings")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shufa_ratings"
+    )
     grade = models.CharField("评议等次", max_length=10, choices=RatingGrade.choices)
-    score = models.PositiveSmallIntegerField("评分", validators=[MinValueValidator(0), MaxValueValidator(100)])
+    score = models.PositiveSmallIntegerField(
+        "评分", validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     comment = models.TextField("评议意见", blank=True)
     rated_at = models.DateTimeField(auto_now=True)
 
@@ -88,7 +105,9 @@ class InspectionPlan(models.Model):
     start_on = models.DateField("开始日期")
     end_on = models.DateField("结束日期")
     targets = models.ManyToManyField("orgs.Org", related_name="inspection_plans", verbose_name="督察对象")
-    team = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="inspection_plans", verbose_name="督察组")
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="inspection_plans", verbose_name="督察组"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -121,7 +140,9 @@ class Severity(models.TextChoices):
 
 class Finding(models.Model):
     plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, related_name="findings")
-    record = models.ForeignKey(InspectionRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="findings")
+    record = models.ForeignKey(
+        InspectionRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
     target = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="inspection_findings")
     text = models.TextField("发现问题")
     severity = models.CharField("严重程度", max_length=10, choices=Severity.choices, default=Severity.GENERAL)
@@ -157,7 +178,11 @@ class AccountabilityAction(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="accountability_actions")
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="accountability_actions"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accountability_actions",
     )
     kind = models.CharField("问责方式", max_length=10, choices=ActionKind.choices)
     basis = models.TextField("提出依据")
@@ -174,7 +199,9 @@ class AccountabilityAction(models.Model):
     class Meta:
         ordering = ["-year", "org__code", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "org", "leader", "kind"], name="accountability_action_once"),
+            models.UniqueConstraint(
+                fields=["year", "org", "leader", "kind"], name="accountability_action_once"
+            ),
         ]
         verbose_name = "问责建议"
 

@@ -52,5 +52,7 @@ def overdue_days(*, org: Any, year: int, today: datetime.date | None = None) -> 
 
     today = today or timezone.localdate()
     return tuple(
-        max((today - p.deadline).days, 1) for p in selectors.overdue_problems(org=org, year=year) if p.deadline
+        max((today - p.deadline).days, 1)
+        for p in selectors.overdue_problems(org=org, year=year)
+        if p.deadline
     )

@@ -98,7 +98,9 @@ def accountability_subjects(year: int) -> Iterator[Subject]:
         yield Subject(
             org,
             None,
-            linkage.Facts(grade=_grade(org, year), overdue_days=problems_link.overdue_days(org=org, year=year)),
+            linkage.Facts(
+                grade=_grade(org, year), overdue_days=problems_link.overdue_days(org=org, year=year)
+            ),
         )
 
 
@@ -123,7 +125,9 @@ class Dossier:
                     "id": r["report"].pk,
                     "leader": r["report"].leader.display_name,
                     "state": r["report"].state,
-                    "submitted_at": r["report"].submitted_at.isoformat() if r["report"].submitted_at else None,
+                    "submitted_at": r["report"].submitted_at.isoformat()
+                    if r["report"].submitted_at
+                    else None,
                     "rating": r["summary"].as_dict(),
                 }
                 for r in self.reports
@@ -142,7 +146,13 @@ class Dossier:
             "finding_deduction": str(self.deduction),
             "result": self.result,
             "actions": [
-                {"id": a.pk, "kind": a.kind, "label": a.get_kind_display(), "state": a.state, "basis": a.basis}
+                {
+                    "id": a.pk,
+                    "kind": a.kind,
+                    "label": a.get_kind_display(),
+                    "state": a.state,
+                    "basis": a.basis,
+                }
                 for a in self.actions
             ],
         }
@@ -160,7 +170,9 @@ def dossier(*, org: Org, year: int, leader: Any = None) -> Dossier:
         report_qs = report_qs.filter(leader=leader)
         action_qs = action_qs.filter(leader=leader)
     found = list(findings().filter(target=org, plan__year=year))
-    facts = [linkage.FindingFact(f.severity, bool(f.rectified_on and f.rectified_on <= f.deadline)) for f in found]
+    facts = [
+        linkage.FindingFact(f.severity, bool(f.rectified_on and f.rectified_on <= f.deadline)) for f in found
+    ]
     return Dossier(
         year=year,
         org=org,

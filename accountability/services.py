@@ -67,10 +67,17 @@ def shufa_round_create(
     if errors:
         raise ValidationError(errors)
     shufa_round = ShufaRound.objects.create(
-        year=year, title=title.strip() or f"{year}年度述法", deadline=deadline, template=template, created_by=actor
+        year=year,
+        title=title.strip() or f"{year}年度述法",
+        deadline=deadline,
+        template=template,
+        created_by=actor,
     )
     audit_record(
-        actor=actor, action="accountability.round.created", target=shufa_round, data={"year": year, "deadline": deadline}
+        actor=actor,
+        action="accountability.round.created",
+        target=shufa_round,
+        data={"year": year, "deadline": deadline},
     )
     return shufa_round
 
@@ -110,7 +117,9 @@ def shufa_round_reviewers_set(
 
 def _check_deadline(shufa_round: ShufaRound) -> None:
     if timezone.localdate() > shufa_round.deadline:
-        raise ValidationError(f"已过提交截止日期（{shufa_round.deadline:%Y-%m-%d}），不能再提交或修改述法报告。")
+        raise ValidationError(
+            f"已过提交截止日期（{shufa_round.deadline:%Y-%m-%d}），不能再提交或修改述法报告。"
+        )
 
 
 def _check_evidence(actor: Any, evidence: Sequence[Any]) -> None:
@@ -200,7 +209,9 @@ def rating_save(*, actor: Any, report: ShufaReport, grade: str, score: Any, comm
     if errors:
         raise ValidationError(errors)
     rating, created = Rating.objects.update_or_create(
-        report=report, reviewer=actor, defaults={"grade": grade, "score": score, "comment": (comment or "")[:2000]}
+        report=report,
+        reviewer=actor,
+        defaults={"grade": grade, "score": score, "comment": (comment or "")[:2000]},
     )
     audit_record(
         actor=actor,
@@ -274,7 +285,9 @@ def inspection_record_create(
     record = InspectionRecord.objects.create(
         plan=plan, target=target, visited_on=visited_on, notes=notes.strip(), recorded_by=actor
     )
-    audit_record(actor=actor, action="accountability.inspection.recorded", target=record, data={"plan": plan.pk})
+    audit_record(
+        actor=actor, action="accountability.inspection.recorded", target=record, data={"plan": plan.pk}
+    )
     return record
 
 
@@ -304,7 +317,13 @@ def finding_create(
     if errors:
         raise ValidationError(errors)
     finding = Finding.objects.create(
-        plan=plan, record=record, target=target, text=text.strip(), severity=severity, deadline=deadline, created_by=actor
+        plan=plan,
+        record=record,
+        target=target,
+        text=text.strip(),
+        severity=severity,
+        deadline=deadline,
+        created_by=actor,
     )
     audit_record(
         actor=actor,
@@ -322,7 +341,9 @@ def finding_rectified(*, actor: Any, finding: Finding, rectified_on: datetime.da
         raise ValidationError({"rectified_on": "整改完成日期不能晚于今天。"})
     finding.rectified_on = rectified_on
     finding.save(update_fields=["rectified_on"])
-    audit_record(actor=actor, action="accountability.finding.rectified", target=finding, data={"on": rectified_on})
+    audit_record(
+        actor=actor, action="accountability.finding.rectified", target=finding, data={"on": rectified_on}
+    )
     return finding
 
 
@@ -356,7 +377,9 @@ def actions_propose(*, actor: Any, year: int) -> list[AccountabilityAction]:
 
 
 @transaction.atomic
-def action_decide(*, actor: Any, action: AccountabilityAction, confirm: bool, reason: str) -> AccountabilityAction:
+def action_decide(
+    *, actor: Any, action: AccountabilityAction, confirm: bool, reason: str
+) -> AccountabilityAction:
     _require_office(actor, "确认或驳回问责建议")
     reason = _reason(reason)
     action = AccountabilityAction.objects.select_for_update().get(pk=action.pk)
@@ -375,7 +398,9 @@ def action_decide(*, actor: Any, action: AccountabilityAction, confirm: bool, re
 
 
 @transaction.atomic
-def action_follow_up(*, actor: Any, action: AccountabilityAction, note: str, done: bool = False) -> AccountabilityAction:
+def action_follow_up(
+    *, actor: Any, action: AccountabilityAction, note: str, done: bool = False
+) -> AccountabilityAction:
     """Record how a confirmed action was carried out; `done` closes it."""
     _require_office(actor, "记录问责跟进情况")
     note = _reason(note, "note")

@@ -32,7 +32,9 @@ class TransitionRefused(ValueError):
     pass
 
 
-def _next(table: dict[tuple[str, str], str], labels: dict[str, str], events: dict[str, str], state: str, event: str) -> str:
+def _next(
+    table: dict[tuple[str, str], str], labels: dict[str, str], events: dict[str, str], state: str, event: str
+) -> str:
     target = table.get((state, event))
     if target is None:
         raise TransitionRefused(f"当前状态为“{labels.get(state, state)}”，不能{events.get(event, event)}。")

@@ -7,150 +7,422 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('attachments', '0001_initial_attachment'),
-        ('experts', '0001_initial_expert_pool_and_draws'),
-        ('orgs', '0001_initial_org_tree'),
+        ("attachments", "0001_initial_attachment"),
+        ("experts", "0001_initial_expert_pool_and_draws"),
+        ("orgs", "0001_initial_org_tree"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InspectionPlan',
+            name="InspectionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('topic', models.CharField(max_length=200, verbose_name='督察主题')),
-                ('start_on', models.DateField(verbose_name='开始日期')),
-                ('end_on', models.DateField(verbose_name='结束日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('targets', models.ManyToManyField(related_name='inspection_plans', to='orgs.org', verbose_name='督察对象')),
-                ('team', models.ManyToManyField(related_name='inspection_plans', to=settings.AUTH_USER_MODEL, verbose_name='督察组')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("topic", models.CharField(max_length=200, verbose_name="督察主题")),
+                ("start_on", models.DateField(verbose_name="开始日期")),
+                ("end_on", models.DateField(verbose_name="结束日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "targets",
+                    models.ManyToManyField(
+                        related_name="inspection_plans", to="orgs.org", verbose_name="督察对象"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ManyToManyField(
+                        related_name="inspection_plans", to=settings.AUTH_USER_MODEL, verbose_name="督察组"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督察计划',
-                'ordering': ['-year', '-start_on', 'pk'],
+                "verbose_name": "督察计划",
+                "ordering": ["-year", "-start_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='InspectionRecord',
+            name="InspectionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='督察日期')),
-                ('notes', models.TextField(verbose_name='督察情况')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='accountability.inspectionplan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="督察日期")),
+                ("notes", models.TextField(verbose_name="督察情况")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="accountability.inspectionplan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.org"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督察记录',
-                'ordering': ['visited_on', 'pk'],
+                "verbose_name": "督察记录",
+                "ordering": ["visited_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='发现问题')),
-                ('severity', models.CharField(choices=[('general', '一般'), ('serious', '较重'), ('grave', '严重')], default='general', max_length=10, verbose_name='严重程度')),
-                ('deadline', models.DateField(verbose_name='整改期限')),
-                ('rectified_on', models.DateField(blank=True, null=True, verbose_name='整改完成日期')),
-                ('problem_id', models.PositiveIntegerField(blank=True, null=True, verbose_name='问题台账编号')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspection_findings', to='orgs.org')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='accountability.inspectionplan')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='accountability.inspectionrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="发现问题")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("general", "一般"), ("serious", "较重"), ("grave", "严重")],
+                        default="general",
+                        max_length=10,
+                        verbose_name="严重程度",
+                    ),
+                ),
+                ("deadline", models.DateField(verbose_name="整改期限")),
+                ("rectified_on", models.DateField(blank=True, null=True, verbose_name="整改完成日期")),
+                (
+                    "problem_id",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="问题台账编号"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspection_findings",
+                        to="orgs.org",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="accountability.inspectionplan",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="accountability.inspectionrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督察发现问题',
-                'ordering': ['plan_id', 'pk'],
+                "verbose_name": "督察发现问题",
+                "ordering": ["plan_id", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ShufaRound',
+            name="ShufaRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=100, verbose_name='名称')),
-                ('deadline', models.DateField(verbose_name='提交截止日期')),
-                ('template', models.TextField(help_text='含党政主要负责人履行推进法治建设第一责任人职责的要点', verbose_name='述法报告模板')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('draw', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='experts.draw', verbose_name='专家抽取')),
-                ('reviewers', models.ManyToManyField(blank=True, related_name='shufa_rounds_reviewing', to=settings.AUTH_USER_MODEL, verbose_name='评议人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                ("title", models.CharField(max_length=100, verbose_name="名称")),
+                ("deadline", models.DateField(verbose_name="提交截止日期")),
+                (
+                    "template",
+                    models.TextField(
+                        help_text="含党政主要负责人履行推进法治建设第一责任人职责的要点",
+                        verbose_name="述法报告模板",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "draw",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="experts.draw",
+                        verbose_name="专家抽取",
+                    ),
+                ),
+                (
+                    "reviewers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="shufa_rounds_reviewing",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="评议人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '述法工作',
-                'ordering': ['-year'],
+                "verbose_name": "述法工作",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='ShufaReport',
+            name="ShufaReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='述法报告')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('return_reason', models.CharField(blank=True, max_length=500, verbose_name='退回理由')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('evidence', models.ManyToManyField(blank=True, related_name='+', to='attachments.attachment', verbose_name='佐证材料')),
-                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shufa_reports', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shufa_reports', to='orgs.org')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='accountability.shufaround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="述法报告")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("submitted", "已提交"), ("returned", "已退回")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                ("return_reason", models.CharField(blank=True, max_length=500, verbose_name="退回理由")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "evidence",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="attachments.attachment", verbose_name="佐证材料"
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shufa_reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shufa_reports",
+                        to="orgs.org",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="accountability.shufaround",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '述法报告',
-                'ordering': ['org__code', 'pk'],
+                "verbose_name": "述法报告",
+                "ordering": ["org__code", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AccountabilityAction',
+            name="AccountabilityAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('kind', models.CharField(choices=[('talk', '约谈'), ('criticise', '通报批评'), ('rectify', '责令整改'), ('transfer', '移送纪检监察')], max_length=10, verbose_name='问责方式')),
-                ('basis', models.TextField(verbose_name='提出依据')),
-                ('state', models.CharField(choices=[('proposed', '待确认'), ('confirmed', '已确认'), ('dismissed', '已驳回'), ('done', '已办结')], default='proposed', max_length=10, verbose_name='状态')),
-                ('decision_reason', models.CharField(blank=True, max_length=500, verbose_name='确认/驳回理由')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('follow_up', models.TextField(blank=True, verbose_name='跟进情况')),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='accountability_actions', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accountability_actions', to='orgs.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("talk", "约谈"),
+                            ("criticise", "通报批评"),
+                            ("rectify", "责令整改"),
+                            ("transfer", "移送纪检监察"),
+                        ],
+                        max_length=10,
+                        verbose_name="问责方式",
+                    ),
+                ),
+                ("basis", models.TextField(verbose_name="提出依据")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "待确认"),
+                            ("confirmed", "已确认"),
+                            ("dismissed", "已驳回"),
+                            ("done", "已办结"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "decision_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="确认/驳回理由"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("follow_up", models.TextField(blank=True, verbose_name="跟进情况")),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accountability_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accountability_actions",
+                        to="orgs.org",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '问责建议',
-                'ordering': ['-year', 'org__code', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'org', 'leader', 'kind'), name='accountability_action_once')],
+                "verbose_name": "问责建议",
+                "ordering": ["-year", "org__code", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "org", "leader", "kind"), name="accountability_action_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('满意', '满意'), ('基本满意', '基本满意'), ('不满意', '不满意')], max_length=10, verbose_name='评议等次')),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='评分')),
-                ('comment', models.TextField(blank=True, verbose_name='评议意见')),
-                ('rated_at', models.DateTimeField(auto_now=True)),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shufa_ratings', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='accountability.shufareport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[("满意", "满意"), ("基本满意", "基本满意"), ("不满意", "不满意")],
+                        max_length=10,
+                        verbose_name="评议等次",
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="评分",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="评议意见")),
+                ("rated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shufa_ratings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ratings",
+                        to="accountability.shufareport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '述法评议',
-                'ordering': ['pk'],
-                'constraints': [models.UniqueConstraint(fields=('report', 'reviewer'), name='shufa_rating_one_per_reviewer'), models.CheckConstraint(condition=models.Q(('score__lte', 100)), name='shufa_rating_score_max_100')],
+                "verbose_name": "述法评议",
+                "ordering": ["pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "reviewer"), name="shufa_rating_one_per_reviewer"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__lte", 100)), name="shufa_rating_score_max_100"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='shufareport',
-            constraint=models.UniqueConstraint(fields=('round', 'leader'), name='shufa_report_one_per_leader'),
+            model_name="shufareport",
+            constraint=models.UniqueConstraint(
+                fields=("round", "leader"), name="shufa_report_one_per_leader"
+            ),
         ),
     ]

@@ -119,7 +119,9 @@ class ProposeActionsTestCase(unittest.TestCase):
         self.assertEqual(kinds(Facts(overdue_days=(90,))), [RECTIFY])
 
     def test_it_transfers_a_failing_unit_with_overdue_problems(self):
-        self.assertEqual(kinds(Facts(grade="不合格", overdue_days=(5,))), [TALK, CRITICISE, RECTIFY, TRANSFER])
+        self.assertEqual(
+            kinds(Facts(grade="不合格", overdue_days=(5,))), [TALK, CRITICISE, RECTIFY, TRANSFER]
+        )
 
     def test_it_transfers_three_repeated_problems(self):
         self.assertEqual(kinds(Facts(repeated=2)), [CRITICISE])
