@@ -98,6 +98,9 @@ class Rating(models.Model):
         ]
         verbose_name = "述法评议"
 
+    def __str__(self) -> str:
+        return f"{self.get_grade_display()} {self.score}分"
+
 
 class InspectionPlan(models.Model):
     year = models.PositiveSmallIntegerField("年度")
@@ -130,6 +133,9 @@ class InspectionRecord(models.Model):
     class Meta:
         ordering = ["visited_on", "pk"]
         verbose_name = "督察记录"
+
+    def __str__(self) -> str:
+        return f"{self.plan.topic} {self.visited_on:%Y-%m-%d}"
 
 
 class Severity(models.TextChoices):
