@@ -23,6 +23,7 @@ from accountability.models import (
     ShufaRound,
 )
 from accounts import roles
+from attachments.services import attachment_create
 from audit.services import audit_record
 from orgs.models import Org
 
@@ -130,9 +131,16 @@ def _check_evidence(actor: Any, evidence: Sequence[Any]) -> None:
 
 @transaction.atomic
 def shufa_report_save(
-    *, actor: Any, shufa_round: ShufaRound, body: str, evidence: Sequence[Any] | None = None
+    *,
+    actor: Any,
+    shufa_round: ShufaRound,
+    body: str,
+    evidence: Sequence[Any] | None = None,
+    uploads: Sequence[Any] = (),
 ) -> ShufaReport:
-    """The leader writes or edits its own report (draft or returned), before the deadline."""
+    """The leader writes or edits its own report (draft or returned), before the
+    deadline. `evidence` replaces the attached files; `uploads` are new files,
+    checked and stored by the attachments service and added."""
     if not actor.has_role(roles.LEADER) or actor.org_id is None:
         raise PermissionDenied("只有领导干部本人可以填写述法报告。")
     body = (body or "").strip()
@@ -151,11 +159,13 @@ def shufa_report_save(
     if evidence is not None:
         _check_evidence(actor, evidence)
         report.evidence.set(evidence)
+    for uploaded in uploads:
+        report.evidence.add(attachment_create(actor=actor, uploaded_file=uploaded, org=actor.org))
     audit_record(
         actor=actor,
         action="accountability.report.saved",
         target=report,
-        data={"length": len(body), "evidence": [a.pk for a in evidence or []]},
+        data={"length": len(body), "evidence": [str(a.pk) for a in report.evidence.all()]},
     )
     return report
 
