@@ -57,7 +57,9 @@ class ReviewersForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    draw = forms.ModelChoiceField(label="专家抽取（述法评议）", queryset=None, required=False)  # type: ignore[arg-type]
+    draw: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="专家抽取（述法评议）", queryset=None, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from experts.models import Draw, DrawStatus, Purpose
