@@ -19,8 +19,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import action, api_view
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -43,6 +43,19 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[st
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+class BusinessUser(permissions.BasePermission):
+    """The three admins (三员) see no business data."""
+
+    message = "三员账号不能查看述法、督察和问责数据。"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.role_id and not user.is_admin_role)
+
+
+PERMISSIONS = [permissions.IsAuthenticated, BusinessUser]
 
 
 class AccountabilityRoundSerializer(serializers.ModelSerializer):
@@ -174,6 +187,7 @@ class AccountabilityActionSerializer(serializers.ModelSerializer):
 
 
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = PERMISSIONS
     serializer_class = AccountabilityRoundSerializer
 
     def get_queryset(self) -> QuerySet[ShufaRound]:
@@ -185,6 +199,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ReportViewSet(viewsets.GenericViewSet):
+    permission_classes = PERMISSIONS
     serializer_class = AccountabilityReportSerializer
 
     def get_queryset(self) -> QuerySet[ShufaReport]:
@@ -248,6 +263,7 @@ class ReportViewSet(viewsets.GenericViewSet):
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = PERMISSIONS
     serializer_class = AccountabilityPlanSerializer
 
     def get_queryset(self) -> QuerySet[InspectionPlan]:
@@ -259,6 +275,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = PERMISSIONS
     serializer_class = AccountabilityFindingSerializer
 
     def get_queryset(self) -> QuerySet[Finding]:
@@ -275,6 +292,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ActionViewSet(viewsets.GenericViewSet):
+    permission_classes = PERMISSIONS
     serializer_class = AccountabilityActionSerializer
 
     def get_queryset(self) -> QuerySet[AccountabilityAction]:
@@ -329,6 +347,7 @@ class ActionViewSet(viewsets.GenericViewSet):
 
 @extend_schema(responses={200: dict}, operation_id="accountability_dossier_leader")
 @api_view(["GET"])
+@permission_classes(PERMISSIONS)
 def leader_dossier(request: Request, pk: int, year: int) -> Response:
     leader = User.objects.filter(pk=pk, role_id="leader").select_related("org").first()
     if leader is None or leader.org is None or not access.can_see_leader_dossier(_user(request), leader):
@@ -338,6 +357,7 @@ def leader_dossier(request: Request, pk: int, year: int) -> Response:
 
 @extend_schema(responses={200: dict}, operation_id="accountability_dossier_org")
 @api_view(["GET"])
+@permission_classes(PERMISSIONS)
 def org_dossier(request: Request, pk: int, year: int) -> Response:
     org = Org.objects.filter(pk=pk).first()
     if org is None or not access.can_see_org_dossier(_user(request), org):

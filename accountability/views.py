@@ -48,6 +48,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         return redirect("accountability:org_dossier", pk=user.org_id, year=year)
     if user.shufa_rounds_reviewing.exists():
         return redirect("accountability:my_reviews")
+    if user.inspection_plans.exists():
+        return redirect("accountability:plan_list")
     raise Http404("页面不存在")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unittest
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accountability import linkage
@@ -46,6 +46,7 @@ class AggregateTestCase(unittest.TestCase):
         with self.assertRaises(ValueError):
             aggregate([(SATISFIED, 101)])
 
+    @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(st.tuples(st.sampled_from(linkage.GRADES), st.integers(0, 100)), max_size=40))
     def test_it_keeps_the_mean_within_the_scores_and_counts_every_rating(self, ratings):
         summary = aggregate(ratings)
@@ -73,6 +74,7 @@ class FindingDeductionTestCase(unittest.TestCase):
     def test_it_deducts_nothing_without_findings(self):
         self.assertEqual(finding_deduction([], cap=D(5)), D("0.00"))
 
+    @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(st.sampled_from([linkage.GENERAL, linkage.SERIOUS, linkage.GRAVE]), max_size=30))
     def test_it_never_exceeds_the_cap_and_grows_with_findings(self, severities):
         facts = [FindingFact(s) for s in severities]

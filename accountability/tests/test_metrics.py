@@ -17,9 +17,13 @@ def value(key: str, org, year: int = YEAR) -> str | None:
 class AccountabilityMetricsTestCase(AccountabilityTestCase):
     def test_it_counts_submitted_reports_of_the_target(self):
         services.shufa_report_save(actor=self.leader, shufa_round=self.shufa_round, body="草稿")
-        self.assertEqual(value("accountability.shufa_submitted", self.county_org), "0/1 份已提交（来源：2026年述法报告）")
+        self.assertEqual(
+            value("accountability.shufa_submitted", self.county_org), "0/1 份已提交（来源：2026年述法报告）"
+        )
         self.submitted_report()
-        self.assertEqual(value("accountability.shufa_submitted", self.county_org), "1/1 份已提交（来源：2026年述法报告）")
+        self.assertEqual(
+            value("accountability.shufa_submitted", self.county_org), "1/1 份已提交（来源：2026年述法报告）"
+        )
         self.assertIsNone(value("accountability.shufa_submitted", self.stranger_org))
 
     def test_it_gives_the_mean_rating_with_its_source(self):
