@@ -30,6 +30,11 @@ from orgs.models import Org
 MAX_BODY = 20000
 
 
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    """`now` lets the demo replay a past year through the same rules."""
+    return now or timezone.now()
+
+
 def _require_office(actor: Any, what: str) -> None:
     if not access.is_office(actor):
         raise PermissionDenied(f"只有市委依法治市办可以{what}。")
@@ -54,7 +59,13 @@ def _transition(next_fn: Any, state: str, event: str) -> str:
 
 @transaction.atomic
 def shufa_round_create(
-    *, actor: Any, year: int, title: str, deadline: datetime.date, template: str
+    *,
+    actor: Any,
+    year: int,
+    title: str,
+    deadline: datetime.date,
+    template: str,
+    now: datetime.datetime | None = None,
 ) -> ShufaRound:
     """Open the year's 述法 round (one per year)."""
     _require_office(actor, "开展述法工作")
@@ -63,7 +74,7 @@ def shufa_round_create(
         errors["year"] = f"{year}年的述法工作已开展，不能重复创建。"
     if not (template or "").strip():
         errors["template"] = "请填写述法报告模板（含第一责任人职责要点）。"
-    if deadline < timezone.localdate():
+    if deadline < timezone.localdate(_now(now)):
         errors["deadline"] = "提交截止日期不能早于今天。"
     if errors:
         raise ValidationError(errors)
@@ -116,8 +127,8 @@ def shufa_round_reviewers_set(
     return list(chosen.values())
 
 
-def _check_deadline(shufa_round: ShufaRound) -> None:
-    if timezone.localdate() > shufa_round.deadline:
+def _check_deadline(shufa_round: ShufaRound, now: datetime.datetime | None) -> None:
+    if timezone.localdate(_now(now)) > shufa_round.deadline:
         raise ValidationError(
             f"已过提交截止日期（{shufa_round.deadline:%Y-%m-%d}），不能再提交或修改述法报告。"
         )
@@ -137,6 +148,7 @@ def shufa_report_save(
     body: str,
     evidence: Sequence[Any] | None = None,
     uploads: Sequence[Any] = (),
+    now: datetime.datetime | None = None,
 ) -> ShufaReport:
     """The leader writes or edits its own report (draft or returned), before the
     deadline. `evidence` replaces the attached files; `uploads` are new files,
@@ -148,7 +160,7 @@ def shufa_report_save(
         raise ValidationError({"body": "请填写述法报告正文。"})
     if len(body) > MAX_BODY:
         raise ValidationError({"body": f"述法报告正文不能超过 {MAX_BODY} 字。"})
-    _check_deadline(shufa_round)
+    _check_deadline(shufa_round, now)
     report = ShufaReport.objects.select_for_update().filter(round=shufa_round, leader=actor).first()
     if report is None:
         report = ShufaReport(round=shufa_round, leader=actor, org_id=actor.org_id, body=body)
@@ -171,14 +183,16 @@ def shufa_report_save(
 
 
 @transaction.atomic
-def shufa_report_submit(*, actor: Any, report: ShufaReport) -> ShufaReport:
+def shufa_report_submit(
+    *, actor: Any, report: ShufaReport, now: datetime.datetime | None = None
+) -> ShufaReport:
     report = ShufaReport.objects.select_for_update().select_related("round").get(pk=report.pk)
     if report.leader_id != actor.pk:
         raise PermissionDenied("只能提交本人的述法报告。")
     state = _transition(states.report_next, report.state, "submit")
-    _check_deadline(report.round)
+    _check_deadline(report.round, now)
     report.state = state
-    report.submitted_at = timezone.now()
+    report.submitted_at = _now(now)
     report.return_reason = ""
     report.save(update_fields=["state", "submitted_at", "return_reason", "updated_at"])
     audit_record(actor=actor, action="accountability.report.submitted", target=report)
@@ -388,7 +402,12 @@ def actions_propose(*, actor: Any, year: int) -> list[AccountabilityAction]:
 
 @transaction.atomic
 def action_decide(
-    *, actor: Any, action: AccountabilityAction, confirm: bool, reason: str
+    *,
+    actor: Any,
+    action: AccountabilityAction,
+    confirm: bool,
+    reason: str,
+    now: datetime.datetime | None = None,
 ) -> AccountabilityAction:
     _require_office(actor, "确认或驳回问责建议")
     reason = _reason(reason)
@@ -396,7 +415,7 @@ def action_decide(
     action.state = _transition(states.action_next, action.state, "confirm" if confirm else "dismiss")
     action.decision_reason = reason
     action.decided_by = actor
-    action.decided_at = timezone.now()
+    action.decided_at = _now(now)
     action.save(update_fields=["state", "decision_reason", "decided_by", "decided_at"])
     audit_record(
         actor=actor,
@@ -409,17 +428,22 @@ def action_decide(
 
 @transaction.atomic
 def action_follow_up(
-    *, actor: Any, action: AccountabilityAction, note: str, done: bool = False
+    *,
+    actor: Any,
+    action: AccountabilityAction,
+    note: str,
+    done: bool = False,
+    now: datetime.datetime | None = None,
 ) -> AccountabilityAction:
     """Record how a confirmed action was carried out; `done` closes it."""
     _require_office(actor, "记录问责跟进情况")
     note = _reason(note, "note")
     action = AccountabilityAction.objects.select_for_update().get(pk=action.pk)
     action.state = _transition(states.action_next, action.state, "complete" if done else "follow_up")
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    stamp = timezone.localtime(_now(now)).strftime("%Y-%m-%d %H:%M")
     action.follow_up = f"{action.follow_up}\n{stamp} {note}".strip()
     if done:
-        action.done_at = timezone.now()
+        action.done_at = _now(now)
     action.save(update_fields=["state", "follow_up", "done_at"])
     audit_record(
         actor=actor,
