@@ -1,4 +1,5 @@
-"""Navigation entries and to-dos of 述、评、督、考、责."""
+"""Navigation entries and to-dos of 述、评、督、考、责 (reviewers reach their reviews from
+their to-dos: a nav item would cost every page a query)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,9 @@ from accountability import access
 from workbench import nav
 
 
-def _is_reviewer(user: Any) -> bool:
-    return bool(user.is_authenticated and user.shufa_rounds_reviewing.exists())
-
-
 def todos(user: Any) -> Iterable[nav.Todo]:
     from accountability import selectors
+    from accountability.models import ShufaReport
 
     if not user.is_authenticated:
         return []
@@ -31,6 +29,17 @@ def todos(user: Any) -> Iterable[nav.Todo]:
                     due=report.round.deadline,
                     urgent=report.state == "returned",
                 )
+            )
+    if not user.is_admin_role and not access.is_leader(user):
+        # One query: submitted reports of the rounds the user reviews that it has not rated yet.
+        to_rate = (
+            ShufaReport.objects.filter(state="submitted", round__reviewers=user)
+            .exclude(ratings__reviewer=user)
+            .count()
+        )
+        if to_rate:
+            result.append(
+                nav.Todo(f"评议 {to_rate} 份述法报告", reverse("accountability:my_reviews"), "述法")
             )
     if access.is_office(user):
         proposed = selectors.actions().filter(state="proposed").count()
@@ -51,5 +60,4 @@ def register() -> None:
     nav.register(nav.NavItem("问责建议", "accountability:action_list", order=62, visible=access.is_office))
     nav.register(nav.NavItem("我的述法报告", "accountability:my_reports", order=60, visible=access.is_leader))
     nav.register(nav.NavItem("我的档案", "accountability:my_dossier", order=61, visible=access.is_leader))
-    nav.register(nav.NavItem("述法评议", "accountability:my_reviews", order=63, visible=_is_reviewer))
     nav.register_todos(todos)

@@ -221,3 +221,16 @@ class InspectionAndActionPagesTestCase(AccountabilityTestCase):
             self.assertEqual(response.status_code, 404)
         action.refresh_from_db()
         self.assertEqual(action.state, "proposed")
+
+
+class TodoTestCase(AccountabilityTestCase):
+    def test_it_asks_a_reviewer_to_rate_and_a_leader_to_submit(self):
+        from workbench import nav
+
+        report = services.shufa_report_save(actor=self.leader, shufa_round=self.shufa_round, body="草稿")
+        self.assertEqual([t.title for t in nav.todos_for(self.leader)], ["提交2026年 2026年度述法报告"])
+        report = services.shufa_report_submit(actor=self.leader, report=report)
+        self.assertIn("评议 1 份述法报告", [t.title for t in nav.todos_for(self.assessor)])
+        services.rating_save(actor=self.assessor, report=report, grade="满意", score=90)
+        self.assertNotIn("评议 1 份述法报告", [t.title for t in nav.todos_for(self.assessor)])
+        self.assertEqual([t.title for t in nav.todos_for(self.stranger) if "述法" in t.title], [])
