@@ -53,6 +53,7 @@ def test_a_leader_submits_is_rated_and_sees_the_confirmed_action_in_its_dossier(
     page.fill("input[name=score]", "150")
     page.get_by_role("button", name="保存评议").click()
     expect(page.get_by_text("评分须为 0 到 100 之间的整数。")).to_be_visible()
+    page.select_option("select[name=grade]", "不满意")  # the refused form is not kept: nothing was saved
     page.fill("input[name=score]", "45")
     page.get_by_role("button", name="保存评议").click()
     expect(page.get_by_text("评议已保存。")).to_be_visible()
@@ -62,6 +63,7 @@ def test_a_leader_submits_is_rated_and_sees_the_confirmed_action_in_its_dossier(
     page.goto("/accountability/actions/")
     page.fill("input[name=year]", YEAR)
     page.get_by_role("button", name="按规则生成问责建议").click()
+    expect(page.get_by_text("已按规则生成 2 条新的问责建议。")).to_be_visible()  # 约谈 and 通报批评
     talk = AccountabilityAction.objects.get(year=int(YEAR), leader=leader, kind="talk")
     row = page.locator(f"#action-{talk.pk}")
     row.locator("select[name=decision]").select_option("confirm")
