@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from performance.metrics import MetricContext, MetricValue
 
 
-def _org(ctx: MetricContext):  # noqa: ANN202
+def _org(ctx: MetricContext):
     from orgs.models import Org
 
     return Org.objects.filter(pk=ctx.org_id).first() if ctx.org_id else None

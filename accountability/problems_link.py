@@ -24,8 +24,9 @@ def finding_open_problem(*, actor: Any, finding: Finding) -> Any:
     """Register the finding as a problem (source 督察) and remember its id; idempotent."""
     if not available():
         return None
-    from problems import services  # noqa: PLC0415 - optional app
-    from problems.models import Problem  # noqa: PLC0415
+    # problems is an optional app: imported only once it is installed
+    from problems import services
+    from problems.models import Problem
 
     if finding.problem_id:
         return Problem.objects.filter(pk=finding.problem_id).first()
@@ -48,7 +49,8 @@ def overdue_days(*, org: Any, year: int, today: datetime.date | None = None) -> 
     """Days overdue of each of the org's overdue problems of the year (empty without `problems`)."""
     if not available():
         return ()
-    from problems import selectors  # noqa: PLC0415 - optional app
+    # problems is an optional app: imported only once it is installed
+    from problems import selectors
 
     today = today or timezone.localdate()
     return tuple(
