@@ -27,6 +27,11 @@ def demo_logins() -> list[tuple[str, str, str]]:
     rows += [(pinyin, "被考评单位", name) for _, name, pinyin in orgs_demo.COUNTIES]
     rows += [(f"assessor_{abbr}", "考评单位", short) for abbr, _, short, _ in orgs_demo.ASSESSORS]
     rows += [(f"expert{i:02d}", "专家", "咨询专家库") for i in range(1, 13)]
+    # imported here: accountability.demo imports this module
+    from accountability.demo import leader_accounts
+
+    county = {code: name for code, name, _ in orgs_demo.COUNTIES}
+    rows += [(username, "领导干部", county[code]) for username, _, code in leader_accounts()]
     return rows
 
 

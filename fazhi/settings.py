@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "provincial",
     "experts",
     "selections",
+    "accountability",
     "backups",
     "api",
 ]

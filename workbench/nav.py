@@ -65,6 +65,7 @@ GROUPS = {
     "attachments": "我的",
     "jobs": "我的",
     "experts": "专家库",
+    "accountability": "述评督考责",
 }
 
 

@@ -1085,3 +1085,162 @@ SELECTIONS = [
 ]
 
 MATRIX = [*MATRIX, *EXPERTS, *SELECTIONS]
+
+# 述评督考责: the office runs 述法 rounds, 督察 plans and 问责建议; a leader (领导干部) writes
+# its own report and sees its own dossier; the county sees its own org's dossier and its
+# leaders' reports; the round's reviewer (`assessor`) rates the submitted report; the
+# plan's team (`assessor_b`) records findings. Whoever else is not told they exist (404);
+# the three admins are refused by the API before any lookup (403).
+LEADERS_OWN = frozenset({"office", "county"})
+ACC_API_ADMINS = dict.fromkeys(("sysadmin", "secadmin", "auditadmin"), 403)
+
+
+def acc_api(ok: set[str] | frozenset[str], status: int = 200, **others: int) -> dict[str, int]:
+    return expect(ok, status=status, denied=404, **{**ACC_API_ADMINS, **others})
+
+
+ACCOUNTABILITY = [
+    page(
+        "accountability:home",
+        get=expect({"office", "county", "stranger", "assessor", "assessor_b"}, status=302),
+    ),
+    page("accountability:round_list", get=expect({"office"})),
+    page("accountability:round_create", both=expect({"office"})),
+    page("accountability:round_detail", lambda s: [s.shufa_round.pk], both=expect({"office"})),
+    page("accountability:report_write", lambda s: [s.shufa_round.pk], both=expect()),
+    page("accountability:my_reports", get=expect()),
+    page("accountability:my_reviews", get=expect({"assessor"})),
+    page(
+        "accountability:report_detail",
+        lambda s: [s.shufa_report.pk],
+        get=expect({"office", "county", "assessor"}),
+    ),
+    action(
+        "accountability:report_submit",
+        lambda s: [s.shufa_report.pk],
+        post=expect(office=403, county=403, assessor=403),
+    ),
+    action(
+        "accountability:report_return",
+        lambda s: [s.shufa_report.pk],
+        post=expect({"office"}, status=302),
+    ),
+    action(
+        "accountability:report_rate",
+        lambda s: [s.shufa_report.pk],
+        data=lambda s: {"grade": "满意", "score": "90"},
+        post=expect({"assessor"}, status=302, office=403, county=403),
+    ),
+    page("accountability:plan_list", get=expect({"office", "assessor_b"})),
+    page("accountability:plan_create", both=expect({"office"})),
+    page("accountability:plan_detail", lambda s: [s.plan.pk], get=expect({"office", "assessor_b"})),
+    action(
+        "accountability:record_create",
+        lambda s: [s.plan.pk],
+        data=lambda s: {
+            "record-target": s.org.pk,
+            "record-visited_on": "2026-11-20",
+            "record-notes": "查阅台账",
+        },
+        post=expect({"office", "assessor_b"}, status=302),
+    ),
+    action(
+        "accountability:finding_create",
+        lambda s: [s.plan.pk],
+        data=lambda s: {
+            "finding-target": s.org.pk,
+            "finding-text": "未按期公开",
+            "finding-severity": "general",
+            "finding-deadline": "2026-12-31",
+        },
+        post=expect({"office", "assessor_b"}, status=302),
+    ),
+    page("accountability:action_list", get=expect({"office"})),
+    action("accountability:actions_propose", post=expect({"office"}, status=302)),
+    action("accountability:action_decide", lambda s: [s.action.pk], post=expect({"office"}, status=302)),
+    action("accountability:action_follow_up", lambda s: [s.action.pk], post=expect({"office"}, status=302)),
+    page("accountability:my_dossier", get=expect()),
+    page(
+        "accountability:leader_dossier",
+        lambda s: [s.leader.pk, 2026],
+        get=expect(LEADERS_OWN),
+    ),
+    page("accountability:org_dossier", lambda s: [s.org.pk, 2026], get=expect(LEADERS_OWN)),
+    api("/api/v1/accountability/rounds/", get=acc_api({"office"})),
+    api(
+        "/api/v1/accountability/rounds/{pk}/",
+        lambda s: {"pk": s.shufa_round.pk},
+        get=acc_api({"office"}),
+    ),
+    api(
+        "/api/v1/accountability/reports/",
+        get=expect(BUSINESS, denied=403),
+        post=expect(denied=400, **ACC_API_ADMINS),
+    ),
+    api(
+        "/api/v1/accountability/reports/{pk}/",
+        lambda s: {"pk": s.shufa_report.pk},
+        get=acc_api({"office", "county", "assessor"}),
+    ),
+    api(
+        "/api/v1/accountability/reports/{pk}/submit/",
+        lambda s: {"pk": s.shufa_report.pk},
+        post=acc_api(set(), office=403, county=403, assessor=403),
+    ),
+    api(
+        "/api/v1/accountability/reports/{pk}/return/",
+        lambda s: {"pk": s.shufa_report.pk},
+        post=acc_api({"office", "county", "assessor"}, status=400),
+    ),
+    api(
+        "/api/v1/accountability/reports/{pk}/rate/",
+        lambda s: {"pk": s.shufa_report.pk},
+        post=acc_api({"office", "county", "assessor"}, status=400),
+    ),
+    api("/api/v1/accountability/plans/", get=expect(BUSINESS, denied=403)),
+    api(
+        "/api/v1/accountability/plans/{pk}/",
+        lambda s: {"pk": s.plan.pk},
+        get=acc_api({"office", "assessor_b"}),
+    ),
+    api("/api/v1/accountability/findings/", get=expect(BUSINESS, denied=403)),
+    api(
+        "/api/v1/accountability/findings/{pk}/",
+        lambda s: {"pk": s.finding.pk},
+        get=acc_api({"office", "county", "assessor_b"}),
+    ),
+    api(
+        "/api/v1/accountability/actions/",
+        get=acc_api({"office"}),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/accountability/actions/{pk}/",
+        lambda s: {"pk": s.action.pk},
+        get=acc_api({"office"}),
+    ),
+    api(
+        "/api/v1/accountability/actions/{pk}/decide/",
+        lambda s: {"pk": s.action.pk},
+        data=lambda s: {"decision": "dismiss", "reason": "证据不足"},
+        post=acc_api({"office"}),
+    ),
+    api(
+        "/api/v1/accountability/actions/{pk}/follow-up/",
+        lambda s: {"pk": s.action.pk},
+        data=lambda s: {"note": "已约谈", "done": True},
+        post=acc_api({"office"}, status=400),
+    ),
+    api(
+        "/api/v1/accountability/dossiers/leaders/{pk}/{year}/",
+        lambda s: {"pk": s.leader.pk, "year": 2026},
+        get=acc_api(LEADERS_OWN),
+    ),
+    api(
+        "/api/v1/accountability/dossiers/orgs/{pk}/{year}/",
+        lambda s: {"pk": s.org.pk, "year": 2026},
+        get=acc_api(LEADERS_OWN),
+    ),
+]
+
+MATRIX = [*MATRIX, *ACCOUNTABILITY]

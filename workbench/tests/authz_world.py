@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accountability import services as accountability_services
 from accounts import roles
 from accounts.models import Role
 from accounts.services import admin_role_request_propose
@@ -96,6 +97,7 @@ def build(tc: Any) -> SimpleNamespace:
     _assessments(tc, shared, sides)
     _experts(tc, shared)
     _selections(tc, shared, sides)
+    _accountability(tc, shared)
     for side in sides.values():
         for key, value in vars(shared).items():
             setattr(side, key, value)
@@ -395,6 +397,48 @@ def _selections(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamespa
         side.milestone = selection_services.milestone_add(
             actor=tc.office, project=side.huimin_project, title="完成年度服务", due=datetime.date(2027, 6, 30)
         )
+
+
+# --------------------------------------------------------------------------- 述评督考责
+
+
+def _accountability(tc: Any, shared: SimpleNamespace) -> None:
+    """A county leader's 述法 report, submitted and rated by `assessor` (the round's
+    reviewer); a 督察 plan of the county whose team is `assessor_b`; the action proposed
+    from the rating."""
+    today = timezone.localdate()
+    shared.leader = make_user("leader_matrix", tc.county_org, roles.LEADER)
+    shared.shufa_round = accountability_services.shufa_round_create(
+        actor=tc.office, year=2026, title="述法", deadline=today, template="模板"
+    )
+    accountability_services.shufa_round_reviewers_set(
+        actor=tc.office, shufa_round=shared.shufa_round, reviewers=[tc.assessor]
+    )
+    report = accountability_services.shufa_report_save(
+        actor=shared.leader, shufa_round=shared.shufa_round, body="述法报告"
+    )
+    shared.shufa_report = accountability_services.shufa_report_submit(actor=shared.leader, report=report)
+    accountability_services.rating_save(
+        actor=tc.assessor, report=shared.shufa_report, grade="不满意", score=40
+    )
+    shared.plan = accountability_services.inspection_plan_create(
+        actor=tc.office,
+        year=2026,
+        topic="督察",
+        start_on=today,
+        end_on=today,
+        targets=[tc.county_org],
+        team=[tc.assessor_b],
+    )
+    shared.action = accountability_services.actions_propose(actor=tc.office, year=2026)[0]
+    shared.finding = accountability_services.finding_create(
+        actor=tc.assessor_b,
+        plan=shared.plan,
+        target=tc.county_org,
+        text="未按期公开执法信息",
+        severity="general",
+        deadline=today,
+    )
 
 
 # --------------------------------------------------------------------------- files

@@ -12,6 +12,7 @@ from fazhi.testing import BaseTestCase
 from workbench.tests import authz_world
 from workbench.tests.authz import PERSONAS, Entry, MatrixRunner, coverage_problems, expect, page
 from workbench.tests.authz_matrix import (
+    ACCOUNTABILITY,
     ASSESSMENTS_RESULTS,
     ASSESSMENTS_SETUP,
     ASSESSMENTS_WORK,
@@ -124,6 +125,9 @@ class AuthorizationMatrixTestCase(BaseTestCase):
 
     def test_it_holds_for_selections_and_the_public_huimin_pages(self):
         self.assert_holds(SELECTIONS)
+
+    def test_it_holds_for_shu_ping_du_kao_ze(self):
+        self.assert_holds(ACCOUNTABILITY)
 
 
 class MatrixRunnerTestCase(BaseTestCase):

@@ -1,0 +1,383 @@
+"""/api/v1/accountability/…: 述、评、督、考、责 through the same access
+functions, selectors and services as the pages.
+
+- rounds/: the office lists and opens 述法 rounds.
+- reports/: a leader lists its own and writes (POST {round, body}); a unit
+  lists its org's; a reviewer the submitted reports of its rounds; the office
+  all. {id}/submit/ (own), {id}/return/ (office), {id}/rate/ (reviewer).
+- plans/ and findings/: the office, and 督察组 members for their plans.
+- actions/: the office lists, proposes (POST {year}), {id}/decide/, {id}/follow-up/.
+- dossiers/leaders/{id}/{year}/ and dossiers/orgs/{id}/{year}/: as the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accountability import access, selectors, services
+from accountability.linkage import GRADES
+from accountability.models import AccountabilityAction, Finding, InspectionPlan, ShufaReport, ShufaRound
+from accounts.models import User
+from orgs.models import Org
+
+
+def _user(request: Any) -> Any:
+    return request.user
+
+
+def _pk(raw: Any) -> int:
+    return int(raw) if str(raw).isdigit() else 0
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class BusinessUser(permissions.BasePermission):
+    """The three admins (三员) see no business data."""
+
+    message = "三员账号不能查看述法、督察和问责数据。"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.role_id and not user.is_admin_role)
+
+
+PERMISSIONS = [permissions.IsAuthenticated, BusinessUser]
+
+
+class AccountabilityRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShufaRound
+        fields = ["id", "year", "title", "deadline", "template"]
+
+
+class AccountabilityReportSerializer(serializers.ModelSerializer):
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True)
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    year = serializers.IntegerField(source="round.year", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    rating = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ShufaReport
+        fields = [
+            "id",
+            "round",
+            "year",
+            "leader",
+            "leader_name",
+            "org",
+            "org_name",
+            "body",
+            "state",
+            "state_label",
+            "submitted_at",
+            "return_reason",
+            "rating",
+        ]
+
+    def get_rating(self, obj: ShufaReport) -> dict[str, Any] | None:
+        user = self.context["request"].user
+        if (
+            access.is_office(user)
+            or obj.leader_id == user.pk
+            or (access.is_unit(user) and obj.org_id == user.org_id)
+        ):
+            return selectors.rating_summary(obj).as_dict()
+        return None
+
+
+class AccountabilityReportWriteSerializer(serializers.Serializer):
+    round = serializers.PrimaryKeyRelatedField(queryset=ShufaRound.objects.all())
+    body = serializers.CharField(max_length=services.MAX_BODY)
+
+
+class AccountabilityRatingSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=[(g, g) for g in GRADES])
+    score = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": "评分须为 0 到 100 之间的整数。",
+            "max_value": "评分须为 0 到 100 之间的整数。",
+        },
+    )
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class AccountabilityReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class AccountabilityDecideSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("confirm", "确认"), ("dismiss", "驳回")])
+    reason = serializers.CharField(max_length=500)
+
+
+class AccountabilityFollowUpSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=1000)
+    done = serializers.BooleanField(required=False, default=False)
+
+
+class AccountabilityYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class AccountabilityFindingSerializer(serializers.ModelSerializer):
+    target_name = serializers.CharField(source="target.name", read_only=True)
+    plan_topic = serializers.CharField(source="plan.topic", read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "plan",
+            "plan_topic",
+            "record",
+            "target",
+            "target_name",
+            "text",
+            "severity",
+            "deadline",
+            "rectified_on",
+            "problem_id",
+        ]
+
+
+class AccountabilityPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionPlan
+        fields = ["id", "year", "topic", "start_on", "end_on", "targets", "team"]
+
+
+class AccountabilityActionSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = AccountabilityAction
+        fields = [
+            "id",
+            "year",
+            "org",
+            "leader",
+            "kind",
+            "kind_label",
+            "basis",
+            "state",
+            "state_label",
+            "decision_reason",
+            "decided_at",
+            "follow_up",
+            "done_at",
+        ]
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = PERMISSIONS
+    serializer_class = AccountabilityRoundSerializer
+
+    def get_queryset(self) -> QuerySet[ShufaRound]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return ShufaRound.objects.none()
+        if not access.is_office(_user(self.request)):
+            raise Http404
+        return selectors.rounds()
+
+
+class ReportViewSet(viewsets.GenericViewSet):
+    permission_classes = PERMISSIONS
+    serializer_class = AccountabilityReportSerializer
+
+    def get_queryset(self) -> QuerySet[ShufaReport]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return ShufaReport.objects.none()
+        user = _user(self.request)
+        qs = selectors.reports().order_by("-round__year", "org__code", "pk")
+        if access.is_office(user):
+            return qs
+        visible = Q(leader=user) | Q(state="submitted", round__reviewers=user)
+        if access.is_unit(user):
+            visible |= Q(org_id=user.org_id)
+        return qs.filter(visible).distinct()
+
+    def _answer(self, report: ShufaReport, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.reports().get(pk=report.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    @extend_schema(responses={200: AccountabilityReportSerializer(many=True)})
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses={200: AccountabilityReportSerializer})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._answer(access.access_report(_user(request), _pk(pk)))
+
+    @extend_schema(
+        request=AccountabilityReportWriteSerializer, responses={201: AccountabilityReportSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        """Write or edit the leader's own report of a round (draft or returned)."""
+        data = _valid(AccountabilityReportWriteSerializer, request.data)
+        report = services.shufa_report_save(
+            actor=_user(request), shufa_round=data["round"], body=data["body"]
+        )
+        return self._answer(report, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: AccountabilityReportSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        report = access.access_report(_user(request), _pk(pk), write=True)
+        return self._answer(services.shufa_report_submit(actor=_user(request), report=report))
+
+    @extend_schema(request=AccountabilityReasonSerializer, responses={200: AccountabilityReportSerializer})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        report = access.access_report(_user(request), _pk(pk))
+        data = _valid(AccountabilityReasonSerializer, request.data)
+        return self._answer(
+            services.shufa_report_return(actor=_user(request), report=report, reason=data["reason"])
+        )
+
+    @extend_schema(request=AccountabilityRatingSerializer, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def rate(self, request: Request, pk: str) -> Response:
+        report = access.access_report(_user(request), _pk(pk))
+        data = _valid(AccountabilityRatingSerializer, request.data)
+        rating = services.rating_save(actor=_user(request), report=report, **data)
+        return Response({"id": rating.pk, "report": report.pk, "grade": rating.grade, "score": rating.score})
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = PERMISSIONS
+    serializer_class = AccountabilityPlanSerializer
+
+    def get_queryset(self) -> QuerySet[InspectionPlan]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return InspectionPlan.objects.none()
+        user = _user(self.request)
+        qs = selectors.plans().order_by("-year", "pk")
+        return qs if access.is_office(user) else qs.filter(team=user)
+
+
+class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = PERMISSIONS
+    serializer_class = AccountabilityFindingSerializer
+
+    def get_queryset(self) -> QuerySet[Finding]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Finding.objects.none()
+        user = _user(self.request)
+        qs = selectors.findings().order_by("-plan__year", "pk")
+        if access.is_office(user):
+            return qs
+        visible = Q(plan__team=user)
+        if access.is_unit(user):
+            visible |= Q(target_id=user.org_id)
+        return qs.filter(visible).distinct()
+
+
+class ActionViewSet(viewsets.GenericViewSet):
+    permission_classes = PERMISSIONS
+    serializer_class = AccountabilityActionSerializer
+
+    def get_queryset(self) -> QuerySet[AccountabilityAction]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return AccountabilityAction.objects.none()
+        if not access.is_office(_user(self.request)):
+            raise Http404
+        return selectors.actions().order_by("-year", "org__code", "pk")
+
+    def _action(self) -> AccountabilityAction:
+        return access.access_action(_user(self.request), _pk(self.kwargs["pk"]))
+
+    @extend_schema(responses={200: AccountabilityActionSerializer(many=True)})
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses={200: AccountabilityActionSerializer})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self.get_serializer(self._action()).data)
+
+    @extend_schema(
+        request=AccountabilityYearSerializer, responses={201: AccountabilityActionSerializer(many=True)}
+    )
+    def create(self, request: Request) -> Response:
+        """Run the 责 rules for the year; returns the proposals made now."""
+        if not access.is_office(_user(request)):
+            raise PermissionDenied("只有市委依法治市办可以生成问责建议。")
+        data = _valid(AccountabilityYearSerializer, request.data)
+        created = services.actions_propose(actor=_user(request), year=data["year"])
+        return Response(self.get_serializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AccountabilityDecideSerializer, responses={200: AccountabilityActionSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        data = _valid(AccountabilityDecideSerializer, request.data)
+        done = services.action_decide(
+            actor=_user(request),
+            action=self._action(),
+            confirm=data["decision"] == "confirm",
+            reason=data["reason"],
+        )
+        return Response(self.get_serializer(done).data)
+
+    @extend_schema(request=AccountabilityFollowUpSerializer, responses={200: AccountabilityActionSerializer})
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request: Request, pk: str) -> Response:
+        data = _valid(AccountabilityFollowUpSerializer, request.data)
+        done = services.action_follow_up(actor=_user(request), action=self._action(), **data)
+        return Response(self.get_serializer(done).data)
+
+
+@extend_schema(responses={200: dict}, operation_id="accountability_dossier_leader")
+@api_view(["GET"])
+@permission_classes(PERMISSIONS)
+def leader_dossier(request: Request, pk: int, year: int) -> Response:
+    leader = User.objects.filter(pk=pk, role_id="leader").select_related("org").first()
+    if leader is None or leader.org is None or not access.can_see_leader_dossier(_user(request), leader):
+        raise Http404
+    return Response(selectors.dossier(org=leader.org, year=year, leader=leader).as_dict())
+
+
+@extend_schema(responses={200: dict}, operation_id="accountability_dossier_org")
+@api_view(["GET"])
+@permission_classes(PERMISSIONS)
+def org_dossier(request: Request, pk: int, year: int) -> Response:
+    org = Org.objects.filter(pk=pk).first()
+    if org is None or not access.can_see_org_dossier(_user(request), org):
+        raise Http404
+    return Response(selectors.dossier(org=org, year=year).as_dict())
+
+
+urlpatterns = [
+    path(
+        "accountability/dossiers/leaders/<int:pk>/<int:year>/",
+        leader_dossier,
+        name="accountability-dossier-leader",
+    ),
+    path("accountability/dossiers/orgs/<int:pk>/<int:year>/", org_dossier, name="accountability-dossier-org"),
+]
+
+
+def register(router: Any) -> None:
+    router.register("accountability/rounds", RoundViewSet, basename="accountability-round")
+    router.register("accountability/reports", ReportViewSet, basename="accountability-report")
+    router.register("accountability/plans", PlanViewSet, basename="accountability-plan")
+    router.register("accountability/findings", FindingViewSet, basename="accountability-finding")
+    router.register("accountability/actions", ActionViewSet, basename="accountability-action")

@@ -1,0 +1,454 @@
+"""Writes of 述、评、督、考、责. Each is atomic, checks its rule, writes its own
+audit entry in the same transaction, and raises ValidationError (Chinese) or
+PermissionDenied with nothing saved when refused."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accountability import access, linkage, selectors, states
+from accountability.models import (
+    AccountabilityAction,
+    Finding,
+    InspectionPlan,
+    InspectionRecord,
+    Rating,
+    ShufaReport,
+    ShufaRound,
+)
+from accounts import roles
+from attachments.services import attachment_create
+from audit.services import audit_record
+from orgs.models import Org
+
+MAX_BODY = 20000
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    """`now` lets the demo replay a past year through the same rules."""
+    return now or timezone.now()
+
+
+def _require_office(actor: Any, what: str) -> None:
+    if not access.is_office(actor):
+        raise PermissionDenied(f"只有市委依法治市办可以{what}。")
+
+
+def _reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: "请写明理由。"})
+    return reason[:500]
+
+
+def _transition(next_fn: Any, state: str, event: str) -> str:
+    try:
+        return str(next_fn(state, event))
+    except states.TransitionRefused as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+# ------------------------------------------------------------------ 述
+
+
+@transaction.atomic
+def shufa_round_create(
+    *,
+    actor: Any,
+    year: int,
+    title: str,
+    deadline: datetime.date,
+    template: str,
+    now: datetime.datetime | None = None,
+) -> ShufaRound:
+    """Open the year's 述法 round (one per year)."""
+    _require_office(actor, "开展述法工作")
+    errors: dict[str, str] = {}
+    if ShufaRound.objects.filter(year=year).exists():
+        errors["year"] = f"{year}年的述法工作已开展，不能重复创建。"
+    if not (template or "").strip():
+        errors["template"] = "请填写述法报告模板（含第一责任人职责要点）。"
+    if deadline < timezone.localdate(_now(now)):
+        errors["deadline"] = "提交截止日期不能早于今天。"
+    if errors:
+        raise ValidationError(errors)
+    shufa_round = ShufaRound.objects.create(
+        year=year,
+        title=title.strip() or f"{year}年度述法",
+        deadline=deadline,
+        template=template,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="accountability.round.created",
+        target=shufa_round,
+        data={"year": year, "deadline": deadline},
+    )
+    return shufa_round
+
+
+@transaction.atomic
+def shufa_round_reviewers_set(
+    *, actor: Any, shufa_round: ShufaRound, reviewers: Iterable[Any], draw: Any = None
+) -> list[Any]:
+    """Set the round's reviewers: users chosen by the office (committee members,
+    representatives) plus the experts seated by an executed `shufa` draw."""
+    _require_office(actor, "选定评议人")
+    chosen = {u.pk: u for u in reviewers}
+    if draw is not None:
+        from experts.models import DrawStatus, Purpose
+        from experts.selectors import panel_members
+
+        if draw.purpose_code != Purpose.SHUFA or draw.status != DrawStatus.EXECUTED:
+            raise ValidationError({"draw": "请选择已执行的“述法评议”专家抽取。"})
+        for member in panel_members(draw):
+            if member.user is not None:
+                chosen[member.user.pk] = member.user
+    leaders = [u for u in chosen.values() if u.has_role(roles.LEADER)]
+    if leaders:
+        raise ValidationError({"reviewers": "述法对象（领导干部）不能担任评议人。"})
+    shufa_round.reviewers.set(list(chosen.values()))
+    if draw is not None:
+        shufa_round.draw = draw
+        shufa_round.save(update_fields=["draw"])
+    audit_record(
+        actor=actor,
+        action="accountability.round.reviewers_set",
+        target=shufa_round,
+        data={"reviewers": sorted(chosen), "draw": draw.pk if draw else None},
+    )
+    return list(chosen.values())
+
+
+def _check_deadline(shufa_round: ShufaRound, now: datetime.datetime | None) -> None:
+    if timezone.localdate(_now(now)) > shufa_round.deadline:
+        raise ValidationError(
+            f"已过提交截止日期（{shufa_round.deadline:%Y-%m-%d}），不能再提交或修改述法报告。"
+        )
+
+
+def _check_evidence(actor: Any, evidence: Sequence[Any]) -> None:
+    for attachment in evidence:
+        if attachment.org_id != actor.org_id:
+            raise ValidationError({"evidence": "佐证材料须为本单位上传的文件。"})
+
+
+@transaction.atomic
+def shufa_report_save(
+    *,
+    actor: Any,
+    shufa_round: ShufaRound,
+    body: str,
+    evidence: Sequence[Any] | None = None,
+    uploads: Sequence[Any] = (),
+    now: datetime.datetime | None = None,
+) -> ShufaReport:
+    """The leader writes or edits its own report (draft or returned), before the
+    deadline. `evidence` replaces the attached files; `uploads` are new files,
+    checked and stored by the attachments service and added."""
+    if not actor.has_role(roles.LEADER) or actor.org_id is None:
+        raise PermissionDenied("只有领导干部本人可以填写述法报告。")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "请填写述法报告正文。"})
+    if len(body) > MAX_BODY:
+        raise ValidationError({"body": f"述法报告正文不能超过 {MAX_BODY} 字。"})
+    _check_deadline(shufa_round, now)
+    report = ShufaReport.objects.select_for_update().filter(round=shufa_round, leader=actor).first()
+    if report is None:
+        report = ShufaReport(round=shufa_round, leader=actor, org_id=actor.org_id, body=body)
+    else:
+        _transition(states.report_next, report.state, "edit")
+        report.body = body
+    report.save()
+    if evidence is not None:
+        _check_evidence(actor, evidence)
+        report.evidence.set(evidence)
+    for uploaded in uploads:
+        report.evidence.add(attachment_create(actor=actor, uploaded_file=uploaded, org=actor.org))
+    audit_record(
+        actor=actor,
+        action="accountability.report.saved",
+        target=report,
+        data={"length": len(body), "evidence": [str(a.pk) for a in report.evidence.all()]},
+    )
+    return report
+
+
+@transaction.atomic
+def shufa_report_submit(
+    *, actor: Any, report: ShufaReport, now: datetime.datetime | None = None
+) -> ShufaReport:
+    report = ShufaReport.objects.select_for_update().select_related("round").get(pk=report.pk)
+    if report.leader_id != actor.pk:
+        raise PermissionDenied("只能提交本人的述法报告。")
+    state = _transition(states.report_next, report.state, "submit")
+    _check_deadline(report.round, now)
+    report.state = state
+    report.submitted_at = _now(now)
+    report.return_reason = ""
+    report.save(update_fields=["state", "submitted_at", "return_reason", "updated_at"])
+    audit_record(actor=actor, action="accountability.report.submitted", target=report)
+    return report
+
+
+@transaction.atomic
+def shufa_report_return(*, actor: Any, report: ShufaReport, reason: str) -> ShufaReport:
+    _require_office(actor, "退回述法报告")
+    reason = _reason(reason)
+    report = ShufaReport.objects.select_for_update().get(pk=report.pk)
+    report.state = _transition(states.report_next, report.state, "return")
+    report.return_reason = reason
+    report.save(update_fields=["state", "return_reason", "updated_at"])
+    audit_record(actor=actor, action="accountability.report.returned", target=report, data={"reason": reason})
+    return report
+
+
+# ------------------------------------------------------------------ 评
+
+
+@transaction.atomic
+def rating_save(*, actor: Any, report: ShufaReport, grade: str, score: Any, comment: str = "") -> Rating:
+    """A reviewer of the round rates a submitted report (again: its rating is replaced, audited)."""
+    if not access.is_reviewer(actor, report.round):
+        raise PermissionDenied("您不是本年度述法评议人。")
+    if report.state != states.SUBMITTED:
+        raise ValidationError("述法报告尚未提交（或已退回），不能评议。")
+    errors: dict[str, str] = {}
+    if grade not in linkage.GRADES:
+        errors["grade"] = "请选择满意、基本满意或不满意。"
+    try:
+        score = int(str(score))
+    except (TypeError, ValueError):
+        score = -1
+    if not 0 <= score <= 100:
+        errors["score"] = "评分须为 0 到 100 之间的整数。"
+    if errors:
+        raise ValidationError(errors)
+    rating, created = Rating.objects.update_or_create(
+        report=report,
+        reviewer=actor,
+        defaults={"grade": grade, "score": score, "comment": (comment or "")[:2000]},
+    )
+    audit_record(
+        actor=actor,
+        action="accountability.rating.saved",
+        target=rating,
+        data={"report": report.pk, "grade": grade, "score": score, "created": created},
+    )
+    return rating
+
+
+# ------------------------------------------------------------------ 督
+
+
+@transaction.atomic
+def inspection_plan_create(
+    *,
+    actor: Any,
+    year: int,
+    topic: str,
+    start_on: datetime.date,
+    end_on: datetime.date,
+    targets: Sequence[Org],
+    team: Sequence[Any],
+) -> InspectionPlan:
+    _require_office(actor, "制定督察计划")
+    errors: dict[str, str] = {}
+    if not (topic or "").strip():
+        errors["topic"] = "请填写督察主题。"
+    if end_on < start_on:
+        errors["end_on"] = "结束日期不能早于开始日期。"
+    if not targets:
+        errors["targets"] = "请选择督察对象。"
+    if not team:
+        errors["team"] = "请选择督察组成员。"
+    if errors:
+        raise ValidationError(errors)
+    plan = InspectionPlan.objects.create(
+        year=year, topic=topic.strip(), start_on=start_on, end_on=end_on, created_by=actor
+    )
+    plan.targets.set(targets)
+    plan.team.set(team)
+    audit_record(
+        actor=actor,
+        action="accountability.inspection.planned",
+        target=plan,
+        data={"targets": [o.pk for o in targets], "team": [u.pk for u in team]},
+    )
+    return plan
+
+
+def _require_team(actor: Any, plan: InspectionPlan) -> None:
+    if not (access.is_office(actor) or plan.team.filter(pk=actor.pk).exists()):
+        raise PermissionDenied("只有市委依法治市办或督察组成员可以记录督察情况。")
+
+
+def _require_target(plan: InspectionPlan, target: Org) -> None:
+    if not plan.targets.filter(pk=target.pk).exists():
+        raise ValidationError({"target": "该单位不是本次督察的对象。"})
+
+
+@transaction.atomic
+def inspection_record_create(
+    *, actor: Any, plan: InspectionPlan, target: Org, visited_on: datetime.date, notes: str
+) -> InspectionRecord:
+    _require_team(actor, plan)
+    _require_target(plan, target)
+    if not (notes or "").strip():
+        raise ValidationError({"notes": "请填写督察情况。"})
+    if not plan.start_on <= visited_on <= plan.end_on:
+        raise ValidationError({"visited_on": "督察日期须在计划的起止日期之内。"})
+    record = InspectionRecord.objects.create(
+        plan=plan, target=target, visited_on=visited_on, notes=notes.strip(), recorded_by=actor
+    )
+    audit_record(
+        actor=actor, action="accountability.inspection.recorded", target=record, data={"plan": plan.pk}
+    )
+    return record
+
+
+@transaction.atomic
+def finding_create(
+    *,
+    actor: Any,
+    plan: InspectionPlan,
+    target: Org,
+    text: str,
+    severity: str,
+    deadline: datetime.date,
+    record: InspectionRecord | None = None,
+) -> Finding:
+    """A 督察 finding with its rectification deadline (opened as a problem by problems_link)."""
+    _require_team(actor, plan)
+    _require_target(plan, target)
+    errors: dict[str, str] = {}
+    if not (text or "").strip():
+        errors["text"] = "请填写发现的问题。"
+    if severity not in linkage.SEVERITY_POINTS:
+        errors["severity"] = "请选择严重程度。"
+    if deadline < plan.start_on:
+        errors["deadline"] = "整改期限不能早于督察开始日期。"
+    if record is not None and (record.plan_id != plan.pk or record.target_id != target.pk):
+        errors["record"] = "督察记录与计划或对象不符。"
+    if errors:
+        raise ValidationError(errors)
+    finding = Finding.objects.create(
+        plan=plan,
+        record=record,
+        target=target,
+        text=text.strip(),
+        severity=severity,
+        deadline=deadline,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="accountability.finding.created",
+        target=finding,
+        data={"plan": plan.pk, "target": target.pk, "severity": severity, "deadline": deadline},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_rectified(*, actor: Any, finding: Finding, rectified_on: datetime.date) -> Finding:
+    _require_office(actor, "确认整改完成")
+    if rectified_on > timezone.localdate():
+        raise ValidationError({"rectified_on": "整改完成日期不能晚于今天。"})
+    finding.rectified_on = rectified_on
+    finding.save(update_fields=["rectified_on"])
+    audit_record(
+        actor=actor, action="accountability.finding.rectified", target=finding, data={"on": rectified_on}
+    )
+    return finding
+
+
+# ------------------------------------------------------------------ 责
+
+
+@transaction.atomic
+def actions_propose(*, actor: Any, year: int) -> list[AccountabilityAction]:
+    """Run the 责 rules for every leader with a report and every org with a
+    finding or a grade this year; create the proposals not made before."""
+    _require_office(actor, "生成问责建议")
+    created = []
+    for subject in selectors.accountability_subjects(year):
+        for proposal in linkage.propose_actions(subject.facts):
+            action, made = AccountabilityAction.objects.get_or_create(
+                year=year,
+                org=subject.org,
+                leader=subject.leader,
+                kind=proposal.kind,
+                defaults={"basis": proposal.reason},
+            )
+            if made:
+                created.append(action)
+    audit_record(
+        actor=actor,
+        action="accountability.actions.proposed",
+        target_repr=f"{year}年问责建议",
+        data={"year": year, "created": [a.pk for a in created]},
+    )
+    return created
+
+
+@transaction.atomic
+def action_decide(
+    *,
+    actor: Any,
+    action: AccountabilityAction,
+    confirm: bool,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> AccountabilityAction:
+    _require_office(actor, "确认或驳回问责建议")
+    reason = _reason(reason)
+    action = AccountabilityAction.objects.select_for_update().get(pk=action.pk)
+    action.state = _transition(states.action_next, action.state, "confirm" if confirm else "dismiss")
+    action.decision_reason = reason
+    action.decided_by = actor
+    action.decided_at = _now(now)
+    action.save(update_fields=["state", "decision_reason", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="accountability.action.confirmed" if confirm else "accountability.action.dismissed",
+        target=action,
+        data={"reason": reason},
+    )
+    return action
+
+
+@transaction.atomic
+def action_follow_up(
+    *,
+    actor: Any,
+    action: AccountabilityAction,
+    note: str,
+    done: bool = False,
+    now: datetime.datetime | None = None,
+) -> AccountabilityAction:
+    """Record how a confirmed action was carried out; `done` closes it."""
+    _require_office(actor, "记录问责跟进情况")
+    note = _reason(note, "note")
+    action = AccountabilityAction.objects.select_for_update().get(pk=action.pk)
+    action.state = _transition(states.action_next, action.state, "complete" if done else "follow_up")
+    stamp = timezone.localtime(_now(now)).strftime("%Y-%m-%d %H:%M")
+    action.follow_up = f"{action.follow_up}\n{stamp} {note}".strip()
+    if done:
+        action.done_at = _now(now)
+    action.save(update_fields=["state", "follow_up", "done_at"])
+    audit_record(
+        actor=actor,
+        action="accountability.action.done" if done else "accountability.action.followed_up",
+        target=action,
+        data={"note": note},
+    )
+    return action
