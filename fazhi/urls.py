@@ -13,6 +13,7 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("selections/", include("selections.urls")),
     path("public/huimin/", include("selections.public_urls")),
+    path("notices/", include("notices.urls")),
     path("api/v1/", include("api.urls")),
 ]
 
