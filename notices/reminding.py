@@ -225,10 +225,11 @@ def _plan_rows(
                 report.planned += int(created)
 
 
-def plan(today: datetime.date, report: RunReport) -> set[tuple[str, str]]:
-    """Create the reminder rows due today; returns the (source, kind) of every open deadline."""
+def plan(today: datetime.date, report: RunReport) -> dict[tuple[str, str], int | None]:
+    """Create the reminder rows due today; returns every open deadline's (source, kind)
+    with the reminder day that applies today (None: none yet, or too long ago)."""
     deadlines: list[tuple[Deadline, int]] = []
-    open_keys: set[tuple[str, str]] = set()
+    open_keys: dict[tuple[str, str], int | None] = {}
     for name, fn in sources():
         try:
             found = list(fn(today))
@@ -237,8 +238,8 @@ def plan(today: datetime.date, report: RunReport) -> set[tuple[str, str]]:
             report.errors.append(f"{name}：{type(exc).__name__}: {exc}")
             continue
         for deadline in found:
-            open_keys.add((deadline.source, deadline.kind))
             offset = current_offset(deadline, today)
+            open_keys[(deadline.source, deadline.kind)] = offset
             if offset is not None:
                 deadlines.append((deadline, offset))
     by_module: dict[str, set[int]] = {}
@@ -405,9 +406,11 @@ def reminders_send(
     today = timezone.localdate(now)
     report = RunReport()
     open_keys = plan(today, report)
+    # A waiting reminder whose deadline was met meanwhile (signed, submitted …), or
+    # that a later reminder day has replaced, is not sent any more.
     stale = Reminder.objects.filter(status=ReminderStatus.PENDING).exclude(kind__in=IMMEDIATE_KINDS)
-    for reminder in stale.only("pk", "source", "kind"):
-        if (reminder.source, reminder.kind) not in open_keys:  # done meanwhile (signed, submitted …)
+    for reminder in stale.only("pk", "source", "kind", "offset"):
+        if open_keys.get((reminder.source, reminder.kind)) != reminder.offset:
             report.cancelled += Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PENDING).update(
                 status=ReminderStatus.CANCELLED, claimed_at=None
             )
