@@ -185,6 +185,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.middleware.RequestContextMiddleware",
+    # Exported PDF/xlsx/docx carry the viewer's name and the time (FAZHI_WATERMARK).
+    "documents.watermark.WatermarkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",  # after messages: it tells the user why they were logged out
     # After the idle check (an idle session is gone first) and inside the header middleware
