@@ -50,6 +50,7 @@ def _self_assessment(campaign: Campaign, due: datetime.date, days: tuple[int, ..
         SelfAssessment.objects.filter(campaign=campaign)
         .exclude(status=SelfAssessmentStatus.SUBMITTED)
         .values_list("target_id", flat=True)
+        .order_by("target_id")
         .distinct()
     )
     for target_id in open_targets:
@@ -70,6 +71,7 @@ def _scoring(campaign: Campaign, due: datetime.date, days: tuple[int, ...]) -> I
         Score.objects.filter(campaign=campaign)
         .exclude(status=ScoreStatus.APPROVED)
         .values_list("indicator__assessors", flat=True)
+        .order_by("indicator__assessors")
         .distinct()
     )
     for unit_id in units:
@@ -91,6 +93,7 @@ def _appeals(campaign: Campaign, due: datetime.date, days: tuple[int, ...]) -> I
     units = (
         campaign.appeals.filter(status=AppealStatus.SUBMITTED)
         .values_list("score__indicator__assessors", flat=True)
+        .order_by("score__indicator__assessors")
         .distinct()
     )
     for unit_id in units:

@@ -25,7 +25,8 @@ def deadlines(today: datetime.date) -> Iterator[Deadline]:
         yield Deadline(
             source=f"notices.recipient:{row.pk}",
             kind="notices.receipt",
-            title=f"通知《{notice.title}》的回执{'尚未签收，' if row.signed_at is None else ''}请按时报送",
+            title=f"通知《{notice.title}》"
+            + ("尚未签收，请签收并按时报送回执" if row.signed_at is None else "的回执请按时报送"),
             due=notice.receipt_deadline,
             org_ids=(row.org_id,),
             module=Module.NOTICES,
