@@ -232,3 +232,34 @@ class NoticeReceiveTestCase(BaseTestCase):
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
         self.assertIn(self.notice.doc_number, text)
         self.assertIn("关于开展年度考评的通知", text)
+
+
+class ModuleMailingTestCase(BaseTestCase):
+    def test_it_starts_the_deployment_notice_from_a_campaign_and_ties_it_to_it(self):
+        from assessments.tests.w_fixtures import build_framework, future_deadlines
+        from assessments.services import campaigns
+
+        framework = build_framework(self.office, self.sfj, self.gaj)
+        campaign = campaigns.campaign_create(
+            actor=self.office,
+            year=2023,
+            name="2023年度法治建设考评",
+            framework=framework,
+            targets=[self.county_org, self.stranger_org],
+            deadlines=future_deadlines(),
+        )
+        url = reverse("notices:create") + f"?campaign={campaign.pk}"
+        page = self.client_for(self.office).get(url)
+        self.assertContains(page, "关于开展2023年度法治建设考评工作的通知")
+        self.assertContains(page, f'<option value="{self.county_org.pk}" selected>')
+        self.assertContains(page, f'value="assessments.campaign:{campaign.pk}"')
+        self.assertEqual(self.client_for(self.county).get(url).status_code, 404)
+        self.assertEqual(self.client_for(self.office).get(reverse("notices:create") + "?campaign=999").status_code, 404)
+        form = page.context["form"]
+        data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+        data["receipt_deadline"] = data["receipt_deadline"].isoformat()
+        response = self.client_for(self.office).post(reverse("notices:create"), {**data, "requires_receipt": "on"})
+        notice = Notice.objects.get()
+        self.assertRedirects(response, reverse("notices:detail", args=[notice.pk]))
+        self.assertEqual((notice.source, notice.source_label), (f"assessments.campaign:{campaign.pk}", campaign.name))
+        self.assertEqual(notice.recipients.count(), 2)
