@@ -68,7 +68,7 @@ def _overlay_pdf(text: str, width: float, height: float) -> bytes:
         "body { display: flex; flex-wrap: wrap; justify-content: space-around; align-content: space-around;"
         f" width: {width:.2f}pt; height: {height:.2f}pt; overflow: hidden; }}"
         "span { transform: rotate(-30deg); color: rgba(120, 120, 120, 0.28); font-size: 11pt; white-space: nowrap;"
-        " font-family: 'Noto Sans CJK SC', 'Noto Serif CJK SC', 'AR PL UKai CN', sans-serif; padding: 28pt 12pt; }"
+        " font-family: 'Noto Serif CJK SC', 'AR PL UMing CN', serif; padding: 28pt 12pt; }"
         f"</style></head><body>{spans}</body></html>"
     )
     return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
