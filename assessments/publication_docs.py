@@ -270,7 +270,9 @@ def feedback_document(publication: Publication, target_code: str) -> gongwen.Doc
     ]
     return gongwen.Document(
         title=f"{row['name']}{year}年度法治建设考评结果反馈",
-        doc_number=number_for(target=publication, purpose=f"考评结果反馈（{row['name']}）", year=year + 1).text,
+        doc_number=number_for(
+            target=publication, purpose=f"考评结果反馈（{row['name']}）", year=year + 1
+        ).text,
         recipient=_feedback_recipient(row["name"]),
         blocks=blocks,
         signature=_issuer(publication),

@@ -147,13 +147,18 @@ def preview(request: AuthedRequest, pk: str) -> HttpResponseBase:
     attachment = access.access_attachment(user, pk)
     if not attachment.previewable:
         raise Http404("该类型的附件不支持在线预览，请下载后查看。")
+    response: HttpResponseBase
     if not watermark.enabled():
         response = _file_response(attachment, inline=True)
     elif attachment.is_image:
         return render(
             request,
             "attachments/preview.html",
-            {"attachment": attachment, "mark": watermark.text_for(user), "title": f"预览：{attachment.original_name}"},
+            {
+                "attachment": attachment,
+                "mark": watermark.text_for(user),
+                "title": f"预览：{attachment.original_name}",
+            },
         )
     else:
         try:

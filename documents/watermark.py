@@ -44,7 +44,7 @@ def enabled() -> bool:
 
 
 def text_for(user: Any, now: datetime.datetime | None = None) -> str:
-    """"张三（zhangsan） 2026-11-29 10:05": the viewer and the minute they got the file."""
+    """ "张三（zhangsan） 2026-11-29 10:05": the viewer and the minute they got the file."""
     when = timezone.localtime(now or timezone.now())
     name = getattr(user, "display_name", "") or getattr(user, "username", "")
     username = getattr(user, "username", "")
@@ -92,7 +92,9 @@ def stamp_pdf(content: bytes, text: str) -> bytes:
             if box.left or box.bottom:
                 from pypdf import Transformation
 
-                page.merge_transformed_page(overlay, Transformation().translate(float(box.left), float(box.bottom)))
+                page.merge_transformed_page(
+                    overlay, Transformation().translate(float(box.left), float(box.bottom))
+                )
             else:
                 page.merge_page(overlay)
         buffer = io.BytesIO()
@@ -114,6 +116,8 @@ def stamp_xlsx(content: bytes, text: str) -> bytes:
     wb = load_workbook(io.BytesIO(content))
     for ws in wb.worksheets:
         for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+            if header is None:
+                continue
             header.right.text = text
             header.right.size = 8
             header.right.color = "808080"

@@ -14,7 +14,9 @@ from playwright.sync_api import FilePayload, Page, expect
 from e2e.helpers import login, logout
 
 
-def test_office_sends_a_notice_a_county_answers_and_the_office_urges_the_other(page: Page, transactional_db) -> None:
+def test_office_sends_a_notice_a_county_answers_and_the_office_urges_the_other(
+    page: Page, transactional_db
+) -> None:
     title = f"关于报送法治宣传工作情况的通知（浏览器测试 {uuid.uuid4().hex[:6]}）"
     deadline = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
 

@@ -66,11 +66,15 @@ try:
     if SMS_BACKEND not in ("log", "http"):
         raise ValueError(f"FAZHI_SMS_BACKEND 应为 log 或 http，收到的是“{SMS_BACKEND}”")
     if SMS_BACKEND == "http" and (not SMS_URL.startswith(("https://", "http://")) or len(SMS_SECRET) < 16):
-        raise ValueError("FAZHI_SMS_BACKEND=http 时须设置 FAZHI_SMS_URL（http(s)://…）和至少 16 个字符的 FAZHI_SMS_SECRET")
+        raise ValueError(
+            "FAZHI_SMS_BACKEND=http 时须设置 FAZHI_SMS_URL（http(s)://…）和至少 16 个字符的 FAZHI_SMS_SECRET"
+        )
     SMS_LOG_FILE = DATA_DIR / "sms.log"
     # Days before a deadline on which a reminder goes out; one more goes out the day after it passed.
     try:
-        REMINDER_DAYS = sorted({int(d) for d in env.env_list("FAZHI_REMINDER_DAYS", ["3", "1"])}, reverse=True)
+        REMINDER_DAYS = sorted(
+            {int(d) for d in env.env_list("FAZHI_REMINDER_DAYS", ["3", "1"])}, reverse=True
+        )
     except ValueError:
         raise ValueError("FAZHI_REMINDER_DAYS 应为逗号分隔的天数，例如 3,1") from None
     if any(d < 0 or d > 60 for d in REMINDER_DAYS):

@@ -24,7 +24,9 @@ def is_office(user: User) -> bool:
 
 def is_unit_user(user: User) -> bool:
     """A business user of some org (not one of the three admins)."""
-    return bool(user.is_authenticated and user.is_active and user.role_id and not user.is_admin_role and user.org_id)
+    return bool(
+        user.is_authenticated and user.is_active and user.role_id and not user.is_admin_role and user.org_id
+    )
 
 
 def can_use_notices(user: User) -> bool:
@@ -46,7 +48,7 @@ def access_notice(user: User, pk: int) -> Notice:
     if (
         is_unit_user(user)
         and notice.status == NoticeStatus.SENT
-        and notice.recipients.filter(org_id=user.org_id).exists()
+        and notice.recipients.filter(org_id=user.org_id or 0).exists()
     ):
         return notice
     raise Http404("通知不存在")
@@ -54,7 +56,11 @@ def access_notice(user: User, pk: int) -> Notice:
 
 def access_recipient(user: User, notice: Notice, *, write: bool = False) -> NoticeRecipient:
     """The user's own unit's row of `notice`; the office reads any row but signs none."""
-    row = NoticeRecipient.objects.select_related("org", "receipt_file").filter(notice=notice, org_id=user.org_id).first()
+    row = (
+        NoticeRecipient.objects.select_related("org", "receipt_file")
+        .filter(notice=notice, org_id=user.org_id or 0)
+        .first()
+    )
     if row is None:
         if is_office(user):
             raise PermissionDenied("依法治办不是该通知的接收单位，不能代为签收或报送回执。")

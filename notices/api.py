@@ -103,7 +103,9 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class NoticeSendSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, error_messages={"required": "请填写通知标题。", "blank": "请填写通知标题。"})
+    title = serializers.CharField(
+        max_length=200, error_messages={"required": "请填写通知标题。", "blank": "请填写通知标题。"}
+    )
     body = serializers.CharField(error_messages={"required": "请填写通知正文。", "blank": "请填写通知正文。"})
     recipients = serializers.PrimaryKeyRelatedField(
         queryset=Org.objects.filter(active=True),
@@ -121,13 +123,17 @@ class NoticeSendSerializer(serializers.Serializer):
     receipt_deadline = serializers.DateField(
         required=False, allow_null=True, error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"}
     )
-    receipt_fields = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
+    receipt_fields = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, default=list
+    )
     late_receipts = serializers.BooleanField(required=False, default=False)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class ReceiptSerializer(serializers.Serializer):
-    answers = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500), required=False, default=dict)
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=500), required=False, default=dict
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     file = serializers.FileField(required=False, allow_null=True)
 
@@ -148,7 +154,7 @@ class NoticeViewSet(viewsets.GenericViewSet):
         data = dict(NoticeSerializer(notice).data)
         rows = selectors.recipients_of(notice)
         if not access.is_office(user):
-            rows = rows.filter(org_id=user.org_id)
+            rows = rows.filter(org_id=user.org_id or 0)
         data["recipients"] = RecipientSerializer(rows, many=True).data
         return Response(data, status=code)
 
@@ -159,9 +165,11 @@ class NoticeViewSet(viewsets.GenericViewSet):
         if access.is_office(user):
             qs = Notice.objects.order_by("-sent_at", "-pk").prefetch_related("attachments")
         else:
-            qs = Notice.objects.filter(
-                recipients__org_id=user.org_id, status="sent"
-            ).order_by("-sent_at", "-pk").prefetch_related("attachments")
+            qs = (
+                Notice.objects.filter(recipients__org_id=user.org_id or 0, status="sent")
+                .order_by("-sent_at", "-pk")
+                .prefetch_related("attachments")
+            )
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(NoticeSerializer(page, many=True).data)
 
@@ -209,7 +217,11 @@ class NoticeViewSet(viewsets.GenericViewSet):
         row = access.access_recipient(_user(request), notice, write=True)
         data = _valid(ReceiptSerializer, request.data)
         services.receipt_submit(
-            actor=_user(request), recipient=row, answers=data["answers"], note=data["note"], file=data.get("file")
+            actor=_user(request),
+            recipient=row,
+            answers=data["answers"],
+            note=data["note"],
+            file=data.get("file"),
         )
         return self._answer(notice)
 
@@ -266,13 +278,15 @@ class ReserveSerializer(serializers.Serializer):
 
 class VoidSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=300, error_messages={"required": "作废文号必须说明原因。", "blank": "作废文号必须说明原因。"}
+        max_length=300,
+        error_messages={"required": "作废文号必须说明原因。", "blank": "作废文号必须说明原因。"},
     )
 
 
 class UseSerializer(serializers.Serializer):
     note = serializers.CharField(
-        max_length=255, error_messages={"required": "请填写使用该文号的文件名称。", "blank": "请填写使用该文号的文件名称。"}
+        max_length=255,
+        error_messages={"required": "请填写使用该文号的文件名称。", "blank": "请填写使用该文号的文件名称。"},
     )
 
 
@@ -314,7 +328,11 @@ class NumberViewSet(viewsets.GenericViewSet):
         self._office()
         number = access.access_number(_user(request), _pk(pk))
         data = _valid(VoidSerializer, request.data)
-        return Response(NumberSerializer(numbers.number_void(actor=_user(request), number=number, reason=data["reason"])).data)
+        return Response(
+            NumberSerializer(
+                numbers.number_void(actor=_user(request), number=number, reason=data["reason"])
+            ).data
+        )
 
     @extend_schema(request=UseSerializer, responses={200: NumberSerializer})
     @action(detail=True, methods=["post"])
@@ -322,7 +340,9 @@ class NumberViewSet(viewsets.GenericViewSet):
         self._office()
         number = access.access_number(_user(request), _pk(pk))
         data = _valid(UseSerializer, request.data)
-        return Response(NumberSerializer(numbers.number_use(actor=_user(request), number=number, note=data["note"])).data)
+        return Response(
+            NumberSerializer(numbers.number_use(actor=_user(request), number=number, note=data["note"])).data
+        )
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -333,7 +353,19 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = ["id", "org", "org_name", "module", "name", "position", "phone", "email", "user", "masked", "updated_at"]
+        fields = [
+            "id",
+            "org",
+            "org_name",
+            "module",
+            "name",
+            "position",
+            "phone",
+            "email",
+            "user",
+            "masked",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def _full(self, obj: Contact) -> bool:
@@ -351,7 +383,9 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class ContactWriteSerializer(serializers.Serializer):
     org = serializers.PrimaryKeyRelatedField(
-        queryset=Org.objects.filter(active=True), required=False, error_messages={"does_not_exist": "单位不存在。"}
+        queryset=Org.objects.filter(active=True),
+        required=False,
+        error_messages={"does_not_exist": "单位不存在。"},
     )
     module = serializers.ChoiceField(choices=Module.choices, required=False, default=Module.GENERAL)
     name = serializers.CharField(max_length=50, required=False)
@@ -412,4 +446,3 @@ def register(router: Any) -> None:
     router.register("notices/numbers", NumberViewSet, basename="notices-number")
     router.register("notices/contacts", ContactViewSet, basename="notices-contact")
     router.register("notices", NoticeViewSet, basename="notice")
-

@@ -50,7 +50,12 @@ def _contacts(office: User) -> int:
             services.contact_create(
                 actor=office,
                 org=org,
-                data={"module": Module.GENERAL, "name": f"{org.display_name}联络员", "phone": "", "email": f"{abbr}@demo.example"},
+                data={
+                    "module": Module.GENERAL,
+                    "name": f"{org.display_name}联络员",
+                    "phone": "",
+                    "email": f"{abbr}@demo.example",
+                },
             )
             made += 1
     return made
@@ -74,7 +79,9 @@ def _deployment(office: User, campaign: Campaign, today: datetime.date) -> Notic
         today=sent_on,
         now=_at(sent_on, 9, 30),
     )
-    for n, row in enumerate(NoticeRecipient.objects.filter(notice=notice).select_related("org").order_by("org__code")):
+    for n, row in enumerate(
+        NoticeRecipient.objects.filter(notice=notice).select_related("org").order_by("org__code")
+    ):
         if row.org.code == SILENT:
             continue
         clerk = User.objects.filter(org=row.org, role_id="target").order_by("pk").first()
@@ -113,7 +120,9 @@ def _open_notice(office: User, today: datetime.date) -> Notice:
         today=today - datetime.timedelta(days=5),
         now=_at(today - datetime.timedelta(days=5), 11),
     )
-    for row in NoticeRecipient.objects.filter(notice=notice, org__code__in=("440703", "440705")).select_related("org"):
+    for row in NoticeRecipient.objects.filter(
+        notice=notice, org__code__in=("440703", "440705")
+    ).select_related("org"):
         clerk = User.objects.filter(org=row.org, role_id="target").order_by("pk").first()
         services.notice_sign(actor=clerk, recipient=row, now=_at(today - datetime.timedelta(days=4), 9))
     return notice
@@ -128,10 +137,15 @@ def load(*, stdout: Writer | None = None) -> None:
     today = timezone.localdate()
     deployment = _deployment(office, campaign, today)
     withdrawn = numbers.number_reserve(
-        actor=office, purpose="关于调整考评指标的通知（草稿）", now=_at(today - datetime.timedelta(days=20), 16)
+        actor=office,
+        purpose="关于调整考评指标的通知（草稿）",
+        now=_at(today - datetime.timedelta(days=20), 16),
     )
     numbers.number_void(
-        actor=office, number=withdrawn, reason="经研究不再印发", now=_at(today - datetime.timedelta(days=18), 9)
+        actor=office,
+        number=withdrawn,
+        reason="经研究不再印发",
+        now=_at(today - datetime.timedelta(days=18), 9),
     )
     _open_notice(office, today)
     if stdout:

@@ -40,9 +40,13 @@ SENDABLE_TYPES = [(value, label) for value, label in OrgType.choices if value !=
 class NoticeForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="标题", max_length=200, error_messages={"required": "请填写通知标题。"})
     body = forms.CharField(
-        label="正文", widget=forms.Textarea(attrs={"rows": 10}), error_messages={"required": "请填写通知正文。"}
+        label="正文",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"required": "请填写通知正文。"},
     )
-    files = MultipleFileField(label="附件", required=False, help_text="可多选；文件按内容检查，每个不超过上传上限")
+    uploads = MultipleFileField(
+        label="附件", required=False, help_text="可多选；文件按内容检查，每个不超过上传上限"
+    )
     # Recipients: by flag, by type, by tree, by list — their union.
     to_targets = forms.BooleanField(label="全部被考评单位（各县（市、区））", required=False)
     to_assessors = forms.BooleanField(label="全部考评单位", required=False)
@@ -101,7 +105,9 @@ class NoticeForm(StyledFormMixin, forms.Form):
 class ReceiptForm(forms.Form):
     """The notice's own fields (answers_<n>), a note and a file."""
 
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    note = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
     file = forms.FileField(
         label="回执文件", required=False, widget=forms.ClearableFileInput(attrs={"class": "form-control"})
     )
@@ -111,7 +117,10 @@ class ReceiptForm(forms.Form):
         self.names = fields
         for n, name in enumerate(fields):
             self.fields[f"answer_{n}"] = forms.CharField(
-                label=name, required=False, max_length=500, widget=forms.TextInput(attrs={"class": "form-control"})
+                label=name,
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
             )
         self.order_fields([f"answer_{n}" for n in range(len(fields))] + ["note", "file"])
 
@@ -120,33 +129,52 @@ class ReceiptForm(forms.Form):
 
 
 class ReserveForm(StyledFormMixin, forms.Form):
-    prefix = forms.CharField(label="机关代字", max_length=32, error_messages={"required": "请填写机关代字。"})
+    agency = forms.CharField(label="机关代字", max_length=32, error_messages={"required": "请填写机关代字。"})
     year = forms.IntegerField(
         label="年份",
         min_value=2000,
         max_value=2100,
-        error_messages={"invalid": "请输入四位数的年份。", "min_value": "年份不能早于 2000 年。", "max_value": "年份不能晚于 2100 年。"},
+        error_messages={
+            "invalid": "请输入四位数的年份。",
+            "min_value": "年份不能早于 2000 年。",
+            "max_value": "年份不能晚于 2100 年。",
+        },
     )
-    purpose = forms.CharField(label="用途（文件标题）", max_length=200, error_messages={"required": "请说明取号用途。"})
+    purpose = forms.CharField(
+        label="用途（文件标题）", max_length=200, error_messages={"required": "请说明取号用途。"}
+    )
 
 
 class VoidForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label="作废原因", max_length=300, error_messages={"required": "作废文号必须说明原因。"})
+    reason = forms.CharField(
+        label="作废原因", max_length=300, error_messages={"required": "作废文号必须说明原因。"}
+    )
 
 
 class UseForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(label="使用该文号的文件", max_length=255, error_messages={"required": "请填写使用该文号的文件名称。"})
+    note = forms.CharField(
+        label="使用该文号的文件", max_length=255, error_messages={"required": "请填写使用该文号的文件名称。"}
+    )
 
 
 class ContactForm(StyledFormMixin, forms.Form):
     org = forms.ModelChoiceField(
-        label="单位", queryset=Org.objects.none(), error_messages={"invalid_choice": "所选单位不存在。", "required": "请选择单位。"}
+        label="单位",
+        queryset=Org.objects.none(),
+        error_messages={"invalid_choice": "所选单位不存在。", "required": "请选择单位。"},
     )
     module = forms.ChoiceField(label="负责事项", choices=Module.choices, initial=Module.GENERAL)
     name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写联络员姓名。"})
     position = forms.CharField(label="职务", max_length=50, required=False)
-    phone = forms.CharField(label="手机号码", max_length=20, required=False, help_text="接收短信提醒；手机号码和电子邮箱至少填一项")
-    email = forms.EmailField(label="电子邮箱", required=False, error_messages={"invalid": "请输入有效的电子邮箱地址。"})
+    phone = forms.CharField(
+        label="手机号码",
+        max_length=20,
+        required=False,
+        help_text="接收短信提醒；手机号码和电子邮箱至少填一项",
+    )
+    email = forms.EmailField(
+        label="电子邮箱", required=False, error_messages={"invalid": "请输入有效的电子邮箱地址。"}
+    )
     user = forms.ModelChoiceField(
         label="系统账号",
         queryset=User.objects.none(),

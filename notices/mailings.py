@@ -67,10 +67,15 @@ def provincial_notice(framework: Any) -> Mailing:
     """迎检通知: to every unit holding a task of the framework."""
     from orgs.models import Org
 
-    units = list(Org.objects.filter(provincial_tasks__indicator__framework=framework).distinct().order_by("path"))
-    first_due = framework.indicators.filter(tasks__isnull=False).order_by("tasks__deadline").values_list(
-        "tasks__deadline", flat=True
-    ).first()
+    units = list(
+        Org.objects.filter(provincial_tasks__indicator__framework=framework).distinct().order_by("path")
+    )
+    first_due = (
+        framework.indicators.filter(tasks__isnull=False)
+        .order_by("tasks__deadline")
+        .values_list("tasks__deadline", flat=True)
+        .first()
+    )
     lines = [
         f"为做好{framework.year}年度法治广东建设考评迎检工作，市委依法治市办已将省考评指标分解到各责任单位。现将有关事项通知如下：",
         "一、请各责任单位登录系统查看本单位承担的迎检任务，对照评分标准和佐证材料要求收集整理佐证材料。",

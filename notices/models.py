@@ -203,7 +203,9 @@ class DocumentNumber(models.Model):
 class Contact(models.Model):
     """A unit's 联络员 for one module, kept by the unit itself."""
 
-    org = models.ForeignKey("orgs.Org", verbose_name="单位", on_delete=models.PROTECT, related_name="contacts")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="单位", on_delete=models.PROTECT, related_name="contacts"
+    )
     module = models.CharField("负责事项", max_length=16, choices=Module.choices, default=Module.GENERAL)
     name = models.CharField("姓名", max_length=50)
     position = models.CharField("职务", max_length=50, blank=True)

@@ -106,7 +106,12 @@ def _take(
 
 @transaction.atomic
 def number_reserve(
-    *, actor: Any, purpose: str, prefix: str = "", year: int | None = None, now: datetime.datetime | None = None
+    *,
+    actor: Any,
+    purpose: str,
+    prefix: str = "",
+    year: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> DocumentNumber:
     """Take the next number of the series for a document still being drafted."""
     year = year or timezone.localdate(now).year
@@ -173,11 +178,15 @@ def number_for(
 
 
 @transaction.atomic
-def number_use(*, actor: Any, number: DocumentNumber, target: models.Model | None = None, note: str = "") -> DocumentNumber:
+def number_use(
+    *, actor: Any, number: DocumentNumber, target: models.Model | None = None, note: str = ""
+) -> DocumentNumber:
     """A reserved number is now on its document (named by `target` or `note`)."""
     number = DocumentNumber.objects.select_for_update().get(pk=number.pk)
     if number.status != NumberStatus.RESERVED:
-        raise ValidationError(f"{number.text} 当前为「{number.get_status_display()}」，只有已预留的文号可以登记使用。")
+        raise ValidationError(
+            f"{number.text} 当前为「{number.get_status_display()}」，只有已预留的文号可以登记使用。"
+        )
     if target is not None:
         number.target_type, number.target_id = target._meta.label_lower, str(target.pk)
         number.target_repr = str(target)[:255]

@@ -100,7 +100,10 @@ def send_day(due: datetime.date, offset: int) -> datetime.date:
 def current_offset(deadline: Deadline, today: datetime.date) -> int | None:
     """The reminder day of `deadline` that applies today: the latest one that has
     come, unless it is more than STALE_DAYS back (then none)."""
-    offsets = [*(deadline.days_before if deadline.days_before is not None else settings.REMINDER_DAYS), OVERDUE]
+    offsets = [
+        *(deadline.days_before if deadline.days_before is not None else settings.REMINDER_DAYS),
+        OVERDUE,
+    ]
     days = sorted(((send_day(deadline.due, o), o) for o in set(offsets)), reverse=True)
     for day, offset in days:
         if day <= today:
@@ -265,7 +268,15 @@ def plan(today: datetime.date, report: RunReport) -> dict[tuple[str, str], int |
 
 
 def queue_immediate(
-    *, source: str, kind: str, offset: int, org_ids: Iterable[int], module: str, subject: str, url: str, due: datetime.date | None = None
+    *,
+    source: str,
+    kind: str,
+    offset: int,
+    org_ids: Iterable[int],
+    module: str,
+    subject: str,
+    url: str,
+    due: datetime.date | None = None,
 ) -> int:
     """Plan reminders that go out at once (a new notice, a 催办); they are sent by
     the next run, which is started as a task once the caller's transaction commits."""
@@ -372,7 +383,9 @@ def deliver(due: list[Reminder], now: datetime.datetime, report: RunReport) -> N
             else:
                 backend = backend or sms.get_backend()
                 try:
-                    backend.send(phone=reminder.address, text=reminder.text, message_id=f"reminder-{reminder.pk}")
+                    backend.send(
+                        phone=reminder.address, text=reminder.text, message_id=f"reminder-{reminder.pk}"
+                    )
                 except sms.SmsError as exc:
                     raise _Known(str(exc)) from exc
         except _Known as exc:

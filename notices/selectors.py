@@ -48,7 +48,10 @@ def recipients_of(notice: Notice) -> QuerySet[NoticeRecipient]:
 
 def is_overdue(notice: Notice, row: NoticeRecipient, today: datetime.date) -> bool:
     return bool(
-        notice.requires_receipt and row.receipt_at is None and notice.receipt_deadline and notice.receipt_deadline < today
+        notice.requires_receipt
+        and row.receipt_at is None
+        and notice.receipt_deadline
+        and notice.receipt_deadline < today
     )
 
 
@@ -86,7 +89,9 @@ def sendable_orgs() -> QuerySet[Org]:
 # --------------------------------------------------------------------------- numbers
 
 
-def number_register(*, prefix: str = "", year: int | None = None, status: str = "") -> QuerySet[DocumentNumber]:
+def number_register(
+    *, prefix: str = "", year: int | None = None, status: str = ""
+) -> QuerySet[DocumentNumber]:
     qs = DocumentNumber.objects.select_related("series", "taken_by", "voided_by")
     if prefix:
         qs = qs.filter(series__prefix=prefix)
@@ -127,13 +132,15 @@ def reachable_people(org_ids: set[int], module: str) -> dict[int, list[Recipient
     """Per org: its 联络员 for `module`, else its general ones, else its business
     users with an e-mail or phone number (two queries, whatever the number of orgs)."""
     by_org: dict[int, list[Contact]] = {}
-    for contact in Contact.objects.filter(org_id__in=org_ids, module__in=(module, Module.GENERAL)).select_related(
-        "user__reminder_preference"
-    ):
+    for contact in Contact.objects.filter(
+        org_id__in=org_ids, module__in=(module, Module.GENERAL)
+    ).select_related("user__reminder_preference"):
         by_org.setdefault(contact.org_id, []).append(contact)
     result: dict[int, list[Recipient]] = {}
     for org_id, found in by_org.items():
-        specific = [c for c in found if c.module == module] or [c for c in found if c.module == Module.GENERAL]
+        specific = [c for c in found if c.module == module] or [
+            c for c in found if c.module == Module.GENERAL
+        ]
         result[org_id] = [Recipient(c.name, c.email, c.phone, c, c.user) for c in specific]
     missing = org_ids - set(result)
     if missing:
@@ -163,7 +170,9 @@ def reminder_record(*, status: str = "", channel: str = "", query: str = "") -> 
     if channel:
         qs = qs.filter(channel=channel)
     if query:
-        qs = qs.filter(Q(subject__icontains=query) | Q(address__icontains=query) | Q(recipient_name__icontains=query))
+        qs = qs.filter(
+            Q(subject__icontains=query) | Q(address__icontains=query) | Q(recipient_name__icontains=query)
+        )
     return qs
 
 

@@ -31,7 +31,14 @@ from orgs.models import Org
 
 MAX_RECEIPT_FIELDS = 20
 MAX_FILES = 10
-NOTICE_FIELDS = ("title", "doc_number", "requires_receipt", "receipt_deadline", "receipt_fields", "late_receipts")
+NOTICE_FIELDS = (
+    "title",
+    "doc_number",
+    "requires_receipt",
+    "receipt_deadline",
+    "receipt_fields",
+    "late_receipts",
+)
 CONTACT_FIELDS = ("org_id", "module", "name", "position", "phone", "email", "user_id")
 NOTICE_PURPOSE = "通知"
 
@@ -71,7 +78,9 @@ def _store_files(actor: Any, files: Sequence[Any], org: Org) -> list[Attachment]
             try:
                 stored.append(attachment_create(actor=actor, uploaded_file=upload, org=org))
             except ValidationError as exc:
-                raise ValidationError({"files": f"附件「{upload.name}」未能上传：{'；'.join(exc.messages)}"}) from exc
+                raise ValidationError(
+                    {"files": f"附件「{upload.name}」未能上传：{'；'.join(exc.messages)}"}
+                ) from exc
     except BaseException:
         for attachment in stored:
             default_storage.delete(attachment.file.name or "")
@@ -235,7 +244,11 @@ def receipt_submit(
         raise ValidationError({"answers": f"请填写回执的以下栏目：{'、'.join(missing)}（或上传回执文件）。"})
     if not clean and not note and file is None:
         raise ValidationError({"answers": "回执内容为空：请填写说明或上传回执文件。"})
-    before = {"answers": row.receipt_answers, "note": row.receipt_note, "file": str(row.receipt_file_id or "")}
+    before = {
+        "answers": row.receipt_answers,
+        "note": row.receipt_note,
+        "file": str(row.receipt_file_id or ""),
+    }
     stored = _store_files(actor, [file], row.org) if file is not None else []
     when = now or timezone.now()
     if row.signed_at is None:
@@ -257,7 +270,9 @@ def receipt_submit(
 
 
 @transaction.atomic
-def recipient_urge(*, actor: Any, recipient: NoticeRecipient, now: datetime.datetime | None = None) -> NoticeRecipient:
+def recipient_urge(
+    *, actor: Any, recipient: NoticeRecipient, now: datetime.datetime | None = None
+) -> NoticeRecipient:
     """催办: remind one unit that still owes its 签收 or 回执 (mail and SMS to its 联络员, on record)."""
     row = NoticeRecipient.objects.select_for_update().select_related("notice", "org").get(pk=recipient.pk)
     notice = row.notice
@@ -267,7 +282,11 @@ def recipient_urge(*, actor: Any, recipient: NoticeRecipient, now: datetime.date
     if notice.requires_receipt and row.receipt_at is None:
         owes.append("报送回执")
     if not owes or notice.status != NoticeStatus.SENT:
-        raise ValidationError(f"{row.org.display_name} 已签收" + ("并报送回执" if notice.requires_receipt else "") + "，无需催办。")
+        raise ValidationError(
+            f"{row.org.display_name} 已签收"
+            + ("并报送回执" if notice.requires_receipt else "")
+            + "，无需催办。"
+        )
     row.urge_count += 1
     row.last_urged_at = now or timezone.now()
     row.save(update_fields=["urge_count", "last_urged_at"])
@@ -299,7 +318,9 @@ def notice_urge_outstanding(*, actor: Any, notice: Notice) -> list[NoticeRecipie
         if row.signed_at is None or (notice.requires_receipt and row.receipt_at is None)
     ]
     if not rows:
-        raise ValidationError("所有接收单位均已签收" + ("并报送回执" if notice.requires_receipt else "") + "，无需催办。")
+        raise ValidationError(
+            "所有接收单位均已签收" + ("并报送回执" if notice.requires_receipt else "") + "，无需催办。"
+        )
     return [recipient_urge(actor=actor, recipient=row) for row in rows]
 
 
@@ -347,17 +368,21 @@ def contact_create(*, actor: Any, org: Org, data: Mapping[str, Any]) -> Contact:
     values = _clean_contact(org, data)
     if Contact.objects.filter(org=org, module=values["module"], name=values["name"]).exists():
         raise ValidationError({"name": f"本单位已有负责该事项的联络员“{values['name']}”。"})
-    contact = Contact.objects.create(org=org, updated_by=actor if getattr(actor, "pk", None) else None, **values)
-    audit_record(actor=actor, action="notices.contact.created", target=contact, after=snapshot(contact, CONTACT_FIELDS))
+    contact = Contact.objects.create(
+        org=org, updated_by=actor if getattr(actor, "pk", None) else None, **values
+    )
+    audit_record(
+        actor=actor, action="notices.contact.created", target=contact, after=snapshot(contact, CONTACT_FIELDS)
+    )
     return contact
 
 
 @transaction.atomic
 def contact_update(*, actor: Any, contact: Contact, data: Mapping[str, Any]) -> Contact:
     values = _clean_contact(contact.org, data)
-    clash = Contact.objects.filter(org_id=contact.org_id, module=values["module"], name=values["name"]).exclude(
-        pk=contact.pk
-    )
+    clash = Contact.objects.filter(
+        org_id=contact.org_id, module=values["module"], name=values["name"]
+    ).exclude(pk=contact.pk)
     if clash.exists():
         raise ValidationError({"name": f"本单位已有负责该事项的联络员“{values['name']}”。"})
     before = snapshot(contact, CONTACT_FIELDS)
@@ -373,7 +398,12 @@ def contact_update(*, actor: Any, contact: Contact, data: Mapping[str, Any]) -> 
 
 @transaction.atomic
 def contact_delete(*, actor: Any, contact: Contact) -> None:
-    audit_record(actor=actor, action="notices.contact.deleted", target=contact, before=snapshot(contact, CONTACT_FIELDS))
+    audit_record(
+        actor=actor,
+        action="notices.contact.deleted",
+        target=contact,
+        before=snapshot(contact, CONTACT_FIELDS),
+    )
     contact.delete()
 
 
@@ -398,6 +428,8 @@ def reminder_retry(*, actor: Any, reminder: Reminder) -> Reminder:
         raise ValidationError(f"该提醒当前为「{reminder.get_status_display()}」，不能重新发送。")
     reminder.status, reminder.retry_after, reminder.claimed_at = ReminderStatus.PENDING, None, None
     reminder.save(update_fields=["status", "retry_after", "claimed_at"])
-    audit_record(actor=actor, action="notices.reminder.retried", target=reminder, data={"attempts": reminder.attempts})
+    audit_record(
+        actor=actor, action="notices.reminder.retried", target=reminder, data={"attempts": reminder.attempts}
+    )
     transaction.on_commit(reminding.enqueue_send)
     return reminder

@@ -55,7 +55,8 @@ class LoggingBackend:
 
     def send(self, *, phone: str, text: str, message_id: str) -> None:
         line = json.dumps(
-            {"at": timezone.now().isoformat(), "id": message_id, "phone": phone, "text": text}, ensure_ascii=False
+            {"at": timezone.now().isoformat(), "id": message_id, "phone": phone, "text": text},
+            ensure_ascii=False,
         )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

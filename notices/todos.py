@@ -73,8 +73,8 @@ def _unit_todos(user: Any) -> Iterator[nav.Todo]:
         else:
             title = f"待报送回执：{notice.title}"
         detail = f"依法治办已催办 {row.urge_count} 次" if row.urge_count else ""
-        overdue = due is not None and due < today
-        if overdue:
+        overdue = bool(due is not None and due < today)
+        if due is not None and overdue:
             detail = f"回执已逾期 {(today - due).days} 天" + (f"；{detail}" if detail else "")
         yield nav.Todo(
             title,

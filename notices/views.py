@@ -48,8 +48,12 @@ def notice_list(request: AuthedRequest) -> HttpResponse:
         if query:
             qs = qs.filter(Q(title__icontains=query) | Q(doc_number__icontains=query))
         if state == "overdue":
-            qs = qs.filter(requires_receipt=True, receipt_deadline__lt=today, recipients__receipt_at__isnull=True).distinct()
-        page, sort = sorted_page(request, qs, allowed=("sent_at", "title", "receipt_deadline"), default="-sent_at")
+            qs = qs.filter(
+                requires_receipt=True, receipt_deadline__lt=today, recipients__receipt_at__isnull=True
+            ).distinct()
+        page, sort = sorted_page(
+            request, qs, allowed=("sent_at", "title", "receipt_deadline"), default="-sent_at"
+        )
         template = "notices/notice_list_office.html"
     else:
         rows = selectors.notices_for_unit(user.org_id or 0)
@@ -81,7 +85,9 @@ def notice_list(request: AuthedRequest) -> HttpResponse:
 def notice_create(request: AuthedRequest) -> HttpResponse:
     access.require_office(request.user)
     mailing = mailings.from_request(request.user, request.GET) if request.method == "GET" else None
-    form = NoticeForm(request.POST or None, request.FILES or None, initial=mailing.initial() if mailing else None)
+    form = NoticeForm(
+        request.POST or None, request.FILES or None, initial=mailing.initial() if mailing else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -94,7 +100,7 @@ def notice_create(request: AuthedRequest) -> HttpResponse:
                 receipt_deadline=data["receipt_deadline"],
                 receipt_fields=data["receipt_fields"],
                 late_receipts=data["late_receipts"],
-                files=data["files"],
+                files=data["uploads"],
                 source=data["source"] or None,
                 source_label=data["source_label"],
             )
@@ -102,7 +108,8 @@ def notice_create(request: AuthedRequest) -> HttpResponse:
             attach_errors(form, exc)
         else:
             messages.success(
-                request, f"已发出通知 {notice.doc_number}，共 {notice.recipients.count()} 个接收单位；已通知各单位联络员。"
+                request,
+                f"已发出通知 {notice.doc_number}，共 {notice.recipients.count()} 个接收单位；已通知各单位联络员。",
             )
             return redirect("notices:detail", pk=notice.pk)
     return render(
@@ -118,7 +125,9 @@ def notice_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _detail_page(request: AuthedRequest, notice: Notice, *, receipt_form: ReceiptForm | None = None, status: int = 200) -> HttpResponse:
+def _detail_page(
+    request: AuthedRequest, notice: Notice, *, receipt_form: ReceiptForm | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     context: dict[str, Any] = {
@@ -130,16 +139,18 @@ def _detail_page(request: AuthedRequest, notice: Notice, *, receipt_form: Receip
     }
     if access.is_office(user):
         rows = list(selectors.recipients_of(notice))
+        outstanding = 0
         for row in rows:
             row.overdue = selectors.is_overdue(notice, row, today)  # type: ignore[attr-defined]
             row.outstanding = selectors.is_outstanding(notice, row)  # type: ignore[attr-defined]
+            outstanding += int(selectors.is_outstanding(notice, row))
             row.answers = [(name, row.receipt_answers.get(name, "")) for name in notice.receipt_fields]  # type: ignore[attr-defined]
         context.update(
             office=True,
             rows=rows,
             signed=sum(1 for r in rows if r.signed_at),
             replied=sum(1 for r in rows if r.receipt_at),
-            outstanding=sum(1 for r in rows if r.outstanding),  # type: ignore[attr-defined]
+            outstanding=outstanding,
         )
         return render(request, "notices/notice_detail.html", context, status=status)
     row = access.access_recipient(user, notice)
@@ -208,7 +219,9 @@ def recipient_urge(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已向{row.org.display_name}催办（第 {row.urge_count} 次），已发邮件和短信给其联络员。")
+        messages.success(
+            request, f"已向{row.org.display_name}催办（第 {row.urge_count} 次），已发邮件和短信给其联络员。"
+        )
     return redirect("notices:detail", pk=row.notice_id)
 
 
@@ -228,11 +241,15 @@ def notice_urge_all(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def notice_document(notice: Notice) -> gongwen.Document:
-    blocks: list[gongwen.Block] = [gongwen.Paragraph(line) for line in notice.body.splitlines() if line.strip()]
+    blocks: list[gongwen.Block] = [
+        gongwen.Paragraph(line) for line in notice.body.splitlines() if line.strip()
+    ]
     if notice.requires_receipt and notice.receipt_deadline:
         blocks.append(
-            gongwen.Paragraph(f"请于{notice.receipt_deadline.year}年{notice.receipt_deadline.month}月"
-                              f"{notice.receipt_deadline.day}日前登录系统签收本通知并报送回执。")
+            gongwen.Paragraph(
+                f"请于{notice.receipt_deadline.year}年{notice.receipt_deadline.month}月"
+                f"{notice.receipt_deadline.day}日前登录系统签收本通知并报送回执。"
+            )
         )
     recipients = "、".join(r.org.name for r in notice.recipients.select_related("org").order_by("org__path"))
     attachments = []
@@ -283,8 +300,18 @@ def receipts_export(request: AuthedRequest, pk: int) -> HttpResponse:
                 row.urge_count,
             ]
         )
-    headers = ["单位", "签收时间", "签收人", "回执时间", *notice.receipt_fields, "回执说明", "回执文件", "催办次数"]
+    headers = [
+        "单位",
+        "签收时间",
+        "签收人",
+        "回执时间",
+        *notice.receipt_fields,
+        "回执说明",
+        "回执文件",
+        "催办次数",
+    ]
     content = table_workbook([("签收与回执", headers, rows)])
-    audit_record(actor=request.user, action="notices.receipts.exported", target=notice, data={"rows": len(rows)})
+    audit_record(
+        actor=request.user, action="notices.receipts.exported", target=notice, data={"rows": len(rows)}
+    )
     return file_response(content, f"{notice.title}-签收与回执.xlsx", XLSX_MIME)
-

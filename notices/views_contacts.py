@@ -38,11 +38,13 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
     module = module if module in Module.values else ""
     qs = selectors.contacts()
     if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(org__name__icontains=query) | Q(org__short_name__icontains=query))
+        qs = qs.filter(
+            Q(name__icontains=query) | Q(org__name__icontains=query) | Q(org__short_name__icontains=query)
+        )
     if module:
         qs = qs.filter(module=module)
     if request.GET.get("mine") == "1":
-        qs = qs.filter(org_id=user.org_id)
+        qs = qs.filter(org_id=user.org_id or 0)
     page, sort = sorted_page(request, qs, allowed=("org__path", "module", "name"), default="org__path")
     for contact in page:
         _shown(user, contact)
@@ -66,7 +68,11 @@ def _form_page(request: AuthedRequest, form: ContactForm, title: str, status: in
     return render(
         request,
         "notices/contact_form.html",
-        {"form": form, "title": title, "breadcrumbs": [ROOT, ("联络员名录", "/notices/contacts/"), (title, None)]},
+        {
+            "form": form,
+            "title": title,
+            "breadcrumbs": [ROOT, ("联络员名录", "/notices/contacts/"), (title, None)],
+        },
         status=status,
     )
 
@@ -80,7 +86,7 @@ def contact_create(request: AuthedRequest) -> HttpResponse:
     form = ContactForm(request.POST or None, org=user.org, office=office)
     if request.method == "POST" and form.is_valid():
         org = form.cleaned_data["org"] if office else user.org
-        if not access.can_edit_contacts_of(user, org.pk):
+        if org is None or not access.can_edit_contacts_of(user, org.pk):
             raise PermissionDenied("联络员由各单位自行维护。")
         try:
             contact = services.contact_create(actor=user, org=org, data=form.cleaned_data)
@@ -108,7 +114,9 @@ def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存联络员 {contact.name}。")
             return redirect("notices:contact_list" if office else "/notices/contacts/?mine=1")
-    return _form_page(request, form, f"修改联络员：{contact.name}", status=400 if request.method == "POST" else 200)
+    return _form_page(
+        request, form, f"修改联络员：{contact.name}", status=400 if request.method == "POST" else 200
+    )
 
 
 @login_required

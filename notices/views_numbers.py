@@ -18,7 +18,9 @@ from notices.views import ROOT, attach_errors
 from workbench.tables import sorted_page
 
 
-def _register_page(request: AuthedRequest, form: ReserveForm | None = None, status: int = 200) -> HttpResponse:
+def _register_page(
+    request: AuthedRequest, form: ReserveForm | None = None, status: int = 200
+) -> HttpResponse:
     prefix = request.GET.get("prefix", "").strip()[:32]
     try:
         year = int(request.GET.get("year") or 0)
@@ -44,7 +46,7 @@ def _register_page(request: AuthedRequest, form: ReserveForm | None = None, stat
             "status": state,
             "statuses": NumberStatus.choices,
             "form": form
-            or ReserveForm(initial={"prefix": numbers.default_prefix(), "year": timezone.localdate().year}),
+            or ReserveForm(initial={"agency": numbers.default_prefix(), "year": timezone.localdate().year}),
             "void_form": VoidForm(),
             "use_form": UseForm(),
             "title": "发文字号登记簿",
@@ -67,7 +69,10 @@ def number_reserve(request: AuthedRequest) -> HttpResponse:
     form = ReserveForm(request.POST)
     if form.is_valid():
         try:
-            number = numbers.number_reserve(actor=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            number = numbers.number_reserve(
+                actor=request.user, prefix=data["agency"], year=data["year"], purpose=data["purpose"]
+            )
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -89,7 +94,9 @@ def number_void(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已作废 {number.text}：{number.void_reason}（仍保留在登记簿中，不再使用）。")
+        messages.success(
+            request, f"已作废 {number.text}：{number.void_reason}（仍保留在登记簿中，不再使用）。"
+        )
     return redirect("notices:number_list")
 
 

@@ -75,7 +75,13 @@ def scoring_form(request: AuthedRequest, campaign_pk: int, unit_pk: int) -> Http
     scores = (
         Score.objects.filter(campaign=campaign, indicator__assessors=unit)
         .select_related("target", "indicator__section", "entered_by", "reviewed_by")
-        .order_by("target__sort_order", "target__code", "indicator__section__order", "indicator__order", "indicator__code")
+        .order_by(
+            "target__sort_order",
+            "target__code",
+            "indicator__section__order",
+            "indicator__order",
+            "indicator__code",
+        )
     )
     by_target: dict[Any, list[Any]] = defaultdict(list)
     for score in scores:
@@ -115,7 +121,7 @@ def task_list_form(request: AuthedRequest) -> HttpResponse:
         raise Http404("尚无考评指标体系")
     tasks = selectors.tasks().filter(indicator__framework=framework)
     if not access.is_office(user):
-        tasks = tasks.filter(org_id=user.org_id)
+        tasks = tasks.filter(org_id=user.org_id or 0)
     by_unit: dict[Any, list[Any]] = defaultdict(list)
     for task in tasks.order_by("org__sort_order", "org__code", "indicator__order", "pk"):
         by_unit[task.org].append(task)

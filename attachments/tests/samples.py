@@ -7,6 +7,7 @@ import struct
 import zipfile
 import zlib
 
+
 def _pdf() -> bytes:
     """One blank 200 × 200 pt page, with the cross-reference table readers expect."""
     from pypdf import PdfWriter

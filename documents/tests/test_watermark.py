@@ -49,7 +49,9 @@ class ExportWatermarkTestCase(BaseTestCase):
         self.assertEqual(response["Content-Length"], str(len(response.content)))
 
     def test_it_puts_the_viewer_in_the_header_of_an_exported_docx(self):
-        notice = notice_services.notice_send(actor=self.office, title="水印测试", body="正文", recipients=[self.county_org])
+        notice = notice_services.notice_send(
+            actor=self.office, title="水印测试", body="正文", recipients=[self.county_org]
+        )
         response = self.client_for(self.county).get(reverse("notices:docx", args=[notice.pk]))
         document = docx.Document(io.BytesIO(response.content))
         for section in document.sections:
@@ -73,7 +75,9 @@ class ExportWatermarkTestCase(BaseTestCase):
     def test_it_keeps_text_cells_text_when_stamping_a_workbook(self):
         from documents.xlsx import table_workbook
 
-        stamped = watermark.stamp_xlsx(table_workbook([("表", ["名称"], [["=HYPERLINK(\"x\")"]])]), "甲 2026-01-01 08:00")
+        stamped = watermark.stamp_xlsx(
+            table_workbook([("表", ["名称"], [['=HYPERLINK("x")']])]), "甲 2026-01-01 08:00"
+        )
         cell = openpyxl.load_workbook(io.BytesIO(stamped)).active["A2"]
         self.assertEqual((cell.value, cell.data_type, cell.quotePrefix), ('=HYPERLINK("x")', "s", True))
 
@@ -87,10 +91,14 @@ class ExportWatermarkTestCase(BaseTestCase):
 class PreviewWatermarkTestCase(BaseTestCase):
     def setUp(self) -> None:
         self.png = attachment_create(
-            actor=self.county, uploaded_file=SimpleUploadedFile("现场照片.png", samples.png()), org=self.county_org
+            actor=self.county,
+            uploaded_file=SimpleUploadedFile("现场照片.png", samples.png()),
+            org=self.county_org,
         )
         self.pdf = attachment_create(
-            actor=self.county, uploaded_file=SimpleUploadedFile("会议纪要.pdf", samples.PDF), org=self.county_org
+            actor=self.county,
+            uploaded_file=SimpleUploadedFile("会议纪要.pdf", samples.PDF),
+            org=self.county_org,
         )
 
     def test_it_shows_an_image_under_an_overlay_naming_the_viewer(self):
@@ -113,7 +121,9 @@ class PreviewWatermarkTestCase(BaseTestCase):
 
     def test_it_does_not_show_a_pdf_it_cannot_stamp(self):
         broken = attachment_create(
-            actor=self.county, uploaded_file=SimpleUploadedFile("残缺.pdf", samples.PDF_WITHOUT_XREF), org=self.county_org
+            actor=self.county,
+            uploaded_file=SimpleUploadedFile("残缺.pdf", samples.PDF_WITHOUT_XREF),
+            org=self.county_org,
         )
         response = self.client_for(self.county).get(reverse("attachments:preview", args=[broken.pk]))
         self.assertContains(response, "无法生成带水印的预览")

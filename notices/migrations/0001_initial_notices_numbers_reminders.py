@@ -6,197 +6,457 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('attachments', '0001_initial_attachment'),
-        ('orgs', '0001_initial_org_tree'),
+        ("attachments", "0001_initial_attachment"),
+        ("orgs", "0001_initial_org_tree"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('module', models.CharField(choices=[('general', '综合（全部事项）'), ('notices', '通知公告'), ('assessments', '法治建设考评'), ('provincial', '迎检'), ('performance', '绩效自评')], default='general', max_length=16, verbose_name='负责事项')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('position', models.CharField(blank=True, max_length=50, verbose_name='职务')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机号码')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='orgs.org', verbose_name='单位')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, help_text='联络员本人的账号（可选）：按其个人设置选择提醒方式', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to=settings.AUTH_USER_MODEL, verbose_name='系统账号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "module",
+                    models.CharField(
+                        choices=[
+                            ("general", "综合（全部事项）"),
+                            ("notices", "通知公告"),
+                            ("assessments", "法治建设考评"),
+                            ("provincial", "迎检"),
+                            ("performance", "绩效自评"),
+                        ],
+                        default="general",
+                        max_length=16,
+                        verbose_name="负责事项",
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("position", models.CharField(blank=True, max_length=50, verbose_name="职务")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机号码")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="orgs.org",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="联络员本人的账号（可选）：按其个人设置选择提醒方式",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="系统账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联络员',
-                'verbose_name_plural': '联络员',
-                'ordering': ['org__path', 'module', 'name', 'pk'],
+                "verbose_name": "联络员",
+                "verbose_name_plural": "联络员",
+                "ordering": ["org__path", "module", "name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentNumberSeries',
+            name="DocumentNumberSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=32, verbose_name='机关代字')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年份')),
-                ('next_number', models.PositiveIntegerField(default=1, verbose_name='下一个编号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=32, verbose_name="机关代字")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年份")),
+                ("next_number", models.PositiveIntegerField(default=1, verbose_name="下一个编号")),
             ],
             options={
-                'verbose_name': '发文字号序列',
-                'verbose_name_plural': '发文字号序列',
-                'ordering': ['-year', 'prefix'],
-                'constraints': [models.UniqueConstraint(fields=('prefix', 'year'), name='notices_series_once')],
+                "verbose_name": "发文字号序列",
+                "verbose_name_plural": "发文字号序列",
+                "ordering": ["-year", "prefix"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("prefix", "year"), name="notices_series_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DocumentNumber',
+            name="DocumentNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='编号')),
-                ('text', models.CharField(max_length=64, unique=True, verbose_name='发文字号')),
-                ('status', models.CharField(choices=[('reserved', '已预留'), ('used', '已使用'), ('voided', '已作废')], max_length=16, verbose_name='状态')),
-                ('purpose', models.CharField(max_length=200, verbose_name='用途')),
-                ('target_type', models.CharField(blank=True, max_length=100, verbose_name='文件类型')),
-                ('target_id', models.CharField(blank=True, max_length=64, verbose_name='文件编号')),
-                ('target_repr', models.CharField(blank=True, max_length=255, verbose_name='文件')),
-                ('taken_at', models.DateTimeField(verbose_name='取号时间')),
-                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='作废时间')),
-                ('void_reason', models.CharField(blank=True, max_length=300, verbose_name='作废原因')),
-                ('taken_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='取号人')),
-                ('voided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='作废人')),
-                ('series', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='numbers', to='notices.documentnumberseries')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="编号")),
+                ("text", models.CharField(max_length=64, unique=True, verbose_name="发文字号")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("reserved", "已预留"), ("used", "已使用"), ("voided", "已作废")],
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=200, verbose_name="用途")),
+                ("target_type", models.CharField(blank=True, max_length=100, verbose_name="文件类型")),
+                ("target_id", models.CharField(blank=True, max_length=64, verbose_name="文件编号")),
+                ("target_repr", models.CharField(blank=True, max_length=255, verbose_name="文件")),
+                ("taken_at", models.DateTimeField(verbose_name="取号时间")),
+                ("voided_at", models.DateTimeField(blank=True, null=True, verbose_name="作废时间")),
+                ("void_reason", models.CharField(blank=True, max_length=300, verbose_name="作废原因")),
+                (
+                    "taken_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="取号人",
+                    ),
+                ),
+                (
+                    "voided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="作废人",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="numbers",
+                        to="notices.documentnumberseries",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发文字号',
-                'verbose_name_plural': '发文字号',
-                'ordering': ['series', 'number'],
+                "verbose_name": "发文字号",
+                "verbose_name_plural": "发文字号",
+                "ordering": ["series", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='正文')),
-                ('doc_number', models.CharField(blank=True, max_length=64, verbose_name='发文字号')),
-                ('status', models.CharField(choices=[('sent', '已发出'), ('withdrawn', '已撤回')], default='sent', max_length=16, verbose_name='状态')),
-                ('requires_receipt', models.BooleanField(default=False, verbose_name='需要报送回执')),
-                ('receipt_deadline', models.DateField(blank=True, null=True, verbose_name='回执截止日期')),
-                ('receipt_fields', models.JSONField(blank=True, default=list, help_text='回执表单的栏目名称，例如 联系人、职务、联系电话', verbose_name='回执填报项')),
-                ('late_receipts', models.BooleanField(default=False, verbose_name='截止后仍可报送回执')),
-                ('source', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='来源')),
-                ('source_label', models.CharField(blank=True, max_length=200, verbose_name='来源说明')),
-                ('sent_at', models.DateTimeField(db_index=True, verbose_name='发出时间')),
-                ('attachments', models.ManyToManyField(blank=True, related_name='notices', to='attachments.attachment', verbose_name='附件')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人')),
-                ('sent_by_org', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='发文单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="正文")),
+                ("doc_number", models.CharField(blank=True, max_length=64, verbose_name="发文字号")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("sent", "已发出"), ("withdrawn", "已撤回")],
+                        default="sent",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("requires_receipt", models.BooleanField(default=False, verbose_name="需要报送回执")),
+                ("receipt_deadline", models.DateField(blank=True, null=True, verbose_name="回执截止日期")),
+                (
+                    "receipt_fields",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="回执表单的栏目名称，例如 联系人、职务、联系电话",
+                        verbose_name="回执填报项",
+                    ),
+                ),
+                ("late_receipts", models.BooleanField(default=False, verbose_name="截止后仍可报送回执")),
+                ("source", models.CharField(blank=True, db_index=True, max_length=100, verbose_name="来源")),
+                ("source_label", models.CharField(blank=True, max_length=200, verbose_name="来源说明")),
+                ("sent_at", models.DateTimeField(db_index=True, verbose_name="发出时间")),
+                (
+                    "attachments",
+                    models.ManyToManyField(
+                        blank=True, related_name="notices", to="attachments.attachment", verbose_name="附件"
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发布人",
+                    ),
+                ),
+                (
+                    "sent_by_org",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="发文单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
-                'ordering': ['-sent_at', '-pk'],
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
+                "ordering": ["-sent_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='NoticeRecipient',
+            name="NoticeRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时间')),
-                ('receipt_answers', models.JSONField(blank=True, default=dict, verbose_name='回执内容')),
-                ('receipt_note', models.TextField(blank=True, verbose_name='回执说明')),
-                ('receipt_at', models.DateTimeField(blank=True, null=True, verbose_name='回执报送时间')),
-                ('urge_count', models.PositiveSmallIntegerField(default=0, verbose_name='催办次数')),
-                ('last_urged_at', models.DateTimeField(blank=True, null=True, verbose_name='最近催办时间')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipients', to='notices.notice')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='接收单位')),
-                ('receipt_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='回执报送人')),
-                ('receipt_file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='attachments.attachment', verbose_name='回执文件')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签收人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="签收时间")),
+                ("receipt_answers", models.JSONField(blank=True, default=dict, verbose_name="回执内容")),
+                ("receipt_note", models.TextField(blank=True, verbose_name="回执说明")),
+                ("receipt_at", models.DateTimeField(blank=True, null=True, verbose_name="回执报送时间")),
+                ("urge_count", models.PositiveSmallIntegerField(default=0, verbose_name="催办次数")),
+                ("last_urged_at", models.DateTimeField(blank=True, null=True, verbose_name="最近催办时间")),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recipients",
+                        to="notices.notice",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="接收单位",
+                    ),
+                ),
+                (
+                    "receipt_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="回执报送人",
+                    ),
+                ),
+                (
+                    "receipt_file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="attachments.attachment",
+                        verbose_name="回执文件",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="签收人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知接收单位',
-                'verbose_name_plural': '通知接收单位',
-                'ordering': ['notice', 'org__path', 'pk'],
+                "verbose_name": "通知接收单位",
+                "verbose_name_plural": "通知接收单位",
+                "ordering": ["notice", "org__path", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=120, verbose_name='来源')),
-                ('kind', models.CharField(max_length=64, verbose_name='类别')),
-                ('offset', models.SmallIntegerField(verbose_name='提前天数')),
-                ('channel', models.CharField(choices=[('email', '电子邮件'), ('sms', '短信')], max_length=8, verbose_name='渠道')),
-                ('address', models.CharField(max_length=254, verbose_name='地址')),
-                ('recipient_name', models.CharField(blank=True, max_length=100, verbose_name='收件人')),
-                ('subject', models.CharField(max_length=200, verbose_name='主题')),
-                ('text', models.TextField(verbose_name='内容')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='链接')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='截止日期')),
-                ('send_on', models.DateField(verbose_name='发送日期')),
-                ('status', models.CharField(choices=[('pending', '待发送'), ('sent', '已发送'), ('failed', '多次失败，已停止重试'), ('cancelled', '已无需发送')], db_index=True, default='pending', max_length=16, verbose_name='状态')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='尝试次数')),
-                ('last_error', models.TextField(blank=True, verbose_name='最近错误')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('retry_after', models.DateTimeField(blank=True, null=True, verbose_name='下次重试')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='生成时间')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='发送时间')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='notices.contact', verbose_name='联络员')),
-                ('org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.org', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=120, verbose_name="来源")),
+                ("kind", models.CharField(max_length=64, verbose_name="类别")),
+                ("offset", models.SmallIntegerField(verbose_name="提前天数")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "电子邮件"), ("sms", "短信")], max_length=8, verbose_name="渠道"
+                    ),
+                ),
+                ("address", models.CharField(max_length=254, verbose_name="地址")),
+                ("recipient_name", models.CharField(blank=True, max_length=100, verbose_name="收件人")),
+                ("subject", models.CharField(max_length=200, verbose_name="主题")),
+                ("text", models.TextField(verbose_name="内容")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="链接")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="截止日期")),
+                ("send_on", models.DateField(verbose_name="发送日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待发送"),
+                            ("sent", "已发送"),
+                            ("failed", "多次失败，已停止重试"),
+                            ("cancelled", "已无需发送"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="尝试次数")),
+                ("last_error", models.TextField(blank=True, verbose_name="最近错误")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("retry_after", models.DateTimeField(blank=True, null=True, verbose_name="下次重试")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="生成时间")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="发送时间")),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="notices.contact",
+                        verbose_name="联络员",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提醒',
-                'verbose_name_plural': '提醒',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "提醒",
+                "verbose_name_plural": "提醒",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReminderPreference',
+            name="ReminderPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.BooleanField(default=True, verbose_name='电子邮件')),
-                ('sms', models.BooleanField(default=True, verbose_name='短信')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.BooleanField(default=True, verbose_name="电子邮件")),
+                ("sms", models.BooleanField(default=True, verbose_name="短信")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminder_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提醒方式',
-                'verbose_name_plural': '提醒方式',
+                "verbose_name": "提醒方式",
+                "verbose_name_plural": "提醒方式",
             },
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(fields=('org', 'module', 'name'), name='notices_contact_once'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(fields=("org", "module", "name"), name="notices_contact_once"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('phone', ''), _negated=True), models.Q(('email', ''), _negated=True), _connector='OR'), name='notices_contact_reachable'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("phone", ""), _negated=True),
+                    models.Q(("email", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="notices_contact_reachable",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentnumber',
-            constraint=models.UniqueConstraint(fields=('series', 'number'), name='notices_number_once'),
+            model_name="documentnumber",
+            constraint=models.UniqueConstraint(fields=("series", "number"), name="notices_number_once"),
         ),
         migrations.AddConstraint(
-            model_name='documentnumber',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'used')), fields=('target_type', 'target_id', 'purpose'), name='notices_number_per_document'),
+            model_name="documentnumber",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "used")),
+                fields=("target_type", "target_id", "purpose"),
+                name="notices_number_per_document",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.CheckConstraint(condition=models.Q(('requires_receipt', False), ('receipt_deadline__isnull', False), _connector='OR'), name='notices_receipt_has_deadline'),
+            model_name="notice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("requires_receipt", False), ("receipt_deadline__isnull", False), _connector="OR"
+                ),
+                name="notices_receipt_has_deadline",
+            ),
         ),
         migrations.AddIndex(
-            model_name='noticerecipient',
-            index=models.Index(fields=['org', 'signed_at'], name='notices_recipient_org_signed'),
+            model_name="noticerecipient",
+            index=models.Index(fields=["org", "signed_at"], name="notices_recipient_org_signed"),
         ),
         migrations.AddConstraint(
-            model_name='noticerecipient',
-            constraint=models.UniqueConstraint(fields=('notice', 'org'), name='notices_recipient_once'),
+            model_name="noticerecipient",
+            constraint=models.UniqueConstraint(fields=("notice", "org"), name="notices_recipient_once"),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('source', 'kind', 'offset', 'channel', 'address'), name='notices_reminder_once'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("source", "kind", "offset", "channel", "address"), name="notices_reminder_once"
+            ),
         ),
     ]

@@ -25,7 +25,9 @@ def _worker(barrier, queue, each: int, index: int) -> None:  # noqa: ANN001
     try:
         for n in range(each):
             taken.append(
-                number_reserve(actor=None, purpose=f"并发取号 {index}-{n}", prefix="江依法治办", year=2024).text
+                number_reserve(
+                    actor=None, purpose=f"并发取号 {index}-{n}", prefix="江依法治办", year=2024
+                ).text
             )
     except Exception as exc:  # noqa: BLE001 - reported to the test, which fails naming it
         queue.put({"taken": taken, "error": f"{type(exc).__name__}: {exc}"})

@@ -18,7 +18,11 @@ from provincial.tests import factories
 class ContactTestCase(BaseTestCase):
     def setUp(self) -> None:
         self.mine = Contact.objects.create(
-            org=self.county_org, module="assessments", name="蓬江联络员", phone="13812345678", email="zhang@pj.example"
+            org=self.county_org,
+            module="assessments",
+            name="蓬江联络员",
+            phone="13812345678",
+            email="zhang@pj.example",
         )
 
     def test_it_lets_a_unit_add_its_own_contact(self):
@@ -34,17 +38,27 @@ class ContactTestCase(BaseTestCase):
     def test_it_refuses_changing_another_units_contact(self):
         url = reverse("notices:contact_edit", args=[self.mine.pk])
         self.assertEqual(self.client_for(self.stranger).get(url).status_code, 403)
-        response = self.client_for(self.stranger).post(url, {"module": "general", "name": "改名", "phone": "13800000000"})
+        response = self.client_for(self.stranger).post(
+            url, {"module": "general", "name": "改名", "phone": "13800000000"}
+        )
         self.assertEqual(response.status_code, 403)
         self.assertEqual(
-            self.client_for(self.stranger).post(reverse("notices:contact_delete", args=[self.mine.pk])).status_code, 403
+            self.client_for(self.stranger)
+            .post(reverse("notices:contact_delete", args=[self.mine.pk]))
+            .status_code,
+            403,
         )
         self.assertEqual(self.client_for(self.sysadmin).get(url).status_code, 404)
         self.mine.refresh_from_db()
         self.assertEqual(self.mine.name, "蓬江联络员")
 
     def test_it_masks_phone_and_email_except_for_the_office_and_the_unit_itself(self):
-        for user, masked in ((self.office, False), (self.county, False), (self.stranger, True), (self.assessor, True)):
+        for user, masked in (
+            (self.office, False),
+            (self.county, False),
+            (self.stranger, True),
+            (self.assessor, True),
+        ):
             with self.subTest(user=user.username):
                 page = self.client_for(user).get(reverse("notices:contact_list")).content.decode()
                 self.assertEqual("13812345678" in page, not masked)
@@ -55,13 +69,17 @@ class ContactTestCase(BaseTestCase):
         api = APIClient()
         api.force_authenticate(self.stranger)
         row = api.get("/api/v1/notices/contacts/").json()["results"][0]
-        self.assertEqual((row["phone"], row["email"], row["masked"]), ("138****5678", "z***@pj.example", True))
+        self.assertEqual(
+            (row["phone"], row["email"], row["masked"]), ("138****5678", "z***@pj.example", True)
+        )
         api.force_authenticate(self.office)
         self.assertEqual(api.get("/api/v1/notices/contacts/").json()["results"][0]["phone"], "13812345678")
 
     def test_it_explains_a_bad_phone_number_and_a_contact_without_any_address(self):
         client = self.client_for(self.county)
-        bad = client.post(reverse("notices:contact_create"), {"module": "general", "name": "甲", "phone": "12345"})
+        bad = client.post(
+            reverse("notices:contact_create"), {"module": "general", "name": "甲", "phone": "12345"}
+        )
         self.assertContains(bad, "不是有效的电话号码", status_code=400)
         none = client.post(reverse("notices:contact_create"), {"module": "general", "name": "乙"})
         self.assertContains(none, "手机号码和电子邮箱至少填写一项", status_code=400)
@@ -71,7 +89,9 @@ class ContactTestCase(BaseTestCase):
         self.assertEqual(answer.status_code, 400)
         self.assertIn("phone", answer.json()["error"]["fields"])
         other = api.post(
-            "/api/v1/notices/contacts/", {"org": self.stranger_org.pk, "name": "丁", "phone": "13800000000"}, format="json"
+            "/api/v1/notices/contacts/",
+            {"org": self.stranger_org.pk, "name": "丁", "phone": "13800000000"},
+            format="json",
         )
         self.assertEqual(other.status_code, 403)
         self.assertEqual(Contact.objects.count(), 1)
@@ -85,7 +105,8 @@ class PrintStylesheetTestCase(BaseTestCase):
     def test_it_links_a_print_stylesheet_on_every_page(self):
         page = self.client_for(self.county).get(reverse("workbench:home"))
         self.assertContains(page, f'href="{settings.STATIC_URL}fazhi/print.css" media="print"')
-        css = open(finders.find("fazhi/print.css"), encoding="utf-8").read()
+        with open(finders.find("fazhi/print.css"), encoding="utf-8") as fh:
+            css = fh.read()
         self.assertIn("thead { display: table-header-group; }", css)
         self.assertRegex(css, r"nav\.navbar[^{]*\{ display: none !important; \}")
         self.assertIn("page-break-after: always", css)
@@ -97,7 +118,13 @@ class PrintedAssessmentFormsTestCase(WorkflowTestCase):
 
     def test_it_prints_a_countys_self_assessment_form_for_the_county_and_the_office(self):
         url = reverse("notices:print_self_assessment", args=[self.campaign.pk, self.county_org.pk])
-        for user, status in ((self.county, 200), (self.office, 200), (self.stranger, 404), (self.assessor, 404), (self.sysadmin, 404)):
+        for user, status in (
+            (self.county, 200),
+            (self.office, 200),
+            (self.stranger, 404),
+            (self.assessor, 404),
+            (self.sysadmin, 404),
+        ):
             with self.subTest(user=user.username):
                 self.assertEqual(self.client_for(user).get(url).status_code, status)
         page = self.client_for(self.county).get(url)
@@ -108,7 +135,12 @@ class PrintedAssessmentFormsTestCase(WorkflowTestCase):
 
     def test_it_prints_a_units_scoring_form_with_a_page_per_target(self):
         url = reverse("notices:print_scoring", args=[self.campaign.pk, self.sfj.pk])
-        for user, status in ((self.assessor, 200), (self.office, 200), (self.assessor_b, 404), (self.county, 404)):
+        for user, status in (
+            (self.assessor, 200),
+            (self.office, 200),
+            (self.assessor_b, 404),
+            (self.county, 404),
+        ):
             with self.subTest(user=user.username):
                 self.assertEqual(self.client_for(user).get(url).status_code, status)
         page = self.client_for(self.assessor).get(url).content.decode()

@@ -20,11 +20,15 @@ class DemoTestCase(TestCase):
 
         orgs_demo.load()
         accounts_demo.load()
-        framework = Framework.objects.create(year=2023, name="2023年度法治建设考评办法", total_score=Decimal(100))
+        framework = Framework.objects.create(
+            year=2023, name="2023年度法治建设考评办法", total_score=Decimal(100)
+        )
         campaign = Campaign.objects.create(year=2023, name="2023年度法治江门建设考评", framework=framework)
         campaign.targets.set(Org.objects.filter(is_target=True))
         PhaseDeadline.objects.create(
-            campaign=campaign, phase=Phase.SELF_ASSESS, due_on=timezone.localdate() - datetime.timedelta(days=40)
+            campaign=campaign,
+            phase=Phase.SELF_ASSESS,
+            due_on=timezone.localdate() - datetime.timedelta(days=40),
         )
         demo.load()
         notice = Notice.objects.get(source=f"assessments.campaign:{campaign.pk}")
@@ -43,4 +47,6 @@ class DemoTestCase(TestCase):
         self.assertContains(page, "一键催办（1）")
         counts = (Notice.objects.count(), Contact.objects.count(), AuditEntry.objects.count())
         demo.load()
-        self.assertEqual((Notice.objects.count(), Contact.objects.count(), AuditEntry.objects.count()), counts)
+        self.assertEqual(
+            (Notice.objects.count(), Contact.objects.count(), AuditEntry.objects.count()), counts
+        )

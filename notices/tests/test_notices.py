@@ -39,11 +39,11 @@ class NoticeSendTestCase(BaseTestCase):
         self.assertRedirects(response, reverse("notices:detail", args=[notice.pk]))
         year = timezone.localdate().year
         self.assertEqual(notice.doc_number, f"江依法治办〔{year}〕1号")
-        self.assertEqual(
-            set(notice.recipients.values_list("org__code", flat=True)), {"440703", "440704"}
-        )
+        self.assertEqual(set(notice.recipients.values_list("org__code", flat=True)), {"440703", "440704"})
         self.assertEqual(notice.receipt_fields, ["联系人", "联系电话"])
-        self.assertTrue(AuditEntry.objects.filter(action="notices.notice.sent", target_id=str(notice.pk)).exists())
+        self.assertTrue(
+            AuditEntry.objects.filter(action="notices.notice.sent", target_id=str(notice.pk)).exists()
+        )
 
     def test_it_chooses_recipients_by_type_by_tree_and_by_flag(self):
         self.post_notice(to_targets="on")
@@ -55,12 +55,13 @@ class NoticeSendTestCase(BaseTestCase):
         self.post_notice(to_types=["department"])
         by_type = Notice.objects.latest("pk")
         self.assertEqual(
-            set(by_type.recipients.values_list("org__code", flat=True)), {"440700-SFJ", "440700-GAJ", "440700-ZJK"}
+            set(by_type.recipients.values_list("org__code", flat=True)),
+            {"440700-SFJ", "440700-GAJ", "440700-ZJK"},
         )
 
     def test_it_refuses_a_notice_to_no_one_and_keeps_nothing(self):
         upload = SimpleUploadedFile("方案.pdf", samples.PDF)
-        response = self.post_notice(files=[upload])
+        response = self.post_notice(uploads=[upload])
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "请至少选择一个接收单位", status_code=400)
         self.assertFalse(Notice.objects.exists())
@@ -68,14 +69,15 @@ class NoticeSendTestCase(BaseTestCase):
 
     def test_it_refuses_a_receipt_deadline_in_the_past(self):
         response = self.post_notice(
-            to_orgs=[self.county_org.pk], receipt_deadline=(timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+            to_orgs=[self.county_org.pk],
+            receipt_deadline=(timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
         )
         self.assertContains(response, "已经过去", status_code=400)
         self.assertFalse(Notice.objects.exists())
 
     def test_it_refuses_a_disguised_attachment_and_sends_nothing(self):
         fake = SimpleUploadedFile("通知.pdf", b"MZ\x90\x00" + b"\x00" * 200)
-        response = self.post_notice(to_orgs=[self.county_org.pk], files=[fake])
+        response = self.post_notice(to_orgs=[self.county_org.pk], uploads=[fake])
         self.assertContains(response, "附件「通知.pdf」未能上传", status_code=400)
         self.assertFalse(Notice.objects.exists())
 
@@ -138,7 +140,12 @@ class NoticeReceiveTestCase(BaseTestCase):
     def test_it_takes_a_receipt_with_the_notices_fields_and_a_file(self):
         response = self.client_for(self.county).post(
             reverse("notices:receipt", args=[self.notice.pk]),
-            {"answer_0": "王五", "answer_1": "13800000000", "note": "已部署", "file": SimpleUploadedFile("回执.pdf", samples.PDF)},
+            {
+                "answer_0": "王五",
+                "answer_1": "13800000000",
+                "note": "已部署",
+                "file": SimpleUploadedFile("回执.pdf", samples.PDF),
+            },
         )
         self.assertRedirects(response, self.url)
         row = self.row(self.county_org)
@@ -157,13 +164,19 @@ class NoticeReceiveTestCase(BaseTestCase):
         self.assertIsNone(self.row(self.county_org).receipt_at)
 
     def test_it_refuses_a_receipt_after_the_deadline_when_late_replies_are_closed(self):
-        Notice.objects.filter(pk=self.notice.pk).update(receipt_deadline=timezone.localdate() - datetime.timedelta(days=1))
+        Notice.objects.filter(pk=self.notice.pk).update(
+            receipt_deadline=timezone.localdate() - datetime.timedelta(days=1)
+        )
         page = self.client_for(self.county).get(self.url)
         self.assertContains(page, "不接受逾期回执")
         self.assertNotContains(page, 'id="receipt-form"')
         response = self.client_for(self.county).post(
             reverse("notices:receipt", args=[self.notice.pk]),
-            {"answer_0": "王五", "answer_1": "13800000000", "file": SimpleUploadedFile("回执.pdf", samples.PDF)},
+            {
+                "answer_0": "王五",
+                "answer_1": "13800000000",
+                "file": SimpleUploadedFile("回执.pdf", samples.PDF),
+            },
         )
         self.assertContains(response, "本通知不接受逾期回执", status_code=400)
         row = self.row(self.county_org)
@@ -182,9 +195,13 @@ class NoticeReceiveTestCase(BaseTestCase):
         self.assertIsNotNone(self.row(self.county_org).receipt_at)
 
     def test_it_lets_the_office_urge_the_units_that_have_not_answered(self):
-        Contact.objects.create(org=self.stranger_org, module="general", name="李联络", email="li@jh.example", phone="13900000000")
+        Contact.objects.create(
+            org=self.stranger_org, module="general", name="李联络", email="li@jh.example", phone="13900000000"
+        )
         services.receipt_submit(
-            actor=self.county, recipient=self.row(self.county_org), answers={"联络员": "王五", "手机号码": "1"}
+            actor=self.county,
+            recipient=self.row(self.county_org),
+            answers={"联络员": "王五", "手机号码": "1"},
         )
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client_for(self.office).post(reverse("notices:urge_all", args=[self.notice.pk]))
@@ -192,7 +209,9 @@ class NoticeReceiveTestCase(BaseTestCase):
         self.assertEqual(self.row(self.stranger_org).urge_count, 1)
         self.assertEqual(self.row(self.county_org).urge_count, 0)
         urged = Reminder.objects.filter(kind="notices.urge")
-        self.assertEqual(set(urged.values_list("channel", "address")), {("email", "li@jh.example"), ("sms", "13900000000")})
+        self.assertEqual(
+            set(urged.values_list("channel", "address")), {("email", "li@jh.example"), ("sms", "13900000000")}
+        )
         self.assertEqual(set(urged.values_list("status", flat=True)), {"sent"})
         self.assertEqual([m.to for m in mail.outbox], [["li@jh.example"]])
         self.assertIn("催办", mail.outbox[0].subject)
@@ -200,19 +219,34 @@ class NoticeReceiveTestCase(BaseTestCase):
 
     def test_it_says_there_is_no_one_to_urge_when_every_unit_answered(self):
         for org, user in ((self.county_org, self.county), (self.stranger_org, self.stranger)):
-            services.receipt_submit(actor=user, recipient=self.row(org), answers={"联络员": "甲", "手机号码": "1"})
-        response = self.client_for(self.office).post(reverse("notices:urge_all", args=[self.notice.pk]), follow=True)
+            services.receipt_submit(
+                actor=user, recipient=self.row(org), answers={"联络员": "甲", "手机号码": "1"}
+            )
+        response = self.client_for(self.office).post(
+            reverse("notices:urge_all", args=[self.notice.pk]), follow=True
+        )
         self.assertContains(response, "无需催办")
 
     def test_it_refuses_urging_to_a_unit_and_signing_to_the_office(self):
         row = self.row(self.county_org)
-        self.assertEqual(self.client_for(self.county).post(reverse("notices:urge", args=[row.pk])).status_code, 403)
-        self.assertEqual(self.client_for(self.assessor).post(reverse("notices:urge", args=[row.pk])).status_code, 404)
-        self.assertEqual(self.client_for(self.office).post(reverse("notices:sign", args=[self.notice.pk])).status_code, 403)
-        self.assertEqual(self.client_for(self.assessor).post(reverse("notices:sign", args=[self.notice.pk])).status_code, 404)
+        self.assertEqual(
+            self.client_for(self.county).post(reverse("notices:urge", args=[row.pk])).status_code, 403
+        )
+        self.assertEqual(
+            self.client_for(self.assessor).post(reverse("notices:urge", args=[row.pk])).status_code, 404
+        )
+        self.assertEqual(
+            self.client_for(self.office).post(reverse("notices:sign", args=[self.notice.pk])).status_code, 403
+        )
+        self.assertEqual(
+            self.client_for(self.assessor).post(reverse("notices:sign", args=[self.notice.pk])).status_code,
+            404,
+        )
 
     def test_it_lists_to_a_unit_only_its_own_notices_with_their_state(self):
-        other = services.notice_send(actor=self.office, title="只发江海区", body="正文", recipients=[self.stranger_org])
+        other = services.notice_send(
+            actor=self.office, title="只发江海区", body="正文", recipients=[self.stranger_org]
+        )
         page = self.client_for(self.county).get(reverse("notices:list"))
         self.assertContains(page, "关于开展年度考评的通知")
         self.assertNotContains(page, other.title)
@@ -236,8 +270,8 @@ class NoticeReceiveTestCase(BaseTestCase):
 
 class ModuleMailingTestCase(BaseTestCase):
     def test_it_starts_the_deployment_notice_from_a_campaign_and_ties_it_to_it(self):
-        from assessments.tests.w_fixtures import build_framework, future_deadlines
         from assessments.services import campaigns
+        from assessments.tests.w_fixtures import build_framework, future_deadlines
 
         framework = build_framework(self.office, self.sfj, self.gaj)
         campaign = campaigns.campaign_create(
@@ -254,12 +288,18 @@ class ModuleMailingTestCase(BaseTestCase):
         self.assertContains(page, f'<option value="{self.county_org.pk}" selected>')
         self.assertContains(page, f'value="assessments.campaign:{campaign.pk}"')
         self.assertEqual(self.client_for(self.county).get(url).status_code, 404)
-        self.assertEqual(self.client_for(self.office).get(reverse("notices:create") + "?campaign=999").status_code, 404)
+        self.assertEqual(
+            self.client_for(self.office).get(reverse("notices:create") + "?campaign=999").status_code, 404
+        )
         form = page.context["form"]
         data = {k: v for k, v in form.initial.items() if v not in (None, False)}
         data["receipt_deadline"] = data["receipt_deadline"].isoformat()
-        response = self.client_for(self.office).post(reverse("notices:create"), {**data, "requires_receipt": "on"})
+        response = self.client_for(self.office).post(
+            reverse("notices:create"), {**data, "requires_receipt": "on"}
+        )
         notice = Notice.objects.get()
         self.assertRedirects(response, reverse("notices:detail", args=[notice.pk]))
-        self.assertEqual((notice.source, notice.source_label), (f"assessments.campaign:{campaign.pk}", campaign.name))
+        self.assertEqual(
+            (notice.source, notice.source_label), (f"assessments.campaign:{campaign.pk}", campaign.name)
+        )
         self.assertEqual(notice.recipients.count(), 2)

@@ -31,11 +31,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class NumberRegisterTestCase(BaseTestCase):
     def test_it_numbers_each_prefix_and_year_in_order_from_one(self):
-        texts = [numbers.number_reserve(actor=self.office, purpose=f"文件{i}", year=2024).text for i in range(3)]
+        texts = [
+            numbers.number_reserve(actor=self.office, purpose=f"文件{i}", year=2024).text for i in range(3)
+        ]
         self.assertEqual(texts, ["江依法治办〔2024〕1号", "江依法治办〔2024〕2号", "江依法治办〔2024〕3号"])
-        self.assertEqual(numbers.number_reserve(actor=self.office, purpose="次年", year=2025).text, "江依法治办〔2025〕1号")
         self.assertEqual(
-            numbers.number_reserve(actor=self.office, purpose="司法局", prefix="江司", year=2024).text, "江司〔2024〕1号"
+            numbers.number_reserve(actor=self.office, purpose="次年", year=2025).text, "江依法治办〔2025〕1号"
+        )
+        self.assertEqual(
+            numbers.number_reserve(actor=self.office, purpose="司法局", prefix="江司", year=2024).text,
+            "江司〔2024〕1号",
         )
 
     def test_it_gives_a_document_the_same_number_every_time(self):
@@ -65,28 +70,35 @@ class NumberRegisterTestCase(BaseTestCase):
 
         with self.assertRaises(ValidationError):
             services.notice_send(actor=self.office, title="无人接收", body="正文", recipients=[])
-        notice = services.notice_send(actor=self.office, title="有人接收", body="正文", recipients=[self.county_org])
+        notice = services.notice_send(
+            actor=self.office, title="有人接收", body="正文", recipients=[self.county_org]
+        )
         self.assertTrue(notice.doc_number.endswith("〕1号"))
 
     def test_it_reserves_uses_and_voids_numbers_from_the_register_page(self):
         client = self.client_for(self.office)
         response = client.post(
-            reverse("notices:number_reserve"), {"prefix": "江依法治办", "year": 2026, "purpose": "关于印发考评办法的通知"}
+            reverse("notices:number_reserve"),
+            {"agency": "江依法治办", "year": 2026, "purpose": "关于印发考评办法的通知"},
         )
         self.assertRedirects(response, reverse("notices:number_list"))
         number = DocumentNumber.objects.get()
-        client.post(reverse("notices:number_use", args=[number.pk]), {"note": "江依法治办〔2026〕1号 考评办法"})
+        client.post(
+            reverse("notices:number_use", args=[number.pk]), {"note": "江依法治办〔2026〕1号 考评办法"}
+        )
         number.refresh_from_db()
         self.assertEqual(number.status, NumberStatus.USED)
         client.post(reverse("notices:number_void", args=[number.pk]), {"reason": "印发前撤回"})
         number.refresh_from_db()
         self.assertEqual((number.status, number.void_reason), (NumberStatus.VOIDED, "印发前撤回"))
         actions = set(AuditEntry.objects.values_list("action", flat=True))
-        self.assertTrue({"notices.number.reserved", "notices.number.used", "notices.number.voided"} <= actions)
+        self.assertTrue(
+            {"notices.number.reserved", "notices.number.used", "notices.number.voided"} <= actions
+        )
 
     def test_it_explains_a_bad_prefix_and_takes_no_number(self):
         response = self.client_for(self.office).post(
-            reverse("notices:number_reserve"), {"prefix": "江〔2024〕", "year": 2026, "purpose": "x"}
+            reverse("notices:number_reserve"), {"agency": "江〔2024〕", "year": 2026, "purpose": "x"}
         )
         self.assertContains(response, "不合规范", status_code=400)
         self.assertFalse(DocumentNumber.objects.exists())
@@ -98,7 +110,10 @@ class NumberRegisterTestCase(BaseTestCase):
             with self.subTest(user=user.username):
                 self.assertEqual(client.get(reverse("notices:number_list")).status_code, 404)
                 self.assertEqual(
-                    client.post(reverse("notices:number_void", args=[number.pk]), {"reason": "x"}).status_code, 404
+                    client.post(
+                        reverse("notices:number_void", args=[number.pk]), {"reason": "x"}
+                    ).status_code,
+                    404,
                 )
         number.refresh_from_db()
         self.assertEqual(number.status, NumberStatus.RESERVED)
@@ -126,7 +141,9 @@ class PublishedDocumentNumberTestCase(ResultsTestCase):
         cls.publication = pub.campaign_publish(actor=cls.office, campaign=cls.campaign)
 
     def test_it_numbers_the_tongbao_and_each_feedback_from_the_register(self):
-        numbers.number_reserve(actor=self.office, purpose="另一份文件", year=2024)  # the 通报 is not number 1 by id
+        numbers.number_reserve(
+            actor=self.office, purpose="另一份文件", year=2024
+        )  # the 通报 is not number 1 by id
         paragraphs, _ = docx_text(publication_docs.notice_docx(self.publication))
         self.assertIn("江依法治办〔2024〕2号", paragraphs)
         again, _ = docx_text(publication_docs.notice_docx(self.publication))
@@ -135,7 +152,8 @@ class PublishedDocumentNumberTestCase(ResultsTestCase):
         self.assertIn("江依法治办〔2024〕3号", feedback)
         register = {n.purpose: n.text for n in DocumentNumber.objects.filter(status=NumberStatus.USED)}
         self.assertEqual(
-            register, {"考评结果通报": "江依法治办〔2024〕2号", "考评结果反馈（江海区）": "江依法治办〔2024〕3号"}
+            register,
+            {"考评结果通报": "江依法治办〔2024〕2号", "考评结果反馈（江海区）": "江依法治办〔2024〕3号"},
         )
 
 
@@ -153,11 +171,17 @@ class ParallelNumbersTestCase(SimpleTestCase):
         import psycopg
 
         name = f"{db['NAME']}_race_{uuid.uuid4().hex[:8]}"[:63]
-        params = {"host": db.get("HOST") or None, "port": db.get("PORT") or None, "user": db.get("USER") or None}
+        params = {
+            "host": db.get("HOST") or None,
+            "port": db.get("PORT") or None,
+            "user": db.get("USER") or None,
+        }
         params["password"] = db.get("PASSWORD") or None
         admin = psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v})
         admin.execute(f'CREATE DATABASE "{name}"')
-        auth = quote(db.get("USER") or "postgres") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+        auth = quote(db.get("USER") or "postgres") + (
+            f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+        )
         url = f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
 
         def drop() -> None:

@@ -86,7 +86,11 @@ class ReminderTestCase(BaseTestCase):
         self.framework = factories.framework(self.office)
         self.indicator = self.framework.indicators.get(code="1.1")
         self.contact = Contact.objects.create(
-            org=self.sfj, module="provincial", name="司法局联络员", email="lly@sfj.example", phone="13800001111"
+            org=self.sfj,
+            module="provincial",
+            name="司法局联络员",
+            email="lly@sfj.example",
+            phone="13800001111",
         )
 
     def task_due_in(self, days: int):  # noqa: ANN201
@@ -106,7 +110,9 @@ class ReminderTestCase(BaseTestCase):
             code, out, _ = run_cli("send", "--json")
         self.assertEqual(code, 0)
         result = json.loads(out)
-        self.assertEqual((result["sent"], result["by_channel"], result["skipped"]), (2, {"email": 1, "sms": 1}, 0))
+        self.assertEqual(
+            (result["sent"], result["by_channel"], result["skipped"]), (2, {"email": 1, "sms": 1}, 0)
+        )
         self.assertEqual([to for to, _ in inbox.messages], [["lly@sfj.example"]])
         self.assertIn("1 项迎检任务", inbox.subjects()[0])
         body = inbox.messages[0][1].get_payload(decode=True).decode("utf-8")
@@ -162,10 +168,24 @@ class ReminderTestCase(BaseTestCase):
 
     def test_it_reminds_on_the_configured_days_and_the_day_after_the_deadline(self):
         today = timezone.localdate()
-        for days, expected in ((5, None), (4, None), (3, 3), (2, 3), (1, 1), (0, 1), (-1, reminding.OVERDUE), (-9, None)):
+        for days, expected in (
+            (5, None),
+            (4, None),
+            (3, 3),
+            (2, 3),
+            (1, 1),
+            (0, 1),
+            (-1, reminding.OVERDUE),
+            (-9, None),
+        ):
             with self.subTest(days=days):
                 deadline = reminding.Deadline(
-                    source="x", kind="k", title="t", due=today + datetime.timedelta(days=days), org_ids=(1,), module="m"
+                    source="x",
+                    kind="k",
+                    title="t",
+                    due=today + datetime.timedelta(days=days),
+                    org_ids=(1,),
+                    module="m",
                 )
                 self.assertEqual(reminding.current_offset(deadline, today), expected)
 
@@ -179,7 +199,11 @@ class ReminderTestCase(BaseTestCase):
         self.assertEqual(len(inbox.messages), 2)
         self.assertIn("还有 1 天", inbox.messages[1][1].get_payload(decode=True).decode("utf-8"))
         self.assertEqual(
-            sorted(Reminder.objects.filter(source__contains=f"{task.deadline:%Y-%m-%d}").values_list("offset", flat=True)),
+            sorted(
+                Reminder.objects.filter(source__contains=f"{task.deadline:%Y-%m-%d}").values_list(
+                    "offset", flat=True
+                )
+            ),
             [1, 1, 3, 3],
         )
 
@@ -261,12 +285,16 @@ class NoticeDeadlineTestCase(BaseTestCase):
         services.receipt_submit(actor=self.county, recipient=row, note="已收到")
         report = reminding.reminders_send()
         self.assertEqual(report.sent, 1)
-        self.assertEqual(list(Reminder.objects.values_list("address", "kind")), [("b@jh.example", "notices.receipt")])
+        self.assertEqual(
+            list(Reminder.objects.values_list("address", "kind")), [("b@jh.example", "notices.receipt")]
+        )
 
 
 class AssessmentDeadlineTestCase(WorkflowTestCase):
     def test_it_reminds_targets_with_self_assessments_left_and_units_with_scores_left(self):
-        Contact.objects.create(org=self.county_org, module="assessments", name="蓬江联络员", email="pj@x.example")
+        Contact.objects.create(
+            org=self.county_org, module="assessments", name="蓬江联络员", email="pj@x.example"
+        )
         Contact.objects.create(org=self.sfj, module="general", name="司法局联络员", email="sfj@x.example")
         self.advance_to(Phase.SELF_ASSESS)
         today = timezone.localdate()
@@ -315,6 +343,9 @@ class HttpSmsBackendTestCase(BaseTestCase):
                 sms.get_backend().send(phone="13800000000", text="第二条", message_id="reminder-2")
         self.assertIn("HTTP 503", str(refused.exception))
         first = GatewayHandler.received[0]
-        self.assertEqual(json.loads(first["body"]), {"phone": "13800000000", "text": "【依法治市办】测试", "id": "reminder-1"})
+        self.assertEqual(
+            json.loads(first["body"]),
+            {"phone": "13800000000", "text": "【依法治市办】测试", "id": "reminder-1"},
+        )
         stamp = first["headers"]["X-Fazhi-Timestamp"]
         self.assertEqual(first["headers"]["X-Fazhi-Signature"], sms.signature(secret, stamp, first["body"]))

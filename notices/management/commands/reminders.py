@@ -27,7 +27,9 @@ class Command(BaseCommand):
         send = sub.add_parser("send", help="发送此刻到期的提醒（失败的立即重试）")
         send.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         run = sub.add_parser("run", help="按间隔反复发送（常驻）")
-        run.add_argument("--interval", type=int, default=300, help=f"间隔秒数（至少 {MIN_INTERVAL}，默认 300）")
+        run.add_argument(
+            "--interval", type=int, default=300, help=f"间隔秒数（至少 {MIN_INTERVAL}，默认 300）"
+        )
         run.add_argument("--once", action="store_true", help="只运行一轮（用于检查）")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,7 +38,9 @@ class Command(BaseCommand):
         else:
             interval = options["interval"]
             if interval < MIN_INTERVAL:
-                raise BadInput(f"--interval 至少为 {MIN_INTERVAL} 秒，收到的是 {interval}。", code="invalid_interval")
+                raise BadInput(
+                    f"--interval 至少为 {MIN_INTERVAL} 秒，收到的是 {interval}。", code="invalid_interval"
+                )
             self.loop(interval, once=bool(options.get("once")))
 
     def send(self, *, as_json: bool) -> None:
@@ -50,7 +54,9 @@ class Command(BaseCommand):
                 f"发送失败 {report.failed} 条。"
             )
         if report.failed:
-            self.stderr.write(f"{report.failed} 条提醒发送失败，已记录错误，下次运行时重试（依法治办可在「提醒记录」查看）。")
+            self.stderr.write(
+                f"{report.failed} 条提醒发送失败，已记录错误，下次运行时重试（依法治办可在「提醒记录」查看）。"
+            )
         for error in report.errors:
             self.stderr.write(f"提醒来源出错：{error}")
 
