@@ -159,6 +159,12 @@ STAMPERS: dict[str, Callable[[bytes, str], bytes]] = {
 }
 
 
+def mime_for(filename: str) -> str:
+    """The type of a file name the watermark applies to, or "" (zip packages and the like)."""
+    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    return {"pdf": PDF_MIME, "xlsx": XLSX_MIME, "docx": DOCX_MIME}.get(suffix, "")
+
+
 def stamp(content: bytes, content_type: str, text: str) -> bytes:
     """`content` with the watermark for its type; other types are returned unchanged."""
     stamper = STAMPERS.get(content_type.split(";", 1)[0].strip().lower())
