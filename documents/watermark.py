@@ -159,6 +159,17 @@ STAMPERS: dict[str, Callable[[bytes, str], bytes]] = {
 }
 
 
+def cli_text(now: datetime.datetime | None = None) -> str:
+    """The watermark of a file written by the `fazhi` command: the operating-system account."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "未知用户"
+    return f"{who}（命令行） {timezone.localtime(now or timezone.now()):%Y-%m-%d %H:%M}"
+
+
 def mime_for(filename: str) -> str:
     """The type of a file name the watermark applies to, or "" (zip packages and the like)."""
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""

@@ -133,3 +133,28 @@ class PreviewWatermarkTestCase(BaseTestCase):
         with override_settings(WATERMARK=False):
             response = self.client_for(self.county).get(reverse("attachments:preview", args=[self.pdf.pk]))
         self.assertEqual(b"".join(response.streaming_content), samples.PDF)
+
+
+class CommandLineWatermarkTestCase(BaseTestCase):
+    def test_it_stamps_a_report_written_by_the_command_with_the_account_that_ran_it(self):
+        import getpass
+        import json
+        import tempfile
+        from pathlib import Path
+
+        from fazhi import cli
+        from performance.tests.test_engine_inputs import seed_json
+
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "seed.json"
+            source.write_text(json.dumps(seed_json(), ensure_ascii=False), encoding="utf-8")
+            target = Path(tmp) / "报告.pdf"
+            code = cli.run(
+                ["selfeval", "report", str(source), "-o", str(target)],
+                stdout=io.StringIO(),
+                stderr=io.StringIO(),
+            )
+            self.assertEqual(code, 0)
+            text = pdf_text(target.read_bytes())
+        self.assertIn(f"{getpass.getuser()}（命令行）", text)
+        stamped_time(text)
