@@ -353,6 +353,7 @@ def deliver(due: list[Reminder], now: datetime.datetime, report: RunReport) -> N
     e-mail of this run at once (each keeps the error and is retried next run)."""
     connection: Any = None
     connection_error = ""
+    gateway_error = ""
     backend = None
     for reminder in due:
         if not _claim(reminder, now):
@@ -381,12 +382,16 @@ def deliver(due: list[Reminder], now: datetime.datetime, report: RunReport) -> N
                 except Exception as exc:  # noqa: BLE001
                     raise _Known(_mail_error(exc)) from exc
             else:
+                if gateway_error:
+                    raise _Known(gateway_error)
                 backend = backend or sms.get_backend()
                 try:
                     backend.send(
                         phone=reminder.address, text=reminder.text, message_id=f"reminder-{reminder.pk}"
                     )
                 except sms.SmsError as exc:
+                    if exc.unreachable:
+                        gateway_error = str(exc)
                     raise _Known(str(exc)) from exc
         except _Known as exc:
             _failed(reminder, str(exc), now)

@@ -40,7 +40,12 @@ TIMEOUT_SECONDS = 10
 
 
 class SmsError(Exception):
-    """The gateway did not take the text; the message says why (shown to the office)."""
+    """The gateway did not take the text; the message says why (shown to the office).
+    `unreachable`: no answer at all — the rest of the run's texts are not tried."""
+
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 class SmsBackend(Protocol):
@@ -98,7 +103,7 @@ class HttpBackend:
             raise SmsError(f"短信网关拒绝（HTTP {exc.code}）") from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise SmsError(f"短信网关无法连接：{reason}") from exc
+            raise SmsError(f"短信网关无法连接：{reason}", unreachable=True) from exc
         if not 200 <= status < 300:
             raise SmsError(f"短信网关未接受（HTTP {status}）")
 

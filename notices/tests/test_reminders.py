@@ -349,3 +349,29 @@ class HttpSmsBackendTestCase(BaseTestCase):
         )
         stamp = first["headers"]["X-Fazhi-Timestamp"]
         self.assertEqual(first["headers"]["X-Fazhi-Signature"], sms.signature(secret, stamp, first["body"]))
+
+
+class UnreachableGatewayTestCase(BaseTestCase):
+    def test_it_keeps_every_text_when_the_gateway_does_not_answer_and_tries_it_only_once_per_run(self):
+        for n, org in enumerate((self.county_org, self.stranger_org)):
+            Contact.objects.create(org=org, module="notices", name=f"联络员{n}", phone=f"1380000000{n}")
+        services.notice_send(
+            actor=self.office, title="通知", body="正文", recipients=[self.county_org, self.stranger_org]
+        )
+        calls = []
+
+        class Down:
+            def send(self, **kwargs: object) -> None:
+                calls.append(kwargs)
+                raise sms.SmsError("短信网关无法连接：Connection refused", unreachable=True)
+
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            from unittest import mock
+
+            with mock.patch.object(sms, "get_backend", return_value=Down()):
+                report = reminding.reminders_send()
+        self.assertEqual((report.failed, len(calls)), (2, 1))
+        self.assertEqual(
+            set(Reminder.objects.values_list("status", "last_error")),
+            {(ReminderStatus.PENDING, "短信网关无法连接：Connection refused")},
+        )
