@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import connections
 
 from fazhi.cli import BadInput
 from notices.reminding import reminders_send
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(f"提醒任务已启动：每 {interval} 秒发送一次到期提醒。")
         while not stopping:
-            close_old_connections()
+            _refresh_connections()
             try:
                 report = reminders_send(retry_now=False)
             except Exception as exc:  # noqa: BLE001 - a failed round is logged; the next one tries again
@@ -84,3 +84,11 @@ class Command(BaseCommand):
                 if stopping:
                     break
                 time.sleep(1)
+
+
+def _refresh_connections() -> None:
+    """Drop a connection the database closed or that outlived CONN_MAX_AGE between rounds
+    (never one inside a transaction: the command may run inside a caller's)."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
