@@ -65,6 +65,7 @@ class NoticeForm(StyledFormMixin, forms.Form):
         queryset=Org.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text="按住 Ctrl（Mac 为 ⌘）可多选",
         error_messages={"invalid_choice": "所选单位不存在。", "invalid_pk_value": "所选单位不存在。"},
     )
     requires_receipt = forms.BooleanField(label="需要报送回执", required=False)

@@ -18,7 +18,7 @@ from accounts.http import AuthedRequest
 from audit.services import audit_record
 from documents import gongwen
 from documents.xlsx import XLSX_MIME, file_response, table_workbook
-from notices import access, mailings, selectors, services
+from notices import access, mailings, numbers, selectors, services
 from notices.forms import NoticeForm, ReceiptForm
 from notices.models import Notice
 from workbench.tables import sorted_page
@@ -118,6 +118,7 @@ def notice_create(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "mailing": mailing,
+            "prefix": numbers.default_prefix(),
             "title": "发布通知",
             "breadcrumbs": [ROOT, ("发布通知", None)],
         },
@@ -133,6 +134,7 @@ def _detail_page(
     context: dict[str, Any] = {
         "notice": notice,
         "files": list(notice.attachments.select_related("uploaded_by").order_by("created_at")),
+        "paragraphs": [line.strip() for line in notice.body.splitlines() if line.strip()],
         "today": today,
         "title": notice.title,
         "breadcrumbs": [ROOT, (notice.doc_number or notice.title, None)],
