@@ -18,7 +18,7 @@ def _register_attachment_rules() -> None:
     from attachments import access as attachment_access
     from attachments import services as attachment_services
 
-    def recipient_may_read(user, attachment) -> bool:  # noqa: ANN001
+    def recipient_may_read(user, attachment) -> bool:
         from notices.models import Notice, NoticeStatus
 
         return bool(
@@ -28,7 +28,7 @@ def _register_attachment_rules() -> None:
             ).exists()
         )
 
-    def in_use(attachment) -> str | None:  # noqa: ANN001
+    def in_use(attachment) -> str | None:
         from notices.models import Notice, NoticeRecipient, NoticeStatus
 
         if Notice.objects.filter(status=NoticeStatus.SENT, attachments=attachment).exists():

@@ -366,7 +366,7 @@ def deliver(due: list[Reminder], now: datetime.datetime, report: RunReport) -> N
                     connection = get_connection(fail_silently=False)
                     try:
                         connection.open()
-                    except Exception as exc:  # noqa: BLE001 - any failure to connect is recorded, not raised
+                    except Exception as exc:
                         connection_error = _mail_error(exc)
                         raise _Known(connection_error) from exc
                 message = EmailMessage(
@@ -379,7 +379,7 @@ def deliver(due: list[Reminder], now: datetime.datetime, report: RunReport) -> N
                 )
                 try:
                     message.send()
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     raise _Known(_mail_error(exc)) from exc
             else:
                 if gateway_error:
@@ -405,7 +405,7 @@ def deliver(due: list[Reminder], now: datetime.datetime, report: RunReport) -> N
     if connection is not None and not connection_error:
         try:
             connection.close()
-        except Exception:  # noqa: BLE001 - the mails went out; a failing QUIT changes nothing
+        except Exception:
             logger.warning("SMTP connection did not close cleanly", exc_info=True)
 
 

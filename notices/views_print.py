@@ -30,7 +30,7 @@ def self_assessment_form(request: AuthedRequest, campaign_pk: int, target_pk: in
 
     user = request.user
     campaign = access.access_campaign(user, campaign_pk)
-    if not (access.can_manage(user) or access.is_campaign_target(user, campaign, target_pk)):
+    if not (access.can_manage(user) or access.is_own_target(user, target_pk)):
         raise Http404("自评表不存在")
     target = Org.objects.filter(pk=target_pk, target_campaigns=campaign).first()
     if target is None:

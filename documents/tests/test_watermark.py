@@ -25,7 +25,7 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def stamped_time(text: str):  # noqa: ANN201
+def stamped_time(text: str):
     """The time in a watermark, checked to be about now."""
     import datetime
 

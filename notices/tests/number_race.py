@@ -14,7 +14,7 @@ import os
 import sys
 
 
-def _worker(barrier, queue, each: int, index: int) -> None:  # noqa: ANN001
+def _worker(barrier, queue, each: int, index: int) -> None:
     import django
 
     django.setup()
@@ -29,7 +29,7 @@ def _worker(barrier, queue, each: int, index: int) -> None:  # noqa: ANN001
                     actor=None, purpose=f"并发取号 {index}-{n}", prefix="江依法治办", year=2024
                 ).text
             )
-    except Exception as exc:  # noqa: BLE001 - reported to the test, which fails naming it
+    except Exception as exc:
         queue.put({"taken": taken, "error": f"{type(exc).__name__}: {exc}"})
         return
     queue.put({"taken": taken, "error": ""})

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments.models import Phase
-from assessments.tests.w_fixtures import WorkflowTestCase
+from assessments.tests.fixtures import WorkflowTestCase
 from audit.models import AuditEntry
 from fazhi.testing import BaseTestCase
 from notices.models import Contact

@@ -79,7 +79,7 @@ class ListQueriesTestCase(BaseTestCase):
 
 
 class NoticeApiTestCase(BaseTestCase):
-    def api(self, user) -> APIClient:  # noqa: ANN001
+    def api(self, user) -> APIClient:
         client = APIClient()
         client.force_authenticate(user)
         return client

@@ -271,7 +271,7 @@ class NoticeReceiveTestCase(BaseTestCase):
 class ModuleMailingTestCase(BaseTestCase):
     def test_it_starts_the_deployment_notice_from_a_campaign_and_ties_it_to_it(self):
         from assessments.services import campaigns
-        from assessments.tests.w_fixtures import build_framework, future_deadlines
+        from assessments.tests.fixtures import build_framework, future_deadlines
 
         framework = build_framework(self.office, self.sfj, self.gaj)
         campaign = campaigns.campaign_create(

@@ -17,10 +17,10 @@ from django.test import SimpleTestCase
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from assessments import publication as pub
 from assessments import publication_docs
-from assessments.tests.r_fixtures import ResultsTestCase
-from assessments.tests.test_r_documents import docx_text
+from assessments.services import publication as pub
+from assessments.tests.fixtures import ResultsTestCase
+from assessments.tests.test_publication_documents import docx_text
 from audit.models import AuditEntry
 from fazhi.testing import BaseTestCase
 from notices import numbers

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Phase, PhaseDeadline
-from assessments.tests.w_fixtures import WorkflowTestCase
+from assessments.tests.fixtures import WorkflowTestCase
 from audit.models import AuditEntry
 from fazhi import cli
 from fazhi.testing import BaseTestCase
@@ -41,7 +41,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], object]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802 - aiosmtpd's hook
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.original_content)))
         return "250 Message accepted for delivery"
 
@@ -93,7 +93,7 @@ class ReminderTestCase(BaseTestCase):
             phone="13800001111",
         )
 
-    def task_due_in(self, days: int):  # noqa: ANN201
+    def task_due_in(self, days: int):
         task = factories.task(self.office, self.indicator, self.sfj)
         task.deadline = timezone.localdate() + datetime.timedelta(days=days)
         task.save(update_fields=["deadline"])
@@ -317,7 +317,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
     received: list[dict] = []
     answer = 200
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's hook
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         GatewayHandler.received.append({"headers": dict(self.headers), "body": body})
         self.send_response(GatewayHandler.answer)

@@ -18,6 +18,7 @@ from workbench.tests.authz_matrix import (
     EXEMPT,
     EXPERTS,
     MATRIX,
+    NOTICES,
     PERFORMANCE,
     PLATFORM,
     PROVINCIAL,
@@ -124,6 +125,9 @@ class AuthorizationMatrixTestCase(BaseTestCase):
 
     def test_it_holds_for_selections_and_the_public_huimin_pages(self):
         self.assert_holds(SELECTIONS)
+
+    def test_it_holds_for_notices_numbers_contacts_reminders_and_printing(self):
+        self.assert_holds(NOTICES)
 
 
 class MatrixRunnerTestCase(BaseTestCase):

@@ -73,7 +73,7 @@ class Command(BaseCommand):
             _refresh_connections()
             try:
                 report = reminders_send(retry_now=False)
-            except Exception as exc:  # noqa: BLE001 - a failed round is logged; the next one tries again
+            except Exception as exc:
                 self.stderr.write(f"本轮提醒未完成（{type(exc).__name__}）：{exc}")
             else:
                 if report.sent or report.failed:
