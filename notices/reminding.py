@@ -348,51 +348,76 @@ def _mail_error(exc: BaseException) -> str:
     return f"邮件发送失败（{type(exc).__name__}）：{exc}"
 
 
+class _Courier:
+    """The run's one SMTP connection and SMS gateway: a connection that cannot be
+    opened, or a gateway that does not answer, fails the rest of the run's mails
+    (texts) at once with the same error."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+        self.connection_error = ""
+        self.gateway_error = ""
+        self.backend: Any = None
+
+    def _open(self) -> Any:
+        if self.connection_error:
+            raise _Known(self.connection_error)
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+            try:
+                self.connection.open()
+            except Exception as exc:
+                self.connection_error = _mail_error(exc)
+                raise _Known(self.connection_error) from exc
+        return self.connection
+
+    def email(self, reminder: Reminder) -> None:
+        message = EmailMessage(
+            subject=f"【提醒】{reminder.subject}",
+            body=reminder.text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[reminder.address],
+            headers={"X-Fazhi-Reminder": str(reminder.pk)},
+            connection=self._open(),
+        )
+        try:
+            message.send()
+        except Exception as exc:
+            raise _Known(_mail_error(exc)) from exc
+
+    def text(self, reminder: Reminder) -> None:
+        if self.gateway_error:
+            raise _Known(self.gateway_error)
+        self.backend = self.backend or sms.get_backend()
+        try:
+            self.backend.send(
+                phone=reminder.address, text=reminder.text, message_id=f"reminder-{reminder.pk}"
+            )
+        except sms.SmsError as exc:
+            if exc.unreachable:
+                self.gateway_error = str(exc)
+            raise _Known(str(exc)) from exc
+
+    def close(self) -> None:
+        if self.connection is not None and not self.connection_error:
+            try:
+                self.connection.close()
+            except Exception:
+                logger.warning("SMTP connection did not close cleanly", exc_info=True)
+
+
 def deliver(due: list[Reminder], now: datetime.datetime, report: RunReport) -> None:
     """Send each claimed reminder; a connection that cannot be opened fails every
     e-mail of this run at once (each keeps the error and is retried next run)."""
-    connection: Any = None
-    connection_error = ""
-    gateway_error = ""
-    backend = None
+    courier = _Courier()
     for reminder in due:
         if not _claim(reminder, now):
             continue
         try:
             if reminder.channel == Channel.EMAIL:
-                if connection_error:
-                    raise _Known(connection_error)
-                if connection is None:
-                    connection = get_connection(fail_silently=False)
-                    try:
-                        connection.open()
-                    except Exception as exc:
-                        connection_error = _mail_error(exc)
-                        raise _Known(connection_error) from exc
-                message = EmailMessage(
-                    subject=f"【提醒】{reminder.subject}",
-                    body=reminder.text,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[reminder.address],
-                    headers={"X-Fazhi-Reminder": str(reminder.pk)},
-                    connection=connection,
-                )
-                try:
-                    message.send()
-                except Exception as exc:
-                    raise _Known(_mail_error(exc)) from exc
+                courier.email(reminder)
             else:
-                if gateway_error:
-                    raise _Known(gateway_error)
-                backend = backend or sms.get_backend()
-                try:
-                    backend.send(
-                        phone=reminder.address, text=reminder.text, message_id=f"reminder-{reminder.pk}"
-                    )
-                except sms.SmsError as exc:
-                    if exc.unreachable:
-                        gateway_error = str(exc)
-                    raise _Known(str(exc)) from exc
+                courier.text(reminder)
         except _Known as exc:
             _failed(reminder, str(exc), now)
             report.failed += 1
@@ -402,11 +427,7 @@ def deliver(due: list[Reminder], now: datetime.datetime, report: RunReport) -> N
         report.sent += 1
         report.by_channel[reminder.channel] = report.by_channel.get(reminder.channel, 0) + 1
         report.sent_ids.append(reminder.pk)
-    if connection is not None and not connection_error:
-        try:
-            connection.close()
-        except Exception:
-            logger.warning("SMTP connection did not close cleanly", exc_info=True)
+    courier.close()
 
 
 class _Known(Exception):
