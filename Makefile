@@ -37,6 +37,7 @@ run: demo
 	@echo "后台任务进程与 Web 服务启动中： http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/fazhi db_worker --interval 1 > $${FAZHI_DATA_DIR:-data}/worker.log 2>&1 & \
+	  $(BIN)/fazhi reminders run --interval 300 > $${FAZHI_DATA_DIR:-data}/reminders.log 2>&1 & \
 	  $(BIN)/gunicorn fazhi.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 8 \
 	    --access-logfile - --log-level warning
 

@@ -19,6 +19,7 @@ from assessments.selectors.publication import publication_check, snapshot_for
 from audit.services import audit_record
 from documents import gongwen
 from documents.xlsx import XLSX_MIME, table_workbook
+from notices.numbers import number_for
 
 GRADE_ORDER = (scoring.EXCELLENT, scoring.GOOD, scoring.FAIR, scoring.FAIL)
 KIND_LABELS = {"deduct": "扣分", "add": "加分", "veto": "一票否决", "grade": "等级"}
@@ -167,7 +168,7 @@ def notice_document(publication: Publication) -> gongwen.Document:
         )
     return gongwen.Document(
         title=f"关于{year}年度法治建设考评结果的通报",
-        doc_number=f"江依法治办〔{year + 1}〕{publication.pk}号",
+        doc_number=number_for(target=publication, purpose="考评结果通报", year=year + 1).text,
         recipient="各县（市、区）委全面依法治县（市、区）委员会办公室，市直各考评单位：",
         blocks=blocks,
         signature=_issuer(publication),
@@ -269,6 +270,9 @@ def feedback_document(publication: Publication, target_code: str) -> gongwen.Doc
     ]
     return gongwen.Document(
         title=f"{row['name']}{year}年度法治建设考评结果反馈",
+        doc_number=number_for(
+            target=publication, purpose=f"考评结果反馈（{row['name']}）", year=year + 1
+        ).text,
         recipient=_feedback_recipient(row["name"]),
         blocks=blocks,
         signature=_issuer(publication),

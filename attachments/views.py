@@ -15,6 +15,8 @@ from accounts.http import AuthedRequest, safe_next_url
 from attachments import access, selectors, services
 from attachments.forms import UploadForm
 from attachments.models import Attachment
+from documents import watermark
+from documents.xlsx import attachment_disposition
 from workbench.tables import sorted_page
 
 # Served files are never run as a page: no scripts, no plugins of their own, a
@@ -136,13 +138,67 @@ def download(request: AuthedRequest, pk: str) -> HttpResponseBase:
 
 @login_required
 def preview(request: AuthedRequest, pk: str) -> HttpResponseBase:
-    """Images and PDF shown inline, hardened; anything else is only downloadable."""
+    """Images and PDF shown inline, hardened; anything else is only downloadable.
+
+    With the watermark on (FAZHI_WATERMARK), an image is shown on a page under an
+    overlay naming the viewer and the time, and a PDF is served as a copy stamped
+    with them (documents.watermark); the stored file is never changed."""
     user = request.user
     attachment = access.access_attachment(user, pk)
     if not attachment.previewable:
         raise Http404("该类型的附件不支持在线预览，请下载后查看。")
+    response: HttpResponseBase
+    if not watermark.enabled():
+        response = _file_response(attachment, inline=True)
+    elif attachment.is_image:
+        return render(
+            request,
+            "attachments/preview.html",
+            {
+                "attachment": attachment,
+                "mark": watermark.text_for(user),
+                "title": f"预览：{attachment.original_name}",
+            },
+        )
+    else:
+        try:
+            with default_storage.open(attachment.file.name or "", "rb") as handle:
+                content = watermark.stamp_pdf(handle.read(), watermark.text_for(user))
+        except (FileNotFoundError, OSError):
+            raise Http404("附件文件已丢失，请联系系统管理员。") from None
+        except watermark.WatermarkFailed:
+            return render(
+                request,
+                "attachments/preview.html",
+                {"attachment": attachment, "unstampable": True, "title": f"预览：{attachment.original_name}"},
+            )
+        response = _inline_copy(attachment, content)
+    services.attachment_read_recorded(actor=user, attachment=attachment, how="previewed")
+    return response
+
+
+@login_required
+def preview_image(request: AuthedRequest, pk: str) -> HttpResponseBase:
+    """The image under the preview page's watermark overlay (images only)."""
+    user = request.user
+    attachment = access.access_attachment(user, pk)
+    if not (attachment.previewable and attachment.is_image):
+        raise Http404("该类型的附件不支持在线预览，请下载后查看。")
     response = _file_response(attachment, inline=True)
     services.attachment_read_recorded(actor=user, attachment=attachment, how="previewed")
+    return response
+
+
+def _inline_copy(attachment: Attachment, content: bytes) -> HttpResponse:
+    """A generated copy of the file (the stamped PDF), with the file responses' protections."""
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = attachment_disposition(attachment.original_name).replace(
+        "attachment;", "inline;", 1
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
 
 

@@ -95,11 +95,15 @@ def table_workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[
 
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A generated file for download; PDF, xlsx and docx get the viewer's watermark
+    on the way out (documents.watermark.WatermarkMiddleware)."""
     from django.http import HttpResponse
+
+    from documents.watermark import mark_for_watermark
 
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = attachment_disposition(filename)
-    return response
+    return mark_for_watermark(response)
 
 
 def xlsx_response(

@@ -10,6 +10,11 @@ FAZHI_TRUSTED_PROXIES  reverse proxies whose X-Forwarded-For is believed
 FAZHI_AUDIT_KEY (+ FAZHI_AUDIT_ANCHOR_EVERY, FAZHI_AUDIT_ANCHOR_MINUTES, FAZHI_AUDIT_SYSLOG)
                  the audit log's HMAC key and its anchor file
 FAZHI_PUBLIC_VOTES_PER_HOUR, FAZHI_PUBLIC_POSTS_PER_HOUR  public 惠民实事 pages, per address
+FAZHI_EMAIL_URL, FAZHI_EMAIL_FROM   where reminders are mailed (smtp://…; default: files in the data dir)
+FAZHI_SMS_BACKEND (+ FAZHI_SMS_URL, FAZHI_SMS_SECRET)   the SMS gateway (log by default, or http)
+FAZHI_REMINDER_DAYS  days before a deadline that reminders go out (and the day after it passed)
+FAZHI_WATERMARK      viewer's name and time on previews and exported files (on by default)
+FAZHI_DOC_PREFIX     the 机关代字 of the office's document numbers
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from fazhi.lib import clientip, env, keyfile
+from fazhi.lib import clientip, env, keyfile, mailurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,10 +51,53 @@ try:
     # Public 惠民实事 pages (/public/huimin/): per client address and hour.
     PUBLIC_VOTES_PER_HOUR = env.env_int("FAZHI_PUBLIC_VOTES_PER_HOUR", 60, minimum=1)
     PUBLIC_POSTS_PER_HOUR = env.env_int("FAZHI_PUBLIC_POSTS_PER_HOUR", 10, minimum=1)
+    # Reminders (notices/reminding.py): e-mail through Django's backends from one URL
+    # (fazhi/lib/mailurl.py); without it each mail is written as a file under
+    # DATA_DIR/outbox, so a development machine never mails anyone.
+    EMAIL_URL = env.env_str("FAZHI_EMAIL_URL").strip()
+    _email = mailurl.parse_email_url(EMAIL_URL or f"file://{DATA_DIR / 'outbox'}")
+    DEFAULT_FROM_EMAIL = env.env_str("FAZHI_EMAIL_FROM", "fazhi@localhost").strip()
+    EMAIL_TIMEOUT = env.env_int("FAZHI_EMAIL_TIMEOUT", 10, minimum=1)
+    # SMS: "log" records each text (notices/sms.py) instead of sending it; "http"
+    # posts it to the provider's gateway at FAZHI_SMS_URL, signed with FAZHI_SMS_SECRET.
+    SMS_BACKEND = env.env_str("FAZHI_SMS_BACKEND", "log").strip().lower()
+    SMS_URL = env.env_str("FAZHI_SMS_URL").strip()
+    SMS_SECRET = env.env_str("FAZHI_SMS_SECRET").strip()
+    if SMS_BACKEND not in ("log", "http"):
+        raise ValueError(f"FAZHI_SMS_BACKEND 应为 log 或 http，收到的是“{SMS_BACKEND}”")
+    if SMS_BACKEND == "http" and (not SMS_URL.startswith(("https://", "http://")) or len(SMS_SECRET) < 16):
+        raise ValueError(
+            "FAZHI_SMS_BACKEND=http 时须设置 FAZHI_SMS_URL（http(s)://…）和至少 16 个字符的 FAZHI_SMS_SECRET"
+        )
+    SMS_LOG_FILE = DATA_DIR / "sms.log"
+    # Days before a deadline on which a reminder goes out; one more goes out the day after it passed.
+    try:
+        REMINDER_DAYS = sorted(
+            {int(d) for d in env.env_list("FAZHI_REMINDER_DAYS", ["3", "1"])}, reverse=True
+        )
+    except ValueError:
+        raise ValueError("FAZHI_REMINDER_DAYS 应为逗号分隔的天数，例如 3,1") from None
+    if any(d < 0 or d > 60 for d in REMINDER_DAYS):
+        raise ValueError("FAZHI_REMINDER_DAYS 的每个天数应在 0—60 之间")
+    # The address people open from a reminder's link (no trailing slash).
+    SITE_URL = env.env_str("FAZHI_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+    if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+        raise ValueError(f"FAZHI_SITE_URL 应以 http:// 或 https:// 开头，收到的是“{SITE_URL}”")
+    WATERMARK = env.env_bool("FAZHI_WATERMARK", True)
+    DOCUMENT_NUMBER_PREFIX = env.env_str("FAZHI_DOC_PREFIX", "江依法治办").strip() or "江依法治办"
 except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH", "")
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
 def _secret_key() -> str:
@@ -121,6 +169,7 @@ INSTALLED_APPS = [
     "experts",
     "selections",
     "accountability",
+    "notices",
     "backups",
     "api",
 ]
@@ -141,6 +190,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.middleware.RequestContextMiddleware",
+    # Exported PDF/xlsx/docx carry the viewer's name and the time (FAZHI_WATERMARK).
+    "documents.watermark.WatermarkMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",  # after messages: it tells the user why they were logged out
     # After the idle check (an idle session is gone first) and inside the header middleware

@@ -14,6 +14,7 @@ urlpatterns = [
     path("selections/", include("selections.urls")),
     path("public/huimin/", include("selections.public_urls")),
     path("accountability/", include("accountability.urls")),
+    path("notices/", include("notices.urls")),
     path("api/v1/", include("api.urls")),
 ]
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from accounts.access import require
 from accounts.http import AuthedRequest
 from audit.services import audit_record
+from documents import watermark
 from documents.xlsx import XLSX_MIME, file_response
 from jobs import access, tasks, user_import
 from jobs.forms import UserImportForm
@@ -56,6 +57,10 @@ def job_result(request: AuthedRequest, pk: str) -> HttpResponseBase:
     except OSError:
         raise Http404("结果文件已丢失") from None
     audit_record(actor=user, action="jobs.result.exported", target=job, data={"name": job.result_name})
+    mime = watermark.mime_for(job.result_name or "")
+    if mime:  # a generated document (e.g. an import's error report): stamped for the viewer like any export
+        with handle:
+            return file_response(handle.read(), job.result_name, mime)
     return FileResponse(handle, as_attachment=True, filename=job.result_name or "result")
 
 

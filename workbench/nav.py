@@ -60,6 +60,7 @@ def register_todos(provider: TodoProvider) -> None:
 # stays on one line on a laptop however many modules a role sees.
 GROUPS = {
     "assessments": "法治建设考评",
+    "notices": "通知公告",
     "orgs": "系统管理",
     "accounts": "系统管理",
     "attachments": "我的",

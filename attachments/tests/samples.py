@@ -7,7 +7,21 @@ import struct
 import zipfile
 import zlib
 
-PDF = (
+
+def _pdf() -> bytes:
+    """One blank 200 × 200 pt page, with the cross-reference table readers expect."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _pdf()
+# A PDF that browsers show but that has no cross-reference table (PDF readers must repair it).
+PDF_WITHOUT_XREF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )

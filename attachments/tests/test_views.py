@@ -51,7 +51,7 @@ class AttachmentViewsTestCase(BaseTestCase):
         self.assertEqual((entry.actor_id, entry.target_id), (self.office.pk, str(self.png.pk)))
 
     def test_it_previews_images_inline_in_a_sandbox(self):
-        response = self.client_for(self.county).get(reverse("attachments:preview", args=[self.png.pk]))
+        response = self.client_for(self.county).get(reverse("attachments:preview_image", args=[self.png.pk]))
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response["Content-Disposition"].startswith("inline"))
         self.assertEqual(response["Content-Type"], "image/png")

@@ -1,5 +1,6 @@
 import io
 
+import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
@@ -74,13 +75,11 @@ class UserImportTestCase(BaseTestCase):
         page = self.client_for(self.sysadmin).get(reverse("jobs:detail", args=[job.pk]))
         self.assertContains(page, "共 8 处错误")
         report = self.client_for(self.sysadmin).get(reverse("jobs:result", args=[job.pk]))
-        rows = (
-            CalamineWorkbook.from_filelike(io.BytesIO(b"".join(report.streaming_content)))
-            .get_sheet_by_index(0)
-            .to_python()
-        )
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(report.getvalue())).get_sheet_by_index(0).to_python()
         self.assertEqual(rows[0], ["行号", "列", "表头", "问题"])
         self.assertEqual(len(rows), 9)
+        header = openpyxl.load_workbook(io.BytesIO(report.getvalue())).worksheets[0].oddHeader.right.text
+        self.assertIn("sysadmin", header)  # the viewer's watermark, like every export
 
     def test_it_reports_a_missing_column(self):
         client = self.client_for(self.sysadmin)

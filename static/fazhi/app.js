@@ -12,6 +12,15 @@
     }
   }, true);
 
+  // <button data-print> prints the page (print.css leaves out navigation and buttons).
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest && event.target.closest("[data-print]");
+    if (el) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+
   // <select data-autosubmit> submits its form on change (filters).
   document.addEventListener("change", function (event) {
     var el = event.target;

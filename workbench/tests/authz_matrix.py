@@ -113,6 +113,7 @@ PLATFORM = [
     ),
     page("attachments:download", lambda s: [s.file.pk], mirror=True, get=expect({"office", "county"})),
     page("attachments:preview", lambda s: [s.file.pk], mirror=True, get=expect({"office", "county"})),
+    page("attachments:preview_image", lambda s: [s.image.pk], mirror=True, get=expect({"office", "county"})),
     action(
         "attachments:delete",
         lambda s: [s.file.pk],
@@ -1244,3 +1245,155 @@ ACCOUNTABILITY = [
 ]
 
 MATRIX = [*MATRIX, *ACCOUNTABILITY]
+# 通知公告, 发文字号, 联络员, reminders and printed forms (notices/access.py): the office
+# sends and keeps the register; a unit's business users read, sign and answer what was
+# sent to their own org and keep their own 联络员; the three admins are not told (404).
+# Another unit's 联络员: seen (masked), not changed (403); the admins are not told (404).
+ADMINS_404 = dict.fromkeys(("sysadmin", "secadmin", "auditadmin"), 404)
+NOTICES = [
+    page("notices:list", get=expect(BUSINESS)),
+    page("notices:create", get=expect({"office"}), post=expect({"office"}, status=400)),
+    page("notices:detail", lambda s: [s.notice.pk], mirror=True, get=expect({"office", "county"})),
+    action(
+        "notices:sign",
+        lambda s: [s.notice.pk],
+        mirror=True,
+        post=expect({"county"}, status=302, office=403),
+    ),
+    action(
+        "notices:receipt",
+        lambda s: [s.notice.pk],
+        mirror=True,
+        post=expect({"county"}, status=400, office=403),
+    ),
+    action(
+        "notices:urge_all",
+        lambda s: [s.notice.pk],
+        mirror=True,
+        post=expect({"office"}, status=302, county=404),
+    ),
+    page("notices:docx", lambda s: [s.notice.pk], mirror=True, get=expect({"office", "county"})),
+    page("notices:receipts_export", lambda s: [s.notice.pk], mirror=True, get=expect({"office"})),
+    action(
+        "notices:urge",
+        lambda s: [s.notice_row.pk],
+        mirror=True,
+        post=expect({"office"}, status=302, county=403),
+    ),
+    page("notices:number_list", get=expect({"office"})),
+    action(
+        "notices:number_reserve",
+        data=lambda s: {"agency": "江依法治办", "year": 2026, "purpose": "矩阵测试"},
+        post=expect({"office"}, status=302),
+    ),
+    action(
+        "notices:number_void",
+        lambda s: [s.number.pk],
+        data=lambda s: {"reason": "矩阵测试"},
+        post=expect({"office"}, status=302),
+    ),
+    action(
+        "notices:number_use",
+        lambda s: [s.number.pk],
+        data=lambda s: {"target_repr": "矩阵测试文件"},
+        post=expect({"office"}, status=302),
+    ),
+    page("notices:contact_list", get=expect(BUSINESS)),
+    page("notices:contact_create", get=expect(BUSINESS), post=expect(BUSINESS, status=400)),
+    page(
+        "notices:contact_edit",
+        lambda s: [s.contact.pk],
+        mirror=True,
+        get=expect({"office", "county"}, denied=403, **ADMINS_404),
+        post=expect({"office", "county"}, status=400, denied=403, **ADMINS_404),
+    ),
+    action(
+        "notices:contact_delete",
+        lambda s: [s.contact.pk],
+        mirror=True,
+        post=expect(
+            {"office", "county"},
+            status=302,
+            denied=403,
+            **ADMINS_404,
+        ),
+    ),
+    page("notices:reminder_list", get=expect({"office"})),
+    action("notices:reminder_retry", lambda s: [s.reminder.pk], post=expect({"office"}, status=302)),
+    page("notices:preferences", both=expect(BUSINESS)),
+    page(
+        "notices:print_self_assessment",
+        lambda s: [s.c_self.pk, s.org.pk],
+        mirror=True,
+        get=expect({"office", "county"}),
+    ),
+    page(
+        "notices:print_scoring",
+        lambda s: [s.c_score.pk, s.assessor_user.org_id],
+        mirror=True,
+        get=expect({"office", "assessor", "reviewer"}),
+    ),
+    page("notices:print_tasks", get=expect({"office", "county", "stranger"})),
+    api(
+        "/api/v1/notices/",
+        get=expect(BUSINESS, denied=403),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/notices/{pk}/", lambda s: {"pk": s.notice.pk}, mirror=True, get=expect({"office", "county"})
+    ),
+    api(
+        "/api/v1/notices/{pk}/sign/",
+        lambda s: {"pk": s.notice.pk},
+        mirror=True,
+        post=expect({"county"}, office=403),
+    ),
+    api(
+        "/api/v1/notices/{pk}/receipt/",
+        lambda s: {"pk": s.notice.pk},
+        mirror=True,
+        post=expect({"county"}, status=400, office=403),
+    ),
+    api(
+        "/api/v1/notices/{pk}/urge/",
+        lambda s: {"pk": s.notice.pk},
+        mirror=True,
+        post=expect({"office"}, county=403),
+    ),
+    api(
+        "/api/v1/notices/numbers/",
+        get=expect({"office"}, denied=403),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api("/api/v1/notices/numbers/{pk}/", lambda s: {"pk": s.number.pk}, get=expect({"office"}, denied=403)),
+    api(
+        "/api/v1/notices/numbers/{pk}/void/",
+        lambda s: {"pk": s.number.pk},
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/notices/numbers/{pk}/use/",
+        lambda s: {"pk": s.number.pk},
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/notices/contacts/",
+        get=expect(BUSINESS, denied=403),
+        post=expect(BUSINESS, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/notices/contacts/{pk}/",
+        lambda s: {"pk": s.contact.pk},
+        mirror=True,
+        get=expect(BUSINESS),
+        patch=expect({"office", "county"}, denied=403, **ADMINS_404),
+        delete=expect(
+            {"office", "county"},
+            status=204,
+            denied=403,
+            **ADMINS_404,
+        ),
+    ),
+]
+
+MATRIX = [*MATRIX, *NOTICES]

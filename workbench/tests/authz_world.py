@@ -14,6 +14,7 @@ that moving the assessments services between modules does not break this file.
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal as D
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import Workbook
 
 from accountability import services as accountability_services
 from accounts import roles
@@ -55,6 +57,9 @@ from experts.models import Assignment
 from experts.tests.factories import expert as make_expert
 from fazhi.testing import make_user
 from jobs.models import Job, JobStatus
+from notices import services as notice_services
+from notices.models import Contact, Reminder, ReminderStatus
+from notices.numbers import number_reserve
 from performance.services import project_submit
 from performance.tests.fixtures import make_project
 from provincial import services as provincial_services
@@ -98,6 +103,7 @@ def build(tc: Any) -> SimpleNamespace:
     _experts(tc, shared)
     _selections(tc, shared, sides)
     _accountability(tc, shared)
+    _notices(tc, shared, sides)
     for side in sides.values():
         for key, value in vars(shared).items():
             setattr(side, key, value)
@@ -119,13 +125,25 @@ def _platform(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamespace
         side.file = attachment_create(
             actor=side.user, uploaded_file=SimpleUploadedFile("台账.pdf", samples.PDF), org=side.org
         )
+        side.image = attachment_create(
+            actor=side.user, uploaded_file=SimpleUploadedFile("现场.gif", samples.GIF), org=side.org
+        )
         job = Job.objects.create(
             owner=side.user, kind="test.export", title="导出", status=JobStatus.SUCCEEDED
         )
-        job.result_file.name = default_storage.save(f"jobs/test/{job.pk.hex}-result.xlsx", ContentFile(b"x"))
+        job.result_file.name = default_storage.save(
+            f"jobs/test/{job.pk.hex}-result.xlsx", ContentFile(_result_workbook())
+        )
         job.result_name = "结果.xlsx"
         job.save()
         side.job = job
+
+
+def _result_workbook() -> bytes:
+    """A real workbook: a job's xlsx result is watermarked when downloaded (fails closed on junk)."""
+    book = io.BytesIO()
+    Workbook().save(book)
+    return book.getvalue()
 
 
 def _performance(tc: Any, sides: dict[str, SimpleNamespace]) -> None:
@@ -442,6 +460,37 @@ def _accountability(tc: Any, shared: SimpleNamespace) -> None:
 
 
 # --------------------------------------------------------------------------- files
+
+
+def _notices(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamespace]) -> None:
+    """A notice sent to each side's county (with a 回执), its 联络员, a 发文字号 and a failed reminder."""
+    for side in sides.values():
+        side.notice = notice_services.notice_send(
+            actor=tc.office,
+            title=f"矩阵测试通知（{side.org.name}）",
+            body="正文",
+            recipients=[side.org],
+            requires_receipt=True,
+            receipt_deadline=timezone.localdate() + datetime.timedelta(days=5),
+            notify=False,
+        )
+        side.notice_row = side.notice.recipients.get()
+        side.contact = Contact.objects.create(
+            org=side.org, name=f"{side.org.name}联络员", phone="13800000000"
+        )
+    shared.number = number_reserve(actor=tc.office, purpose="矩阵测试", year=2026)
+    shared.reminder = Reminder.objects.create(
+        source="matrix",
+        kind="notice",
+        offset=1,
+        channel="sms",
+        address="13800000000",
+        org=tc.county_org,
+        subject="矩阵测试提醒",
+        text="请按时报送。",
+        send_on=timezone.localdate(),
+        status=ReminderStatus.FAILED,
+    )
 
 
 def stored_files() -> dict[str, bytes]:

@@ -19,6 +19,7 @@ from workbench.tests.authz_matrix import (
     EXEMPT,
     EXPERTS,
     MATRIX,
+    NOTICES,
     PERFORMANCE,
     PLATFORM,
     PROVINCIAL,
@@ -128,6 +129,9 @@ class AuthorizationMatrixTestCase(BaseTestCase):
 
     def test_it_holds_for_shu_ping_du_kao_ze(self):
         self.assert_holds(ACCOUNTABILITY)
+
+    def test_it_holds_for_notices_numbers_contacts_reminders_and_printing(self):
+        self.assert_holds(NOTICES)
 
 
 class MatrixRunnerTestCase(BaseTestCase):

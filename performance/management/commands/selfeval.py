@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from documents import gongwen
+from documents import gongwen, watermark
 from fazhi.cli import BadInput
 from performance.engine import (
     DEFAULT_RULE_SET,
@@ -130,6 +130,8 @@ class Command(BaseCommand):
             )
             pdf = output.suffix.lower() == ".pdf"
             data = gongwen.render_pdf(document) if pdf else gongwen.render_docx(document)
+        if watermark.enabled():  # who wrote it and when, as on every export
+            data = watermark.stamp(data, watermark.mime_for(output.name), watermark.cli_text())
         _write_atomically(output, data)
         if options.get("json"):
             self.stdout.write(
