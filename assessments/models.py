@@ -34,6 +34,24 @@ class RuleKind(models.TextChoices):
     ADD = "add", "加分"
     GRADE = "grade", "等级"
     VETO = "veto", "否决"
+    # a range of points the assessor chooses within, with a reason (酌情扣分)
+    DISCRETIONARY = "discretionary", "酌情扣分"
+    # the indicator's full points when the requirement is met (全额)
+    FULL = "full", "全额"
+
+
+class SectionKind(models.TextChoices):
+    STANDARD = "standard", "常规板块"
+    # 附加项（加、扣分）: points added or taken inside or outside the total
+    BONUS = "bonus", "附加项"
+    # a satisfaction survey on its own scale, converted into the section's points
+    SURVEY = "survey", "满意度测评"
+
+
+class RuleScope(models.TextChoices):
+    INDICATOR = "indicator", "本指标"
+    # stated once for the whole group ("以上各项……"); stored on the group's first indicator
+    GROUP = "group", "本组各项"
 
 
 class Phase(models.TextChoices):
@@ -103,12 +121,21 @@ class Framework(models.Model):
 
 
 class Section(models.Model):
-    """板块."""
+    """板块 (一级指标)."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="sections")
     code = models.CharField("编号", max_length=20)
     name = models.CharField("名称", max_length=100)
     order = models.PositiveSmallIntegerField("排序", default=0)
+    # the section's subtotal as published (checked against its indicators at lock); null: not stated
+    points = models.DecimalField("板块分值", null=True, blank=True, **POINTS)
+    kind = models.CharField(
+        "板块类型", max_length=16, choices=SectionKind.choices, default=SectionKind.STANDARD
+    )
+    # False: a 附加项 section added to / taken from the total beyond its full marks
+    in_total = models.BooleanField("计入总分", default=True)
+    # a survey section's own scale (e.g. 100), converted into `points`
+    survey_scale = models.DecimalField("测评满分", null=True, blank=True, **POINTS)
 
     class Meta:
         ordering = ["order", "code", "pk"]
@@ -120,10 +147,41 @@ class Section(models.Model):
         return self.name
 
 
+class IndicatorGroup(models.Model):
+    """二级指标: an optional level between a section and its indicators, with its own subtotal."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="groups")
+    code = models.CharField("编号", max_length=20, blank=True)
+    name = models.CharField("名称", max_length=200)
+    points = models.DecimalField("分值", null=True, blank=True, **POINTS)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["order", "code", "pk"]
+        verbose_name = "二级指标"
+        verbose_name_plural = "二级指标"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+
 class Indicator(models.Model):
     """指标."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="indicators")
+    group = models.ForeignKey(
+        IndicatorGroup,
+        verbose_name="二级指标",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    # 负面清单: deductions past the indicator's points are taken from the total;
+    # False is 扣完为止 (the indicator floors at 0)
+    overflow = models.BooleanField("负面清单（扣分可超出分值）", default=False)
+    # evidence marked required must be attached before a self-assessment is submitted
+    evidence_mandatory = models.BooleanField("佐证材料必须上传", default=False)
     code = models.CharField("编号", max_length=20)
     name = models.CharField("指标名称", max_length=200)
     max_score = models.DecimalField("分值", **POINTS)
@@ -184,6 +242,13 @@ class Rule(models.Model):
     kind = models.CharField("类型", max_length=16, choices=RuleKind.choices, default=RuleKind.DEDUCT)
     points = models.DecimalField("每次分值", default=Decimal("0"), **POINTS)
     max_points = models.DecimalField("累计上限", null=True, blank=True, **POINTS)
+    # 酌情扣分: the lower end of the range (max_points is the upper end)
+    min_points = models.DecimalField("酌情扣分下限", null=True, blank=True, **POINTS)
+    scope = models.CharField(
+        "适用范围", max_length=16, choices=RuleScope.choices, default=RuleScope.INDICATOR
+    )
+    # 一票否决's result as the table words it ("不合格", "当年目标未完成"); blank: 不合格
+    veto_result = models.CharField("否决结果表述", max_length=50, blank=True)
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
