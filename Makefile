@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 ONLY ?=
 
-.PHONY: install system migrate demo run test test-sqlite test-postgres test-e2e bench lint format vendor clean
+.PHONY: install system migrate demo run serve-prod test test-sqlite test-postgres test-e2e bench lint format vendor clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh
 	bash scripts/system-packages.sh
@@ -40,6 +40,10 @@ run: demo
 	  $(BIN)/fazhi reminders run --interval 300 > $${FAZHI_DATA_DIR:-data}/reminders.log 2>&1 & \
 	  $(BIN)/gunicorn fazhi.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 8 \
 	    --access-logfile - --log-level warning
+
+# Production mode: gunicorn + PostgreSQL + Redis + worker; keys from the environment (deploy/README.md).
+serve-prod: install
+	bash scripts/serve-prod.sh
 
 test: install
 	bash scripts/services.sh

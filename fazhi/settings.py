@@ -15,21 +15,27 @@ FAZHI_SMS_BACKEND (+ FAZHI_SMS_URL, FAZHI_SMS_SECRET)   the SMS gateway (log by 
 FAZHI_REMINDER_DAYS  days before a deadline that reminders go out (and the day after it passed)
 FAZHI_WATERMARK      viewer's name and time on previews and exported files (on by default)
 FAZHI_DOC_PREFIX     the 机关代字 of the office's document numbers
+FAZHI_PRODUCTION     production mode: refuses to start unless PostgreSQL, Redis, keys from the
+                     environment and debug off (fazhi/lib/production.py); sessions in Redis
+                     backed by the database, static files with hashed names (`make serve-prod`)
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
-from fazhi.lib import clientip, env, keyfile, mailurl
+from fazhi.lib import clientip, env, keyfile, mailurl, production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 try:
+    PRODUCTION = env.env_bool("FAZHI_PRODUCTION", False)
     DEBUG = env.env_bool("FAZHI_DEBUG", False)
     HTTPS = env.env_bool("FAZHI_HTTPS", False)
     DATA_DIR = Path(env.env_str("FAZHI_DATA_DIR", str(BASE_DIR / "data"))).resolve()
@@ -87,6 +93,9 @@ try:
     DOCUMENT_NUMBER_PREFIX = env.env_str("FAZHI_DOC_PREFIX", "江依法治办").strip() or "江依法治办"
 except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
+
+if PRODUCTION and (_refusals := production.production_problems(os.environ)):
+    raise ImproperlyConfigured("生产模式拒绝启动：" + "；".join(_refusals) + "。")
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -244,6 +253,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if PRODUCTION:
+    # Sessions read from Redis and written through to the database: every app server
+    # sees the same session, and one survives a Redis restart.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -332,13 +345,23 @@ if S3_BUCKET:
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Production serves what `collectstatic` wrote: compressed (gzip, brotli) under
+# hashed names, which WhiteNoise sends with a year-long immutable Cache-Control.
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "fazhi.staticstorage.StaticStorage"
+        if PRODUCTION
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not PRODUCTION
+# Pages name static files through {% static %}: only the hashed copies are kept and
+# compressed (half the work of collectstatic); source maps are served as they are.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = PRODUCTION
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 TASKS = {
     "default": {
