@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 ONLY ?=
 
-.PHONY: install system migrate demo run serve-prod test test-sqlite test-postgres test-e2e bench lint format vendor clean
+.PHONY: install system migrate demo run serve-prod audit test test-sqlite test-postgres test-e2e bench lint format vendor clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/system-packages.sh
 	bash scripts/system-packages.sh
@@ -64,6 +64,11 @@ test-postgres: install
 test-e2e: install
 	@echo "== 浏览器端到端测试：Playwright + Debian Chromium =="
 	FAZHI_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -q e2e -p no:xdist $(ARGS)
+
+# Known vulnerabilities of the pinned Python packages and the vendored front-end (OSV database;
+# exit 1 when some are found, 3 when it could not check: scripts/audit_deps.py).
+audit: install
+	$(BIN)/python scripts/audit_deps.py $(ARGS)
 
 bench: install
 	$(BIN)/python benchmarks/run.py $(ONLY)
