@@ -526,3 +526,66 @@ def _insert(model: type[models.Model], objs: list[models.Model], fields: list[An
     # The raw INSERT that Model.save_base(raw=True) issues, for a batch: no pre_save
     # (auto_now fields keep their stored values), no UPDATE attempt, no signals.
     model._base_manager._insert(objs, fields=fields, using=DEFAULT_DB_ALIAS, raw=True)  # type: ignore[attr-defined]
+
+
+def backup_digest() -> dict[str, Any]:
+    """What a backup would carry, as one SHA-256 per table and per stored file.
+
+    Rows are serialised as in a backup (secrets left out) and each line's JSON is
+    re-written with sorted keys, so the digest is the same on SQLite and PostgreSQL
+    (jsonb keeps keys in its own order). Compare the digest before a backup with the
+    digest after its restore, on either engine: equal digests, equal data."""
+    tables: dict[str, dict[str, Any]] = {}
+    existing = set(connections[DEFAULT_DB_ALIAS].introspection.table_names())
+    with tempfile.TemporaryDirectory() as tmp, transaction.atomic():
+        for model in backup_models():
+            label = model._meta.label_lower
+            if model._meta.db_table not in existing:
+                continue
+            path = Path(tmp) / f"{label}.jsonl"
+            count = _dump_model(model, path)
+            digest = hashlib.sha256()
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    canonical = json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False)
+                    digest.update(canonical.encode("utf-8") + b"\n")
+            tables[label] = {"rows": count, "sha256": digest.hexdigest()}
+    files = {name: _storage_sha256(name) for name in storage_files()}
+    return {"tables": tables, "files": files}
+
+
+BACKUP_NAME_PREFIX = "fazhi-"
+BACKUP_NAME_SUFFIX = ".tar.gz"
+
+
+def backup_scheduled(
+    *, directory: str | os.PathLike[str], keep: int, progress: Progress = _quiet
+) -> dict[str, Any]:
+    """One backup named by the time into `directory`, then keep only the newest `keep`
+    scheduled backups there (files named fazhi-YYYYMMDD-HHMMSS.tar.gz; nothing else is
+    ever deleted). Run daily by deploy/fazhi-backup.timer."""
+    if keep < 1:
+        raise BackupError("--keep 至少为 1（保留的备份份数）。")
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise BackupError(f"目录不存在：{folder}")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    summary = backup_create(
+        path=folder / f"{BACKUP_NAME_PREFIX}{stamp}{BACKUP_NAME_SUFFIX}", progress=progress
+    )
+    scheduled = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.name.startswith(BACKUP_NAME_PREFIX)
+        and p.name.endswith(BACKUP_NAME_SUFFIX)
+        and len(p.name) == len(f"{BACKUP_NAME_PREFIX}{stamp}{BACKUP_NAME_SUFFIX}")
+    )
+    removed = []
+    for old in scheduled[: max(0, len(scheduled) - keep)]:
+        old.unlink()
+        removed.append(old.name)
+        progress(f"已按保留份数删除旧备份：{old.name}")
+    if removed:
+        audit_record(actor=None, action="backups.backup.pruned", data={"removed": removed, "keep": keep})
+    return {**summary, "removed": removed, "kept": [p.name for p in scheduled if p.name not in removed]}

@@ -135,18 +135,24 @@ class ProductionRefusalTestCase(SimpleTestCase):
 class DeployFilesTestCase(SimpleTestCase):
     def test_the_units_run_the_project_commands_from_the_environment_file(self):
         commands = {}
-        for name in ("fazhi-web", "fazhi-worker", "fazhi-reminders"):
+        for name in ("fazhi-web", "fazhi-worker", "fazhi-reminders", "fazhi-backup"):
             unit = configparser.ConfigParser(strict=False, interpolation=None)
             unit.optionxform = str  # type: ignore[assignment,method-assign]
             unit.read(ROOT / "deploy" / f"{name}.service")
             service = unit["Service"]
             self.assertEqual(service["EnvironmentFile"], "/etc/fazhi/fazhi.env")
             self.assertEqual(service["User"], "fazhi")
-            self.assertEqual(unit["Install"]["WantedBy"], "multi-user.target")
+            if name != "fazhi-backup":  # started by its timer
+                self.assertEqual(unit["Install"]["WantedBy"], "multi-user.target")
             commands[name] = service["ExecStart"].split()
         self.assertEqual(commands["fazhi-web"][-1], "/opt/fazhi/deploy/gunicorn.conf.py")
         self.assertEqual(commands["fazhi-worker"][1:], ["db_worker", "--interval", "1"])
         self.assertEqual(commands["fazhi-reminders"][1:3], ["reminders", "run"])
+        self.assertEqual(commands["fazhi-backup"][1:4], ["backup", "scheduled", "--dir"])
+        timer = configparser.ConfigParser(interpolation=None)
+        timer.read(ROOT / "deploy" / "fazhi-backup.timer")
+        self.assertEqual(timer["Timer"]["OnCalendar"], "*-*-* 02:30:00")
+        self.assertEqual(timer["Install"]["WantedBy"], "timers.target")
 
     def test_the_proxy_limits_the_body_as_the_application_does_and_replaces_the_client_address(self):
         conf = (ROOT / "deploy" / "nginx-fazhi.conf").read_text()

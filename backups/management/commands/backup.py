@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from backups.services import BackupError, backup_create, backup_restore
+from backups.services import BackupError, backup_create, backup_digest, backup_restore, backup_scheduled
 from fazhi.cli import BadInput
 
 
@@ -23,6 +23,18 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="创建备份文件")
         create.add_argument("-o", "--output", required=True, help="备份文件路径（.tar.gz 或 .zip）")
         create.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+        scheduled = sub.add_parser(
+            "scheduled",
+            help="定时备份：在目录中按时间命名写一份备份，只保留最新的 --keep 份（只删除本命令写的备份）",
+        )
+        scheduled.add_argument("--dir", required=True, help="备份目录")
+        scheduled.add_argument("--keep", type=int, default=14, help="保留的份数（默认 14）")
+        scheduled.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+        digest = sub.add_parser(
+            "digest",
+            help="每个数据表和每个文件的 SHA-256（与备份内容一致；跨 SQLite/PostgreSQL 可比），用于核对恢复结果",
+        )
+        digest.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         restore = sub.add_parser("restore", help="从备份文件恢复")
         restore.add_argument("file", help="备份文件路径")
         restore.add_argument(
@@ -38,8 +50,26 @@ class Command(BaseCommand):
         def progress(message: str) -> None:
             self.stderr.write(message)
 
+        if options["action"] == "digest":
+            result = backup_digest()
+            if as_json:
+                self.stdout.write(json.dumps(result, ensure_ascii=False))
+            else:
+                for label, table in result["tables"].items():
+                    self.stdout.write(f"{label}\t{table['rows']}\t{table['sha256']}")
+                for name, sha in result["files"].items():
+                    self.stdout.write(f"files/{name}\t{sha}")
+            return
         try:
-            if options["action"] == "create":
+            if options["action"] == "scheduled":
+                summary = backup_scheduled(directory=options["dir"], keep=options["keep"], progress=progress)
+                line = (
+                    f"定时备份完成：{summary['file']}（{summary['size'] / 1024 / 1024:.1f} MB），"
+                    f"保留 {len(summary['kept'])} 份，删除 {len(summary['removed'])} 份旧备份。"
+                )
+                result = {k: summary[k] for k in ("file", "size", "rows", "files", "removed", "kept")}
+                result["ok"] = True
+            elif options["action"] == "create":
                 summary = backup_create(path=options["output"], progress=progress)
                 line = (
                     f"备份完成：{summary['file']}（{summary['size'] / 1024 / 1024:.1f} MB），"
