@@ -4,6 +4,7 @@ other database engine (SQLite → PostgreSQL → SQLite): every table and file e
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import secrets
@@ -14,11 +15,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.management import call_command
 from django.test import SimpleTestCase
+
+from accounts.models import User
 
 from audit.models import AuditEntry
 from backups.services import BackupError, backup_scheduled
 from fazhi.testing import BaseTestCase
+from orgs.models import Org
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,6 +53,26 @@ class ScheduledBackupTestCase(BaseTestCase):
         with self.assertRaisesMessage(BackupError, "目录不存在"):
             backup_scheduled(directory=self.folder / "missing", keep=3)
         self.assertEqual(len(list(self.folder.iterdir())), 5)
+
+
+class DigestTestCase(BaseTestCase):
+    def digest(self) -> dict:
+        out = io.StringIO()
+        call_command("backup", "digest", "--json", stdout=out)
+        return json.loads(out.getvalue())
+
+    def test_it_changes_with_one_row_and_leaves_secrets_out(self):
+        first = self.digest()
+        self.assertEqual(first["tables"]["orgs.org"]["rows"], Org.objects.count())
+        self.assertNotIn("accounts.apitoken", first["tables"])
+        self.assertEqual(self.digest(), first)
+        Org.objects.filter(pk=self.stranger_org.pk).update(name="江海区（改）")
+        second = self.digest()
+        self.assertNotEqual(second["tables"]["orgs.org"]["sha256"], first["tables"]["orgs.org"]["sha256"])
+        self.assertEqual(second["tables"]["accounts.user"], first["tables"]["accounts.user"])
+        # a TOTP secret is not part of what a backup carries, so not of its digest either
+        User.objects.filter(pk=self.county.pk).update(totp_secret="JBSWY3DPEHPK3PXP")
+        self.assertEqual(self.digest()["tables"]["accounts.user"], first["tables"]["accounts.user"])
 
 
 def run_fazhi(
