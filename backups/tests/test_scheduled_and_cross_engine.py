@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.test import SimpleTestCase
 
 from accounts.models import User
-
 from audit.models import AuditEntry
 from backups.services import BackupError, backup_scheduled
 from fazhi.testing import BaseTestCase
