@@ -31,6 +31,11 @@ class ShufaRound(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A closed round takes no more reports, returns or ratings: its results are final.
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -38,6 +43,10 @@ class ShufaRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.title}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class ReportState(models.TextChoices):
@@ -113,6 +122,8 @@ class InspectionPlan(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # compare-and-set on edit: a stale edit is refused (409), never an overwrite
+    version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
         ordering = ["-year", "-start_on", "pk"]
