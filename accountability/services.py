@@ -15,7 +15,9 @@ from django.utils import timezone
 from accountability import access, linkage, selectors, states
 from accountability.models import (
     AccountabilityAction,
+    Figure,
     Finding,
+    IndicatorFigureLink,
     InspectionPlan,
     InspectionRecord,
     Rating,
@@ -467,6 +469,57 @@ def finding_rectified(*, actor: Any, finding: Finding, rectified_on: datetime.da
         actor=actor, action="accountability.finding.rectified", target=finding, data={"on": rectified_on}
     )
     return finding
+
+
+# ------------------------------------------------------------------ 考
+
+
+def campaign_indicators(year: int) -> Any:
+    """The indicators of the year's campaigns, the ones a figure can be linked to."""
+    from assessments.models import Indicator
+
+    return (
+        Indicator.objects.filter(section__framework__campaigns__year=year)
+        .select_related("section")
+        .order_by("section__order", "section__code", "order", "code")
+        .distinct()
+    )
+
+
+@transaction.atomic
+def indicator_figure_link(*, actor: Any, year: int, indicator_code: str, figure: str) -> IndicatorFigureLink:
+    """Let the year's campaign indicator `indicator_code` read a 述、评、督 figure: the
+    assessors scoring it see each target's figure and its source (and, for 督察, the
+    deduction proposed by linkage.finding_deduction)."""
+    _require_office(actor, "设置指标关联的述评督数据")
+    errors: dict[str, str] = {}
+    indicator_code = (indicator_code or "").strip()
+    if figure not in Figure.values:
+        errors["figure"] = "请选择述法、评议或督察数据。"
+    if not campaign_indicators(year).filter(code=indicator_code).exists():
+        errors["indicator_code"] = f"{year}年的考评中没有编号为“{indicator_code}”的指标。"
+    elif IndicatorFigureLink.objects.filter(year=year, indicator_code=indicator_code, figure=figure).exists():
+        errors["figure"] = "该指标已关联这项数据。"
+    if errors:
+        raise ValidationError(errors)
+    link = IndicatorFigureLink.objects.create(
+        year=year, indicator_code=indicator_code, figure=figure, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="accountability.indicator_figure.linked",
+        target=link,
+        data={"year": year, "indicator": indicator_code, "figure": figure},
+    )
+    return link
+
+
+@transaction.atomic
+def indicator_figure_unlink(*, actor: Any, link: IndicatorFigureLink) -> None:
+    _require_office(actor, "取消指标关联的述评督数据")
+    data = {"year": link.year, "indicator": link.indicator_code, "figure": link.figure}
+    audit_record(actor=actor, action="accountability.indicator_figure.unlinked", target=link, data=data)
+    link.delete()
 
 
 # ------------------------------------------------------------------ 责

@@ -1160,6 +1160,12 @@ ACCOUNTABILITY = [
     action("accountability:actions_propose", post=expect({"office"}, status=302)),
     action("accountability:action_decide", lambda s: [s.action.pk], post=expect({"office"}, status=302)),
     action("accountability:action_follow_up", lambda s: [s.action.pk], post=expect({"office"}, status=302)),
+    page("accountability:indicator_figures", both=expect({"office"})),
+    action(
+        "accountability:indicator_figure_unlink",
+        lambda s: [s.figure_link.pk],
+        post=expect({"office"}, status=302),
+    ),
     page("accountability:my_dossier", get=expect()),
     page(
         "accountability:leader_dossier",
