@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -176,4 +176,5 @@ class IndicatorFigureForm(forms.Form):
 
     def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator_code"].choices = [(i.code, f"{i.code} {i.name}") for i in indicators]
+        field = cast(forms.ChoiceField, self.fields["indicator_code"])
+        field.choices = [(i.code, f"{i.code} {i.name}") for i in indicators]
