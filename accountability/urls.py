@@ -8,6 +8,7 @@ urlpatterns = [
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/write/", views.report_write, name="report_write"),
     path("mine/", views.my_reports, name="my_reports"),
     path("reviews/", views.my_reviews, name="my_reviews"),

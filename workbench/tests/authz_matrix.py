@@ -1108,6 +1108,7 @@ ACCOUNTABILITY = [
     page("accountability:round_list", get=expect({"office"})),
     page("accountability:round_create", both=expect({"office"})),
     page("accountability:round_detail", lambda s: [s.shufa_round.pk], both=expect({"office"})),
+    action("accountability:round_close", lambda s: [s.shufa_round.pk], post=expect({"office"}, status=302)),
     page("accountability:report_write", lambda s: [s.shufa_round.pk], both=expect()),
     page("accountability:my_reports", get=expect()),
     page("accountability:my_reviews", get=expect({"assessor"})),
