@@ -151,12 +151,18 @@ class FiguresTestCase(FiguresWorld):
         report = self.submitted_report()
         services.rating_save(actor=self.assessor, report=report, grade="满意", score=92)
         services.rating_save(actor=self.expert, report=report, grade="不满意", score=55)
+        services.shufa_round_reviewers_set(
+            actor=self.office,
+            shufa_round=self.shufa_round,
+            reviewers=[self.assessor, self.expert, self.assessor_b],
+        )
+        services.rating_save(actor=self.assessor_b, report=report, grade="满意", score=95)
         services.shufa_report_save(actor=self.leader_b, shufa_round=self.shufa_round, body="草稿")
         own = {f["label"]: f for f in figures.indicator_figures(self.indicator, self.county_org, YEAR)}
         self.assertEqual(own["述法报告提交情况"]["value"], "1/1 份述法报告已提交。")
         self.assertEqual(
             own["述法评议结果"]["value"],
-            "平均 73.50 分（2 份评议：满意 1 份，基本满意 0 份，不满意 1 份；不满意占 50.0%）。",
+            "平均 80.67 分（3 份评议：满意 2 份，基本满意 0 份，不满意 1 份；不满意占 33.3%）。",
         )
         self.assertEqual(own["述法评议结果"]["source"], f"来源：述评督考责模块 · {YEAR}年述法评议。")
         other = {
