@@ -1,11 +1,15 @@
 """/api/v1/accountability/…: 述、评、督、考、责 through the same access
 functions, selectors and services as the pages.
 
-- rounds/: the office lists and opens 述法 rounds.
+- rounds/: the office lists and opens 述法 rounds (POST {year, title, deadline,
+  template}) and ends one ({id}/close/).
 - reports/: a leader lists its own and writes (POST {round, body}); a unit
   lists its org's; a reviewer the submitted reports of its rounds; the office
   all. {id}/submit/ (own), {id}/return/ (office), {id}/rate/ (reviewer).
-- plans/ and findings/: the office, and 督察组 members for their plans.
+- plans/ and findings/: the office, and 督察组 members for their plans. The office
+  makes a plan (POST) and edits it (PATCH with the `version` it read; a stale one
+  is a 409); the office or the plan's team record a visit ({id}/records/) and a
+  finding (POST findings/), which opens a problem when the tracker is installed.
 - actions/: the office lists, proposes (POST {year}), {id}/decide/, {id}/follow-up/.
 - dossiers/leaders/{id}/{year}/ and dossiers/orgs/{id}/{year}/: as the pages.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import path
@@ -24,9 +29,17 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accountability import access, selectors, services
+from accountability import access, problems_link, selectors, services
 from accountability.linkage import GRADES
-from accountability.models import AccountabilityAction, Finding, InspectionPlan, ShufaReport, ShufaRound
+from accountability.models import (
+    AccountabilityAction,
+    Finding,
+    InspectionPlan,
+    InspectionRecord,
+    Severity,
+    ShufaReport,
+    ShufaRound,
+)
 from accounts.models import User
 from orgs.models import Org
 
@@ -61,7 +74,59 @@ PERMISSIONS = [permissions.IsAuthenticated, BusinessUser]
 class AccountabilityRoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = ShufaRound
-        fields = ["id", "year", "title", "deadline", "template"]
+        fields = ["id", "year", "title", "deadline", "template", "closed_at"]
+
+
+class AccountabilityRoundWriteSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    deadline = serializers.DateField()
+    template = serializers.CharField(max_length=5000)
+
+
+def _business_users() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role_id__isnull=False)
+
+
+class AccountabilityPlanWriteSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    topic = serializers.CharField(max_length=200)
+    start_on = serializers.DateField()
+    end_on = serializers.DateField()
+    targets = serializers.PrimaryKeyRelatedField(queryset=Org.objects.all(), many=True)
+    team = serializers.PrimaryKeyRelatedField(queryset=_business_users(), many=True)
+
+
+class AccountabilityPlanEditSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    topic = serializers.CharField(max_length=200, required=False)
+    start_on = serializers.DateField(required=False)
+    end_on = serializers.DateField(required=False)
+    targets = serializers.PrimaryKeyRelatedField(queryset=Org.objects.all(), many=True, required=False)
+    team = serializers.PrimaryKeyRelatedField(queryset=_business_users(), many=True, required=False)
+
+
+class AccountabilityRecordWriteSerializer(serializers.Serializer):
+    target = serializers.PrimaryKeyRelatedField(queryset=Org.objects.all())
+    visited_on = serializers.DateField()
+    notes = serializers.CharField(max_length=5000)
+
+
+class AccountabilityRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionRecord
+        fields = ["id", "plan", "target", "visited_on", "notes", "recorded_by"]
+
+
+class AccountabilityFindingWriteSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(min_value=1)
+    target = serializers.PrimaryKeyRelatedField(queryset=Org.objects.all())
+    text = serializers.CharField(max_length=5000)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    deadline = serializers.DateField()
+    record = serializers.PrimaryKeyRelatedField(
+        queryset=InspectionRecord.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class AccountabilityReportSerializer(serializers.ModelSerializer):
@@ -160,7 +225,7 @@ class AccountabilityFindingSerializer(serializers.ModelSerializer):
 class AccountabilityPlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionPlan
-        fields = ["id", "year", "topic", "start_on", "end_on", "targets", "team"]
+        fields = ["id", "year", "topic", "start_on", "end_on", "targets", "team", "version"]
 
 
 class AccountabilityActionSerializer(serializers.ModelSerializer):
@@ -196,6 +261,25 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         if not access.is_office(_user(self.request)):
             raise Http404
         return selectors.rounds()
+
+    @extend_schema(request=AccountabilityRoundWriteSerializer, responses={201: AccountabilityRoundSerializer})
+    def create(self, request: Request) -> Response:
+        """Open the year's 述法 round (one per year)."""
+        self.get_queryset()  # 404 for whoever does not run rounds
+        data = _valid(AccountabilityRoundWriteSerializer, request.data)
+        shufa_round = services.shufa_round_create(actor=_user(request), **data)
+        return Response(self.get_serializer(shufa_round).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: AccountabilityRoundSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        """End the round: no more reports, returns or ratings."""
+        shufa_round = self.get_object()
+        return Response(
+            self.get_serializer(
+                services.shufa_round_close(actor=_user(request), shufa_round=shufa_round)
+            ).data
+        )
 
 
 class ReportViewSet(viewsets.GenericViewSet):
@@ -273,6 +357,46 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         qs = selectors.plans().order_by("-year", "pk")
         return qs if access.is_office(user) else qs.filter(team=user)
 
+    def _answer(self, plan: InspectionPlan, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(selectors.plans().get(pk=plan.pk)).data, status=code)
+
+    @extend_schema(request=AccountabilityPlanWriteSerializer, responses={201: AccountabilityPlanSerializer})
+    def create(self, request: Request) -> Response:
+        """Make a 督察 plan: topic, targets, team, dates."""
+        if not access.is_office(_user(request)):
+            raise PermissionDenied("只有市委依法治市办可以制定督察计划。")
+        data = _valid(AccountabilityPlanWriteSerializer, request.data)
+        plan = services.inspection_plan_create(actor=_user(request), **data)
+        return self._answer(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AccountabilityPlanEditSerializer, responses={200: AccountabilityPlanSerializer})
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Edit the plan as read at `version`; omitted fields keep their value."""
+        plan = access.access_plan(_user(request), _pk(pk))
+        data = _valid(AccountabilityPlanEditSerializer, request.data)
+        edited = services.inspection_plan_update(
+            actor=_user(request),
+            plan=plan,
+            expected_version=data.pop("version"),
+            topic=data.get("topic", plan.topic),
+            start_on=data.get("start_on", plan.start_on),
+            end_on=data.get("end_on", plan.end_on),
+            targets=data.get("targets", list(plan.targets.all())),
+            team=data.get("team", list(plan.team.all())),
+        )
+        return self._answer(edited)
+
+    @extend_schema(
+        request=AccountabilityRecordWriteSerializer, responses={201: AccountabilityRecordSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def records(self, request: Request, pk: str) -> Response:
+        """Record a visit of the plan (the office or the plan's team)."""
+        plan = access.access_plan(_user(request), _pk(pk))
+        data = _valid(AccountabilityRecordWriteSerializer, request.data)
+        record = services.inspection_record_create(actor=_user(request), plan=plan, **data)
+        return Response(AccountabilityRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
 
 class FindingViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = PERMISSIONS
@@ -289,6 +413,19 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         if access.is_unit(user):
             visible |= Q(target_id=user.org_id)
         return qs.filter(visible).distinct()
+
+    @extend_schema(
+        request=AccountabilityFindingWriteSerializer, responses={201: AccountabilityFindingSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        """Record a finding of a plan; with the problem tracker installed it is opened there too."""
+        data = _valid(AccountabilityFindingWriteSerializer, request.data)
+        plan = access.access_plan(_user(request), data.pop("plan"))
+        with transaction.atomic():  # the finding and its problem together, or neither
+            finding = services.finding_create(actor=_user(request), plan=plan, **data)
+            problems_link.finding_open_problem(actor=_user(request), finding=finding)
+        fresh = selectors.findings().get(pk=finding.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
 class ActionViewSet(viewsets.GenericViewSet):

@@ -8,11 +8,12 @@ class AccountabilityConfig(AppConfig):
     verbose_name = "述、评、督、考、责 联动"
 
     def ready(self) -> None:
-        from accountability import metrics, todos
+        from accountability import figures, metrics, todos
         from attachments import access as attachment_access
         from attachments import services as attachment_services
 
         metrics.register()
+        figures.register()
         todos.register()
         attachment_access.register_grant(_reviewer_reads_evidence)
         attachment_services.register_in_use(_evidence_of_submitted_report)

@@ -221,6 +221,17 @@ def _actions(office: User) -> None:
         )
 
 
+# 考: the 2023 campaign's 5.2 (第一责任人职责) reads the 述法 and its rating, 5.4 (法治督察) the findings
+INDICATOR_FIGURES = (("5.2", "shufa"), ("5.2", "rating"), ("5.4", "findings"))
+
+
+def _indicator_figures(office: User) -> None:
+    codes = set(services.campaign_indicators(YEAR).values_list("code", flat=True))
+    for code, figure in INDICATOR_FIGURES:
+        if code in codes:
+            services.indicator_figure_link(actor=office, year=YEAR, indicator_code=code, figure=figure)
+
+
 def load(*, stdout: Writer | None = None) -> None:
     if ShufaRound.objects.filter(year=YEAR).exists():
         return
@@ -232,6 +243,7 @@ def load(*, stdout: Writer | None = None) -> None:
     _ratings(shufa_round, leaders)
     _inspection(office)
     _actions(office)
+    _indicator_figures(office)
     if stdout:
         stdout.write(
             f"述评督考责：{len(leaders)} 名领导干部（演示），{YEAR}年述法报告 {shufa_round.reports.count()} 份及评议，"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
 from accountability.linkage import GRADES
-from accountability.models import Severity
+from accountability.models import Figure, Severity
 from accounts import roles
 from accounts.models import User
 from orgs.models import Org
@@ -164,3 +164,17 @@ class FollowUpForm(forms.Form):
 
 class ProposeForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+
+class IndicatorFigureForm(forms.Form):
+    """Link an indicator of the year's campaign to a 述、评、督 figure."""
+
+    indicator_code = forms.ChoiceField(label="考评指标", widget=forms.Select(attrs={"class": "form-select"}))
+    figure = forms.ChoiceField(
+        label="述评督数据", choices=Figure.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["indicator_code"])
+        field.choices = [(i.code, f"{i.code} {i.name}") for i in indicators]

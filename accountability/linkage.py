@@ -9,6 +9,9 @@ tested directly and reused by services, pages, the API and the demo.
 考 — a finding's proposed deduction on the campaign's 督察 indicator:
   一般 0.5 分, 较重 1 分, 严重 2 分 per finding; a finding rectified by its
   deadline costs half; the sum is capped at the indicator's points.
+  The deduction is offered to the assessor as a proposed item on one of the
+  indicator's 扣分 rules (`fit_deduction`: the rule whose points per time give
+  it exactly, the fewest times), never written without the assessor.
 
 责 — proposed accountability actions for one leader / org and year:
   - 考评等次 不合格 → 约谈 and 通报批评; 一般 → 约谈;
@@ -91,6 +94,39 @@ def finding_deduction(findings: Iterable[FindingFact], *, cap: Decimal) -> Decim
         points = SEVERITY_POINTS[f.severity]
         lost += points / 2 if f.rectified_in_time else points
     return min(lost, cap).quantize(TWO, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """An indicator's 评分细则 as the fit sees it: kind, points per time, optional cap."""
+
+    id: int
+    kind: str
+    points: Decimal
+    max_points: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Fit:
+    rule_id: int
+    count: int
+
+
+def fit_deduction(points: Decimal, rules: Iterable[RuleSpec]) -> Fit | None:
+    """The 扣分 rule and count that deduct exactly `points` (the fewest times wins,
+    then the rule listed first); None when no rule gives it exactly or `points` is 0."""
+    if points <= 0:
+        return None
+    best: Fit | None = None
+    for rule in rules:
+        if rule.kind != "deduct" or rule.points <= 0:
+            continue
+        count, rest = divmod(points, rule.points)
+        if rest or (rule.max_points is not None and points > rule.max_points):
+            continue
+        if best is None or count < best.count:
+            best = Fit(rule.id, int(count))
+    return best
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,11 @@ class ShufaRound(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A closed round takes no more reports, returns or ratings: its results are final.
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -38,6 +43,10 @@ class ShufaRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.title}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class ReportState(models.TextChoices):
@@ -113,6 +122,8 @@ class InspectionPlan(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # compare-and-set on edit: a stale edit is refused (409), never an overwrite
+    version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
         ordering = ["-year", "-start_on", "pk"]
@@ -213,3 +224,33 @@ class AccountabilityAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.org.short_name or self.org.name} {self.get_kind_display()}"
+
+
+class Figure(models.TextChoices):
+    """The 述、评、督 figures a campaign indicator can read (accountability/figures.py)."""
+
+    SHUFA = "shufa", "述法：本单位述法报告提交情况"
+    RATING = "rating", "评议：本单位述法报告评议结果"
+    FINDINGS = "findings", "督察：本单位督察发现问题及建议扣分"
+
+
+class IndicatorFigureLink(models.Model):
+    """The office's choice that an indicator of the year's campaign (named by its code, as
+    a 惠民实事 edition names its indicator) measures a 述、评、督 figure: the figure of the
+    target being scored, with its source, is shown beside it on the scoring page."""
+
+    year = models.PositiveSmallIntegerField("考评年度")
+    indicator_code = models.CharField("指标编号", max_length=20)
+    figure = models.CharField("述评督数据", max_length=10, choices=Figure.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "indicator_code", "figure"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "indicator_code", "figure"], name="indicator_figure_once")
+        ]
+        verbose_name = "指标关联的述评督数据"
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.indicator_code} ← {self.get_figure_display()}"

@@ -15,7 +15,9 @@ from django.utils import timezone
 from accountability import access, linkage, selectors, states
 from accountability.models import (
     AccountabilityAction,
+    Figure,
     Finding,
+    IndicatorFigureLink,
     InspectionPlan,
     InspectionRecord,
     Rating,
@@ -25,6 +27,7 @@ from accountability.models import (
 from accounts import roles
 from attachments.services import attachment_create
 from audit.services import audit_record
+from fazhi.errors import StaleEdit
 from orgs.models import Org
 
 MAX_BODY = 20000
@@ -127,7 +130,36 @@ def shufa_round_reviewers_set(
     return list(chosen.values())
 
 
+@transaction.atomic
+def shufa_round_close(
+    *, actor: Any, shufa_round: ShufaRound, now: datetime.datetime | None = None
+) -> ShufaRound:
+    """End the year's 述法 round: no more reports, returns or ratings; its results stand."""
+    _require_office(actor, "结束述法工作")
+    shufa_round = ShufaRound.objects.select_for_update().get(pk=shufa_round.pk)
+    if shufa_round.is_closed:
+        raise ValidationError(f"{shufa_round.year}年的述法工作已于 {_when(shufa_round.closed_at)} 结束。")
+    shufa_round.closed_at = _now(now)
+    shufa_round.closed_by = actor
+    shufa_round.save(update_fields=["closed_at", "closed_by"])
+    counts = {state: shufa_round.reports.filter(state=state).count() for state in states.REPORT_LABELS}
+    audit_record(
+        actor=actor, action="accountability.round.closed", target=shufa_round, data={"reports": counts}
+    )
+    return shufa_round
+
+
+def _when(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _check_open(shufa_round: ShufaRound) -> None:
+    if shufa_round.is_closed:
+        raise ValidationError(f"{shufa_round.year}年的述法工作已结束，不能再提交、退回或评议述法报告。")
+
+
 def _check_deadline(shufa_round: ShufaRound, now: datetime.datetime | None) -> None:
+    _check_open(shufa_round)
     if timezone.localdate(_now(now)) > shufa_round.deadline:
         raise ValidationError(
             f"已过提交截止日期（{shufa_round.deadline:%Y-%m-%d}），不能再提交或修改述法报告。"
@@ -203,7 +235,8 @@ def shufa_report_submit(
 def shufa_report_return(*, actor: Any, report: ShufaReport, reason: str) -> ShufaReport:
     _require_office(actor, "退回述法报告")
     reason = _reason(reason)
-    report = ShufaReport.objects.select_for_update().get(pk=report.pk)
+    report = ShufaReport.objects.select_for_update().select_related("round").get(pk=report.pk)
+    _check_open(report.round)
     report.state = _transition(states.report_next, report.state, "return")
     report.return_reason = reason
     report.save(update_fields=["state", "return_reason", "updated_at"])
@@ -219,6 +252,7 @@ def rating_save(*, actor: Any, report: ShufaReport, grade: str, score: Any, comm
     """A reviewer of the round rates a submitted report (again: its rating is replaced, audited)."""
     if not access.is_reviewer(actor, report.round):
         raise PermissionDenied("您不是本年度述法评议人。")
+    _check_open(report.round)
     if report.state != states.SUBMITTED:
         raise ValidationError("述法报告尚未提交（或已退回），不能评议。")
     errors: dict[str, str] = {}
@@ -261,15 +295,7 @@ def inspection_plan_create(
     team: Sequence[Any],
 ) -> InspectionPlan:
     _require_office(actor, "制定督察计划")
-    errors: dict[str, str] = {}
-    if not (topic or "").strip():
-        errors["topic"] = "请填写督察主题。"
-    if end_on < start_on:
-        errors["end_on"] = "结束日期不能早于开始日期。"
-    if not targets:
-        errors["targets"] = "请选择督察对象。"
-    if not team:
-        errors["team"] = "请选择督察组成员。"
+    errors = _plan_errors(topic, start_on, end_on, targets, team)
     if errors:
         raise ValidationError(errors)
     plan = InspectionPlan.objects.create(
@@ -284,6 +310,80 @@ def inspection_plan_create(
         data={"targets": [o.pk for o in targets], "team": [u.pk for u in team]},
     )
     return plan
+
+
+@transaction.atomic
+def inspection_plan_update(
+    *,
+    actor: Any,
+    plan: InspectionPlan,
+    expected_version: int,
+    topic: str,
+    start_on: datetime.date,
+    end_on: datetime.date,
+    targets: Sequence[Org],
+    team: Sequence[Any],
+) -> InspectionPlan:
+    """Edit a plan (topic, dates, targets, team) on the version the user read. A target
+    with records or findings stays, and the dates keep every record inside them."""
+    _require_office(actor, "修改督察计划")
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.version != expected_version:
+        raise StaleEdit("督察计划已被他人修改，请刷新后重新编辑。")
+    errors = _plan_errors(topic, start_on, end_on, targets, team)
+    kept = {o.pk for o in targets}
+    worked = set(plan.records.values_list("target_id", flat=True)) | set(
+        plan.findings.values_list("target_id", flat=True)
+    )
+    if worked - kept:
+        names = "、".join(
+            Org.objects.filter(pk__in=worked - kept).order_by("code").values_list("name", flat=True)
+        )
+        errors.setdefault("targets", f"{names}已有督察记录或发现问题，不能移出督察对象。")
+    outside = plan.records.exclude(visited_on__range=(start_on, end_on)).order_by("visited_on").first()
+    if outside is not None and "end_on" not in errors:
+        errors["start_on"] = f"已有 {outside.visited_on:%Y-%m-%d} 的督察记录，起止日期须包含它。"
+    if errors:
+        raise ValidationError(errors)
+    before = _plan_state(plan)
+    plan.topic, plan.start_on, plan.end_on = topic.strip(), start_on, end_on
+    plan.version += 1
+    plan.save(update_fields=["topic", "start_on", "end_on", "version"])
+    plan.targets.set(targets)
+    plan.team.set(team)
+    after = _plan_state(plan)
+    audit_record(
+        actor=actor,
+        action="accountability.inspection.updated",
+        target=plan,
+        data={k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]},
+    )
+    return plan
+
+
+def _plan_errors(
+    topic: str, start_on: datetime.date, end_on: datetime.date, targets: Sequence[Org], team: Sequence[Any]
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (topic or "").strip():
+        errors["topic"] = "请填写督察主题。"
+    if end_on < start_on:
+        errors["end_on"] = "结束日期不能早于开始日期。"
+    if not targets:
+        errors["targets"] = "请选择督察对象。"
+    if not team:
+        errors["team"] = "请选择督察组成员。"
+    return errors
+
+
+def _plan_state(plan: InspectionPlan) -> dict[str, Any]:
+    return {
+        "topic": plan.topic,
+        "start_on": plan.start_on.isoformat(),
+        "end_on": plan.end_on.isoformat(),
+        "targets": sorted(plan.targets.values_list("pk", flat=True)),
+        "team": sorted(plan.team.values_list("pk", flat=True)),
+    }
 
 
 def _require_team(actor: Any, plan: InspectionPlan) -> None:
@@ -369,6 +469,57 @@ def finding_rectified(*, actor: Any, finding: Finding, rectified_on: datetime.da
         actor=actor, action="accountability.finding.rectified", target=finding, data={"on": rectified_on}
     )
     return finding
+
+
+# ------------------------------------------------------------------ 考
+
+
+def campaign_indicators(year: int) -> Any:
+    """The indicators of the year's campaigns, the ones a figure can be linked to."""
+    from assessments.models import Indicator
+
+    return (
+        Indicator.objects.filter(section__framework__campaigns__year=year)
+        .select_related("section")
+        .order_by("section__order", "section__code", "order", "code")
+        .distinct()
+    )
+
+
+@transaction.atomic
+def indicator_figure_link(*, actor: Any, year: int, indicator_code: str, figure: str) -> IndicatorFigureLink:
+    """Let the year's campaign indicator `indicator_code` read a 述、评、督 figure: the
+    assessors scoring it see each target's figure and its source (and, for 督察, the
+    deduction proposed by linkage.finding_deduction)."""
+    _require_office(actor, "设置指标关联的述评督数据")
+    errors: dict[str, str] = {}
+    indicator_code = (indicator_code or "").strip()
+    if figure not in Figure.values:
+        errors["figure"] = "请选择述法、评议或督察数据。"
+    if not campaign_indicators(year).filter(code=indicator_code).exists():
+        errors["indicator_code"] = f"{year}年的考评中没有编号为“{indicator_code}”的指标。"
+    elif IndicatorFigureLink.objects.filter(year=year, indicator_code=indicator_code, figure=figure).exists():
+        errors["figure"] = "该指标已关联这项数据。"
+    if errors:
+        raise ValidationError(errors)
+    link = IndicatorFigureLink.objects.create(
+        year=year, indicator_code=indicator_code, figure=figure, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="accountability.indicator_figure.linked",
+        target=link,
+        data={"year": year, "indicator": indicator_code, "figure": figure},
+    )
+    return link
+
+
+@transaction.atomic
+def indicator_figure_unlink(*, actor: Any, link: IndicatorFigureLink) -> None:
+    _require_office(actor, "取消指标关联的述评督数据")
+    data = {"year": link.year, "indicator": link.indicator_code, "figure": link.figure}
+    audit_record(actor=actor, action="accountability.indicator_figure.unlinked", target=link, data=data)
+    link.delete()
 
 
 # ------------------------------------------------------------------ 责

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accountability import views, views_inspections
+from accountability import views, views_figures, views_inspections
 
 app_name = "accountability"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/write/", views.report_write, name="report_write"),
     path("mine/", views.my_reports, name="my_reports"),
     path("reviews/", views.my_reviews, name="my_reviews"),
@@ -24,6 +25,12 @@ urlpatterns = [
     path("actions/propose/", views_inspections.actions_propose, name="actions_propose"),
     path("actions/<int:pk>/decide/", views_inspections.action_decide, name="action_decide"),
     path("actions/<int:pk>/follow-up/", views_inspections.action_follow_up, name="action_follow_up"),
+    path("indicator-figures/", views_figures.indicator_figures, name="indicator_figures"),
+    path(
+        "indicator-figures/<int:pk>/unlink/",
+        views_figures.indicator_figure_unlink,
+        name="indicator_figure_unlink",
+    ),
     path("dossiers/me/", views.my_dossier, name="my_dossier"),
     path("dossiers/leaders/<int:pk>/<int:year>/", views.leader_dossier, name="leader_dossier"),
     path("dossiers/orgs/<int:pk>/<int:year>/", views.org_dossier, name="org_dossier"),

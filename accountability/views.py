@@ -117,6 +117,20 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def round_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    access.require_office(request.user)
+    shufa_round = get_object_or_404(ShufaRound, pk=pk)
+    try:
+        services.shufa_round_close(actor=request.user, shufa_round=shufa_round)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, "述法工作已结束：不再接受提交、退回和评议。")
+    return redirect("accountability:round_detail", pk=pk)
+
+
+@login_required
 def my_reports(request: AuthedRequest) -> HttpResponse:
     if not access.is_leader(request.user):
         raise Http404("页面不存在")

@@ -393,6 +393,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Swagger UI (sidecar 2026.x) switches to a virtualised list once the expanded tags hold 150 rows
+    # (tags + operations): only the rows in the viewport are drawn, so the page seemed to stop after the
+    # first tag. Tags start collapsed (each opens to its operations, drawn whole) and the filter finds a tag.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "docExpansion": "none", "filter": True},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -112,21 +112,3 @@ def access_contact(user: User, pk: int, *, write: bool = False) -> Contact:
     if write and not can_edit_contacts_of(user, contact.org_id):
         raise PermissionDenied("联络员由各单位自行维护，不能修改其他单位的联络员。")
     return contact
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise a number, not to call it."""
-    digits = phone.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    if len(digits) <= 7:
-        return digits[:1] + "*" * (len(digits) - 3) + digits[-2:]
-    return digits[:3] + "****" + digits[-4:]
-
-
-def mask_email(email: str) -> str:
-    """z***@example.com."""
-    local, at, domain = email.strip().partition("@")
-    if not at:
-        return mask_phone(email)
-    return (local[:1] or "*") + "***@" + domain

@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from fazhi.lib.masking import mask_email, mask_phone
 from notices import access, numbers, selectors, services
 from notices.models import Contact, DocumentNumber, Module, Notice, NoticeRecipient, NumberStatus
 from orgs.models import Org
@@ -372,10 +373,10 @@ class ContactSerializer(serializers.ModelSerializer):
         return access.sees_contact_details(self.context["user"], obj)
 
     def get_phone(self, obj: Contact) -> str:
-        return obj.phone if self._full(obj) else access.mask_phone(obj.phone)
+        return obj.phone if self._full(obj) else mask_phone(obj.phone)
 
     def get_email(self, obj: Contact) -> str:
-        return obj.email if self._full(obj) else access.mask_email(obj.email)
+        return obj.email if self._full(obj) else mask_email(obj.email)
 
     def get_masked(self, obj: Contact) -> bool:
         return not self._full(obj)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthedRequest
+from fazhi.lib.masking import mask_email, mask_phone
 from notices import access, selectors, services
 from notices.forms import ContactForm
 from notices.models import Contact, Module
@@ -22,8 +23,8 @@ from workbench.tables import sorted_page
 
 def _shown(user: Any, contact: Contact) -> Contact:
     full = access.sees_contact_details(user, contact)
-    contact.shown_phone = contact.phone if full else access.mask_phone(contact.phone)  # type: ignore[attr-defined]
-    contact.shown_email = contact.email if full else access.mask_email(contact.email)  # type: ignore[attr-defined]
+    contact.shown_phone = contact.phone if full else mask_phone(contact.phone)  # type: ignore[attr-defined]
+    contact.shown_email = contact.email if full else mask_email(contact.email)  # type: ignore[attr-defined]
     contact.editable = access.can_edit_contacts_of(user, contact.org_id)  # type: ignore[attr-defined]
     return contact
 

@@ -94,6 +94,27 @@ class ReportPagesTestCase(AccountabilityTestCase):
         self.assertEqual(response.status_code, 404)
         self.assertFalse(Rating.objects.exists())
 
+    def test_it_lets_the_office_close_the_round_after_which_a_rating_is_refused_with_a_message(self):
+        report = self.submitted_report()
+        url = reverse("accountability:round_close", args=[self.shufa_round.pk])
+        for user in (self.leader, self.county, self.assessor):
+            with self.subTest(user=user.username):
+                self.assertEqual(self.client_for(user).post(url).status_code, 404)
+        self.shufa_round.refresh_from_db()
+        self.assertFalse(self.shufa_round.is_closed)
+        office = self.client_for(self.office)
+        page = office.post(url, follow=True)
+        self.assertContains(page, "述法工作已结束：不再接受提交、退回和评议。")
+        self.assertContains(page, "结束，不再接受提交、退回和评议")
+        self.assertNotContains(page, "结束本年度述法工作")
+        rated = self.client_for(self.assessor).post(
+            reverse("accountability:report_rate", args=[report.pk]),
+            {"grade": "满意", "score": "90"},
+            follow=True,
+        )
+        self.assertContains(rated, f"{YEAR}年的述法工作已结束，不能再提交、退回或评议述法报告。")
+        self.assertFalse(Rating.objects.exists())
+
 
 class DossierPagesTestCase(AccountabilityTestCase):
     def setUp(self) -> None:

@@ -89,13 +89,15 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:
     for rule in rules:
         item = chosen.get(rule.pk)
         count = item.count if item is not None else 0
-        rule_rows.append({"rule": rule, "item": item, "count": count})
+        rule_rows.append({"rule": rule, "item": item, "count": count, "reason": item.reason if item else ""})
     sa = SelfAssessment.objects.filter(
         campaign=score.campaign_id, target=score.target_id, indicator=indicator
     ).first()
     scoring_open = score.campaign.phase == Phase.SCORING
     entry = score_services.entry_problem(user, score)
     can_reopen = access.can_manage(user) and scoring_open and score.status == ScoreStatus.APPROVED
+    figures = indicator_figures(score.indicator, score.target, score.campaign.year)
+    applied = _apply_proposal(request, figures, rule_rows, editable=entry is None)
     return {
         "score": score,
         "indicator": indicator,
@@ -113,7 +115,8 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:
         "own_entry": score.entered_by_id == user.pk,
         "review_form": ReviewForm(initial={"version": score.version}),
         "reopen_form": extra.pop("reopen_form", None) or ReopenForm(initial={"version": score.version}),
-        "live_figures": indicator_figures(score.indicator, score.target, score.campaign.year),
+        "live_figures": figures,
+        "proposal_applied": applied,
         "title": f"评分 · {score.target.display_name} · {indicator.code}",
         "breadcrumbs": campaign_crumbs(
             score.campaign,
@@ -122,6 +125,28 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:
         ),
         **extra,
     }
+
+
+def _apply_proposal(
+    request: AuthedRequest, figures: list[dict[str, Any]], rule_rows: list[dict[str, Any]], *, editable: bool
+) -> dict[str, Any] | None:
+    """A figure may propose an item (a rule and a count, e.g. the 督察 deduction). The
+    editor offers it; `?proposal=<n>` fills it into the form, unsaved, for the assessor
+    to check and save — a proposal is never written by itself."""
+    rows = {row["rule"].pk: row for row in rule_rows}
+    for n, figure in enumerate(figures):
+        proposal = figure.get("proposal")
+        if proposal:
+            proposal["number"] = n if proposal.get("rule_id") in rows else None
+    chosen = request.GET.get("proposal", "")
+    if not editable or not chosen.isdigit() or int(chosen) >= len(figures):
+        return None
+    proposal = figures[int(chosen)].get("proposal")
+    if not proposal or proposal["number"] is None:
+        return None
+    row = rows[proposal["rule_id"]]
+    row["count"], row["reason"] = proposal["count"], proposal["reason"]
+    return proposal
 
 
 def _score_response(request: AuthedRequest, score: Score, **extra) -> HttpResponse:

@@ -1108,6 +1108,7 @@ ACCOUNTABILITY = [
     page("accountability:round_list", get=expect({"office"})),
     page("accountability:round_create", both=expect({"office"})),
     page("accountability:round_detail", lambda s: [s.shufa_round.pk], both=expect({"office"})),
+    action("accountability:round_close", lambda s: [s.shufa_round.pk], post=expect({"office"}, status=302)),
     page("accountability:report_write", lambda s: [s.shufa_round.pk], both=expect()),
     page("accountability:my_reports", get=expect()),
     page("accountability:my_reviews", get=expect({"assessor"})),
@@ -1160,6 +1161,12 @@ ACCOUNTABILITY = [
     action("accountability:actions_propose", post=expect({"office"}, status=302)),
     action("accountability:action_decide", lambda s: [s.action.pk], post=expect({"office"}, status=302)),
     action("accountability:action_follow_up", lambda s: [s.action.pk], post=expect({"office"}, status=302)),
+    page("accountability:indicator_figures", both=expect({"office"})),
+    action(
+        "accountability:indicator_figure_unlink",
+        lambda s: [s.figure_link.pk],
+        post=expect({"office"}, status=302),
+    ),
     page("accountability:my_dossier", get=expect()),
     page(
         "accountability:leader_dossier",
@@ -1167,7 +1174,12 @@ ACCOUNTABILITY = [
         get=expect(LEADERS_OWN),
     ),
     page("accountability:org_dossier", lambda s: [s.org.pk, 2026], get=expect(LEADERS_OWN)),
-    api("/api/v1/accountability/rounds/", get=acc_api({"office"})),
+    api("/api/v1/accountability/rounds/", get=acc_api({"office"}), post=acc_api({"office"}, status=400)),
+    api(
+        "/api/v1/accountability/rounds/{pk}/close/",
+        lambda s: {"pk": s.shufa_round.pk},
+        post=acc_api({"office"}),
+    ),
     api(
         "/api/v1/accountability/rounds/{pk}/",
         lambda s: {"pk": s.shufa_round.pk},
@@ -1198,13 +1210,36 @@ ACCOUNTABILITY = [
         lambda s: {"pk": s.shufa_report.pk},
         post=acc_api({"office", "county", "assessor"}, status=400),
     ),
-    api("/api/v1/accountability/plans/", get=expect(BUSINESS, denied=403)),
+    api(
+        "/api/v1/accountability/plans/",
+        get=expect(BUSINESS, denied=403),
+        post=expect({"office"}, status=400, denied=403),
+    ),
     api(
         "/api/v1/accountability/plans/{pk}/",
         lambda s: {"pk": s.plan.pk},
+        data=lambda s: {"version": s.plan.version, "topic": "督察（修改）"},
         get=acc_api({"office", "assessor_b"}),
+        patch=acc_api({"office"}, assessor_b=403),
     ),
-    api("/api/v1/accountability/findings/", get=expect(BUSINESS, denied=403)),
+    api(
+        "/api/v1/accountability/plans/{pk}/records/",
+        lambda s: {"pk": s.plan.pk},
+        data=lambda s: {"target": s.org.pk, "visited_on": s.plan.start_on.isoformat(), "notes": "查阅台账"},
+        post=acc_api({"office", "assessor_b"}, status=201),
+    ),
+    api(
+        "/api/v1/accountability/findings/",
+        data=lambda s: {
+            "plan": s.plan.pk,
+            "target": s.org.pk,
+            "text": "未按期公开",
+            "severity": "general",
+            "deadline": s.plan.start_on.isoformat(),
+        },
+        get=expect(BUSINESS, denied=403),
+        post=acc_api({"office", "assessor_b"}, status=201),
+    ),
     api(
         "/api/v1/accountability/findings/{pk}/",
         lambda s: {"pk": s.finding.pk},

@@ -29,6 +29,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from accountability import services as accountability_services
+from accountability.models import IndicatorFigureLink
 from accounts import roles
 from accounts.models import Role
 from accounts.services import admin_role_request_propose
@@ -449,6 +450,9 @@ def _accountability(tc: Any, shared: SimpleNamespace) -> None:
         team=[tc.assessor_b],
     )
     shared.action = accountability_services.actions_propose(actor=tc.office, year=2026)[0]
+    shared.figure_link = IndicatorFigureLink.objects.create(
+        year=2026, indicator_code="2.5", figure="findings", created_by=tc.office
+    )
     shared.finding = accountability_services.finding_create(
         actor=tc.assessor_b,
         plan=shared.plan,
