@@ -366,7 +366,8 @@ def _recent(office: User, campaign: SpecialCampaign, units: dict[str, tuple[Org,
 
 def _lost_points(office: User, units: dict[str, tuple[Org, User]]) -> int:
     """A county's largest published lost points, sent to 整改 through the publication's hook."""
-    from assessments import publication as pub
+    from assessments.selectors import publication as pub
+    from assessments.services.rectifications import rectification_create
     from assessments.models import Publication
 
     count = 0
@@ -385,7 +386,7 @@ def _lost_points(office: User, units: dict[str, tuple[Org, User]]) -> int:
         lost = sorted(pub.published_lost(publication, org.code), key=lambda e: -float(e["points_lost"]))
         if not lost:
             continue
-        problem = pub.rectification_create(
+        problem = rectification_create(
             actor=user, publication=publication, target=org, indicator_code=lost[0]["indicator"]
         )
         count += 1

@@ -5,6 +5,8 @@ modules (the 述评督考责 dossiers and accountability rules of `accountabilit
 - `problem_stats(qs, today=…)` — counts by state, source, category, unit and age, overdue, closure rate
 - `overdue_problems(today=…, org=…, year=…)` — open problems past their deadline
 - `repeat_counts(year=…, org=…)` — (unit, category) pairs with more than one problem
+- `repeat_facts(org=…, year=…)` — (category, registered on, closed on) of an org's
+  problems of the year and the year before, for the 责 rule on repeated problems
 - `likely_duplicates(org=…, title=…)` — recent problems of the same unit with a similar title
 
 Every function costs a fixed number of queries, whatever the number of problems.
@@ -162,6 +164,24 @@ def repeat_counts(*, year: int | None = None, org: Org | None = None, minimum: i
         .order_by("-n", "org__name", "category")
     )
     return [Repeat(r["org_id"], r["org__name"], r["category"], r["n"]) for r in rows]
+
+
+def repeat_facts(*, org: Org, year: int) -> list[tuple[str, datetime.date, datetime.date | None]]:
+    """(category, registration date, 销号 date or None) of the org's problems (its
+    subtree's) registered in `year` or the year before, 撤销 ones left out: what
+    `accountability.linkage.repeated_problems` reads. One query."""
+    rows = (
+        Problem.objects.filter(org__path__startswith=org.path)
+        .exclude(state=workflow.DISMISSED)
+        .exclude(category="")
+        .filter(registered_at__gte=_year_start(year - 1), registered_at__lt=_year_start(year + 1))
+        .order_by("registered_at", "pk")
+        .values_list("category", "registered_at", "closed_at")
+    )
+    return [
+        (category, timezone.localdate(registered), timezone.localdate(closed) if closed else None)
+        for category, registered, closed in rows
+    ]
 
 
 # --------------------------------------------------------------------------- statistics

@@ -200,9 +200,12 @@ def problem_register(
     source_ref: dict[str, Any] | None = None,
     registered_at: datetime.datetime | None = None,
     today: datetime.date | None = None,
+    deadline_as_set: bool = False,
 ) -> Problem:
     """登记 a problem (see the module docstring for the arguments). Likely
-    duplicates are not refused: `selectors.likely_duplicates(problem)` lists them."""
+    duplicates are not refused: `selectors.likely_duplicates(problem)` lists them.
+    `deadline_as_set=True` takes a deadline decided elsewhere as it stands (a
+    督察 finding's 整改期限, which may have passed when the finding is carried over)."""
     if source not in Source.values:
         raise ValidationError({"source": "请选择问题来源。"})
     if severity not in Severity.values:
@@ -213,7 +216,7 @@ def problem_register(
     if org is None or not org.active:
         raise ValidationError({"org": "请选择责任单位（须为启用的单位）。"})
     at = _now(registered_at)
-    if deadline is not None:
+    if deadline is not None and not deadline_as_set:
         check_deadline(deadline, registered=timezone.localdate(at), today=_today(today))
     user = _actor(actor)
     problem = Problem.objects.create(

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import publication as pub
+from assessments.services.publication import campaign_publish
+from assessments.services.rectifications import rectification_create
 from assessments.models import Indicator, Rectification
-from assessments.tests.r_fixtures import ResultsTestCase
+from assessments.tests.fixtures import ResultsTestCase
 from problems.models import Problem
 
 migration = importlib.import_module("problems.migrations.0002_rectifications_become_problems")
@@ -23,8 +24,8 @@ migration = importlib.import_module("problems.migrations.0002_rectifications_bec
 
 class LostPointTestCase(ResultsTestCase):
     def test_it_sends_a_lost_point_to_the_tracker_once_linked_to_its_score(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
-        problem = pub.rectification_create(
+        publication = campaign_publish(actor=self.office, campaign=self.campaign)
+        problem = rectification_create(
             actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
         )
         self.assertEqual(
@@ -37,15 +38,15 @@ class LostPointTestCase(ResultsTestCase):
         self.assertEqual(problem.source_ref["year"], 2023)
         self.assertIn("A1台账不完整", problem.description)
         with self.assertRaisesMessage(ValidationError, "已列入整改清单"):
-            pub.rectification_create(
+            rectification_create(
                 actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
             )
         self.assertEqual(Problem.objects.count(), 1)
         self.assertFalse(Rectification.objects.exists())
 
     def test_it_lets_the_target_see_its_own_lost_point_but_not_act_until_assigned(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
-        problem = pub.rectification_create(
+        publication = campaign_publish(actor=self.office, campaign=self.campaign)
+        problem = rectification_create(
             actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
         )
         page = self.client_for(self.county).get(reverse("problems:detail", args=[problem.pk]))
@@ -67,7 +68,7 @@ class LostPointTestCase(ResultsTestCase):
 
 class RectificationMigrationTestCase(ResultsTestCase):
     def test_it_carries_each_item_over_with_its_status_date_and_links_once(self):
-        publication = pub.campaign_publish(actor=self.office, campaign=self.campaign)
+        publication = campaign_publish(actor=self.office, campaign=self.campaign)
         a1 = Indicator.objects.get(section__framework=self.campaign.framework, code="A1")
         a2 = Indicator.objects.get(section__framework=self.campaign.framework, code="A2")
         open_item = Rectification.objects.create(
