@@ -1,5 +1,11 @@
 """Deadlines of the problem tracker, for whoever sends reminders.
 
+`deadlines(today)` is what the reminders registry (notices.reminding) reads
+from every app: each running problem whose deadline is near, due or passed is
+a deadline of its unit (reminded N days before, on the day and the day after it
+passed); the office is told too — of every overdue problem (the day after its
+deadline), and of a 挂牌督办 one on the unit's reminder days as well.
+
 `upcoming_deadlines(today=…, within_days=7)` lists every open problem whose
 deadline falls within the next `within_days` days or has passed while its clock
 runs (see workflow.RUNNING), with whom to tell: the responsible unit always,
@@ -11,13 +17,18 @@ page to-dos (problems/todos.py) show the same facts. Two queries at most.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
 
 from problems import workflow
 from problems.models import Problem
+
+if TYPE_CHECKING:
+    from notices.reminding import Deadline as Reminder
 
 UNIT = "unit"
 OFFICE = "office"
@@ -49,13 +60,19 @@ class Deadline:
         return f"问题「{self.title}」将于 {self.deadline:%Y-%m-%d} 到期（还有 {self.days_left} 天）。"
 
 
-def upcoming_deadlines(*, today: datetime.date | None = None, within_days: int = 7) -> list[Deadline]:
+def upcoming_deadlines(
+    *, today: datetime.date | None = None, within_days: int = 7, overdue_since_days: int | None = None
+) -> list[Deadline]:
+    """Running problems due within `within_days` or overdue (for at most
+    `overdue_since_days` days when given), soonest first."""
     today = today or timezone.localdate()
+    since = {} if overdue_since_days is None else {"deadline__gte": today - datetime.timedelta(overdue_since_days)}
     qs = (
         Problem.objects.filter(
             state__in=workflow.RUNNING,
             deadline__isnull=False,
             deadline__lte=today + datetime.timedelta(days=within_days),
+            **since,
         )
         .select_related("org")
         .order_by("deadline", "pk")
@@ -80,3 +97,44 @@ def upcoming_deadlines(*, today: datetime.date | None = None, within_days: int =
             )
         )
     return found
+
+
+def office_org_ids() -> tuple[int, ...]:
+    """The orgs of the office's active users (市委依法治市办)."""
+    from accounts import roles
+    from accounts.models import User
+
+    ids = User.objects.filter(role_id=roles.OFFICE, is_active=True, org__isnull=False).values_list("org_id", flat=True)
+    return tuple(sorted(set(ids)))
+
+
+def deadlines(today: datetime.date) -> Iterator[Reminder]:
+    """The tracker's deadlines for notices.reminding (see the module docstring)."""
+    from notices.reminding import STALE_DAYS
+    from notices.reminding import Deadline as Reminder
+    from notices.reminding import window_days
+
+    found = upcoming_deadlines(today=today, within_days=window_days(), overdue_since_days=STALE_DAYS + 1)
+    office = office_org_ids() if found else ()
+    for d in found:
+        title = f"问题线索 {d.number}「{d.title}」须于期限内办结"
+        yield Reminder(
+            source=f"problems.problem:{d.problem_id}:{d.deadline:%Y-%m-%d}",
+            kind="problems.deadline",
+            title=title,
+            due=d.deadline,
+            org_ids=(d.org_id,),
+            module="problems",
+            url=d.url,
+        )
+        if office:
+            yield Reminder(
+                source=f"problems.problem:{d.problem_id}:{d.deadline:%Y-%m-%d}",
+                kind="problems.office",
+                title=f"{d.org_name}：{title}" + ("（挂牌督办）" if d.supervised else ""),
+                due=d.deadline,
+                org_ids=office,
+                module="problems",
+                url=d.url,
+                days_before=None if d.supervised else (),
+            )

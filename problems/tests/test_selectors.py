@@ -112,3 +112,29 @@ class RemindersTestCase(ProblemsTestCase):
         )
         self.assertIn("已逾期 2 天", found[0].message)
         self.assertEqual(found[1].url, f"/problems/{soon.pk}/")
+
+    def test_it_gives_the_reminders_registry_the_units_deadlines_and_tells_the_office_of_overdue_ones(self):
+        from notices import reminding
+        from problems.reminders import deadlines
+
+        self.assertIn("problems", [name for name, _ in reminding.sources()])
+        soon = self.walk(self.register(title="将到期"), "assign")
+        Problem.objects.filter(pk=soon.pk).update(deadline=days(1))
+        late = self.walk(self.register(org=self.gaj, title="已逾期"), "assign")
+        Problem.objects.filter(pk=late.pk).update(deadline=days(-1))
+        stale = self.walk(self.register(title="早已逾期"), "assign")
+        Problem.objects.filter(pk=stale.pk).update(deadline=days(-60))  # reminded long ago
+        today = timezone.localdate()
+        found = list(deadlines(today))
+        office = (self.office.org_id,)
+        self.assertEqual(
+            [(d.kind, d.org_ids, reminding.current_offset(d, today)) for d in found],
+            [
+                ("problems.deadline", (self.gaj.pk,), reminding.OVERDUE),
+                ("problems.office", office, reminding.OVERDUE),  # the day after: the office hears of it
+                ("problems.deadline", (soon.org_id,), 1),
+                ("problems.office", office, None),  # not overdue, not 挂牌督办: nothing for the office yet
+            ],
+        )
+        self.assertEqual(found[0].url, f"/problems/{late.pk}/")
+        self.assertTrue(found[1].title.startswith(f"{self.gaj.name}："))
