@@ -82,14 +82,14 @@ def raw_stats(today: datetime.date) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with connection.cursor() as cursor:
         for key in ("state", "source", "category"):
-            cursor.execute(f"SELECT {key}, COUNT(*) FROM problems_problem GROUP BY {key}")  # noqa: S608
+            cursor.execute(f"SELECT {key}, COUNT(*) FROM problems_problem GROUP BY {key}")
             out[key] = dict(cursor.fetchall())
         cursor.execute(
             f"""SELECT org_id, COUNT(*),
                    SUM(CASE WHEN state IN ({open_marks}) THEN 1 ELSE 0 END),
                    SUM(CASE WHEN state IN ({marks}) AND deadline < %s THEN 1 ELSE 0 END),
                    SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END)
-                FROM problems_problem GROUP BY org_id""",  # noqa: S608
+                FROM problems_problem GROUP BY org_id""",
             [*open_, *running, today],
         )
         out["unit"] = {r[0]: tuple(int(v) for v in r[1:]) for r in cursor.fetchall()}
@@ -103,7 +103,7 @@ def raw_stats(today: datetime.date) -> dict[str, Any]:
                 params.append(now - datetime.timedelta(days=high + 1))
             ages.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)")
         cursor.execute(
-            f"SELECT SUM(CASE WHEN state IN ({marks}) AND deadline < %s THEN 1 ELSE 0 END), {', '.join(ages)} "  # noqa: S608
+            f"SELECT SUM(CASE WHEN state IN ({marks}) AND deadline < %s THEN 1 ELSE 0 END), {', '.join(ages)} "
             "FROM problems_problem",
             [*running, today, *params],
         )

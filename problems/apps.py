@@ -18,14 +18,14 @@ def _register_attachments() -> None:
     from attachments import access as attachment_access
     from attachments import services as attachment_services
 
-    def in_use(attachment) -> str | None:  # noqa: ANN001
+    def in_use(attachment) -> str | None:
         from problems.models import ProblemEvent
 
         if ProblemEvent.objects.filter(attachments=attachment).exists():
             return "已作为问题办理记录的附件"
         return None
 
-    def grant(user, attachment) -> bool:  # noqa: ANN001
+    def grant(user, attachment) -> bool:
         from problems import access
         from problems.models import ProblemEvent
 

@@ -366,9 +366,9 @@ def _recent(office: User, campaign: SpecialCampaign, units: dict[str, tuple[Org,
 
 def _lost_points(office: User, units: dict[str, tuple[Org, User]]) -> int:
     """A county's largest published lost points, sent to 整改 through the publication's hook."""
+    from assessments.models import Publication
     from assessments.selectors import publication as pub
     from assessments.services.rectifications import rectification_create
-    from assessments.models import Publication
 
     count = 0
     publications = {p.campaign.year: p for p in Publication.objects.select_related("campaign")}

@@ -66,7 +66,11 @@ def upcoming_deadlines(
     """Running problems due within `within_days` or overdue (for at most
     `overdue_since_days` days when given), soonest first."""
     today = today or timezone.localdate()
-    since = {} if overdue_since_days is None else {"deadline__gte": today - datetime.timedelta(overdue_since_days)}
+    since = (
+        {}
+        if overdue_since_days is None
+        else {"deadline__gte": today - datetime.timedelta(overdue_since_days)}
+    )
     qs = (
         Problem.objects.filter(
             state__in=workflow.RUNNING,
@@ -104,15 +108,16 @@ def office_org_ids() -> tuple[int, ...]:
     from accounts import roles
     from accounts.models import User
 
-    ids = User.objects.filter(role_id=roles.OFFICE, is_active=True, org__isnull=False).values_list("org_id", flat=True)
+    ids = User.objects.filter(role_id=roles.OFFICE, is_active=True, org__isnull=False).values_list(
+        "org_id", flat=True
+    )
     return tuple(sorted(set(ids)))
 
 
 def deadlines(today: datetime.date) -> Iterator[Reminder]:
     """The tracker's deadlines for notices.reminding (see the module docstring)."""
-    from notices.reminding import STALE_DAYS
+    from notices.reminding import STALE_DAYS, window_days
     from notices.reminding import Deadline as Reminder
-    from notices.reminding import window_days
 
     found = upcoming_deadlines(today=today, within_days=window_days(), overdue_since_days=STALE_DAYS + 1)
     office = office_org_ids() if found else ()

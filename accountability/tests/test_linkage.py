@@ -172,7 +172,10 @@ class RepeatedProblemsTestCase(unittest.TestCase):
             0,  # registered before the other was closed
         )
         self.assertEqual(
-            linkage.repeated_problems([self.fact("", "2023-01-05", "2023-01-06"), self.fact("", "2023-02-01")]), 0
+            linkage.repeated_problems(
+                [self.fact("", "2023-01-05", "2023-01-06"), self.fact("", "2023-02-01")]
+            ),
+            0,
         )
 
     def test_it_counts_only_the_repeats_of_the_year_asked(self):

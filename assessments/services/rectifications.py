@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def rectification_create(*, actor: User, publication: Publication, target: Org, indicator_code: str) -> Problem:
+def rectification_create(
+    *, actor: User, publication: Publication, target: Org, indicator_code: str
+) -> Problem:
     """Send one published lost point to 整改: the hook registers it as a problem
     of the tracker (source 考评失分, linked to its score), once per indicator."""
     # the tracker's lost-point hook; problems depends on assessments, not the reverse
@@ -33,7 +35,9 @@ def rectification_create(*, actor: User, publication: Publication, target: Org, 
     if entry is None:
         raise ValidationError("该指标在公布结果中没有失分，无需整改。")
     indicator = (
-        Indicator.objects.filter(section__framework_id=publication.snapshot["framework"]["id"], code=indicator_code)
+        Indicator.objects.filter(
+            section__framework_id=publication.snapshot["framework"]["id"], code=indicator_code
+        )
         .select_related("section")
         .first()
     )

@@ -17,7 +17,6 @@ from assessments.models import Appeal, Phase, PhaseDeadline, Publication, Rectif
 from assessments.selectors import publication as pub
 from assessments.services import appeals
 from assessments.services import publication as publication_services
-from assessments.services import rectifications as rectification_services
 from assessments.tests.fixtures import ResultsTestCase, make_campaign
 from problems.models import Problem
 

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import Indicator, Rectification
 from assessments.services.publication import campaign_publish
 from assessments.services.rectifications import rectification_create
-from assessments.models import Indicator, Rectification
 from assessments.tests.fixtures import ResultsTestCase
 from problems.models import Problem
 

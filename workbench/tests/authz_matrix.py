@@ -1402,7 +1402,9 @@ MATRIX = [*MATRIX, *NOTICES]
 # campaigns they have problems in); whoever is not told a problem exists gets 404. The
 # other party's step is refused as such (403) whatever the state; a step out of order is
 # 409. Each side's county has its own campaign and clue (authz_world._problems).
-PROBLEM_UNITS = frozenset({"office", "county", "stranger", "assessor", "assessor_b", "reviewer", "reviewer_b"})
+PROBLEM_UNITS = frozenset(
+    {"office", "county", "stranger", "assessor", "assessor_b", "reviewer", "reviewer_b"}
+)
 PROBLEM_OFFICE = expect({"office"})
 PROBLEM_OWN = expect({"office", "county"})
 PROBLEM_API_LIST = expect(PROBLEM_UNITS, denied=403)
@@ -1521,9 +1523,7 @@ PROBLEMS = [
     problem_api("plan", unit_step(409)),
     problem_api("rectify-now", unit_step(409)),
     problem_api("complete", unit_step(409)),
-    problem_api(
-        "extension", unit_step(201), body={"requested_deadline": "2099-01-01", "reason": "矩阵测试"}
-    ),
+    problem_api("extension", unit_step(201), body={"requested_deadline": "2099-01-01", "reason": "矩阵测试"}),
     problem_api("assign", office_step(409)),
     problem_api("accept", office_step(409)),
     problem_api("reject", office_step(409)),
