@@ -39,7 +39,7 @@ def finding_open_problem(*, actor: Any, finding: Finding, at: datetime.datetime 
     problem = services.problem_register(
         actor=actor,
         source="inspection",
-        category=finding.get_severity_display(),
+        category=finding.plan.topic[:50],  # the same 督察 topic again at the unit is a repeat
         title=f"{finding.plan.topic}：{finding.text[:40]}",
         description=finding.text,
         org=finding.target,
