@@ -45,7 +45,9 @@ class DemoTestCase(TestCase):
         demo.load()
         open_findings = Finding.objects.filter(rectified_on__isnull=True)
         self.assertTrue(open_findings.exists())
-        self.assertFalse(Finding.objects.filter(rectified_on__isnull=False, problem_id__isnull=False).exists())
+        self.assertFalse(
+            Finding.objects.filter(rectified_on__isnull=False, problem_id__isnull=False).exists()
+        )
         problems = Problem.objects.filter(pk__in=open_findings.values("problem_id"))
         self.assertEqual(problems.count(), open_findings.count())
         for finding in open_findings:
