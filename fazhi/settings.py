@@ -175,6 +175,7 @@ INSTALLED_APPS = [
     "performance",
     "assessments",
     "provincial",
+    "problems",
     "experts",
     "selections",
     "accountability",

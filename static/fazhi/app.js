@@ -41,6 +41,11 @@
         .then(function (option) {
           var chart = window.echarts.init(el);
           chart.setOption(option);
+          // drill-down: a bar or slice whose data item carries a same-site `url` opens the list behind it
+          chart.on("click", function (p) {
+            var url = p && p.data && p.data.url;
+            if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") { window.location.href = url; }
+          });
           window.addEventListener("resize", function () { chart.resize(); });
         });
     });
