@@ -1,0 +1,139 @@
+"""What the importer understood of a table: the tree, every number with its source cell, the findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+class TableError(Exception):
+    """A table that cannot be understood (not a table, no header, no indicators,
+    an unreadable file): nothing is imported; `message` names the row and column."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    where: str
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "where": self.where, "message": self.message}
+
+
+@dataclass
+class ParsedRule:
+    text: str
+    kind: str  # deduct | bonus | veto | grade | discretionary | full (the JSON's words)
+    points_each: Decimal | None = None
+    cap: Decimal | None = None
+    min_points: Decimal | None = None  # 酌情扣分's lower end
+    scope: str = "indicator"  # or "group": stated once for the group, listed on its first indicator
+    veto_result: str = ""
+    per_occurrence: bool = False  # "每发现一处…": may apply many times
+    whole: bool = False  # "不得分": takes the indicator's whole points
+    source: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "points_each": number(self.points_each),
+            "cap": number(self.cap),
+        }
+
+
+@dataclass
+class ParsedIndicator:
+    name: str
+    code: str | None = None
+    points: Decimal | None = None
+    points_source: str = ""
+    rules: list[ParsedRule] = field(default_factory=list)
+    overflow: bool = False  # 负面清单
+    units: str = ""  # 责任单位
+    description: str = ""
+    source: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "points": number(self.points),
+            "rules": [r.as_json() for r in self.rules],
+        }
+
+
+@dataclass
+class ParsedGroup:
+    name: str | None
+    points: Decimal | None = None
+    points_source: str = ""
+    indicators: list[ParsedIndicator] = field(default_factory=list)
+    source: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "points": number(self.points),
+            "indicators": [i.as_json() for i in self.indicators],
+        }
+
+
+@dataclass
+class ParsedSection:
+    name: str
+    points: Decimal | None = None
+    points_source: str = ""
+    kind: str = "standard"  # standard | bonus (附加项) | survey (满意度测评)
+    negative_list: bool = False  # 负面清单: its indicators' deductions overflow
+    groups: list[ParsedGroup] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def indicators(self) -> list[ParsedIndicator]:
+        return [i for g in self.groups for i in g.indicators]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "points": number(self.points), "groups": [g.as_json() for g in self.groups]}
+
+
+@dataclass
+class ParsedTable:
+    title: str | None = None
+    total: Decimal | None = None
+    total_source: str = ""
+    sections: list[ParsedSection] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def indicators(self) -> list[ParsedIndicator]:
+        return [i for s in self.sections for i in s.indicators]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "total": number(self.total),
+            "sections": [s.as_json() for s in self.sections],
+            "findings": [f.as_json() for f in self.findings],
+        }
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A JSON number: 20 for 20.00, 0.5 for 0.50."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def points_text(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.normalize():f}"

@@ -1,0 +1,2 @@
+def parse_file(): pass
+def parse_grid(): pass
