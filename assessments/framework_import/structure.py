@@ -449,11 +449,26 @@ class _Builder:
     # -- after the walk
 
     def finish(self) -> None:
+        for section in self.table.sections:
+            for group in section.groups:
+                _group_rules_first(group)
         for indicator in self.table.indicators:
             _points_from_rules(indicator)
             for rule in indicator.rules:
                 if rule.whole and indicator.points is not None:
                     rule.points_each = rule.cap = indicator.points
+
+
+def _group_rules_first(group: ParsedGroup) -> None:
+    """A rule stated for the group is listed once, on the group's first indicator."""
+    if not group.indicators:
+        return
+    first = group.indicators[0]
+    for indicator in group.indicators[1:]:
+        moved = [r for r in indicator.rules if r.scope == "group"]
+        if moved:
+            indicator.rules = [r for r in indicator.rules if r.scope != "group"]
+            first.rules.extend(moved)
 
 
 def _points_from_rules(indicator: ParsedIndicator) -> None:
