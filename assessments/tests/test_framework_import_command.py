@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal as D
 import tempfile
 from pathlib import Path
 
@@ -144,7 +145,7 @@ class FrameworkImportCommandTestCase(BaseTestCase):
         first = Indicator.objects.get(section__framework=framework, code="1.1.1")
         self.assertEqual((first.max_score, first.group.name), (10, "依法决策"))
         rule = Rule.objects.get(indicator=first)
-        self.assertEqual((rule.kind, rule.points, rule.max_points), (RuleKind.DEDUCT, 0.5, 1.2))
+        self.assertEqual((rule.kind, rule.points, rule.max_points), (RuleKind.DEDUCT, D("0.5"), D("1.2")))
         group_rules = Rule.objects.filter(indicator__section__framework=framework, scope=RuleScope.GROUP)
         self.assertEqual({r.indicator.code for r in group_rules}, {"2.1.1"})
         self.assertEqual(Rule.objects.get(indicator__section__framework=framework, text__contains="表彰").kind, RuleKind.ADD)
