@@ -46,7 +46,8 @@ def check(table: ParsedTable, *, orphans: list[str], unparsed: list[tuple[str, s
         for ref, text in unparsed
     ]
     findings += [
-        Finding("rule_without_indicator", ref, "这一行有评分标准，但上方没有可归属的指标。") for ref in orphans
+        Finding("rule_without_indicator", ref, "这一行有评分标准，但上方没有可归属的指标。")
+        for ref in orphans
     ]
     return findings
 
@@ -69,7 +70,9 @@ def _totals(table: ParsedTable) -> list[Finding]:
 def _section(section: ParsedSection) -> list[Finding]:
     findings = []
     if not section.indicators:
-        findings.append(Finding("section_without_indicators", section.source, f"板块「{section.name}」下没有指标。"))
+        findings.append(
+            Finding("section_without_indicators", section.source, f"板块「{section.name}」下没有指标。")
+        )
     computed = _sum([group_points(g) for g in section.groups])
     if section.points is not None and computed is not None and computed != section.points:
         findings.append(
@@ -83,7 +86,11 @@ def _section(section: ParsedSection) -> list[Finding]:
         findings += _group(group)
     if section.kind == "standard" and not section.negative_list:
         findings += [
-            Finding("indicator_without_points", i.source, f"指标「{i.name}」没有分值（分值列、名称和评分标准中都没有）。")
+            Finding(
+                "indicator_without_points",
+                i.source,
+                f"指标「{i.name}」没有分值（分值列、名称和评分标准中都没有）。",
+            )
             for i in section.indicators
             if i.points is None
         ]
@@ -105,9 +112,16 @@ def _group(group: ParsedGroup) -> list[Finding]:
 
 def _rules(indicator: ParsedIndicator) -> list[Finding]:
     findings = [
-        Finding("rule_without_points", rule.source, f"指标「{indicator.name}」的细则「{rule.text[:40]}」没有写明分值。")
+        Finding(
+            "rule_without_points",
+            rule.source,
+            f"指标「{indicator.name}」的细则「{rule.text[:40]}」没有写明分值。",
+        )
         for rule in indicator.rules
-        if rule.kind in ("deduct", "bonus") and rule.points_each is None and rule.cap is None and not rule.whole
+        if rule.kind in ("deduct", "bonus")
+        and rule.points_each is None
+        and rule.cap is None
+        and not rule.whole
     ]
     reach = deduction_reach(indicator)
     if reach is not None and indicator.points is not None and reach < indicator.points:

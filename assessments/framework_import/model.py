@@ -100,7 +100,11 @@ class ParsedSection:
         return [i for g in self.groups for i in g.indicators]
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "points": number(self.points), "groups": [g.as_json() for g in self.groups]}
+        return {
+            "name": self.name,
+            "points": number(self.points),
+            "groups": [g.as_json() for g in self.groups],
+        }
 
 
 @dataclass

@@ -43,7 +43,10 @@ _PATTERNS: list[tuple[str, str]] = [
         "veto",
         r"一票否决|实行否决|(?:年度)?(?:考核|考评|评定|评价)(?:结果)?(?:为|定为|确定为|直接定为|评为)?不合格(?:等次)?|(?:直接)?(?:定为|评为|确定为)不合格(?:等次)?|当年目标未完成",
     ),
-    ("full_all", rf"(?:全部|均|全|都)(?:达到要求|符合要求|合格|完成|达标)(?:的|者)?,?(?:得|记|计|给予?){NUM}分"),
+    (
+        "full_all",
+        rf"(?:全部|均|全|都)(?:达到要求|符合要求|合格|完成|达标)(?:的|者)?,?(?:得|记|计|给予?){NUM}分",
+    ),
     (
         "grade",
         rf"(?:评为|评定为|被评为|考评为|考核为|等次为|结果为)?(?:优秀|良好|较好|基本合格|合格|一般|较差|差|好|中等|中|不合格)(?:等次|等级|档次|档)?(?:的|者)?,?(?:得|记|计|给予?){NUM}分",
@@ -54,7 +57,9 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
 _SENTENCE_END = re.compile(r"[;；。\n]+|\s+(?=(?:\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]))")
-_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|[一二三四五六七八九十]+、)\s*")
+_NUMBERING = re.compile(
+    r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|[一二三四五六七八九十]+、)\s*"
+)
 _SCORE_WORDS = re.compile(r"分|扣|加|否决")
 _PUNCT = " ,，、:：;；。\t"
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -65,12 +70,13 @@ def fold(text: str) -> str:
     """Full-width letters, digits and punctuation as ASCII, one character for one
     (so positions in the folded text are positions in the original)."""
     return "".join(
-        chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else (" " if ch == "\u3000" else ch) for ch in text
+        chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else (" " if ch == "\u3000" else ch)
+        for ch in text
     )
 
 
 def to_number(text: str | None) -> Decimal | None:
-    """"0.5" → 0.5, "两" → 2, "十二" → 12, "半" → 0.5; None for anything else."""
+    """ "0.5" → 0.5, "两" → 2, "十二" → 12, "半" → 0.5; None for anything else."""
     if not text:
         return None
     if text[0].isdigit():
@@ -151,7 +157,9 @@ def _new_rule(event: _Event, text: str, *, source: str) -> ParsedRule:
         rule.kind, rule.whole = "deduct", True
     elif kind == "veto":
         rule.kind = "veto"
-        rule.veto_result = "当年目标未完成" if "当年目标未完成" in text else ("不合格" if "不合格" in text else "")
+        rule.veto_result = (
+            "当年目标未完成" if "当年目标未完成" in text else ("不合格" if "不合格" in text else "")
+        )
     elif kind == "discretionary":
         rule.kind = "discretionary"
         if len(event.numbers) >= 2:
@@ -235,7 +243,7 @@ def _apply_cap_to_earlier(event: _Event, rules: list[ParsedRule]) -> bool:
 
 
 def _standalone_cap(event: _Event, text: str, source: str) -> ParsedRule:
-    """"未按要求报送的，最多扣2分" with no rule before it: up to the cap, as the
+    """ "未按要求报送的，最多扣2分" with no rule before it: up to the cap, as the
     assessor judges (酌情扣分 0–2); "最多加3分" alone: a 加分 of unstated points."""
     cap = event.numbers[0] if event.numbers else None
     if event.kind == "cap_bonus":

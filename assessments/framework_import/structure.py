@@ -57,7 +57,10 @@ ROLES: dict[str, tuple[str, ...]] = {
     ),
     "evidence": ("佐证材料", "佐证材料要求", "备查材料", "佐证资料", "佐证资料要求", "考核依据"),
 }  # fmt: skip
-_NAME_RANK = {word: (0 if word.startswith("三级") else 1 if "指标" in word else 2 if "要点" in word else 3) for word in ROLES["name"]}
+_NAME_RANK = {
+    word: (0 if word.startswith("三级") else 1 if "指标" in word else 2 if "要点" in word else 3)
+    for word in ROLES["name"]
+}
 TOTAL_WORDS = ("合计", "总计", "总分", "总分值", "合计分值")
 NOTE_PREFIXES = ("说明", "注:", "注：", "备注", "填表说明")
 _SECTION_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+部分)\s*")
@@ -155,7 +158,9 @@ def _promote_levels(columns: dict[str, int]) -> None:
 
 def _assign_points(header: Header, points_cols: list[int]) -> None:
     """Each 分值 column belongs to the nearest level column on its left."""
-    levels = sorted((col, role) for role, col in header.columns.items() if role in ("level1", "level2", "name"))
+    levels = sorted(
+        (col, role) for role, col in header.columns.items() if role in ("level1", "level2", "name")
+    )
     for col in points_cols:
         left = [role for level_col, role in levels if level_col < col]
         role = left[-1] if left else "name"
@@ -195,7 +200,7 @@ def where(grid: Grid, cell: Cell) -> str:
 
 
 def split_name(text: str) -> tuple[str, Decimal | None]:
-    """"党的领导（20分）" → ("党的领导", 20)."""
+    """ "党的领导（20分）" → ("党的领导", 20)."""
     text = " ".join(text.split())
     match = _POINTS_IN_NAME.search(fold(text))
     if match:
@@ -204,7 +209,7 @@ def split_name(text: str) -> tuple[str, Decimal | None]:
 
 
 def item_code(text: str) -> tuple[str, str | None]:
-    """"1.1.1 制度建设" → ("制度建设", "1.1.1"); "(2)…" → ("…", "2")."""
+    """ "1.1.1 制度建设" → ("制度建设", "1.1.1"); "(2)…" → ("…", "2")."""
     folded = fold(text)
     match = _ITEM_NUMBER.match(folded)
     if not match or match.end() >= len(text):
@@ -308,8 +313,10 @@ class _Builder:
             return True
         text = filled[0].text
         lone = len(origins) == 1 and filled[0].origin[1] == 0
-        return lone and "level1" not in self.header.columns and bool(
-            _SECTION_NUMBER.match(text) or _GROUP_NUMBER.match(text)
+        return (
+            lone
+            and "level1" not in self.header.columns
+            and bool(_SECTION_NUMBER.match(text) or _GROUP_NUMBER.match(text))
         )
 
     def heading(self, cell: Cell) -> None:
@@ -475,7 +482,9 @@ def _points_from_rules(indicator: ParsedIndicator) -> None:
     """Points written only in the rule text ("全部合格的，记4分"): the most any full/grade rule gives."""
     if indicator.points is not None:
         return
-    given = [(r.points_each, r.source) for r in indicator.rules if r.kind in ("full", "grade") and r.points_each]
+    given = [
+        (r.points_each, r.source) for r in indicator.rules if r.kind in ("full", "grade") and r.points_each
+    ]
     if given:
         best = max(given, key=lambda g: g[0] or Decimal(0))
         indicator.points, indicator.points_source = best
@@ -512,7 +521,9 @@ def parse_grid(grid: Grid) -> ParsedTable:
         )
     builder.finish()
     if table.total is None and title:
-        match = _TOTAL_IN_TEXT.search(fold(title)) or re.search(r"[(（](\d+(?:\.\d+)?)\s*分[)）]", fold(title))
+        match = _TOTAL_IN_TEXT.search(fold(title)) or re.search(
+            r"[(（](\d+(?:\.\d+)?)\s*分[)）]", fold(title)
+        )
         if match:
             table.total = Decimal(match.group(1))
             table.total_source = title_cell.ref if title_cell is not None else f"{grid.label} 标题"

@@ -68,7 +68,9 @@ def read_file(content: bytes, filename: str = "") -> list[Grid]:
     if not content:
         raise TableError("文件是空的。")
     if content.startswith(_OLE2):
-        raise TableError("这是旧版 Office 文件（.xls/.doc），请在 Excel 或 Word 中另存为 .xlsx 或 .docx 后再导入。")
+        raise TableError(
+            "这是旧版 Office 文件（.xls/.doc），请在 Excel 或 Word 中另存为 .xlsx 或 .docx 后再导入。"
+        )
     kind = _package_kind(content)
     if kind == "xlsx":
         return read_xlsx(content)
@@ -151,7 +153,7 @@ def read_docx(content: bytes) -> list[Grid]:
         raise TableError("Word 文件含有 DOCTYPE 或实体声明，不是正常的 Office 文档，已拒绝。")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        root = etree.fromstring(xml, parser=parser)  # noqa: S320 - bounded above, entities off
+        root = etree.fromstring(xml, parser=parser)
     except etree.XMLSyntaxError:
         raise TableError("Word 文件已损坏：正文不是合法的 XML。") from None
     body = root.find(f"{W}body")

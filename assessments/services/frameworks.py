@@ -15,6 +15,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.framework_import.model import (
+    ParsedIndicator,
+    ParsedRule,
+    ParsedSection,
+    ParsedTable,
+)
 from assessments.models import (
     INDICATOR_FIELDS,
     RULE_FIELDS,
@@ -28,12 +34,6 @@ from assessments.models import (
     RuleScope,
     Section,
     SectionKind,
-)
-from assessments.framework_import.model import (
-    ParsedIndicator,
-    ParsedRule,
-    ParsedSection,
-    ParsedTable,
 )
 from assessments.selectors import frameworks as framework_selectors
 from audit.services import audit_record, diff, snapshot
@@ -363,7 +363,11 @@ def _table_section(framework: Framework, order: int, parsed: ParsedSection, code
         group = None
         if parsed_group.name is not None:
             group = IndicatorGroup.objects.create(
-                section=section, code=f"{order}.{g_no}", name=parsed_group.name[:200], points=parsed_group.points, order=g_no
+                section=section,
+                code=f"{order}.{g_no}",
+                name=parsed_group.name[:200],
+                points=parsed_group.points,
+                order=g_no,
             )
         for parsed_indicator in parsed_group.indicators:
             code = codes[n_indicator]
@@ -382,7 +386,9 @@ def _table_section(framework: Framework, order: int, parsed: ParsedSection, code
                 description=parsed_indicator.description,
                 order=n_indicator,
             )
-            rules += [_table_rule(indicator, code, n, r) for n, r in enumerate(parsed_indicator.rules, start=1)]
+            rules += [
+                _table_rule(indicator, code, n, r) for n, r in enumerate(parsed_indicator.rules, start=1)
+            ]
     Rule.objects.bulk_create(rules)
     return len(rules)
 

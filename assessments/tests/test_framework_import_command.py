@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import io
 import json
-from decimal import Decimal as D
 import tempfile
+from decimal import Decimal as D
 from pathlib import Path
 
-from assessments.models import Framework, FrameworkStatus, Indicator, IndicatorGroup, Rule, RuleKind, RuleScope, Section
+from assessments.models import (
+    Framework,
+    FrameworkStatus,
+    Indicator,
+    IndicatorGroup,
+    Rule,
+    RuleKind,
+    RuleScope,
+    Section,
+)
 from assessments.tests.framework_tables import three_levels, two_levels_docx, xlsx
 from audit.models import AuditEntry
 from fazhi import cli
@@ -48,7 +57,9 @@ class FrameworkImportCommandTestCase(BaseTestCase):
         self.assertEqual((group["name"], group["points"]), ("依法决策", 20))
         indicator = group["indicators"][0]
         self.assertEqual(list(indicator), ["code", "name", "points", "rules"])
-        self.assertEqual((indicator["code"], indicator["name"], indicator["points"]), ("1.1.1", "重大决策合法性审查", 10))
+        self.assertEqual(
+            (indicator["code"], indicator["name"], indicator["points"]), ("1.1.1", "重大决策合法性审查", 10)
+        )
         self.assertEqual(indicator["rules"], [
             {"text": "每发现一处未经审查的扣0.5分，累计扣分不超过1.2分", "kind": "deduct", "points_each": 0.5, "cap": 1.2},
         ])  # fmt: skip
@@ -56,12 +67,17 @@ class FrameworkImportCommandTestCase(BaseTestCase):
             {"text": "全部合格的，记10分", "kind": "full", "points_each": 10, "cap": None},
         ])  # fmt: skip
         grades = data["sections"][0]["groups"][1]["indicators"][0]["rules"]
-        self.assertEqual([(r["kind"], r["points_each"]) for r in grades], [("grade", 20), ("grade", 15), ("grade", 10)])
+        self.assertEqual(
+            [(r["kind"], r["points_each"]) for r in grades], [("grade", 20), ("grade", 15), ("grade", 10)]
+        )
         negative = data["sections"][2]["groups"]
         self.assertEqual([(g["name"], g["points"]) for g in negative], [(None, None)])
         self.assertEqual(negative[0]["indicators"][0]["rules"][0]["kind"], "veto")
         bonus = data["sections"][3]["groups"][0]["indicators"][0]["rules"]
-        self.assertEqual(bonus, [{"text": "获得省级以上表彰的每项加1分，最多加3分", "kind": "bonus", "points_each": 1, "cap": 3}])
+        self.assertEqual(
+            bonus,
+            [{"text": "获得省级以上表彰的每项加1分，最多加3分", "kind": "bonus", "points_each": 1, "cap": 3}],
+        )
         self.assertEqual(data["findings"], [{
             "code": "never_zero",
             "where": "Sheet1!D4",
@@ -88,7 +104,9 @@ class FrameworkImportCommandTestCase(BaseTestCase):
         cases = {
             "名单.xlsx": xlsx([["名单"], ["张三", "李四"]]),
             "空表.xlsx": xlsx([["一级指标", "三级指标", "评分标准", "分值"], ["合计", None, None, 100]]),
-            "坏分值.xlsx": xlsx([["一级指标", "三级指标", "评分标准", "分值"], ["党建", "专题研究", "每次扣1分", "约五分"]]),
+            "坏分值.xlsx": xlsx(
+                [["一级指标", "三级指标", "评分标准", "分值"], ["党建", "专题研究", "每次扣1分", "约五分"]]
+            ),
             "文本.txt": "不是表格".encode(),
         }
         for name, content in cases.items():
@@ -126,19 +144,27 @@ class FrameworkImportCommandTestCase(BaseTestCase):
         self.assertIn("Sheet1!D4", out)
 
     def test_it_saves_a_draft_with_groups_overflow_and_rule_scopes(self):
-        code, out, _ = run(self.file("细则.xlsx", three_levels()), "--year", "2025", "--name", "2025年度考评", "--json")
+        code, out, _ = run(
+            self.file("细则.xlsx", three_levels()), "--year", "2025", "--name", "2025年度考评", "--json"
+        )
         self.assertEqual(code, 0)
         saved = json.loads(out)["saved"]
         framework = Framework.objects.get(pk=saved["id"])
-        self.assertEqual((framework.year, framework.name, framework.status), (2025, "2025年度考评", FrameworkStatus.DRAFT))
+        self.assertEqual(
+            (framework.year, framework.name, framework.status), (2025, "2025年度考评", FrameworkStatus.DRAFT)
+        )
         self.assertEqual(framework.total_score, 100)
         sections = list(Section.objects.filter(framework=framework).order_by("order"))
         self.assertEqual([(s.name, s.points, s.kind) for s in sections], [
             ("法治政府建设", 60, "standard"), ("法治社会建设", 40, "standard"), ("负面清单", None, "standard"),
             ("附加项（加、扣分）", None, "bonus"),
         ])  # fmt: skip
-        groups = IndicatorGroup.objects.filter(section__framework=framework).order_by("section__order", "order")
-        self.assertEqual([(g.name, g.points) for g in groups], [("依法决策", 20), ("规范执法", 40), ("普法", 40)])
+        groups = IndicatorGroup.objects.filter(section__framework=framework).order_by(
+            "section__order", "order"
+        )
+        self.assertEqual(
+            [(g.name, g.points) for g in groups], [("依法决策", 20), ("规范执法", 40), ("普法", 40)]
+        )
         self.assertEqual(Indicator.objects.filter(section__framework=framework).count(), 9)
         self.assertEqual(Indicator.objects.filter(section__framework=framework, group=None).count(), 2)
         self.assertTrue(Indicator.objects.get(section__framework=framework, name="重大案件").overflow)
@@ -148,7 +174,10 @@ class FrameworkImportCommandTestCase(BaseTestCase):
         self.assertEqual((rule.kind, rule.points, rule.max_points), (RuleKind.DEDUCT, D("0.5"), D("1.2")))
         group_rules = Rule.objects.filter(indicator__section__framework=framework, scope=RuleScope.GROUP)
         self.assertEqual({r.indicator.code for r in group_rules}, {"2.1.1"})
-        self.assertEqual(Rule.objects.get(indicator__section__framework=framework, text__contains="表彰").kind, RuleKind.ADD)
+        self.assertEqual(
+            Rule.objects.get(indicator__section__framework=framework, text__contains="表彰").kind,
+            RuleKind.ADD,
+        )
         discretionary = Rule.objects.get(indicator__section__framework=framework, text="视情况扣1-3分")
         self.assertEqual((discretionary.min_points, discretionary.max_points), (1, 3))
         veto = Rule.objects.get(indicator__section__framework=framework, kind=RuleKind.VETO)

@@ -16,13 +16,17 @@ def kinds(text: str) -> list[tuple[str, D | None, D | None]]:
 class RulePhrasesTestCase(SimpleTestCase):
     def test_it_reads_a_deduction_per_occurrence(self):
         (rule,) = parse_rules("每发现一处扣0.5分").rules
-        self.assertEqual((rule.kind, rule.points_each, rule.cap, rule.per_occurrence), ("deduct", D("0.5"), None, True))
+        self.assertEqual(
+            (rule.kind, rule.points_each, rule.cap, rule.per_occurrence), ("deduct", D("0.5"), None, True)
+        )
 
     def test_it_reads_a_deduction_per_percentage_point(self):
         self.assertEqual(kinds("每低一个百分点扣1分"), [("deduct", D(1), None)])
 
     def test_it_reads_a_cumulative_cap_in_the_same_sentence(self):
-        self.assertEqual(kinds("未按时报送的，每次扣0.5分，累计扣分不超过1.2分"), [("deduct", D("0.5"), D("1.2"))])
+        self.assertEqual(
+            kinds("未按时报送的，每次扣0.5分，累计扣分不超过1.2分"), [("deduct", D("0.5"), D("1.2"))]
+        )
         self.assertEqual(
             parse_rules("未按时报送的，每次扣0.5分，累计扣分不超过1.2分").rules[0].text,
             "未按时报送的，每次扣0.5分，累计扣分不超过1.2分",
@@ -80,7 +84,10 @@ class RulePhrasesTestCase(SimpleTestCase):
             kinds("评为优秀的得5分，良好的得3分，一般的得1分"),
             [("grade", D(5), None), ("grade", D(3), None), ("grade", D(1), None)],
         )
-        self.assertEqual([r.text for r in parse_rules("评为优秀的得5分，良好的得3分").rules], ["评为优秀的得5分", "良好的得3分"])
+        self.assertEqual(
+            [r.text for r in parse_rules("评为优秀的得5分，良好的得3分").rules],
+            ["评为优秀的得5分", "良好的得3分"],
+        )
 
     def test_it_reads_a_group_rule(self):
         rules = parse_rules("以上各项达到要求的得满分，否则酌情扣分").rules

@@ -27,7 +27,9 @@ class ThreeLevelXlsxTestCase(SimpleTestCase):
 
     def test_it_reads_sections_from_merged_cells_with_points_in_the_name(self):
         sections = self.table.sections
-        self.assertEqual([s.name for s in sections], ["法治政府建设", "法治社会建设", "负面清单", "附加项（加、扣分）"])
+        self.assertEqual(
+            [s.name for s in sections], ["法治政府建设", "法治社会建设", "负面清单", "附加项（加、扣分）"]
+        )
         self.assertEqual([s.points for s in sections], [D(60), D(40), None, None])
         self.assertEqual(sections[0].points_source, "Sheet1!A4")
         self.assertEqual([s.kind for s in sections], ["standard", "standard", "standard", "bonus"])
@@ -44,7 +46,10 @@ class ThreeLevelXlsxTestCase(SimpleTestCase):
 
     def test_it_reads_codes_names_points_and_their_cells(self):
         first, second = self.table.sections[0].groups[0].indicators
-        self.assertEqual((first.code, first.name, first.points, first.points_source), ("1.1.1", "重大决策合法性审查", D(10), "Sheet1!E4"))
+        self.assertEqual(
+            (first.code, first.name, first.points, first.points_source),
+            ("1.1.1", "重大决策合法性审查", D(10), "Sheet1!E4"),
+        )
         self.assertEqual(first.units, "市司法局")
         self.assertEqual(second.units, "市司法局")  # the merged 责任单位 cell carried down
         # points only in the rule text
@@ -72,7 +77,9 @@ class TwoLevelWordTestCase(SimpleTestCase):
         self.assertEqual(self.table.total_source, "表1 第8行第4列")
 
     def test_it_reads_sections_from_rows_spanning_the_table_with_one_unnamed_group(self):
-        self.assertEqual([(s.name, s.points) for s in self.table.sections], [("依法决策", D(15)), ("执法监督", D(10))])
+        self.assertEqual(
+            [(s.name, s.points) for s in self.table.sections], [("依法决策", D(15)), ("执法监督", D(10))]
+        )
         self.assertEqual([[g.name for g in s.groups] for s in self.table.sections], [[None], [None]])
         self.assertEqual(self.table.sections[0].points_source, "表1 第2行第1列")
 
@@ -82,7 +89,9 @@ class TwoLevelWordTestCase(SimpleTestCase):
             ("1", "重大决策", D(10)), ("2", "法律顾问", D(5)), ("3", "执法公示", D(4)), ("4", "复议纠错", D(6)),
         ])  # fmt: skip
         self.assertEqual(indicators[0].points_source, "表1 第3行第4列")
-        self.assertEqual([(r.kind, r.points_each, r.cap) for r in indicators[0].rules], [("deduct", D(2), D(6))])
+        self.assertEqual(
+            [(r.kind, r.points_each, r.cap) for r in indicators[0].rules], [("deduct", D(2), D(6))]
+        )
 
     def test_it_finds_deductions_that_never_reach_zero(self):
         self.assertEqual(codes(self.table), ["never_zero", "never_zero", "never_zero"])
@@ -90,7 +99,11 @@ class TwoLevelWordTestCase(SimpleTestCase):
 
     def test_it_reads_vertically_merged_word_cells(self):
         content = docx_table(
-            [["一级指标", "指标", "评分标准", "分值"], ["依法行政", "规范性文件", "每件扣1分", "2"], ["", "备案审查", "每件扣1分", "3"]],
+            [
+                ["一级指标", "指标", "评分标准", "分值"],
+                ["依法行政", "规范性文件", "每件扣1分", "2"],
+                ["", "备案审查", "每件扣1分", "3"],
+            ],
             [(1, 0, 2, 0)],
         )
         table = parse_file(content)
@@ -103,13 +116,22 @@ class FindingsTestCase(SimpleTestCase):
         return parse_file(xlsx([HEADER, *rows], merges))
 
     def test_it_finds_a_section_subtotal_that_differs_from_its_items(self):
-        table = self.parse([["党的领导（20分）", None, "专题研究", "每次扣1分", 8], [None, None, "述法", "每次扣1分", 10]], ["A2:A3"])
+        table = self.parse(
+            [["党的领导（20分）", None, "专题研究", "每次扣1分", 8], [None, None, "述法", "每次扣1分", 10]],
+            ["A2:A3"],
+        )
         self.assertEqual(codes(table), ["subtotal_mismatch"])
         self.assertEqual(table.findings[0].where, "Sheet1!A2")
         self.assertIn("18", table.findings[0].message)
 
     def test_it_finds_a_group_subtotal_that_differs_from_its_items(self):
-        table = self.parse([["党的领导", "组织领导（5分）", "专题研究", "每次扣1分", 3], [None, None, "述法", "每次扣1分", 3]], ["A2:A3", "B2:B3"])
+        table = self.parse(
+            [
+                ["党的领导", "组织领导（5分）", "专题研究", "每次扣1分", 3],
+                [None, None, "述法", "每次扣1分", 3],
+            ],
+            ["A2:A3", "B2:B3"],
+        )
         self.assertEqual(codes(table), ["subtotal_mismatch"])
         self.assertEqual(table.findings[0].where, "Sheet1!B2")
 
@@ -134,23 +156,37 @@ class FindingsTestCase(SimpleTestCase):
         self.assertEqual(table.indicators[0].rules, [])
 
     def test_it_finds_duplicate_codes(self):
-        table = self.parse([["党的领导", None, "1.1 专题研究", "每次扣1分", 5], [None, None, "1.1 述法", "每次扣1分", 5]])
+        table = self.parse(
+            [["党的领导", None, "1.1 专题研究", "每次扣1分", 5], [None, None, "1.1 述法", "每次扣1分", 5]]
+        )
         self.assertEqual(codes(table), ["duplicate_code"])
         self.assertEqual(table.findings[0].where, "Sheet1!C2")
 
     def test_it_finds_a_section_without_indicators(self):
-        content = docx_table([["考核内容", "评分标准", "分值"], ["一、依法决策", "", ""], ["二、执法", "", ""], ["重大决策", "每次扣1分", "5"]], [(1, 0, 1, 2), (2, 0, 2, 2)])
+        content = docx_table(
+            [
+                ["考核内容", "评分标准", "分值"],
+                ["一、依法决策", "", ""],
+                ["二、执法", "", ""],
+                ["重大决策", "每次扣1分", "5"],
+            ],
+            [(1, 0, 1, 2), (2, 0, 2, 2)],
+        )
         table = parse_file(content)
         self.assertEqual(codes(table), ["section_without_indicators"])
         self.assertEqual(table.findings[0].where, "表1 第2行第1列")
 
     def test_it_finds_deductions_that_add_up_to_less_than_the_points(self):
-        table = self.parse([["党的领导", None, "制度", "未建立的扣1分；未培训的扣0.5分，未报送的扣1分", D(3)]])
+        table = self.parse(
+            [["党的领导", None, "制度", "未建立的扣1分；未培训的扣0.5分，未报送的扣1分", D(3)]]
+        )
         self.assertEqual(codes(table), ["never_zero"])
         self.assertIn("2.5", table.findings[0].message)
 
     def test_it_finds_nothing_in_a_clean_table(self):
-        table = self.parse([["党的领导（5分）", None, "专题研究", "每次扣1分", 5], ["合计", None, None, None, 5]])
+        table = self.parse(
+            [["党的领导（5分）", None, "专题研究", "每次扣1分", 5], ["合计", None, None, None, 5]]
+        )
         self.assertEqual(table.findings, [])
 
 
@@ -168,7 +204,9 @@ class TableErrorsTestCase(SimpleTestCase):
         self.assertRefused(xlsx([["标题"], HEADER, ["合计", None, None, None, 100]]), "第2行", "第3列")
 
     def test_it_refuses_points_that_are_not_numbers_naming_the_cell(self):
-        self.assertRefused(xlsx([HEADER, ["党的领导", None, "专题研究", "每次扣1分", "约五分"]]), "Sheet1!E2", "第2行", "E列")
+        self.assertRefused(
+            xlsx([HEADER, ["党的领导", None, "专题研究", "每次扣1分", "约五分"]]), "Sheet1!E2", "第2行", "E列"
+        )
 
     def test_it_refuses_a_file_that_is_not_a_table(self):
         self.assertRefused(b"just text", "不是 Excel")
@@ -176,8 +214,9 @@ class TableErrorsTestCase(SimpleTestCase):
         self.assertRefused(b"", "空")
 
     def test_it_refuses_a_word_file_without_tables(self):
-        import docx
         import io
+
+        import docx
 
         document = docx.Document()
         document.add_paragraph("只有文字")
@@ -186,4 +225,6 @@ class TableErrorsTestCase(SimpleTestCase):
         self.assertRefused(out.getvalue(), "没有表格")
 
     def test_it_refuses_a_sheet_used_far_beyond_its_bounds(self):
-        self.assertRefused(xlsx([HEADER, ["党的领导", None, "专题研究", "每次扣1分", 5], *([[None]] * 3100), ["x"]]), "超出")
+        self.assertRefused(
+            xlsx([HEADER, ["党的领导", None, "专题研究", "每次扣1分", 5], *([[None]] * 3100), ["x"]]), "超出"
+        )

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         "（.xlsx 或 Word .docx 中的表格），输出识别出的板块、二级指标、指标、细则和发现的问题，不保存；"
         "不加 --dry-run 时保存为草稿考评办法（须指定 --year，可用 --name 命名）。"
         "表格可以识别（允许有“发现”）时退出码为 0；无法识别（没有表头、没有指标、不是表格、文件无法读取）"
-        "时退出码为 2，并输出 {\"error\": \"…\"}。"
+        '时退出码为 2，并输出 {"error": "…"}。'
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -70,7 +70,12 @@ class Command(BaseCommand):
         except ValidationError as exc:
             self.fail("；".join(exc.messages), as_json)
             return
-        saved = {"id": framework.pk, "year": framework.year, "version": framework.version, "name": framework.name}
+        saved = {
+            "id": framework.pk,
+            "year": framework.year,
+            "version": framework.version,
+            "name": framework.name,
+        }
         if as_json:
             self.stdout.write(json.dumps({**table.as_json(), "saved": saved}, ensure_ascii=False))
         else:
@@ -123,7 +128,9 @@ def summary_lines(table: ParsedTable) -> list[str]:
                 code = f"{indicator.code} " if indicator.code else ""
                 lines.append(f"{indent}指标 {code}{indicator.name} {points_text(indicator.points)} 分")
                 for rule in indicator.rules:
-                    each = f"，每次 {points_text(rule.points_each)} 分" if rule.points_each is not None else ""
+                    each = (
+                        f"，每次 {points_text(rule.points_each)} 分" if rule.points_each is not None else ""
+                    )
                     cap = f"，上限 {points_text(rule.cap)} 分" if rule.cap is not None else ""
                     lines.append(f"{indent}  · [{KIND_LABELS[rule.kind]}{each}{cap}] {rule.text}")
     lines.append(
