@@ -141,3 +141,49 @@ def points_text(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{value.normalize():f}"
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
+def table_to_data(table: ParsedTable) -> dict[str, Any]:
+    """Everything understood (sources, kinds, scopes included), as plain JSON-able data
+    (kept in the session between the preview and the save)."""
+    from dataclasses import asdict
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(asdict(table))
+
+
+def table_from_data(data: dict[str, Any]) -> ParsedTable:
+    def rule(r: dict[str, Any]) -> ParsedRule:
+        points = {k: _dec(r.get(k)) for k in ("points_each", "cap", "min_points")}
+        return ParsedRule(**{**r, **points})
+
+    def indicator(i: dict[str, Any]) -> ParsedIndicator:
+        return ParsedIndicator(**{**i, "points": _dec(i["points"]), "rules": [rule(r) for r in i["rules"]]})
+
+    def group(g: dict[str, Any]) -> ParsedGroup:
+        return ParsedGroup(
+            **{**g, "points": _dec(g["points"]), "indicators": [indicator(i) for i in g["indicators"]]}
+        )
+
+    def section(s: dict[str, Any]) -> ParsedSection:
+        return ParsedSection(**{**s, "points": _dec(s["points"]), "groups": [group(g) for g in s["groups"]]})
+
+    return ParsedTable(
+        title=data["title"],
+        total=_dec(data["total"]),
+        total_source=data["total_source"],
+        sections=[section(s) for s in data["sections"]],
+        findings=[Finding(**f) for f in data["findings"]],
+    )
