@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from assessments.framework_import.model import ParsedTable
 from assessments.models import (
     INDICATOR_FIELDS,
     PHASE_ORDER,
@@ -24,7 +25,6 @@ from assessments.models import (
     RuleKind,
     Section,
 )
-from assessments.framework_import.model import ParsedTable
 from assessments.selectors import frameworks as framework_selectors
 from assessments.selectors.results import Rules
 from assessments.services.scores import ItemInput
@@ -475,7 +475,11 @@ class TableCorrectionForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(base)
         for field in base.values():  # StyledFormMixin styled only the declared ones
-            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
             field.widget.attrs["class"] = css
 
     def _node(self, fields: dict[str, forms.Field], node: Any, key: str, label: str, *, name: str) -> None:

@@ -43,7 +43,9 @@ class FrameworkTableImportViewTestCase(BaseTestCase):
         self.assertIn("表1 第3行第4列", page.content.decode())
 
     def test_it_saves_nothing_from_a_table_with_errors_and_names_the_cell(self):
-        bad = xlsx([["一级指标", "三级指标", "评分标准", "分值"], ["党建", "专题研究", "每次扣1分", "约五分"]])
+        bad = xlsx(
+            [["一级指标", "三级指标", "评分标准", "分值"], ["党建", "专题研究", "每次扣1分", "约五分"]]
+        )
         response = self.post_file(bad)
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()

@@ -74,12 +74,17 @@ def framework_table_preview(request: AuthedRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             framework = services.framework_import_table(
-                actor=request.user, table=form.apply(), year=form.cleaned_data["year"], name=form.cleaned_data["name"]
+                actor=request.user,
+                table=form.apply(),
+                year=form.cleaned_data["year"],
+                name=form.cleaned_data["name"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            request.session[SESSION_KEY] = {k: v for k, v in request.session[SESSION_KEY].items() if k != token}
+            request.session[SESSION_KEY] = {
+                k: v for k, v in request.session[SESSION_KEY].items() if k != token
+            }
             messages.success(request, f"已导入考评办法「{framework}」（草稿），请补充考评单位后锁定。")
             return redirect("assessments:framework_detail", pk=framework.pk)
     return render(
