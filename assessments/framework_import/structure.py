@@ -66,7 +66,8 @@ NOTE_PREFIXES = ("说明", "注:", "注：", "备注", "填表说明")
 _SECTION_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+部分)\s*")
 _GROUP_NUMBER = re.compile(r"^\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]\s*[、.．]?\s*")
 _ITEM_NUMBER = re.compile(
-    r"^\s*(?:(\d{1,3}(?:\s*[.．]\s*\d{1,3})*)\s*(?:[.．、](?!\d)|\s)|[(（]\s*(\d{1,3})\s*[)）]\s*[、.．]?|([①-⑳]))\s*"
+    r"^\s*(?:(\d{1,3}(?:\s*[.．]\s*\d{1,3})*)\s*(?:[.．、](?!\d)|\s)|(\d{1,3}(?:[.．]\d{1,3})+)(?=[^\d.．])"
+    r"|[(（]\s*(\d{1,3})\s*[)）]\s*[、.．]?|([①-⑳]))\s*"
 )
 _POINTS_IN_NAME = re.compile(r"\s*[(（]\s*(?:分值\s*[:：]?\s*)?(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 _TOTAL_IN_TEXT = re.compile(r"(?:总分|满分|合计|共计?|总计)\s*[:：为]?\s*(\d+(?:\.\d+)?)\s*分")
@@ -215,8 +216,8 @@ def item_code(text: str) -> tuple[str, str | None]:
     if not match or match.end() >= len(text):
         return text.strip(), None
     number = match.group(1) or match.group(2) or match.group(3)
-    if match.group(3):
-        number = str(_CIRCLED.index(match.group(3)) + 1)
+    if match.group(4):
+        number = str(_CIRCLED.index(match.group(4)) + 1)
     return text[match.end() :].strip(), re.sub(r"\s+", "", number or "") or None
 
 

@@ -228,3 +228,26 @@ class TableErrorsTestCase(SimpleTestCase):
         self.assertRefused(
             xlsx([HEADER, ["党的领导", None, "专题研究", "每次扣1分", 5], *([[None]] * 3100), ["x"]]), "超出"
         )
+
+
+class NumberingTestCase(SimpleTestCase):
+    def test_it_reads_item_numbers_in_their_usual_forms(self):
+        from assessments.framework_import.structure import item_code, split_name, strip_section_number
+
+        cases = {
+            "1.1.1 专题研究": ("专题研究", "1.1.1"),
+            "1.1.1专题研究": ("专题研究", "1.1.1"),
+            "1. 制度建设": ("制度建设", "1"),
+            "2、制度建设": ("制度建设", "2"),
+            "(3)复议": ("复议", "3"),
+            "（4）复议": ("复议", "4"),
+            "⑤ 复议": ("复议", "5"),
+            "12345热线办理": ("12345热线办理", None),
+        }
+        for text, expected in cases.items():
+            with self.subTest(text):
+                self.assertEqual(item_code(text), expected)
+        self.assertEqual(strip_section_number("一、党的领导"), "党的领导")
+        self.assertEqual(strip_section_number("（二）依法决策"), "依法决策")
+        self.assertEqual(split_name("党的领导\n（20分）"), ("党的领导", D(20)))
+        self.assertEqual(split_name("依法决策(12.5分)"), ("依法决策", D("12.5")))
