@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from assessments.framework_import.model import ParsedTable
+from assessments.framework_import.model import KIND_LABELS, ParsedTable
 from assessments.models import (
     INDICATOR_FIELDS,
     PHASE_ORDER,
@@ -420,14 +420,7 @@ class DecideForm(StyledFormMixin, forms.Form):
 
 # ----------------------------------------------------------- 考评办法 tables as published
 
-TABLE_RULE_KINDS = [
-    ("deduct", "扣分"),
-    ("bonus", "加分"),
-    ("grade", "等级"),
-    ("veto", "一票否决"),
-    ("discretionary", "酌情扣分"),
-    ("full", "全额"),
-]
+TABLE_RULE_KINDS = [(kind, label) for kind, label in KIND_LABELS.items()]
 MAX_TABLE_BYTES = 32 * 1024 * 1024
 
 

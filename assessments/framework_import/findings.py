@@ -16,6 +16,7 @@ from assessments.framework_import.model import (
     ParsedIndicator,
     ParsedSection,
     ParsedTable,
+    TableKind,
     points_text,
 )
 
@@ -118,7 +119,7 @@ def _rules(indicator: ParsedIndicator) -> list[Finding]:
             f"指标「{indicator.name}」的细则「{rule.text[:40]}」没有写明分值。",
         )
         for rule in indicator.rules
-        if rule.kind in ("deduct", "bonus")
+        if rule.kind in (TableKind.DEDUCT, TableKind.BONUS)
         and rule.points_each is None
         and rule.cap is None
         and not rule.whole
@@ -139,7 +140,7 @@ def _rules(indicator: ParsedIndicator) -> list[Finding]:
 def deduction_reach(indicator: ParsedIndicator) -> Decimal | None:
     """The most the deductions can ever take; None when unbounded or not only deductions."""
     rules = indicator.rules
-    if not rules or any(r.kind != "deduct" or r.whole for r in rules):
+    if not rules or any(r.kind != TableKind.DEDUCT or r.whole for r in rules):
         return None
     reach = Decimal(0)
     for rule in rules:

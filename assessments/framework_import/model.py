@@ -4,7 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
+
+
+class TableKind(StrEnum):
+    """A rule's kind in the import's words (the JSON's): bonus is the model's RuleKind.ADD."""
+
+    DEDUCT = "deduct"
+    BONUS = "bonus"
+    VETO = "veto"
+    GRADE = "grade"
+    DISCRETIONARY = "discretionary"
+    FULL = "full"
+
+
+KIND_LABELS: dict[str, str] = {
+    TableKind.DEDUCT: "扣分",
+    TableKind.BONUS: "加分",
+    TableKind.GRADE: "等级",
+    TableKind.VETO: "一票否决",
+    TableKind.DISCRETIONARY: "酌情扣分",
+    TableKind.FULL: "全额",
+}
 
 
 class TableError(Exception):

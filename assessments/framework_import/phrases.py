@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from assessments.framework_import.model import ParsedRule
+from assessments.framework_import.model import ParsedRule, TableKind
 
 NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十半]+)"
 _SCOPE = r"(?:累计|合计|共计?|总计|本项|此项|该项|本指标|该指标)?"
@@ -32,7 +32,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("cap_any", rf"(?:累计|合计|共计?|总计)(?:不超过|不得超过|最多|最高){NUM}分|以{NUM}分为限"),
     ("floor", r"(?:本项|该项|此项)?(?:分值)?扣完为止|扣至[0零]分为止|扣完(?:该项|本项)?(?:全部)?分值为止"),
     (
-        "discretionary",
+        TableKind.DISCRETIONARY,
         rf"(?:酌情|视情况?|视情节|视具体情况|根据情况|视其情况)(?:予以)?(?:扣|减)(?:除|分)?(?:{NUM}\s*(?:分?[-~～〜至到—–]+)\s*{NUM}分|{NUM}分)?",
     ),
     (
@@ -40,7 +40,7 @@ _PATTERNS: list[tuple[str, str]] = [
         r"(?:该项|本项|此项|该指标|本指标|此指标)?(?:不得分|(?:记|计|得)[0零]分|扣(?:除)?(?:该项|本项|此项)?全部分(?:值|数))",
     ),
     (
-        "veto",
+        TableKind.VETO,
         r"一票否决|实行否决|(?:年度)?(?:考核|考评|评定|评价)(?:结果)?(?:为|定为|确定为|直接定为|评为)?不合格(?:等次)?|(?:直接)?(?:定为|评为|确定为)不合格(?:等次)?|当年目标未完成",
     ),
     (
@@ -48,12 +48,12 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?:全部|均|全|都)(?:达到要求|符合要求|合格|完成|达标)(?:的|者)?,?(?:得|记|计|给予?){NUM}分",
     ),
     (
-        "grade",
+        TableKind.GRADE,
         rf"(?:评为|评定为|被评为|考评为|考核为|等次为|结果为)?(?:优秀|良好|较好|基本合格|合格|一般|较差|差|好|中等|中|不合格)(?:等次|等级|档次|档)?(?:的|者)?,?(?:得|记|计|给予?){NUM}分",
     ),
-    ("bonus", rf"(?:每[^,;:。扣加]{{0,20}}?)?可?加{NUM}分|(?:给予|予以)加分"),
-    ("deduct", rf"(?:每[^,;:。扣加]{{0,20}}?)?(?:扣|减)(?:除|减)?{NUM}分|(?:予以)?扣分"),
-    ("full", rf"(?:得|记|计|给予?)满分|得全额分|得全部分值|(?:得|记|计|给予?){NUM}分"),
+    (TableKind.BONUS, rf"(?:每[^,;:。扣加]{{0,20}}?)?可?加{NUM}分|(?:给予|予以)加分"),
+    (TableKind.DEDUCT, rf"(?:每[^,;:。扣加]{{0,20}}?)?(?:扣|减)(?:除|减)?{NUM}分|(?:予以)?扣分"),
+    (TableKind.FULL, rf"(?:得|记|计|给予?)满分|得全额分|得全部分值|(?:得|记|计|给予?){NUM}分"),
 ]
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
 _SENTENCE_END = re.compile(r"[;；。\n]+|\s+(?=(?:\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]))")
@@ -125,7 +125,7 @@ def _events(folded: str) -> list[_Event]:
         if start < taken_to:
             continue
         kind = _COMPILED[priority][0]
-        if kind == "veto" and folded[match.end() : match.end() + 1] in tuple(_STOPS_CONDITION):
+        if kind == TableKind.VETO and folded[match.end() : match.end() + 1] in tuple(_STOPS_CONDITION):
             continue  # "评为不合格的，扣2分": a condition, not the result
         numbers = [n for n in (to_number(g) for g in match.groups()) if n is not None]
         events.append(_Event(kind, start, match.end(), numbers))
@@ -145,23 +145,23 @@ def sentences(text: str) -> list[str]:
 def _new_rule(event: _Event, text: str, *, source: str) -> ParsedRule:
     kind = event.kind
     first = event.numbers[0] if event.numbers else None
-    rule = ParsedRule(text=text, kind="full", source=source)
-    if kind in ("full", "full_all"):
+    rule = ParsedRule(text=text, kind=TableKind.FULL, source=source)
+    if kind in (TableKind.FULL, "full_all"):
         rule.points_each = first
-    elif kind == "grade":
-        rule.kind, rule.points_each = "grade", first
-    elif kind in ("bonus", "deduct"):
+    elif kind == TableKind.GRADE:
+        rule.kind, rule.points_each = TableKind.GRADE, first
+    elif kind in (TableKind.BONUS, TableKind.DEDUCT):
         rule.kind, rule.points_each = kind, first
         rule.per_occurrence = "每" in text
     elif kind == "zero":
-        rule.kind, rule.whole = "deduct", True
-    elif kind == "veto":
-        rule.kind = "veto"
+        rule.kind, rule.whole = TableKind.DEDUCT, True
+    elif kind == TableKind.VETO:
+        rule.kind = TableKind.VETO
         rule.veto_result = (
             "当年目标未完成" if "当年目标未完成" in text else ("不合格" if "不合格" in text else "")
         )
-    elif kind == "discretionary":
-        rule.kind = "discretionary"
+    elif kind == TableKind.DISCRETIONARY:
+        rule.kind = TableKind.DISCRETIONARY
         if len(event.numbers) >= 2:
             rule.points_each, rule.cap = min(event.numbers[:2]), max(event.numbers[:2])
             rule.min_points = rule.points_each
@@ -170,7 +170,11 @@ def _new_rule(event: _Event, text: str, *, source: str) -> ParsedRule:
     return rule
 
 
-_CAP_TARGETS = {"cap_bonus": ("bonus",), "cap_deduct": ("deduct", "discretionary"), "cap_any": None}
+_CAP_TARGETS: dict[str, tuple[str, ...] | None] = {
+    "cap_bonus": (TableKind.BONUS,),
+    "cap_deduct": (TableKind.DEDUCT, TableKind.DISCRETIONARY),
+    "cap_any": None,
+}
 
 
 def _apply_cap(event: _Event, candidates: list[ParsedRule]) -> ParsedRule | None:
@@ -247,5 +251,5 @@ def _standalone_cap(event: _Event, text: str, source: str) -> ParsedRule:
     assessor judges (酌情扣分 0–2); "最多加3分" alone: a 加分 of unstated points."""
     cap = event.numbers[0] if event.numbers else None
     if event.kind == "cap_bonus":
-        return ParsedRule(text=text, kind="bonus", cap=cap, source=source)
-    return ParsedRule(text=text, kind="discretionary", cap=cap, source=source)
+        return ParsedRule(text=text, kind=TableKind.BONUS, cap=cap, source=source)
+    return ParsedRule(text=text, kind=TableKind.DISCRETIONARY, cap=cap, source=source)

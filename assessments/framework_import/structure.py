@@ -27,6 +27,7 @@ from assessments.framework_import.model import (
     ParsedSection,
     ParsedTable,
     TableError,
+    TableKind,
 )
 from assessments.framework_import.phrases import fold, parse_rules
 from assessments.framework_import.tables import Cell, Grid, read_file
@@ -484,7 +485,9 @@ def _points_from_rules(indicator: ParsedIndicator) -> None:
     if indicator.points is not None:
         return
     given = [
-        (r.points_each, r.source) for r in indicator.rules if r.kind in ("full", "grade") and r.points_each
+        (r.points_each, r.source)
+        for r in indicator.rules
+        if r.kind in (TableKind.FULL, TableKind.GRADE) and r.points_each
     ]
     if given:
         best = max(given, key=lambda g: g[0] or Decimal(0))

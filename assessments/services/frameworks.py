@@ -20,6 +20,7 @@ from assessments.framework_import.model import (
     ParsedRule,
     ParsedSection,
     ParsedTable,
+    TableKind,
 )
 from assessments.models import (
     INDICATOR_FIELDS,
@@ -300,16 +301,16 @@ def framework_import(
     return framework
 
 
-_RULE_KIND_FROM_TABLE = {"bonus": RuleKind.ADD}
+_RULE_KIND_FROM_TABLE: dict[str, str] = {TableKind.BONUS: RuleKind.ADD}
 
 
 def _table_indicator_method(section: ParsedSection, indicator: ParsedIndicator) -> str:
     kinds = {r.kind for r in indicator.rules}
-    if kinds == {"veto"}:
+    if kinds == {TableKind.VETO}:
         return Method.VETO
-    if "grade" in kinds:
+    if TableKind.GRADE in kinds:
         return Method.GRADE
-    if section.kind == SectionKind.BONUS and kinds and kinds <= {"bonus"}:
+    if section.kind == SectionKind.BONUS and kinds and kinds <= {TableKind.BONUS}:
         return Method.BONUS
     return Method.DEDUCT
 

@@ -13,18 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from assessments.framework_import import ParsedTable, TableError, parse_file
-from assessments.framework_import.model import points_text
+from assessments.framework_import.model import KIND_LABELS, points_text
 from assessments.services.frameworks import framework_import_table
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
-KIND_LABELS = {
-    "deduct": "扣分",
-    "bonus": "加分",
-    "veto": "一票否决",
-    "grade": "等级",
-    "discretionary": "酌情扣分",
-    "full": "全额",
-}
 
 
 class Command(BaseCommand):
