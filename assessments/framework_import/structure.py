@@ -509,10 +509,46 @@ def _title(grid: Grid, header: Header) -> tuple[str | None, Cell | None]:
     return None, None
 
 
+def _splits(grid: Grid, header: Header, merged_col: int, own_col: int) -> bool:
+    """True when `merged_col` runs merged over rows in which `own_col` has cells of its own."""
+    for index in range(header.row + 1, len(grid.rows)):
+        row = grid.rows[index]
+        if max(merged_col, own_col) >= len(row):
+            continue
+        merged, own = row[merged_col], row[own_col]
+        if merged.text and merged.origin[0] != index and own.text and own.origin[0] == index:
+            return True
+    return False
+
+
+def refine_header(grid: Grid, header: Header) -> None:
+    """Read the data rows to settle what the header words leave open: a name
+    column merged over rows that each have their own 分值 is a level above the
+    items (the 内容 column beside it names them), and a 分值 column next to a
+    merged level column but with a value per row belongs to the items."""
+    columns, points = header.columns, header.points
+    name_points = points.get("name")
+    if name_points is not None and header.description and _splits(grid, header, columns["name"], name_points):
+        level = "level1" if "level1" not in columns else "level2" if "level2" not in columns else None
+        if level is not None:
+            columns[level] = columns["name"]
+            columns["name"] = header.description.pop(0)
+    for level in ("level2", "level1"):
+        col = points.get(level)
+        if (
+            col is not None
+            and "name" not in points
+            and level in columns
+            and _splits(grid, header, columns[level], col)
+        ):
+            points["name"] = points.pop(level)
+
+
 def parse_grid(grid: Grid) -> ParsedTable:
     header = find_header(grid)
     if header is None:
         raise TableError(f"未找到表头：{grid.label} 的前 {HEADER_SCAN_ROWS} 行中没有可识别的表头行。")
+    refine_header(grid, header)
     builder = _Builder(grid, header)
     title, title_cell = _title(grid, header)
     builder.table.title = title

@@ -251,3 +251,40 @@ class NumberingTestCase(SimpleTestCase):
         self.assertEqual(strip_section_number("（二）依法决策"), "依法决策")
         self.assertEqual(split_name("党的领导\n（20分）"), ("党的领导", D(20)))
         self.assertEqual(split_name("依法决策(12.5分)"), ("依法决策", D("12.5")))
+
+
+class LayoutsTestCase(SimpleTestCase):
+    def test_it_reads_a_merged_indicator_column_over_content_rows_as_a_level_above_them(self):
+        content = xlsx(
+            [
+                ["序号", "考核指标", "考核内容", "分值", "考核标准"],
+                [1, "依法决策", "重大决策合法性审查", 2, "每次扣1分"],
+                [None, None, "法律顾问参与决策", 3, "每次扣1分"],
+                [2, "执法监督", "执法公示", 5, "每次扣1分"],
+            ],
+            ["A2:A3", "B2:B3"],
+        )
+        table = parse_file(content)
+        self.assertEqual([s.name for s in table.sections], ["依法决策", "执法监督"])
+        self.assertEqual(
+            [(i.name, i.points, i.points_source) for i in table.indicators],
+            [
+                ("重大决策合法性审查", D(2), "Sheet1!D2"),
+                ("法律顾问参与决策", D(3), "Sheet1!D3"),
+                ("执法公示", D(5), "Sheet1!D4"),
+            ],
+        )
+
+    def test_it_gives_a_points_column_beside_a_merged_section_to_the_items_when_each_row_has_its_own(self):
+        content = xlsx(
+            [
+                ["考核项目", "分值", "考核内容", "评分标准"],
+                ["依法决策（5分）", 2, "重大决策合法性审查", "每次扣1分"],
+                [None, 3, "法律顾问参与决策", "每次扣1分"],
+            ],
+            ["A2:A3"],
+        )
+        table = parse_file(content)
+        self.assertEqual([(s.name, s.points) for s in table.sections], [("依法决策", D(5))])
+        self.assertEqual([i.points for i in table.indicators], [D(2), D(3)])
+        self.assertEqual(table.findings, [])
