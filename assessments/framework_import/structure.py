@@ -282,7 +282,7 @@ class _Builder:
         first = next(c for c in row if c.text)
         if self.is_total(row):
             self.total_row(row)
-        elif first.text.startswith(NOTE_PREFIXES):
+        elif first.text.startswith(NOTE_PREFIXES) or self.is_subtotal(row):
             return
         elif self.is_heading(row):
             self.heading(first)
@@ -292,6 +292,11 @@ class _Builder:
     def is_total(self, row: list[Cell]) -> bool:
         lead = [self.cell(row, role) for role in ("code", "level1", "level2", "name")]
         return any(c is not None and _norm_header(c.text).startswith(TOTAL_WORDS) for c in lead)
+
+    def is_subtotal(self, row: list[Cell]) -> bool:
+        """ "小计" rows repeat a section's points; the section's own cell is what counts."""
+        lead = [self.cell(row, role) for role in ("code", "level1", "level2", "name")]
+        return any(c is not None and _norm_header(c.text).startswith("小计") for c in lead)
 
     def total_row(self, row: list[Cell]) -> None:
         cell = self.points_cell(row, "name") or next(

@@ -288,3 +288,17 @@ class LayoutsTestCase(SimpleTestCase):
         self.assertEqual([(s.name, s.points) for s in table.sections], [("依法决策", D(5))])
         self.assertEqual([i.points for i in table.indicators], [D(2), D(3)])
         self.assertEqual(table.findings, [])
+
+    def test_it_skips_subtotal_and_note_rows(self):
+        content = xlsx(
+            [
+                ["一级指标", "三级指标", "评分标准", "分值"],
+                ["依法决策（5分）", "重大决策合法性审查", "每次扣1分", 5],
+                [None, "小计", None, 5],
+                ["说明：本表由市委依法治市办负责解释。"],
+            ],
+            ["A2:A3"],
+        )
+        table = parse_file(content)
+        self.assertEqual([i.name for i in table.indicators], ["重大决策合法性审查"])
+        self.assertEqual(table.findings, [])
