@@ -116,9 +116,18 @@ class Header:
 def find_header(grid: Grid) -> Header | None:
     for index, row in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
         header = _header_of(index, row)
-        if header is not None:
-            return header
+        if header is None:
+            continue
+        # a header on two rows ("考评指标" merged over 一级/二级/三级 below it): the lower one is complete
+        below = _header_of(index + 1, grid.rows[index + 1]) if index + 1 < len(grid.rows) else None
+        if below is not None and _width(below) >= _width(header):
+            return below
+        return header
     return None
+
+
+def _width(header: Header) -> int:
+    return len(header.columns) + len(header.points)
 
 
 def _header_of(index: int, row: list[Cell]) -> Header | None:

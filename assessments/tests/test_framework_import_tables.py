@@ -302,3 +302,19 @@ class LayoutsTestCase(SimpleTestCase):
         table = parse_file(content)
         self.assertEqual([i.name for i in table.indicators], ["重大决策合法性审查"])
         self.assertEqual(table.findings, [])
+
+    def test_it_reads_a_header_on_two_rows(self):
+        content = xlsx(
+            [
+                ["考评指标", None, None, "分值", "评分标准"],
+                ["一级指标", "二级指标", "三级指标", None, None],
+                ["依法行政", "依法决策", "重大决策合法性审查", 5, "每次扣1分"],
+            ],
+            ["A1:C1", "D1:D2", "E1:E2"],
+        )
+        table = parse_file(content)
+        self.assertEqual([i.name for i in table.indicators], ["重大决策合法性审查"])
+        self.assertEqual(
+            [(g.name, s.name) for s in table.sections for g in s.groups], [("依法决策", "依法行政")]
+        )
+        self.assertEqual(table.indicators[0].points, D(5))
