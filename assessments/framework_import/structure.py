@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from assessments.framework_import.findings import check
 from assessments.framework_import.model import (
+    Finding,
     ParsedGroup,
     ParsedIndicator,
     ParsedRule,
@@ -262,6 +263,7 @@ class _Builder:
         self.rule_cells: dict[tuple[int, int], tuple[ParsedIndicator, list[ParsedRule]]] = {}
         self.floors: set[int] = set()
         self.orphans: list[Cell] = []
+        self.implicit: list[ParsedSection] = []  # made for indicators above any section
         self.unparsed: list[tuple[str, str]] = []
 
     def cell(self, row: list[Cell], role: str) -> Cell | None:
@@ -403,6 +405,7 @@ class _Builder:
         if self.section is None:
             title = self.table.title or self.grid.label
             self.section = ParsedSection(name=title, source=cell.ref)
+            self.implicit.append(self.section)
             self.table.sections.append(self.section)
         if self.group is None:
             self.group = ParsedGroup(name=None, source=cell.ref)
@@ -582,4 +585,12 @@ def parse_grid(grid: Grid) -> ParsedTable:
             table.total = Decimal(match.group(1))
             table.total_source = title_cell.ref if title_cell is not None else f"{grid.label} 标题"
     table.findings = check(table, orphans=[c.ref for c in builder.orphans], unparsed=builder.unparsed)
+    table.findings += [
+        Finding(
+            "no_section",
+            s.source,
+            f"这些指标上方没有板块（一级指标），已归入板块「{s.name}」，请核对板块名称。",
+        )
+        for s in builder.implicit
+    ]
     return table

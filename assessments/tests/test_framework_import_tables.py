@@ -318,3 +318,19 @@ class LayoutsTestCase(SimpleTestCase):
             [(g.name, s.name) for s in table.sections for g in s.groups], [("依法决策", "依法行政")]
         )
         self.assertEqual(table.indicators[0].points, D(5))
+
+    def test_it_puts_indicators_without_a_section_under_the_title_and_says_so(self):
+        content = xlsx(
+            [
+                ["某县法治建设考核细则"],
+                ["序号", "考核项目", "考核内容及评分标准", "分值"],
+                [1, "依法决策", "建立重大决策制度。未建立的扣2分；每发现一次未审查扣1分", 5],
+            ]
+        )
+        table = parse_file(content)
+        self.assertEqual([s.name for s in table.sections], ["某县法治建设考核细则"])
+        self.assertEqual(
+            [(r.kind, r.points_each) for r in table.indicators[0].rules], [("deduct", D(2)), ("deduct", D(1))]
+        )
+        self.assertEqual(table.indicators[0].description, "建立重大决策制度")
+        self.assertEqual([(f.code, f.where) for f in table.findings], [("no_section", "Sheet1!B3")])
