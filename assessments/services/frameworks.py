@@ -335,14 +335,16 @@ def _table_codes(table: ParsedTable) -> list[list[str]]:
 
 
 def _table_rule(indicator: Indicator, code: str, n: int, parsed: ParsedRule) -> Rule:
+    # a 酌情扣分 range is min_points–max_points; its "points each" is that lower end
+    discretionary = parsed.kind == TableKind.DISCRETIONARY
     return Rule(
         indicator=indicator,
         code=f"{code}-{n}"[:30],
         text=parsed.text,
         kind=_RULE_KIND_FROM_TABLE.get(parsed.kind, parsed.kind),
-        points=parsed.points_each or Decimal("0"),
+        points=Decimal("0") if discretionary else (parsed.points_each or Decimal("0")),
         max_points=parsed.cap,
-        min_points=parsed.min_points,
+        min_points=parsed.points_each if discretionary else None,
         scope=RuleScope.GROUP if parsed.scope == "group" else RuleScope.INDICATOR,
         veto_result=parsed.veto_result[:50],
         order=n,
