@@ -2,8 +2,8 @@
 
 Codes: subtotal_mismatch, total_mismatch, indicator_without_points,
 rule_without_points, never_zero, unparsed_rule, duplicate_code,
-section_without_indicators, rule_without_indicator (and no_section, from
-structure.py: indicators above any section). Pure Python.
+section_without_indicators, rule_without_indicator (and, from structure.py,
+no_section: indicators above any section; other_tables: more tables like it). Pure Python.
 """
 
 from __future__ import annotations

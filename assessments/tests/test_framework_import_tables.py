@@ -3,8 +3,10 @@ cell, and the findings; tables that cannot be understood → TableError naming t
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal as D
 
+import docx
 from django.test import SimpleTestCase
 
 from assessments.framework_import import TableError, parse_file
@@ -334,3 +336,17 @@ class LayoutsTestCase(SimpleTestCase):
         )
         self.assertEqual(table.indicators[0].description, "建立重大决策制度")
         self.assertEqual([(f.code, f.where) for f in table.findings], [("no_section", "Sheet1!B3")])
+
+    def test_it_imports_the_first_table_and_says_there_are_others(self):
+        rows = [["考核内容", "评分标准", "分值"], ["一、依法决策", "", ""], ["重大决策", "每次扣1分", "5"]]
+        document = docx.Document()
+        for _ in range(2):
+            table = document.add_table(rows=len(rows), cols=3)
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    table.cell(r, c).text = value
+        out = io.BytesIO()
+        document.save(out)
+        parsed = parse_file(out.getvalue())
+        self.assertEqual(len(parsed.indicators), 1)
+        self.assertEqual([(f.code, f.where) for f in parsed.findings], [("other_tables", "表2")])
