@@ -83,19 +83,27 @@ def parse_file(content: bytes, filename: str = "") -> ParsedTable:
     if not grids:
         raise TableError("文件中没有表格（或表格是空的）。")
     readable = [grid for grid in grids if find_header(grid) is not None]
-    if readable:
-        table = parse_grid(readable[0])
-        if len(readable) > 1:
-            others = "、".join(g.label for g in readable[1:])
+    first_error: TableError | None = None
+    for n, grid in enumerate(readable):
+        try:
+            table = parse_grid(grid)
+        except TableError as exc:  # a header with nothing under it: try the next table
+            first_error = first_error or exc
+            continue
+        rest = readable[n + 1 :]
+        if rest:
+            others = "、".join(g.label for g in rest)
             table.findings.append(
                 Finding(
                     "other_tables",
                     others,
-                    f"文件中还有 {len(readable) - 1} 个表格（{others}）也像考评表，只导入了第一个（{readable[0].label}）；"
+                    f"文件中还有 {len(rest)} 个表格（{others}）也像考评表，只导入了第一个（{grid.label}）；"
                     "如是另一类单位的考评表，请分别导入。",
                 )
             )
         return table
+    if first_error is not None:
+        raise first_error
     raise TableError(
         f"未找到表头：{grids[0].label} 的前 {HEADER_SCAN_ROWS} 行中没有一行同时含有指标名称列"
         "（一级指标/二级指标/三级指标/考评内容/考核要点）和「分值」或「评分标准」列。"
