@@ -497,11 +497,30 @@ class _Builder:
         for section in self.table.sections:
             for group in section.groups:
                 _group_rules_first(group)
-        for indicator in self.table.indicators:
-            _points_from_rules(indicator)
-            for rule in indicator.rules:
-                if rule.whole and indicator.points is not None:
-                    rule.points_each = rule.cap = indicator.points
+                for indicator in group.indicators:
+                    _points_from_rules(indicator)
+                for indicator in group.indicators:
+                    _whole_points(group, indicator)
+
+
+def _whole_points(group: ParsedGroup, indicator: ParsedIndicator) -> None:
+    """ "得满分" gives, and "该项不得分" takes, the whole points: the indicator's, or for a
+    rule stated for the group, the group's (when known)."""
+    for rule in indicator.rules:
+        whole = indicator.points
+        if rule.scope == "group":
+            whole = group.points if group.points is not None else _known_sum(group)
+        if whole is None:
+            continue
+        if rule.whole:
+            rule.points_each = rule.cap = whole
+        elif rule.kind == TableKind.FULL and rule.points_each is None:
+            rule.points_each = whole
+
+
+def _known_sum(group: ParsedGroup) -> Decimal | None:
+    known = [i.points for i in group.indicators if i.points is not None]
+    return sum(known, Decimal(0)) if known else None
 
 
 def _group_rules_first(group: ParsedGroup) -> None:

@@ -63,6 +63,17 @@ class ThreeLevelXlsxTestCase(SimpleTestCase):
             ("discretionary", "indicator"), ("full", "group"), ("discretionary", "group"),
         ])  # fmt: skip
         self.assertEqual((second.rules, third.rules), ([], []))
+        # "得满分" stated for the group gives the group's points
+        self.assertEqual(first.rules[1].points_each, D(40))
+
+    def test_it_gives_full_points_of_the_indicator_to_an_indicator_rule(self):
+        table = parse_file(
+            xlsx([HEADER, ["党建", None, "专题研究", "达到要求的得满分；发生一起即该项不得分", 4]])
+        )
+        self.assertEqual(
+            [(r.kind, r.points_each, r.cap) for r in table.indicators[0].rules],
+            [("full", D(4), None), ("deduct", D(4), D(4))],
+        )
 
     def test_it_finds_only_what_is_wrong(self):
         self.assertEqual(codes(self.table), ["never_zero"])
