@@ -15,7 +15,7 @@ def xlsx(
     rows: Sequence[Sequence[Any]], merges: Sequence[str] = (), *, title: str = "Sheet1", extra_sheets: int = 0
 ) -> bytes:
     wb = Workbook()
-    ws = wb.active
+    ws: Any = wb.active
     for _ in range(extra_sheets):
         ws.title = "说明"
         ws.append(["本表说明", "无"])
@@ -56,7 +56,7 @@ def docx_table(
 
 # 一级 60 → 二级 → items, title rows above the header, merged section / group / 责任单位 cells,
 # points in a column, in a name "（20分）" and only in the rule text, a 合计 row.
-THREE_LEVELS_ROWS = [
+THREE_LEVELS_ROWS: list[list[Any]] = [
     ["附件1"],
     ["2025年度法治建设考评细则"],
     ["一级指标", "二级指标", "三级指标", "评分标准", "分值", "责任单位"],
