@@ -196,6 +196,15 @@ class FindingsTestCase(SimpleTestCase):
         self.assertEqual(codes(table), ["never_zero"])
         self.assertIn("2.5", table.findings[0].message)
 
+    def test_it_finds_a_rule_with_no_indicator_above_it(self):
+        table = self.parse(
+            [["党的领导", None, None, "每次扣1分", None], [None, None, "专题研究", "每次扣1分", 5]]
+        )
+        self.assertEqual(
+            [(f.code, f.where) for f in table.findings], [("rule_without_indicator", "Sheet1!D2")]
+        )
+        self.assertEqual(len(table.indicators), 1)
+
     def test_it_finds_nothing_in_a_clean_table(self):
         table = self.parse(
             [["党的领导（5分）", None, "专题研究", "每次扣1分", 5], ["合计", None, None, None, 5]]
