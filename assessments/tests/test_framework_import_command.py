@@ -20,6 +20,7 @@ from assessments.models import (
 )
 from assessments.tests.framework_tables import three_levels, two_levels_docx, xlsx
 from audit.models import AuditEntry
+from documents.tests import hostile
 from fazhi import cli
 from fazhi.testing import BaseTestCase
 
@@ -108,6 +109,8 @@ class FrameworkImportCommandTestCase(BaseTestCase):
                 [["一级指标", "三级指标", "评分标准", "分值"], ["党建", "专题研究", "每次扣1分", "约五分"]]
             ),
             "文本.txt": "不是表格".encode(),
+            "过大.xlsx": hostile.far_cells_xlsx(),
+            "炸弹.xlsx": hostile.bomb_xlsx(text=True),
         }
         for name, content in cases.items():
             with self.subTest(name):
