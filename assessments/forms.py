@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from assessments.framework_import.model import KIND_LABELS, ParsedTable
 from assessments.models import (
     INDICATOR_FIELDS,
     PHASE_ORDER,
@@ -415,3 +416,88 @@ class DecideForm(StyledFormMixin, forms.Form):
     decision_note = forms.CharField(
         label="裁决说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
+
+
+# ----------------------------------------------------------- 考评办法 tables as published
+
+TABLE_RULE_KINDS = [(kind, label) for kind, label in KIND_LABELS.items()]
+MAX_TABLE_BYTES = 32 * 1024 * 1024
+
+
+class TableUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label="考评办法表格（.xlsx 或 .docx）",
+        help_text="各地各部门印发的考评办法/考核细则表格原样上传即可：可以有标题行、合并单元格、合计行，"
+        "Word 文件读取其中的表格。",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_TABLE_BYTES:
+            raise forms.ValidationError(f"文件过大，不应超过 {MAX_TABLE_BYTES // (1024 * 1024)} MB。")
+        return upload
+
+
+def _points_field(label: str, value: Decimal | None) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=Decimal(0), max_digits=7, decimal_places=2, initial=value
+    )
+
+
+class TableCorrectionForm(StyledFormMixin, forms.Form):
+    """The parsed tree as fields: every name, points, rule kind and rule points the
+    office may correct before saving. `tree` lays the bound fields out for the page."""
+
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    name = forms.CharField(label="名称", max_length=200)
+
+    def __init__(self, *args: Any, table: ParsedTable, **kwargs: Any) -> None:
+        self.table = table
+        self._fields_of: list[tuple[Any, dict[str, str]]] = []  # (parsed node, attribute -> field name)
+        base: dict[str, forms.Field] = {}
+        for s_no, section in enumerate(table.sections):
+            self._node(base, section, f"s{s_no}", "板块", name=section.name)
+            for g_no, group in enumerate(section.groups):
+                if group.name is not None:
+                    self._node(base, group, f"g{s_no}_{g_no}", "二级指标", name=group.name)
+                for i_no, indicator in enumerate(group.indicators):
+                    key = f"i{s_no}_{g_no}_{i_no}"
+                    self._node(base, indicator, key, "指标", name=indicator.name)
+                    for r_no, rule in enumerate(indicator.rules):
+                        self._rule(base, rule, f"r{s_no}_{g_no}_{i_no}_{r_no}")
+        super().__init__(*args, **kwargs)
+        self.fields.update(base)
+        for field in base.values():  # StyledFormMixin styled only the declared ones
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs["class"] = css
+
+    def _node(self, fields: dict[str, forms.Field], node: Any, key: str, label: str, *, name: str) -> None:
+        fields[f"{key}_name"] = forms.CharField(label=f"{label}名称", max_length=200, initial=name)
+        fields[f"{key}_points"] = _points_field(f"{label}分值", node.points)
+        self._fields_of.append((node, {"name": f"{key}_name", "points": f"{key}_points"}))
+
+    def _rule(self, fields: dict[str, forms.Field], rule: Any, key: str) -> None:
+        fields[f"{key}_kind"] = forms.ChoiceField(label="类型", choices=TABLE_RULE_KINDS, initial=rule.kind)
+        fields[f"{key}_points_each"] = _points_field("每次分值", rule.points_each)
+        fields[f"{key}_cap"] = _points_field("上限", rule.cap)
+        self._fields_of.append(
+            (rule, {"kind": f"{key}_kind", "points_each": f"{key}_points_each", "cap": f"{key}_cap"})
+        )
+
+    def field_names(self, node: Any) -> dict[str, str]:
+        return next(names for n, names in self._fields_of if n is node)
+
+    def bound(self, node: Any) -> dict[str, forms.BoundField]:
+        return {attr: self[name] for attr, name in self.field_names(node).items()}
+
+    def apply(self) -> ParsedTable:
+        """The table with the office's corrections (call after is_valid())."""
+        for node, names in self._fields_of:
+            for attr, name in names.items():
+                value = self.cleaned_data.get(name)
+                setattr(node, attr, value.strip() if isinstance(value, str) else value)
+        return self.table

@@ -15,16 +15,26 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.framework_import.model import (
+    ParsedIndicator,
+    ParsedRule,
+    ParsedSection,
+    ParsedTable,
+    TableKind,
+)
 from assessments.models import (
     INDICATOR_FIELDS,
     RULE_FIELDS,
     Framework,
     FrameworkStatus,
     Indicator,
+    IndicatorGroup,
     Method,
     Rule,
     RuleKind,
+    RuleScope,
     Section,
+    SectionKind,
 )
 from assessments.selectors import frameworks as framework_selectors
 from audit.services import audit_record, diff, snapshot
@@ -288,6 +298,135 @@ def framework_import(
         framework.sections.all().delete()
     counts = _build_tree(framework, structure)
     audit_record(actor=actor, action="assessments.framework.imported", target=framework, data=counts)
+    return framework
+
+
+_RULE_KIND_FROM_TABLE: dict[str, str] = {TableKind.BONUS: RuleKind.ADD}
+
+
+def _table_indicator_method(section: ParsedSection, indicator: ParsedIndicator) -> str:
+    kinds = {r.kind for r in indicator.rules}
+    if kinds == {TableKind.VETO}:
+        return Method.VETO
+    if TableKind.GRADE in kinds:
+        return Method.GRADE
+    if section.kind == SectionKind.BONUS and kinds and kinds <= {TableKind.BONUS}:
+        return Method.BONUS
+    return Method.DEDUCT
+
+
+def _table_codes(table: ParsedTable) -> list[list[str]]:
+    """Indicator codes unique in the framework: the table's own where they are,
+    otherwise "板块序号.序号" (tables often restart their numbering per section)."""
+    taken: set[str] = set()
+    codes: list[list[str]] = []
+    for s_no, section in enumerate(table.sections, start=1):
+        row = []
+        for i_no, indicator in enumerate(section.indicators, start=1):
+            code = (indicator.code or "")[:20]
+            if not code or code in taken:
+                code = f"{s_no}.{i_no}"
+            while code in taken:
+                code = f"{code}'"
+            taken.add(code)
+            row.append(code)
+        codes.append(row)
+    return codes
+
+
+def _table_rule(indicator: Indicator, code: str, n: int, parsed: ParsedRule) -> Rule:
+    # a 酌情扣分 range is min_points–max_points; its "points each" is that lower end
+    discretionary = parsed.kind == TableKind.DISCRETIONARY
+    return Rule(
+        indicator=indicator,
+        code=f"{code}-{n}"[:30],
+        text=parsed.text,
+        kind=_RULE_KIND_FROM_TABLE.get(parsed.kind, parsed.kind),
+        points=Decimal("0") if discretionary else (parsed.points_each or Decimal("0")),
+        max_points=parsed.cap,
+        min_points=parsed.points_each if discretionary else None,
+        scope=RuleScope.GROUP if parsed.scope == "group" else RuleScope.INDICATOR,
+        veto_result=parsed.veto_result[:50],
+        order=n,
+    )
+
+
+def _table_section(framework: Framework, order: int, parsed: ParsedSection, codes: list[str]) -> int:
+    section = Section.objects.create(
+        framework=framework,
+        code=str(order),
+        name=parsed.name[:100],
+        order=order,
+        points=parsed.points,
+        kind=parsed.kind,
+    )
+    rules: list[Rule] = []
+    n_indicator = 0
+    for g_no, parsed_group in enumerate(parsed.groups, start=1):
+        group = None
+        if parsed_group.name is not None:
+            group = IndicatorGroup.objects.create(
+                section=section,
+                code=f"{order}.{g_no}",
+                name=parsed_group.name[:200],
+                points=parsed_group.points,
+                order=g_no,
+            )
+        for parsed_indicator in parsed_group.indicators:
+            code = codes[n_indicator]
+            n_indicator += 1
+            method = _table_indicator_method(parsed, parsed_indicator)
+            caps = [r.cap for r in parsed_indicator.rules if r.cap is not None]
+            indicator = Indicator.objects.create(
+                section=section,
+                group=group,
+                code=code,
+                name=parsed_indicator.name[:200],
+                max_score=parsed_indicator.points or Decimal("0"),
+                method=method,
+                bonus_cap=max(caps) if method == Method.BONUS and caps else None,
+                overflow=parsed_indicator.overflow,
+                description=parsed_indicator.description,
+                order=n_indicator,
+            )
+            rules += [
+                _table_rule(indicator, code, n, r) for n, r in enumerate(parsed_indicator.rules, start=1)
+            ]
+    Rule.objects.bulk_create(rules)
+    return len(rules)
+
+
+@transaction.atomic
+def framework_import_table(*, actor: User | None, table: ParsedTable, year: int, name: str = "") -> Framework:
+    """Save a 考评办法 table as an office published it (assessments/framework_import)
+    as a new draft of `year`: sections with their subtotals and kinds, 二级指标
+    groups (none for a two-level table), indicators (负面清单 overflow) and rules
+    (a group's rule on its first indicator, scope 本组各项). The caller has shown
+    or printed the findings; a table with errors never gets here."""
+    if not table.indicators:
+        raise ValidationError("表格中没有指标，未保存。")
+    computed = sum((i.points or Decimal("0") for i in table.indicators), Decimal("0"))
+    total = table.total if table.total else (computed or Decimal("100"))
+    framework = framework_create(
+        actor=actor, year=year, name=(name or table.title or f"{year}年度考评办法")[:200], total_score=total
+    )
+    codes = _table_codes(table)
+    n_rules = sum(
+        _table_section(framework, order, section, codes[order - 1])
+        for order, section in enumerate(table.sections, start=1)
+    )
+    audit_record(
+        actor=actor,
+        action="assessments.framework.imported",
+        target=framework,
+        data={
+            "source": "table",
+            "sections": len(table.sections),
+            "indicators": len(table.indicators),
+            "rules": n_rules,
+            "findings": [f.code for f in table.findings],
+        },
+    )
     return framework
 
 

@@ -401,6 +401,13 @@ ASSESSMENTS_SETUP = [
     page("assessments:framework_list", get=expect({"office"}, denied=403)),
     page("assessments:framework_create", both=expect({"office"}, denied=403)),
     page("assessments:framework_import", both=expect({"office"}, denied=403)),
+    page("assessments:framework_table_import", both=expect({"office"}, denied=403)),
+    # the token names a table parsed in the office's own session: any other is unknown (404)
+    page(
+        "assessments:framework_table_preview",
+        lambda s: ["not-a-token"],
+        both=expect({"office"}, status=404, denied=403),
+    ),
     page("assessments:framework_diff", get=expect({"office"}, denied=403)),
     page("assessments:framework_detail", lambda s: [s.framework.pk], get=expect({"office"})),
     page("assessments:framework_edit", lambda s: [s.draft.pk], both=expect({"office"})),
