@@ -228,6 +228,7 @@ INDICATOR_FIELDS = (
     "bonus_cap",
     "description",
     "evidence_required",
+    "evidence_mandatory",
     "order",
 )
 RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "order")
@@ -713,3 +714,61 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.indicator_id} −{self.points_lost}"
+
+
+# Phases whose edits stop at their deadline (自评填报: a target's self-assessment;
+# 考评评分: an assessing unit's scores), unless the office grants an extension.
+LOCKING_PHASES = (Phase.SELF_ASSESS, Phase.SCORING)
+
+
+class DeadlineExtension(models.Model):
+    """延期: the office lets one unit keep editing one phase until a later date.
+    Kept on record (never edited); the latest grant for a unit and phase counts."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="extensions")
+    org = models.ForeignKey("orgs.Org", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    phase = models.CharField("阶段", max_length=16, choices=Phase.choices)
+    due_on = models.DateField("延至")
+    reason = models.TextField("延期理由")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField("批准时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "-granted_at", "-pk"]
+        verbose_name = "延期"
+        verbose_name_plural = "延期"
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.get_phase_display()} 延至 {self.due_on}"
+
+
+class ImportedResult(models.Model):
+    """A past year's published result (before the system ran that year),
+    imported from the office's xlsx so the year-over-year views start with
+    real history. Shown as imported, never mixed into a publication."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    target = models.ForeignKey(
+        "orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+"
+    )
+    total = models.DecimalField("总分", **POINTS)
+    grade = models.CharField("等次", max_length=20)
+    rank = models.PositiveSmallIntegerField("名次")
+    source = models.CharField("来源", max_length=200)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "rank", "pk"]
+        verbose_name = "历年考评结果（导入）"
+        verbose_name_plural = "历年考评结果（导入）"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "target"], name="assessments_imported_result_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.target_id}: {self.total}"
