@@ -415,3 +415,20 @@ class DecideForm(StyledFormMixin, forms.Form):
     decision_note = forms.CharField(
         label="裁决说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
+
+
+class ExtensionForm(StyledFormMixin, forms.Form):
+    """延期: one unit, one phase (自评填报 for a target, 考评评分 for an assessing unit)."""
+
+    org = forms.ModelChoiceField(label="单位", queryset=None)
+    phase = forms.ChoiceField(
+        label="阶段", choices=[(Phase.SELF_ASSESS, "自评填报"), (Phase.SCORING, "考评评分")]
+    )
+    due_on = forms.DateField(label="延至", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["org"]
+        field.queryset = orgs  # type: ignore[attr-defined]
+        field.label_from_instance = lambda o: o.display_name  # type: ignore[attr-defined]

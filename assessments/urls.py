@@ -4,6 +4,7 @@ from assessments.views import (
     appeals,
     campaigns,
     duties,
+    extensions,
     frameworks,
     publication,
     rectifications,
@@ -67,6 +68,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/advance/", campaigns.campaign_advance, name="campaign_advance"),
     path("campaigns/<int:pk>/matrix/", campaigns.campaign_matrix, name="campaign_matrix"),
     path("campaigns/<int:pk>/matrix.xlsx", campaigns.campaign_matrix_export, name="campaign_matrix_export"),
+    path("campaigns/<int:pk>/extensions/", extensions.extension_list, name="extensions"),
     path("campaigns/<int:pk>/social/", campaigns.social_evaluations, name="social"),
     path("campaigns/<int:pk>/social/template.xlsx", campaigns.social_template, name="social_template"),
     # 自评

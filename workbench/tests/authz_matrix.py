@@ -462,6 +462,11 @@ ASSESSMENTS_SETUP = [
         get=expect({"office", "assessor", "assessor_b", "reviewer", "reviewer_b"}, county=403, stranger=403),
     ),
     page(
+        "assessments:extensions",
+        lambda s: [s.c_score.pk],
+        both=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
         "assessments:social",
         lambda s: [s.c_score.pk],
         both=expect({"office"}, denied=403, **OUTSIDE_404),
@@ -509,6 +514,12 @@ ASSESSMENTS_SETUP = [
         lambda s: {"pk": s.c_score.pk},
         data=lambda s: {"force": True, "note": "测试推进"},
         post=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    api(
+        "/api/v1/assessments/campaigns/{pk}/extensions/",
+        lambda s: {"pk": s.c_score.pk},
+        get=expect({"office"}, denied=403, **OUTSIDE_404),
+        post=expect({"office"}, status=400, denied=403, **OUTSIDE_404),
     ),
     api(
         "/api/v1/assessments/campaigns/{pk}/missing/",
