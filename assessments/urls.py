@@ -6,6 +6,7 @@ from assessments.views import (
     duties,
     extensions,
     frameworks,
+    history,
     publication,
     rectifications,
     results,
@@ -96,6 +97,7 @@ urlpatterns = [
     # 考评结果
     path("results/", results.results_index, name="results_index"),
     path("results/trends/", trends.trends_page, name="trends"),
+    path("results/history/", history.history_import, name="history_import"),
     path("results/trends/<str:kind>.json", trends.trends_chart, name="trends_chart"),
     path("results/trends/<str:kind>.xlsx", trends.trends_xlsx, name="trends_xlsx"),
     path("results/<int:pk>/", results.results_detail, name="results"),

@@ -692,6 +692,7 @@ ASSESSMENTS_WORK = [
 ASSESSMENTS_RESULTS = [
     page("assessments:results_index", get=expect(BUSINESS - {"expert"}, denied=403)),
     page("assessments:trends", get=expect({"office", "county", "stranger"}, denied=403)),
+    page("assessments:history_import", both=expect({"office"}, denied=403)),
     page(
         "assessments:trends_chart",
         lambda s: ["total"],
