@@ -5,6 +5,7 @@ from assessments.views import (
     campaigns,
     duties,
     extensions,
+    framework_issue,
     frameworks,
     history,
     publication,
@@ -30,6 +31,18 @@ urlpatterns = [
     path("frameworks/<int:pk>/delete/", frameworks.framework_delete, name="framework_delete"),
     path("frameworks/<int:pk>/export.xlsx", frameworks.framework_export, name="framework_export"),
     path("frameworks/<int:pk>/import/", frameworks.framework_import_into, name="framework_import_into"),
+    path(
+        "frameworks/<int:pk>/issue.docx",
+        framework_issue.framework_issue,
+        {"kind": "docx"},
+        name="framework_issue_docx",
+    ),
+    path(
+        "frameworks/<int:pk>/issue.pdf",
+        framework_issue.framework_issue,
+        {"kind": "pdf"},
+        name="framework_issue_pdf",
+    ),
     path("frameworks/<int:pk>/sections/new/", frameworks.section_form, name="section_create"),
     path("frameworks/<int:pk>/sections/<int:section_pk>/", frameworks.section_form, name="section_edit"),
     path(

@@ -411,6 +411,8 @@ ASSESSMENTS_SETUP = [
     ),
     action("assessments:framework_delete", lambda s: [s.draft.pk], post=expect({"office"}, status=302)),
     page("assessments:framework_export", lambda s: [s.framework.pk], get=expect({"office"})),
+    page("assessments:framework_issue_docx", lambda s: [s.framework.pk], get=expect({"office"})),
+    page("assessments:framework_issue_pdf", lambda s: [s.framework.pk], get=expect({"office"})),
     action("assessments:framework_import_into", lambda s: [s.draft.pk], post=expect({"office"}, status=302)),
     page("assessments:section_create", lambda s: [s.draft.pk], both=expect({"office"})),
     page("assessments:section_edit", lambda s: [s.draft.pk, s.draft_section.pk], both=expect({"office"})),
