@@ -53,6 +53,10 @@ class EvidenceMandatoryTestCase(WorkflowTestCase):
         a2 = SelfAssessment.objects.get(campaign=self.campaign, target=self.county_org, indicator__code="A2")
         self.assertEqual(sa_services.self_assessment_submit(actor=self.county, sa=a2).status, "submitted")
 
+    def test_it_marks_the_indicator_on_the_printed_self_assessment_form(self):
+        url = reverse("notices:print_self_assessment", args=[self.campaign.pk, self.county_org.pk])
+        self.assertContains(self.client_for(self.county).get(url), "（必须上传）", count=1)
+
     def test_it_shows_the_refusal_on_the_page(self):
         response = self.client_for(self.county).post(
             reverse("assessments:self_detail", args=[self.sa.pk]),
