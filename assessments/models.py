@@ -772,3 +772,48 @@ class ImportedResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.target_id}: {self.total}"
+
+
+class BonusClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已申报"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class BonusClaim(models.Model):
+    """加分申报: a target applies, during 自评填报, for points of a 加分 indicator
+    — one of its 加分细则, or an item of its own (rule empty) — with the claimed
+    points, the reason and evidence. The indicator's responsible unit scores it
+    through the indicator's own score (经办 enters, 审核 approves); the approved
+    score is the outcome and feeds the composite's capped bonus."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="bonus_claims")
+    target = models.ForeignKey(
+        "orgs.Org", verbose_name="申报单位", on_delete=models.PROTECT, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="加分项目", on_delete=models.PROTECT, related_name="bonus_claims"
+    )
+    rule = models.ForeignKey(
+        Rule, verbose_name="加分细则", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("申报事项", max_length=200)
+    claimed_points = models.DecimalField("申报分值", **POINTS)
+    reason = models.TextField("申报理由")
+    evidence = models.ManyToManyField(
+        "attachments.Attachment", verbose_name="佐证材料", blank=True, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=BonusClaimStatus.choices, default=BonusClaimStatus.SUBMITTED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申报人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("申报时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "target", "-created_at", "-pk"]
+        verbose_name = "加分申报"
+        verbose_name_plural = "加分申报"
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.title}"

@@ -2,6 +2,7 @@ from django.urls import path
 
 from assessments.views import (
     appeals,
+    bonus_claims,
     campaigns,
     duties,
     extensions,
@@ -96,6 +97,11 @@ urlpatterns = [
     path("self/<int:sa_pk>/", self_assessments.self_detail, name="self_detail"),
     path("self/<int:sa_pk>/return/", self_assessments.self_return, name="self_return"),
     path("self/<int:sa_pk>/evidence/", self_assessments.self_evidence_upload, name="self_evidence"),
+    # 加分申报
+    path("campaigns/<int:pk>/bonus-claims/", bonus_claims.claim_list, name="bonus_claims"),
+    path("campaigns/<int:pk>/bonus-claims/new/", bonus_claims.claim_create, name="bonus_claim_create"),
+    path("bonus-claims/<int:pk>/", bonus_claims.claim_detail, name="bonus_claim_detail"),
+    path("bonus-claims/<int:pk>/withdraw/", bonus_claims.claim_withdraw, name="bonus_claim_withdraw"),
     # 评分
     path("campaigns/<int:pk>/scoring/", scoring.scoring, name="scoring"),
     path("campaigns/<int:pk>/scoring/approve/", scoring.scoring_approve_all, name="scoring_approve_all"),

@@ -580,6 +580,41 @@ ASSESSMENTS_WORK = [
         data=lambda s: {"file": upload()},
         post=expect({"county"}, status=302, office=403),
     ),
+    page("assessments:bonus_claims", lambda s: [s.c_self.pk], get=expect(BUSINESS - {"expert"})),
+    page(
+        "assessments:bonus_claim_create",
+        lambda s: [s.c_self.pk],
+        both=expect({"county", "stranger"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
+        "assessments:bonus_claim_detail",
+        lambda s: [s.bonus_claim.pk],
+        mirror=True,
+        get=expect({"office", "county", "assessor", "reviewer"}),
+    ),
+    action(
+        "assessments:bonus_claim_withdraw",
+        lambda s: [s.bonus_claim.pk],
+        mirror=True,
+        post=expect({"county"}, status=302, office=403, assessor=403, reviewer=403),
+    ),
+    api(
+        "/api/v1/assessments/bonus-claims/",
+        get=expect(EVERYONE),
+        post=expect({"county", "stranger"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/assessments/bonus-claims/{pk}/",
+        lambda s: {"pk": s.bonus_claim.pk},
+        mirror=True,
+        get=expect({"office", "county", "assessor", "reviewer"}),
+    ),
+    api(
+        "/api/v1/assessments/bonus-claims/{pk}/withdraw/",
+        lambda s: {"pk": s.bonus_claim.pk},
+        mirror=True,
+        post=expect({"county"}, office=403, assessor=403, reviewer=403),
+    ),
     page(
         "assessments:scoring",
         lambda s: [s.c_score.pk],
