@@ -27,6 +27,7 @@ from assessments.models import (
 from assessments.selectors import frameworks as framework_selectors
 from assessments.selectors.results import Rules
 from assessments.services.scores import ItemInput
+from orgs.models import Org
 from orgs.selectors import assessors as assessor_orgs
 from orgs.selectors import targets as target_orgs
 from workbench.forms import StyledFormMixin
@@ -420,7 +421,7 @@ class DecideForm(StyledFormMixin, forms.Form):
 class ExtensionForm(StyledFormMixin, forms.Form):
     """延期: one unit, one phase (自评填报 for a target, 考评评分 for an assessing unit)."""
 
-    org = forms.ModelChoiceField(label="单位", queryset=None)
+    org: forms.ModelChoiceField = forms.ModelChoiceField(label="单位", queryset=Org.objects.none())
     phase = forms.ChoiceField(
         label="阶段", choices=[(Phase.SELF_ASSESS, "自评填报"), (Phase.SCORING, "考评评分")]
     )
@@ -444,7 +445,7 @@ class BonusClaimForm(StyledFormMixin, forms.Form):
     )
     claimed_points = forms.DecimalField(label="申报分值", **POINT_FIELD)
     reason = forms.CharField(label="申报理由", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    files = MultipleFileField(label="佐证材料", help_text="可选择多个文件；上传后按内容校验类型和大小")
+    evidence = MultipleFileField(label="佐证材料", help_text="可选择多个文件；上传后按内容校验类型和大小")
 
     def __init__(self, *args: Any, indicators: Iterable[Indicator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -470,5 +471,5 @@ class BonusClaimForm(StyledFormMixin, forms.Form):
             "title": data["title"],
             "claimed_points": data["claimed_points"],
             "reason": data["reason"],
-            "files": data["files"],
+            "files": data["evidence"],
         }

@@ -55,10 +55,10 @@ class BonusClaimSerializer(serializers.ModelSerializer):
         return [{"id": str(a.pk), "name": a.original_name, "sha256": a.sha256} for a in obj.evidence.all()]
 
     def _outcome(self, obj: BonusClaim) -> tuple[str, Any]:
-        cache = self.context.setdefault("outcomes", {})
+        cache: dict[int, tuple[str, Any]] = self.__dict__.setdefault("_outcomes", {})
         if obj.pk not in cache:
             cache[obj.pk] = services.claim_outcome(self.context["user"], obj, services.claim_score(obj))
-        return cache[obj.pk]  # type: ignore[no-any-return]
+        return cache[obj.pk]
 
     def get_outcome(self, obj: BonusClaim) -> str:
         return self._outcome(obj)[0]

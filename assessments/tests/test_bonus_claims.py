@@ -182,16 +182,22 @@ class BonusClaimPagesTestCase(BonusClaimTestCase):
                 "title": "市级法治文化阵地建设",
                 "claimed_points": "1",
                 "reason": "建成市级法治文化公园",
-                "files": [pdf("验收意见.pdf")],
+                "evidence": [pdf("验收意见.pdf")],
             },
             follow=True,
         )
         self.assertContains(response, "已申报加分：市级法治文化阵地建设。")
         self.assertContains(response, "验收意见.pdf")
         response = client.post(
-            url, {"item": f"rule:{self.rule.pk}", "claimed_points": "9", "reason": "x", "files": [pdf()]}
+            url, {"item": f"rule:{self.rule.pk}", "claimed_points": "9", "reason": "x", "evidence": [pdf()]}
         )
         self.assertContains(response, "不超过该项目的加分上限 5 分")
+        exe = SimpleUploadedFile("表彰.pdf", b"MZ\x90\x00" + b"\x00" * 64, content_type="application/pdf")
+        response = client.post(
+            url, {"item": f"rule:{self.rule.pk}", "claimed_points": "3", "reason": "x", "evidence": [exe]}
+        )
+        self.assertContains(response, "表彰.pdf：")
+        self.assertEqual(BonusClaim.objects.count(), 1)
 
     def test_it_denies_the_form_to_those_who_may_not_file(self):
         url = reverse("assessments:bonus_claim_create", args=[self.campaign.pk])

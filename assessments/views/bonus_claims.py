@@ -60,7 +60,8 @@ def claim_create(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             claim = services.bonus_claim_create(actor=user, campaign=campaign, **form.claim_fields())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # the service names its own fields (indicator, rule, files): shown above the form
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, f"已申报加分：{claim.title}。")
             return redirect("assessments:bonus_claim_detail", pk=claim.pk)
