@@ -16,6 +16,7 @@ from accounts.access import require
 from accounts.http import AuthedRequest
 from assessments import access
 from assessments.forms import BonusClaimForm
+from assessments.models import BonusClaimStatus
 from assessments.services import bonus_claims as services
 from assessments.views.campaigns import campaign_crumbs
 
@@ -99,7 +100,7 @@ def claim_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "score_url": reverse("assessments:score_detail", args=[score.pk])
             if score is not None and (access.can_manage(user) or access.owns_indicator(user, claim.indicator))
             else None,
-            "can_withdraw": claim.status == "submitted"
+            "can_withdraw": claim.status == BonusClaimStatus.SUBMITTED
             and services.claim_problem(user, claim.campaign, claim.target_id) is None,
             "title": f"加分申报 · {claim.title}",
             "breadcrumbs": campaign_crumbs(
