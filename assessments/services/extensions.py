@@ -10,6 +10,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,21 +28,24 @@ def effective_due(campaign: Campaign, org_id: int, phase: str) -> tuple[datetime
     cache = campaign.__dict__.setdefault("_due_cache", {})
     key = (org_id, phase)
     if key not in cache:
-        extension = (
+        latest = (
             DeadlineExtension.objects.filter(campaign=campaign, org_id=org_id, phase=phase)
             .order_by("-granted_at", "-pk")
-            .values_list("due_on", flat=True)
+            .values("due_on")[:1]
+        )
+        row = (
+            PhaseDeadline.objects.filter(campaign=campaign, phase=phase)
+            .order_by()
+            .annotate(extended_to=Subquery(latest))
+            .values_list("due_on", "extended_to")
             .first()
         )
-        if extension is not None:
-            cache[key] = (extension, True)
+        if row is None:
+            cache[key] = (None, False)
+        elif row[1] is not None:
+            cache[key] = (row[1], True)
         else:
-            due = (
-                PhaseDeadline.objects.filter(campaign=campaign, phase=phase)
-                .values_list("due_on", flat=True)
-                .first()
-            )
-            cache[key] = (due, False)
+            cache[key] = (row[0], False)
     return cache[key]
 
 

@@ -93,6 +93,17 @@ class SelfAssessmentDeadlineTestCase(DeadlineTestCase):
         ):
             self.save()
 
+    def test_it_says_so_on_the_list_and_offers_no_submit(self):
+        self.due("self_assess", self.today - DAY)
+        url = reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk])
+        response = self.client_for(self.county).get(url)
+        self.assertContains(response, 'id="deadline-note"')
+        self.assertNotContains(response, "提交全部已填写的自评")
+        self.grant(self.county_org, "self_assess", self.today)
+        response = self.client_for(self.county).get(url)
+        self.assertNotContains(response, 'id="deadline-note"')
+        self.assertContains(response, "提交全部已填写的自评")
+
     def test_it_shows_the_refusal_on_the_page(self):
         self.due("self_assess", self.today - DAY)
         response = self.client_for(self.county).post(
