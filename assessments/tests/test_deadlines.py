@@ -142,6 +142,15 @@ class ScoringDeadlineTestCase(DeadlineTestCase):
         with self.assertRaisesMessage(ValidationError, "「考评评分」已于"):
             score_services.score_approve(actor=self.reviewer, score=score, expected_version=score.version)
 
+    def test_it_says_so_in_the_score_editor(self):
+        self.due("scoring", self.today - DAY)
+        url = reverse("assessments:score_detail", args=[self.score(self.county_org, "A1").pk])
+        response = self.client_for(self.assessor).get(url)
+        self.assertContains(response, 'id="score-deadline"')
+        self.assertContains(response, "「考评评分」已于")
+        self.grant(self.sfj, "scoring", self.today)
+        self.assertNotContains(self.client_for(self.assessor).get(url), 'id="score-deadline"')
+
     def test_it_allows_the_unit_with_an_extension_and_not_another_unit(self):
         self.due("scoring", self.today - DAY)
         self.grant(self.sfj, "scoring", self.today + DAY)

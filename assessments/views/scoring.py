@@ -34,6 +34,7 @@ from assessments.selectors import campaigns as campaign_selectors
 from assessments.selectors import scores as score_selectors
 from assessments.services import scores as score_services
 from assessments.services.bonus_claims import claims_of_score as bonus_claims_of
+from assessments.services.extensions import deadline_problem
 from assessments.views.campaigns import campaign_crumbs
 
 
@@ -113,6 +114,10 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:
         "can_review": score_services.review_problem(user, score) is None,
         "can_reopen": can_reopen,
         "locked_for_clerk": isinstance(entry, score_services.ScoreLocked),
+        # the 考评评分 deadline passed for this unit (no 延期): said, not just buttons gone
+        "deadline_note": deadline_problem(score.campaign, user.org_id, Phase.SCORING)
+        if access.is_assessor(user) and scoring_open
+        else None,
         "own_entry": score.entered_by_id == user.pk,
         "review_form": ReviewForm(initial={"version": score.version}),
         "reopen_form": extra.pop("reopen_form", None) or ReopenForm(initial={"version": score.version}),
