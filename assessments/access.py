@@ -20,6 +20,7 @@ from accounts import roles
 from accounts.models import User
 from assessments.models import (
     Appeal,
+    BonusClaim,
     Campaign,
     Duty,
     Framework,
@@ -243,6 +244,41 @@ def access_self_assessment(user: User, pk: int, *, write: bool = False) -> SelfA
     raise Http404("自评不存在")
 
 
+# --------------------------------------------------------------------------- 加分申报
+
+
+def visible_bonus_claims(user: User) -> QuerySet[BonusClaim]:
+    """The office all; a target its own; an assessing unit those of the 加分
+    indicators it scores."""
+    qs = BonusClaim.objects.filter(campaign__in=campaigns_for(user))
+    if can_manage(user):
+        return qs
+    if is_target(user):
+        return qs.filter(target_id=user.org_id)
+    if is_assessor(user):
+        return qs.filter(indicator__assessors=user.org_id).distinct()
+    return qs.none()
+
+
+def access_bonus_claim(user: User, pk: int) -> BonusClaim:
+    claim = (
+        visible_bonus_claims(user)
+        .filter(pk=pk)
+        .select_related("campaign", "target", "indicator", "rule", "created_by")
+        .first()
+    )
+    if claim is None:
+        raise Http404("加分申报不存在")
+    return claim
+
+
+def may_open_bonus_claim_evidence(user: User, attachment: Attachment) -> bool:
+    """The unit scoring a 加分 indicator may open the evidence of its claims."""
+    if not is_assessor(user):
+        return False
+    return BonusClaim.objects.filter(evidence=attachment, indicator__assessors=user.org_id).exists()
+
+
 # --------------------------------------------------------------------------- scores
 
 
@@ -335,4 +371,6 @@ def evidence_in_use(attachment: Attachment) -> str | None:
         return "已作为已提交自评的佐证材料"
     if Appeal.objects.filter(evidence=attachment).exists():
         return "已作为申诉材料提交"
+    if BonusClaim.objects.filter(evidence=attachment).exists():
+        return "已作为加分申报的佐证材料提交"
     return None

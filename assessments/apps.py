@@ -32,5 +32,6 @@ class AssessmentsConfig(AppConfig):
         nav.register_todos(todos.results_todos)
         attachment_access.register_grant(access.may_open_self_assessment_evidence)
         attachment_access.register_grant(access.may_open_appeal_evidence)
+        attachment_access.register_grant(access.may_open_bonus_claim_evidence)
         attachment_services.register_in_use(access.evidence_in_use)
         metrics.register()

@@ -28,6 +28,7 @@ from assessments.models import (
 from assessments.selectors import frameworks as framework_selectors
 from assessments.selectors.results import Rules
 from assessments.services.scores import ItemInput
+from orgs.models import Org
 from orgs.selectors import assessors as assessor_orgs
 from orgs.selectors import targets as target_orgs
 from workbench.forms import StyledFormMixin
@@ -501,3 +502,58 @@ class TableCorrectionForm(StyledFormMixin, forms.Form):
                 value = self.cleaned_data.get(name)
                 setattr(node, attr, value.strip() if isinstance(value, str) else value)
         return self.table
+class ExtensionForm(StyledFormMixin, forms.Form):
+    """延期: one unit, one phase (自评填报 for a target, 考评评分 for an assessing unit)."""
+
+    org: forms.ModelChoiceField = forms.ModelChoiceField(label="单位", queryset=Org.objects.none())
+    phase = forms.ChoiceField(
+        label="阶段", choices=[(Phase.SELF_ASSESS, "自评填报"), (Phase.SCORING, "考评评分")]
+    )
+    due_on = forms.DateField(label="延至", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["org"]
+        field.queryset = orgs  # type: ignore[attr-defined]
+        field.label_from_instance = lambda o: o.display_name  # type: ignore[attr-defined]
+
+
+class BonusClaimForm(StyledFormMixin, forms.Form):
+    """加分申报: one choice names the 加分 indicator and either one of its 加分细则
+    or an item of the target's own (自拟事项)."""
+
+    item = forms.ChoiceField(label="加分项目")
+    title = forms.CharField(
+        label="申报事项", max_length=200, required=False, help_text="选择加分细则时可不填；自拟事项须写明名称"
+    )
+    claimed_points = forms.DecimalField(label="申报分值", **POINT_FIELD)
+    reason = forms.CharField(label="申报理由", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    evidence = MultipleFileField(label="佐证材料", help_text="可选择多个文件；上传后按内容校验类型和大小")
+
+    def __init__(self, *args: Any, indicators: Iterable[Indicator], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices: dict[str, tuple[Indicator, Rule | None]] = {}
+        options: list[tuple[str, str]] = [("", "请选择")]
+        for ind in indicators:
+            for rule in ind.rules.all():
+                if rule.kind == RuleKind.ADD:
+                    key = f"rule:{rule.pk}"
+                    self.choices[key] = (ind, rule)
+                    options.append((key, f"{ind.code} {ind.name} · {rule.code} {rule.text[:40]}"))
+            key = f"indicator:{ind.pk}"
+            self.choices[key] = (ind, None)
+            options.append((key, f"{ind.code} {ind.name} · 其他（自拟事项）"))
+        self.fields["item"].choices = options  # type: ignore[attr-defined]
+
+    def claim_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        indicator, rule = self.choices[data["item"]]
+        return {
+            "indicator": indicator,
+            "rule": rule,
+            "title": data["title"],
+            "claimed_points": data["claimed_points"],
+            "reason": data["reason"],
+            "files": data["evidence"],
+        }

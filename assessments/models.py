@@ -228,6 +228,7 @@ INDICATOR_FIELDS = (
     "bonus_cap",
     "description",
     "evidence_required",
+    "evidence_mandatory",
     "order",
 )
 RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "order")
@@ -716,3 +717,106 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.indicator_id} −{self.points_lost}"
+
+
+# Phases whose edits stop at their deadline (自评填报: a target's self-assessment;
+# 考评评分: an assessing unit's scores), unless the office grants an extension.
+LOCKING_PHASES = (Phase.SELF_ASSESS, Phase.SCORING)
+
+
+class DeadlineExtension(models.Model):
+    """延期: the office lets one unit keep editing one phase until a later date.
+    Kept on record (never edited); the latest grant for a unit and phase counts."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="extensions")
+    org = models.ForeignKey("orgs.Org", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    phase = models.CharField("阶段", max_length=16, choices=Phase.choices)
+    due_on = models.DateField("延至")
+    reason = models.TextField("延期理由")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField("批准时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "-granted_at", "-pk"]
+        verbose_name = "延期"
+        verbose_name_plural = "延期"
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.get_phase_display()} 延至 {self.due_on}"
+
+
+class ImportedResult(models.Model):
+    """A past year's published result (before the system ran that year),
+    imported from the office's xlsx so the year-over-year views start with
+    real history. Shown as imported, never mixed into a publication."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    target = models.ForeignKey(
+        "orgs.Org", verbose_name="被考评单位", on_delete=models.PROTECT, related_name="+"
+    )
+    total = models.DecimalField("总分", **POINTS)
+    grade = models.CharField("等次", max_length=20)
+    rank = models.PositiveSmallIntegerField("名次")
+    source = models.CharField("来源", max_length=200)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "rank", "pk"]
+        verbose_name = "历年考评结果（导入）"
+        verbose_name_plural = "历年考评结果（导入）"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "target"], name="assessments_imported_result_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.target_id}: {self.total}"
+
+
+class BonusClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已申报"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class BonusClaim(models.Model):
+    """加分申报: a target applies, during 自评填报, for points of a 加分 indicator
+    — one of its 加分细则, or an item of its own (rule empty) — with the claimed
+    points, the reason and evidence. The indicator's responsible unit scores it
+    through the indicator's own score (经办 enters, 审核 approves); the approved
+    score is the outcome and feeds the composite's capped bonus."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="bonus_claims")
+    target = models.ForeignKey(
+        "orgs.Org", verbose_name="申报单位", on_delete=models.PROTECT, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="加分项目", on_delete=models.PROTECT, related_name="bonus_claims"
+    )
+    rule = models.ForeignKey(
+        Rule, verbose_name="加分细则", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("申报事项", max_length=200)
+    claimed_points = models.DecimalField("申报分值", **POINTS)
+    reason = models.TextField("申报理由")
+    evidence = models.ManyToManyField(
+        "attachments.Attachment", verbose_name="佐证材料", blank=True, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=BonusClaimStatus.choices, default=BonusClaimStatus.SUBMITTED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申报人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("申报时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "target", "-created_at", "-pk"]
+        verbose_name = "加分申报"
+        verbose_name_plural = "加分申报"
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.title}"

@@ -2,10 +2,14 @@ from django.urls import path
 
 from assessments.views import (
     appeals,
+    bonus_claims,
     campaigns,
     duties,
+    extensions,
+    framework_issue,
     framework_tables,
     frameworks,
+    history,
     publication,
     rectifications,
     results,
@@ -35,6 +39,18 @@ urlpatterns = [
     path("frameworks/<int:pk>/delete/", frameworks.framework_delete, name="framework_delete"),
     path("frameworks/<int:pk>/export.xlsx", frameworks.framework_export, name="framework_export"),
     path("frameworks/<int:pk>/import/", frameworks.framework_import_into, name="framework_import_into"),
+    path(
+        "frameworks/<int:pk>/issue.docx",
+        framework_issue.framework_issue,
+        {"kind": "docx"},
+        name="framework_issue_docx",
+    ),
+    path(
+        "frameworks/<int:pk>/issue.pdf",
+        framework_issue.framework_issue,
+        {"kind": "pdf"},
+        name="framework_issue_pdf",
+    ),
     path("frameworks/<int:pk>/sections/new/", frameworks.section_form, name="section_create"),
     path("frameworks/<int:pk>/sections/<int:section_pk>/", frameworks.section_form, name="section_edit"),
     path(
@@ -74,6 +90,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/advance/", campaigns.campaign_advance, name="campaign_advance"),
     path("campaigns/<int:pk>/matrix/", campaigns.campaign_matrix, name="campaign_matrix"),
     path("campaigns/<int:pk>/matrix.xlsx", campaigns.campaign_matrix_export, name="campaign_matrix_export"),
+    path("campaigns/<int:pk>/extensions/", extensions.extension_list, name="extensions"),
     path("campaigns/<int:pk>/social/", campaigns.social_evaluations, name="social"),
     path("campaigns/<int:pk>/social/template.xlsx", campaigns.social_template, name="social_template"),
     # 自评
@@ -87,6 +104,11 @@ urlpatterns = [
     path("self/<int:sa_pk>/", self_assessments.self_detail, name="self_detail"),
     path("self/<int:sa_pk>/return/", self_assessments.self_return, name="self_return"),
     path("self/<int:sa_pk>/evidence/", self_assessments.self_evidence_upload, name="self_evidence"),
+    # 加分申报
+    path("campaigns/<int:pk>/bonus-claims/", bonus_claims.claim_list, name="bonus_claims"),
+    path("campaigns/<int:pk>/bonus-claims/new/", bonus_claims.claim_create, name="bonus_claim_create"),
+    path("bonus-claims/<int:pk>/", bonus_claims.claim_detail, name="bonus_claim_detail"),
+    path("bonus-claims/<int:pk>/withdraw/", bonus_claims.claim_withdraw, name="bonus_claim_withdraw"),
     # 评分
     path("campaigns/<int:pk>/scoring/", scoring.scoring, name="scoring"),
     path("campaigns/<int:pk>/scoring/approve/", scoring.scoring_approve_all, name="scoring_approve_all"),
@@ -101,6 +123,7 @@ urlpatterns = [
     # 考评结果
     path("results/", results.results_index, name="results_index"),
     path("results/trends/", trends.trends_page, name="trends"),
+    path("results/history/", history.history_import, name="history_import"),
     path("results/trends/<str:kind>.json", trends.trends_chart, name="trends_chart"),
     path("results/trends/<str:kind>.xlsx", trends.trends_xlsx, name="trends_xlsx"),
     path("results/<int:pk>/", results.results_detail, name="results"),

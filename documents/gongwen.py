@@ -123,6 +123,9 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     subtitle: str = ""  # below the title, 楷体: "（2023年度）"
     doc_number: str = ""  # 发文字号 above the title: "江司〔2024〕1号"
+    # 发文机关标志 (红头): set, the document opens with it in red and a red
+    # separator line under the 发文字号, as the office's 印发通知 do
+    issuer_mark: str = ""
     recipient: str = ""  # 主送机关: "市财政局："
     signature: str = ""  # 发文机关署名
     date: datetime.date | str | None = None  # 成文日期
@@ -600,9 +603,20 @@ def _blocks_xml(blocks: Iterable[Block], out: list[str]) -> None:
             out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
 
+RED = "FF0000"
+# 发文机关标志: red 小标宋, centred; the separator: a red rule under the 发文字号
+_MARK_RPR = _fonts(FONT_TITLE) + f'<w:color w:val="{RED}"/>' + _size(30)
+_RED_RULE_PPR = f'<w:pBdr><w:bottom w:val="single" w:sz="18" w:space="1" w:color="{RED}"/></w:pBdr>'
+
+
 def document_xml(doc: Document) -> str:
     out = [DOCUMENT_HEAD]
-    if doc.doc_number:
+    if doc.issuer_mark:
+        out.append(_para("GwDocNumber", doc.issuer_mark, rpr=_MARK_RPR))
+        out.append(_para("GwDocNumber", ""))
+        out.append(_para("GwDocNumber", doc.doc_number, ppr=_RED_RULE_PPR))
+        out.append(_para("GwDocNumber", ""))
+    elif doc.doc_number:
         out.append(_para("GwDocNumber", doc.doc_number))
         out.append(_para("GwDocNumber", ""))
     out.append(_para("GwTitle", doc.title))
@@ -734,6 +748,7 @@ def render_html(doc: Document) -> str:
         title=clean_text(doc.title),
         subtitle=clean_text(doc.subtitle),
         doc_number=clean_text(doc.doc_number),
+        issuer_mark=clean_text(doc.issuer_mark),
         recipient=clean_text(doc.recipient),
         signature=clean_text(doc.signature),
     )

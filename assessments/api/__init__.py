@@ -10,6 +10,7 @@ from typing import Any
 
 from assessments.api import (
     appeals,
+    bonus_claims,
     campaigns,
     duties,
     frameworks,
@@ -29,6 +30,9 @@ def register(router: Any) -> None:
         basename="assessments-self-assessment",
     )
     router.register("assessments/scores", scores.ScoreViewSet, basename="assessments-score")
+    router.register(
+        "assessments/bonus-claims", bonus_claims.BonusClaimViewSet, basename="assessments-bonus-claim"
+    )
     router.register(
         "assessments/scoring-duties", duties.ScoringDutyViewSet, basename="assessments-scoring-duty"
     )

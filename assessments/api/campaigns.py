@@ -18,9 +18,11 @@ from accounts.http import request_user
 from assessments import access
 from assessments.models import (
     Campaign,
+    DeadlineExtension,
     Framework,
 )
 from assessments.services import campaigns as campaign_services
+from assessments.services import extensions as extension_services
 from orgs.models import Org
 
 
@@ -66,6 +68,34 @@ class CampaignCreateSerializer(serializers.Serializer):
 class AdvanceSerializer(serializers.Serializer):
     force = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    org_code = serializers.CharField(source="org.code", read_only=True)
+    org_name = serializers.CharField(source="org.display_name", read_only=True)
+    granted_by = serializers.CharField(source="granted_by.display_name", read_only=True)
+
+    class Meta:
+        model = DeadlineExtension
+        fields = [
+            "id",
+            "org",
+            "org_code",
+            "org_name",
+            "phase",
+            "due_on",
+            "reason",
+            "granted_by",
+            "granted_at",
+        ]
+        read_only_fields = ["granted_at"]
+
+
+class ExtensionGrantSerializer(serializers.Serializer):
+    org = serializers.SlugRelatedField(slug_field="code", queryset=Org.objects.all(), help_text="单位代码")
+    phase = serializers.ChoiceField(choices=["self_assess", "scoring"])
+    due_on = serializers.DateField()
+    reason = serializers.CharField(max_length=1000)
 
 
 class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -128,6 +158,22 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             actor=request_user(request), campaign=campaign, **data.validated_data
         )
         return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
+
+    @extend_schema(request=ExtensionGrantSerializer, responses=ExtensionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def extensions(self, request: Request, pk: str) -> Response:
+        """延期 of the campaign (office): GET lists every grant, POST grants one."""
+        user = request_user(request)
+        campaign = access.access_campaign(user, int(pk), write=True)
+        if request.method == "POST":
+            data = ExtensionGrantSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            extension = extension_services.deadline_extension_grant(
+                actor=user, campaign=campaign, **data.validated_data
+            )
+            return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+        rows = campaign.extensions.select_related("org", "granted_by")
+        return Response(ExtensionSerializer(rows, many=True).data)
 
 
 def campaign_filter(request: Request) -> int | None:

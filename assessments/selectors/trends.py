@@ -1,7 +1,9 @@
 """Year over year: one target's published results across years, per 板块 and
 indicator, read from the immutable publication snapshots (one query). 板块 are
 matched across years by name, indicators by code (frameworks are cloned from
-last year's, so codes carry over); the latest year's names are shown."""
+last year's, so codes carry over); the latest year's names are shown. Years
+before the system (imported by `services.history`) add their total, grade and
+rank only, marked as imported; a published year always wins over an import."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from assessments.models import Publication
+from assessments.models import ImportedResult, Publication
 
 
 @dataclass
@@ -38,9 +40,22 @@ def published_by_year() -> dict[int, Publication]:
     return result
 
 
-def targets_published(publications: dict[int, Publication]) -> list[tuple[str, str]]:
-    """(code, name) of every target that appears in a published ranking."""
+def imported_by_year(publications: dict[int, Publication]) -> dict[int, list[ImportedResult]]:
+    """Imported past results of the years the system did not publish itself."""
+    result: dict[int, list[ImportedResult]] = {}
+    for row in ImportedResult.objects.exclude(year__in=list(publications)).select_related("target"):
+        result.setdefault(row.year, []).append(row)
+    return result
+
+
+def targets_published(
+    publications: dict[int, Publication], imported: dict[int, list[ImportedResult]] | None = None
+) -> list[tuple[str, str]]:
+    """(code, name) of every target that appears in a published or imported ranking."""
     names: dict[str, str] = {}
+    for year in sorted(imported or {}):
+        for r in (imported or {})[year]:
+            names[r.target.code] = r.target.display_name
     for year in sorted(publications):
         for row in publications[year].snapshot.get("ranking", []):
             names[row["code"]] = row["name"]
@@ -51,15 +66,34 @@ def _dec(value: Any) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
-def target_trend(code: str, publications: dict[int, Publication] | None = None) -> Trend | None:
+def _imported_total(rows: list[ImportedResult], code: str) -> tuple[str, dict[str, Any]] | None:
+    row = next((r for r in rows if r.target.code == code), None)
+    if row is None:
+        return None
+    total = {"total": row.total, "rank": row.rank, "of": len(rows), "grade": row.grade, "imported": True}
+    return row.target.display_name, total
+
+
+def target_trend(
+    code: str,
+    publications: dict[int, Publication] | None = None,
+    imported: dict[int, list[ImportedResult]] | None = None,
+) -> Trend | None:
     publications = published_by_year() if publications is None else publications
+    imported = imported_by_year(publications) if imported is None else imported
     years: list[int] = []
     totals: dict[int, dict[str, Any]] = {}
     sections: dict[str, Series] = {}
     indicators: dict[str, Series] = {}
     order: dict[str, int] = {}  # indicator code -> position in the latest framework
     name = ""
-    for year in sorted(publications):
+    for year in sorted({*publications, *imported}):
+        if year not in publications:
+            found = _imported_total(imported[year], code)
+            if found is not None:
+                years.append(year)
+                name, totals[year] = found
+            continue
         snap = publications[year].snapshot
         row = next((r for r in snap.get("ranking", []) if r["code"] == code), None)
         if row is None:
@@ -101,7 +135,7 @@ def target_trend(code: str, publications: dict[int, Publication] | None = None) 
 
 
 def total_table(trend: Trend) -> tuple[list[str], list[list[Any]]]:
-    headers = ["年度", "总分", "名次", "参评单位数", "等次"]
+    headers = ["年度", "总分", "名次", "参评单位数", "等次", "来源"]
     rows = [
         [
             y,
@@ -109,6 +143,7 @@ def total_table(trend: Trend) -> tuple[list[str], list[list[Any]]]:
             trend.totals[y]["rank"],
             trend.totals[y]["of"],
             trend.totals[y]["grade"],
+            "导入" if trend.totals[y].get("imported") else "本系统公布",
         ]
         for y in trend.years
     ]

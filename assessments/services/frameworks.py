@@ -191,6 +191,7 @@ def _build_tree(framework: Framework, structure: Sequence[dict[str, Any]]) -> di
                     method=ind.get("method") or Method.DEDUCT,
                     bonus_cap=ind.get("bonus_cap"),
                     evidence_required=ind.get("evidence_required", ""),
+                    evidence_mandatory=bool(ind.get("evidence_mandatory", False)),
                     description=ind.get("description", ""),
                     order=ind.get("order", n),
                 )

@@ -38,6 +38,7 @@ from assessments.models import (
     ScoreItem,
     ScoreStatus,
 )
+from assessments.services.extensions import deadline_problem
 from audit.services import audit_record, snapshot
 from fazhi.errors import StaleEdit
 
@@ -121,6 +122,8 @@ def entry_problem(actor: User, score: Score) -> Exception | None:
         return ValidationError(f"当前阶段为「{score.campaign.get_phase_display()}」，不能修改评分。")
     if score.status == ScoreStatus.APPROVED:
         return ScoreLocked(LOCKED_MESSAGE)
+    if late := deadline_problem(score.campaign, actor.org_id, Phase.SCORING):
+        return ValidationError(late)
     return None
 
 
@@ -138,6 +141,8 @@ def review_problem(actor: User, score: Score) -> Exception | None:
         return ScoreLocked(LOCKED_MESSAGE)
     if score.status != ScoreStatus.SUBMITTED:
         return ValidationError("只有待审核的评分可以审核。")
+    if late := deadline_problem(score.campaign, actor.org_id, Phase.SCORING):
+        return ValidationError(late)
     return None
 
 

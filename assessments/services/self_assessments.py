@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import access
 from assessments.models import Campaign, Phase, SelfAssessment, SelfAssessmentStatus
+from assessments.services.extensions import deadline_problem
 from attachments.models import Attachment
 from audit.services import audit_record, diff, snapshot
 from orgs.models import Org
@@ -26,7 +27,12 @@ def _editable(sa: SelfAssessment) -> None:
     phase = sa.campaign.phase
     if sa.status == SelfAssessmentStatus.SUBMITTED:
         raise ValidationError("该项自评已提交，如需修改请联系依法治办退回。")
-    if phase == Phase.SELF_ASSESS or (phase == Phase.SCORING and sa.status == SelfAssessmentStatus.RETURNED):
+    if phase == Phase.SELF_ASSESS:
+        if problem := deadline_problem(sa.campaign, sa.target_id, Phase.SELF_ASSESS):
+            raise ValidationError(problem)
+        return
+    # an item the office returned during 考评评分 is revised whatever the date
+    if phase == Phase.SCORING and sa.status == SelfAssessmentStatus.RETURNED:
         return
     raise ValidationError(f"当前阶段为「{sa.campaign.get_phase_display()}」，不能填报自评。")
 
@@ -127,6 +133,8 @@ def _submit_problems(sa: SelfAssessment) -> list[str]:
         problems.append("未填写自评分")
     if not sa.narrative.strip():
         problems.append("未填写自评说明")
+    if sa.indicator.evidence_mandatory and not sa.evidence.exists():
+        problems.append("本指标佐证材料必须上传，尚未上传佐证材料")
     return problems
 
 
@@ -156,6 +164,10 @@ def self_assessment_submit_all(*, actor: User, campaign: Campaign, target: Org) 
         raise PermissionDenied("只能提交本单位的自评。")
     if campaign.phase not in (Phase.SELF_ASSESS, Phase.SCORING):
         raise ValidationError(f"当前阶段为「{campaign.get_phase_display()}」，不能提交自评。")
+    if campaign.phase == Phase.SELF_ASSESS and (
+        problem := deadline_problem(campaign, target.pk, Phase.SELF_ASSESS)
+    ):
+        raise ValidationError(problem)
     rows = list(
         SelfAssessment.objects.select_for_update()
         .filter(campaign=campaign, target=target)

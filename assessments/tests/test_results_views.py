@@ -400,7 +400,9 @@ class TrendsViewTestCase(ResultsViewTestCase):
         self.assertEqual(rows[1], ("法治政府建设", 63, 68, 5))
         total = self.get(self.office, "trends_xlsx", "total", target="440703")
         rows = list(openpyxl.load_workbook(io.BytesIO(total.content)).active.iter_rows(values_only=True))
-        self.assertEqual(rows[1:], [(2022, 87, 2, 2, "良好"), (2023, 98, 1, 2, "优秀")])
+        self.assertEqual(
+            rows[1:], [(2022, 87, 2, 2, "良好", "本系统公布"), (2023, 98, 1, 2, "优秀", "本系统公布")]
+        )
 
     def test_it_denies_assessors_and_outsiders(self):
         for user in (self.assessor, self.expert, self.auditadmin):

@@ -21,6 +21,7 @@ from assessments.forms import ReopenForm, ReviewForm, ScoreForm
 from assessments.metrics import indicator_figures
 from assessments.models import (
     Duty,
+    Method,
     Phase,
     RuleKind,
     Score,
@@ -32,6 +33,8 @@ from assessments.models import (
 from assessments.selectors import campaigns as campaign_selectors
 from assessments.selectors import scores as score_selectors
 from assessments.services import scores as score_services
+from assessments.services.bonus_claims import claims_of_score as bonus_claims_of
+from assessments.services.extensions import deadline_problem
 from assessments.views.campaigns import campaign_crumbs
 
 
@@ -105,6 +108,7 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:
         "grade_rules": [r for r in rule_rows if r["rule"].kind == RuleKind.GRADE],
         "sa": sa if sa and sa.status == SelfAssessmentStatus.SUBMITTED else None,
         "evidence": list(sa.evidence.all()) if sa and sa.status == SelfAssessmentStatus.SUBMITTED else [],
+        "bonus_claims": bonus_claims_of(score) if indicator.method == Method.BONUS else [],
         "changes": ScoreChange.objects.filter(score=score)
         .select_related("changed_by")
         .order_by("-changed_at", "-pk"),
@@ -112,6 +116,10 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:
         "can_review": score_services.review_problem(user, score) is None,
         "can_reopen": can_reopen,
         "locked_for_clerk": isinstance(entry, score_services.ScoreLocked),
+        # the 考评评分 deadline passed for this unit (no 延期): said, not just buttons gone
+        "deadline_note": deadline_problem(score.campaign, user.org_id, Phase.SCORING)
+        if access.is_assessor(user) and scoring_open
+        else None,
         "own_entry": score.entered_by_id == user.pk,
         "review_form": ReviewForm(initial={"version": score.version}),
         "reopen_form": extra.pop("reopen_form", None) or ReopenForm(initial={"version": score.version}),

@@ -23,6 +23,7 @@ from assessments.models import (
 )
 from assessments.selectors import campaigns as campaign_selectors
 from assessments.services import self_assessments as sa_services
+from assessments.services.extensions import deadline_problem
 from assessments.views.campaigns import campaign_crumbs
 
 
@@ -62,6 +63,11 @@ def self_list(request: AuthedRequest, pk: int, target_id: int) -> HttpResponse:
             sections.append((ind.section, matrix.self_by_section[ind.section_id], []))
         sections[-1][2].append((ind, rows.get(ind.pk)))
     editable = access.is_target(user) and campaign.phase in (Phase.SELF_ASSESS, Phase.SCORING)
+    late = (
+        deadline_problem(campaign, target.pk, Phase.SELF_ASSESS)
+        if campaign.phase == Phase.SELF_ASSESS
+        else None
+    )
     return render(
         request,
         "assessments/self_list.html",
@@ -70,7 +76,8 @@ def self_list(request: AuthedRequest, pk: int, target_id: int) -> HttpResponse:
             "target": target,
             "sections": sections,
             "progress": matrix.self_by_target[target.pk],
-            "editable": editable,
+            "editable": editable and late is None,
+            "deadline_note": late,
             "is_office": access.can_manage(user),
             "title": f"{target.display_name} · 自评填报",
             "breadcrumbs": campaign_crumbs(campaign, (f"{target.display_name}自评", None)),

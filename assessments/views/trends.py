@@ -27,9 +27,10 @@ def _trend_target(user: Any, code: str | None, choices: list[tuple[str, str]]) -
 
 def _trend(request: AuthedRequest) -> tuple[trends.Trend | None, list[tuple[str, str]]]:
     publications = trends.published_by_year()
-    choices = trends.targets_published(publications)
+    imported = trends.imported_by_year(publications)
+    choices = trends.targets_published(publications, imported)
     code = _trend_target(request.user, request.GET.get("target"), choices)
-    return (trends.target_trend(code, publications) if code else None), choices
+    return (trends.target_trend(code, publications, imported) if code else None), choices
 
 
 @login_required

@@ -418,6 +418,8 @@ ASSESSMENTS_SETUP = [
     ),
     action("assessments:framework_delete", lambda s: [s.draft.pk], post=expect({"office"}, status=302)),
     page("assessments:framework_export", lambda s: [s.framework.pk], get=expect({"office"})),
+    page("assessments:framework_issue_docx", lambda s: [s.framework.pk], get=expect({"office"})),
+    page("assessments:framework_issue_pdf", lambda s: [s.framework.pk], get=expect({"office"})),
     action("assessments:framework_import_into", lambda s: [s.draft.pk], post=expect({"office"}, status=302)),
     page("assessments:section_create", lambda s: [s.draft.pk], both=expect({"office"})),
     page("assessments:section_edit", lambda s: [s.draft.pk, s.draft_section.pk], both=expect({"office"})),
@@ -469,6 +471,11 @@ ASSESSMENTS_SETUP = [
         get=expect({"office", "assessor", "assessor_b", "reviewer", "reviewer_b"}, county=403, stranger=403),
     ),
     page(
+        "assessments:extensions",
+        lambda s: [s.c_score.pk],
+        both=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
         "assessments:social",
         lambda s: [s.c_score.pk],
         both=expect({"office"}, denied=403, **OUTSIDE_404),
@@ -516,6 +523,12 @@ ASSESSMENTS_SETUP = [
         lambda s: {"pk": s.c_score.pk},
         data=lambda s: {"force": True, "note": "测试推进"},
         post=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    api(
+        "/api/v1/assessments/campaigns/{pk}/extensions/",
+        lambda s: {"pk": s.c_score.pk},
+        get=expect({"office"}, denied=403, **OUTSIDE_404),
+        post=expect({"office"}, status=400, denied=403, **OUTSIDE_404),
     ),
     api(
         "/api/v1/assessments/campaigns/{pk}/missing/",
@@ -573,6 +586,41 @@ ASSESSMENTS_WORK = [
         mirror=True,
         data=lambda s: {"file": upload()},
         post=expect({"county"}, status=302, office=403),
+    ),
+    page("assessments:bonus_claims", lambda s: [s.c_self.pk], get=expect(BUSINESS - {"expert"})),
+    page(
+        "assessments:bonus_claim_create",
+        lambda s: [s.c_self.pk],
+        both=expect({"county", "stranger"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
+        "assessments:bonus_claim_detail",
+        lambda s: [s.bonus_claim.pk],
+        mirror=True,
+        get=expect({"office", "county", "assessor", "reviewer"}),
+    ),
+    action(
+        "assessments:bonus_claim_withdraw",
+        lambda s: [s.bonus_claim.pk],
+        mirror=True,
+        post=expect({"county"}, status=302, office=403, assessor=403, reviewer=403),
+    ),
+    api(
+        "/api/v1/assessments/bonus-claims/",
+        get=expect(EVERYONE),
+        post=expect({"county", "stranger"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/assessments/bonus-claims/{pk}/",
+        lambda s: {"pk": s.bonus_claim.pk},
+        mirror=True,
+        get=expect({"office", "county", "assessor", "reviewer"}),
+    ),
+    api(
+        "/api/v1/assessments/bonus-claims/{pk}/withdraw/",
+        lambda s: {"pk": s.bonus_claim.pk},
+        mirror=True,
+        post=expect({"county"}, office=403, assessor=403, reviewer=403),
     ),
     page(
         "assessments:scoring",
@@ -688,6 +736,7 @@ ASSESSMENTS_WORK = [
 ASSESSMENTS_RESULTS = [
     page("assessments:results_index", get=expect(BUSINESS - {"expert"}, denied=403)),
     page("assessments:trends", get=expect({"office", "county", "stranger"}, denied=403)),
+    page("assessments:history_import", both=expect({"office"}, denied=403)),
     page(
         "assessments:trends_chart",
         lambda s: ["total"],

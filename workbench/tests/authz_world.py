@@ -36,6 +36,7 @@ from accounts.services import admin_role_request_propose
 from assessments.models import (
     Appeal,
     AppealStatus,
+    BonusClaim,
     Campaign,
     Framework,
     Indicator,
@@ -318,6 +319,16 @@ def _assessments(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamesp
             answer="经复核，维持原评分",
             answered_by=tc.assessor if side.unit == "sfj" else tc.assessor_b,
             answered_at=timezone.now(),
+            created_by=side.user,
+        )
+        # 加分申报 in 自评填报, on the side's own C indicator (its unit scores it)
+        side.bonus_claim = BonusClaim.objects.create(
+            campaign=shared.c_self,
+            target=side.org,
+            indicator=Indicator.objects.get(section__framework=framework, code=own_c),
+            title="获评省级法治建设示范单位",
+            claimed_points=D(1),
+            reason="见省委依法治省办通报",
             created_by=side.user,
         )
         side.score_appealable = appealing[(org, own_c)]
