@@ -41,6 +41,11 @@
         .then(function (option) {
           var chart = window.echarts.init(el);
           chart.setOption(option);
+          // a point with a url (the cockpit's drill-down) opens the list behind it
+          chart.on("click", function (params) {
+            if (params.data && params.data.url) { window.location.assign(params.data.url); }
+          });
+          el.dataset.drawn = "1";
           window.addEventListener("resize", function () { chart.resize(); });
         });
     });
