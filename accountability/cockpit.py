@@ -29,8 +29,8 @@ from workbench.cockpit import Chart, Figure, PanelData, Series
 
 
 def accountability_years() -> set[int]:
-    return set(selectors.rounds().values_list("year", flat=True)) | set(
-        InspectionPlan.objects.values_list("year", flat=True)
+    return set(selectors.rounds().order_by().values_list("year", flat=True)) | set(
+        InspectionPlan.objects.order_by().values_list("year", flat=True).distinct()
     )
 
 
@@ -131,7 +131,7 @@ def accountability_panel(year: int) -> PanelData:
     if shufa_round is None and not findings:
         panel.empty = f"{year}年度尚未开展述法工作或综合督察。"
         return panel
-    panel.subtitle = str(shufa_round) if shufa_round else f"{year}年度综合督察"
+    panel.subtitle = shufa_round.title if shufa_round else f"{year}年度综合督察"
     rating_chart, rating = _rating_chart(year, round_link)
     action_chart = _action_chart(year)
     actions = dict(zip(action_chart.categories, action_chart.series[0].values, strict=True))

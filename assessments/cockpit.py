@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Campaign, Phase, Publication
 from assessments.selectors.campaigns import campaign_matrix, deadline_map
@@ -23,7 +24,7 @@ def campaign_of_year(year: int) -> Campaign | None:
 
 
 def campaign_years() -> QuerySet[Campaign, int]:
-    return Campaign.objects.values_list("year", flat=True).distinct()
+    return Campaign.objects.order_by("year").values_list("year", flat=True).distinct()
 
 
 def _percent(done: int, total: int) -> Decimal:
@@ -110,7 +111,7 @@ def campaign_panel(year: int) -> PanelData:
     panel.charts = [_progress_chart(campaign, matrix)]
     publication = Publication.objects.filter(campaign=campaign).first() if campaign.phase == Phase.PUBLISHED else None
     if publication is not None:
-        panel.figures.append(Figure("公布日期", f"{publication.published_at:%Y-%m-%d}"))
+        panel.figures.append(Figure("公布日期", f"{timezone.localdate(publication.published_at):%Y-%m-%d}"))
         panel.charts += _result_charts(campaign, publication, {t.code: t.pk for t in matrix.targets})
     return panel
 

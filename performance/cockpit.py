@@ -20,7 +20,7 @@ HUNDRED = Decimal(100)
 
 
 def project_years() -> QuerySet[BudgetProject, int]:
-    return BudgetProject.objects.values_list("year", flat=True).distinct()
+    return BudgetProject.objects.order_by("year").values_list("year", flat=True).distinct()
 
 
 def _money(value: Decimal | None) -> str:

@@ -15,7 +15,7 @@ from workbench.cockpit import Chart, Figure, PanelData, Series
 
 
 def selection_years() -> set[int]:
-    editions = Edition.objects.values_list("year", "tracking_year")
+    editions = Edition.objects.order_by().values_list("year", "tracking_year").distinct()
     return {year for pair in editions for year in pair if year}
 
 

@@ -110,12 +110,19 @@ def panel(key: str) -> Panel | None:
     return _panels.get(key)
 
 
-def years() -> list[int]:
-    """Every year any panel has data for, newest first."""
+def years() -> tuple[list[int], int | None]:
+    """Every year any panel has data for (newest first), and the year the page
+    opens on: the newest year of the first panel that has any (the 考评 when
+    there is one, so a selection already tracking next year does not move the
+    whole cockpit ahead)."""
     found: set[int] = set()
+    default = None
     for p in panels():
-        found.update(y for y in p.years() if y)
-    return sorted(found, reverse=True)
+        own = {y for y in p.years() if y}
+        if own and default is None:
+            default = max(own)
+        found |= own
+    return sorted(found, reverse=True), default
 
 
 def autodiscover() -> None:

@@ -16,7 +16,7 @@ def panel_workbook(data: PanelData, year: int) -> bytes:
         figures.append(["说明", data.subtitle])
     if data.empty:
         figures.append(["说明", data.empty])
-    figures += [[f.label, f.value if not f.unit else f"{f.value}{f.unit}"] for f in data.figures]
+    figures += [[f"{f.label}（{f.unit}）" if f.unit else f.label, f.value] for f in data.figures]
     sheets: list[tuple[str, list[str], list[list[Any]]]] = [(data.title, ["项目", "数值"], figures)]
     for chart in data.charts:
         sheets.append((chart.title, chart.headers, chart.rows()))

@@ -19,13 +19,14 @@ from workbench.cockpit.charts import echarts_option
 from workbench.cockpit.export import panel_workbook
 
 
-def chosen_year(request: AuthedRequest, years: list[int]) -> int:
-    """`?year=` when it is a year some panel has data for; else the newest such
-    year (or this year when there is no data at all)."""
+def chosen_year(request: AuthedRequest) -> tuple[int, list[int]]:
+    """`?year=` when it is a year some panel has data for; else the default
+    year (cockpit.years), or this year when there is no data at all."""
+    years, default = cockpit.years()
     raw = request.GET.get("year", "")
     if raw.isdigit() and int(raw) in years:
-        return int(raw)
-    return years[0] if years else timezone.localdate().year
+        return int(raw), years
+    return (default if default is not None else timezone.localdate().year), years
 
 
 def _panel_data(request: AuthedRequest, key: str) -> tuple[int, cockpit.PanelData]:
@@ -33,14 +34,13 @@ def _panel_data(request: AuthedRequest, key: str) -> tuple[int, cockpit.PanelDat
     panel = cockpit.panel(key)
     if panel is None:
         raise Http404("驾驶舱中没有该栏目")
-    year = chosen_year(request, cockpit.years())
+    year, _ = chosen_year(request)
     return year, panel.build(year)
 
 
 def cockpit_page(request: AuthedRequest) -> HttpResponse:
     require_cockpit(request.user)
-    years = cockpit.years()
-    year = chosen_year(request, years)
+    year, years = chosen_year(request)
     context: dict[str, Any] = {
         "title": "驾驶舱",
         "year": year,
