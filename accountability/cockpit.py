@@ -68,18 +68,26 @@ def _reports(year: int) -> list[dict[str, Any]]:
 
 
 def _findings(year: int) -> list[dict[str, Any]]:
-    return list(
+    rows = (
         Finding.objects.filter(plan__year=year)
         .order_by()
         .values("target_id", "target__code", "target__name", "severity")
         .annotate(n=Count("pk"))
     )
+    return [
+        {"org_id": r["target_id"], "org__code": r["target__code"], "org__name": r["target__name"], **r}
+        for r in rows
+    ]
 
 
-def _action_chart(year: int) -> Chart:
-    counts = dict(
+def _action_counts(year: int) -> dict[str, int]:
+    rows = (
         AccountabilityAction.objects.filter(year=year).order_by().values_list("state").annotate(n=Count("pk"))
     )
+    return {state: n for state, n in rows}
+
+
+def _action_chart(counts: dict[str, int]) -> Chart:
     base = reverse("accountability:action_list")
     return Chart(
         key="actions",
@@ -124,26 +132,30 @@ def accountability_panel(year: int) -> PanelData:
     shufa_round = selectors.rounds().filter(year=year).first()
     round_link = reverse("accountability:round_detail", args=[shufa_round.pk]) if shufa_round else None
     reports = _reports(year)
-    findings = [
-        {**f, "org_id": f["target_id"], "org__code": f["target__code"], "org__name": f["target__name"]}
-        for f in _findings(year)
-    ]
+    findings = _findings(year)
     if shufa_round is None and not findings:
         panel.empty = f"{year}年度尚未开展述法工作或综合督察。"
         return panel
     panel.subtitle = shufa_round.title if shufa_round else f"{year}年度综合督察"
     rating_chart, rating = _rating_chart(year, round_link)
-    action_chart = _action_chart(year)
-    actions = dict(zip(action_chart.categories, action_chart.series[0].values, strict=True))
+    actions = _action_counts(year)
+    action_chart = _action_chart(actions)
     submitted = sum(r["n"] for r in reports if r["state"] == ReportState.SUBMITTED)
     mean = rating["mean"]
     panel.figures = [
         Figure("述法报告已提交", f"{submitted}/{sum(r['n'] for r in reports)}", link=round_link),
         Figure("评议", rating["n"], "份", link=round_link),
-        Figure("平均评分", "—" if mean is None else Decimal(str(mean)).quantize(Decimal("0.1"), ROUND_HALF_UP)),
+        Figure(
+            "平均评分", "—" if mean is None else Decimal(str(mean)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        ),
         Figure("督察发现问题", sum(f["n"] for f in findings), "个", link=reverse("accountability:plan_list")),
-        Figure("问责建议待确认", actions[ActionState.PROPOSED.label], "条", link=action_chart.series[0].links[0]),
-        Figure("问责已确认", actions[ActionState.CONFIRMED.label] + actions[ActionState.DONE.label], "条"),
+        Figure(
+            "问责建议待确认",
+            actions.get(ActionState.PROPOSED, 0),
+            "条",
+            link=action_chart.series[0].link(0),
+        ),
+        Figure("问责已确认", actions.get(ActionState.CONFIRMED, 0) + actions.get(ActionState.DONE, 0), "条"),
     ]
     panel.charts = [
         _orgs_chart(
@@ -155,12 +167,16 @@ def accountability_panel(year: int) -> PanelData:
             year,
         ),
         rating_chart,
-        _orgs_chart("findings", "督察发现问题（按单位、严重程度）", findings, "severity", list(Severity.choices), year),
+        _orgs_chart(
+            "findings", "督察发现问题（按单位、严重程度）", findings, "severity", list(Severity.choices), year
+        ),
         action_chart,
     ]
     return panel
 
 
 cockpit.register(
-    cockpit.Panel("accountability", "述、评、督、考、责", accountability_panel, accountability_years, order=20)
+    cockpit.Panel(
+        "accountability", "述、评、督、考、责", accountability_panel, accountability_years, order=20
+    )
 )

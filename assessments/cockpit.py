@@ -97,7 +97,9 @@ def campaign_panel(year: int) -> PanelData:
     matrix = campaign_matrix(campaign)
     due = deadline_map(campaign).get(campaign.phase)
     phase = campaign.get_phase_display()
-    panel.subtitle = f"{campaign.name} · 当前阶段：{phase}" + (f"（截止 {due.due_on:%Y-%m-%d}）" if due else "")
+    panel.subtitle = f"{campaign.name} · 当前阶段：{phase}" + (
+        f"（截止 {due.due_on:%Y-%m-%d}）" if due else ""
+    )
     panel.link = reverse("assessments:campaign_detail", args=[campaign.pk])
     self_done = sum(p.done for p in matrix.self_by_target.values())
     score_done = sum(p.done for p in matrix.score_by_target.values())
@@ -105,17 +107,25 @@ def campaign_panel(year: int) -> PanelData:
     panel.figures = [
         Figure("当前阶段", phase, link=panel.link),
         Figure("被考评单位", len(matrix.targets), "个"),
-        Figure("自评已提交", f"{self_done}/{total}", link=reverse("assessments:campaign_matrix", args=[campaign.pk])),
-        Figure("评分已生效", f"{score_done}/{total}", link=reverse("assessments:campaign_matrix", args=[campaign.pk])),
+        Figure(
+            "自评已提交",
+            f"{self_done}/{total}",
+            link=reverse("assessments:campaign_matrix", args=[campaign.pk]),
+        ),
+        Figure(
+            "评分已生效",
+            f"{score_done}/{total}",
+            link=reverse("assessments:campaign_matrix", args=[campaign.pk]),
+        ),
     ]
     panel.charts = [_progress_chart(campaign, matrix)]
-    publication = Publication.objects.filter(campaign=campaign).first() if campaign.phase == Phase.PUBLISHED else None
+    publication = (
+        Publication.objects.filter(campaign=campaign).first() if campaign.phase == Phase.PUBLISHED else None
+    )
     if publication is not None:
         panel.figures.append(Figure("公布日期", f"{timezone.localdate(publication.published_at):%Y-%m-%d}"))
         panel.charts += _result_charts(campaign, publication, {t.code: t.pk for t in matrix.targets})
     return panel
 
 
-cockpit.register(
-    cockpit.Panel("assessments", "法治建设考评", campaign_panel, campaign_years, order=10)
-)
+cockpit.register(cockpit.Panel("assessments", "法治建设考评", campaign_panel, campaign_years, order=10))

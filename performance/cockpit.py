@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from performance import metrics
+from performance.engine.model import IndicatorResult
 from performance.models import BudgetProject, Indicator
 from performance.selectors import Scored, scored_project
 from workbench import cockpit
@@ -33,9 +34,14 @@ def _rate(score: Decimal | None, weight: Decimal) -> Decimal | None:
     return (score * HUNDRED / weight).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+def applicable(scored: Scored) -> list[tuple[Indicator, IndicatorResult]]:
+    pairs = zip(scored.indicators, scored.result.indicators, strict=True)
+    return [(ind, res) for ind, res in pairs if ind.applicable]
+
+
 def _indicator_chart(scored: Scored) -> Chart:
     link = reverse("performance:project_detail", args=[scored.project.pk])
-    rows = [(ind, res) for ind, _, res in scored.rows() if ind.applicable]
+    rows = applicable(scored)
     return Chart(
         key="indicators",
         title=f"{scored.project.name}：绩效指标得分率",
@@ -65,15 +71,15 @@ def performance_panel(year: int) -> PanelData:
     scored = [scored_project(p, indicators=list(p.indicators.all()), live=live) for p in projects]
     main = max(scored, key=lambda s: (s.project.budget_adjusted or 0, -s.project.pk))
     result = main.result
-    applicable = [(ind, res) for ind, _, res in main.rows() if ind.applicable]
-    full = sum(1 for ind, res in applicable if res.score is not None and res.score >= ind.weight)
+    applicable_rows = applicable(main)
+    full = sum(1 for ind, res in applicable_rows if res.score is not None and res.score >= ind.weight)
     panel.subtitle = f"{main.project.name}（{main.project.org.name}）"
     main_link = reverse("performance:project_detail", args=[main.project.pk])
     panel.figures = [
         Figure("全年预算数", _money(main.project.budget_adjusted), "元", link=main_link),
         Figure("全年执行数", _money(main.project.budget_executed), "元"),
         Figure("预算执行率", "—" if result.execution_rate is None else result.execution_rate, "%"),
-        Figure("指标得满分", f"{full}/{len(applicable)}", link=main_link),
+        Figure("指标得满分", f"{full}/{len(applicable_rows)}", link=main_link),
         Figure("自评得分", f"{result.total}（{result.grade}）"),
     ]
     panel.charts = [

@@ -70,7 +70,12 @@ def _projects_chart(year: int, projects: list[Nomination]) -> Chart:
             Series("报告完成进度", [percent.get(p.pk, 0) for p in projects], links),
             Series(
                 "节点完成率",
-                [round(p.milestones_done * 100 / p.milestone_count) if p.milestone_count else 0 for p in projects],
+                [
+                    round(getattr(p, "milestones_done", 0) * 100 / getattr(p, "milestone_count", 0))
+                    if getattr(p, "milestone_count", 0)
+                    else 0
+                    for p in projects
+                ],
                 links,
             ),
         ],
@@ -90,14 +95,19 @@ def selection_panel(year: int) -> PanelData:
         panel.figures.append(Figure("评选阶段", edition.get_phase_display(), link=panel.link))
         panel.charts.append(_pipeline_chart(edition))
     if projects:
-        complete = sum(1 for p in projects if p.milestone_count and p.milestones_done == p.milestone_count)
+        complete = sum(
+            1
+            for p in projects
+            if getattr(p, "milestone_count", 0)
+            and getattr(p, "milestones_done", 0) == getattr(p, "milestone_count", 0)
+        )
         project_list = reverse("selections:project_list")
         panel.figures += [
             Figure("本年实施项目", len(projects), "个", link=project_list),
             Figure("节点全部完成", complete, "个"),
             Figure(
                 "节点完成",
-                f"{sum(p.milestones_done for p in projects)}/{sum(p.milestone_count for p in projects)}",
+                f"{sum(getattr(p, 'milestones_done', 0) for p in projects)}/{sum(getattr(p, 'milestone_count', 0) for p in projects)}",
                 link=project_list,
             ),
         ]
@@ -105,6 +115,4 @@ def selection_panel(year: int) -> PanelData:
     return panel
 
 
-cockpit.register(
-    cockpit.Panel("selections", "十大法治惠民实事", selection_panel, selection_years, order=30)
-)
+cockpit.register(cockpit.Panel("selections", "十大法治惠民实事", selection_panel, selection_years, order=30))

@@ -12,7 +12,7 @@ the export writes the same numbers to xlsx, so the three never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -25,7 +25,7 @@ class Series:
     name: str
     values: list[Number]
     # the list behind each point (same length as values; None: no drill-down)
-    links: list[str | None] = field(default_factory=list)
+    links: Sequence[str | None] = field(default_factory=list)
 
     def link(self, index: int) -> str | None:
         return self.links[index] if index < len(self.links) else None
@@ -46,16 +46,17 @@ class Chart:
 
     @property
     def headers(self) -> list[str]:
-        return [self.category_label, *(s.name + (f"（{self.unit}）" if self.unit else "") for s in self.series)]
+        return [
+            self.category_label,
+            *(s.name + (f"（{self.unit}）" if self.unit else "") for s in self.series),
+        ]
 
     def rows(self) -> list[list[Any]]:
         return [[c, *(s.values[i] for s in self.series)] for i, c in enumerate(self.categories)]
 
     def linked_rows(self) -> list[tuple[str, list[tuple[Number, str | None]]]]:
         """(category, [(value, link), …]) for the accessible table."""
-        return [
-            (c, [(s.values[i], s.link(i)) for s in self.series]) for i, c in enumerate(self.categories)
-        ]
+        return [(c, [(s.values[i], s.link(i)) for s in self.series]) for i, c in enumerate(self.categories)]
 
 
 @dataclass

@@ -47,11 +47,14 @@ def _pie(chart: Chart) -> dict[str, Any]:
 
 def _bars(chart: Chart) -> dict[str, Any]:
     horizontal = chart.kind == "hbar"
-    category_axis = {"type": "category", "data": chart.categories, "axisLabel": {"interval": 0}}
+    label: dict[str, Any] = {"interval": 0}
+    category_axis: dict[str, Any] = {"type": "category", "data": chart.categories, "axisLabel": label}
     if horizontal:
         category_axis["inverse"] = True
+        label["width"] = 140
+        label["overflow"] = "truncate"
     else:
-        category_axis["axisLabel"]["rotate"] = 30 if len(chart.categories) > 5 else 0
+        label["rotate"] = 30 if len(chart.categories) > 5 else 0
     value_axis: dict[str, Any] = {"type": "value", "name": chart.unit}
     if chart.max_value is not None:
         value_axis["max"] = _num(chart.max_value)
@@ -78,7 +81,9 @@ def _bars(chart: Chart) -> dict[str, Any]:
 
 def echarts_option(chart: Chart) -> dict[str, Any]:
     if not chart.categories:
-        return {"title": {"text": "暂无数据", "left": "center", "top": "middle", "textStyle": {"color": "#888"}}}
+        return {
+            "title": {"text": "暂无数据", "left": "center", "top": "middle", "textStyle": {"color": "#888"}}
+        }
     option = _pie(chart) if chart.kind == "pie" else _bars(chart)
     option["aria"] = {"enabled": True}
     return option

@@ -28,6 +28,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accountability.cockpit import accountability_panel
 from accountability.models import (
     AccountabilityAction,
     ActionKind,
@@ -41,7 +42,6 @@ from accountability.models import (
     ShufaReport,
     ShufaRound,
 )
-from accountability.cockpit import accountability_panel
 from accounts import roles
 from assessments.cockpit import campaign_panel
 from assessments.models import Phase, SelfAssessment, SelfAssessmentStatus
@@ -91,17 +91,29 @@ class CockpitTestCase(BaseTestCase):
     @classmethod
     def make_accountability(cls) -> None:
         cls.shufa_round = ShufaRound.objects.create(
-            year=YEAR, title="2023年度述法", deadline=datetime.date(2024, 1, 31), template="述法要点", created_by=cls.office
+            year=YEAR,
+            title="2023年度述法",
+            deadline=datetime.date(2024, 1, 31),
+            template="述法要点",
+            created_by=cls.office,
         )
         leader_a = make_user("leader_pj_a", cls.county_org, roles.LEADER)
         leader_b = make_user("leader_pj_b", cls.county_org, roles.LEADER)
         leader_c = make_user("leader_jh_a", cls.stranger_org, roles.LEADER)
         report_a = ShufaReport.objects.create(
-            round=cls.shufa_round, leader=leader_a, org=cls.county_org, body="述法", state=ReportState.SUBMITTED
+            round=cls.shufa_round,
+            leader=leader_a,
+            org=cls.county_org,
+            body="述法",
+            state=ReportState.SUBMITTED,
         )
         ShufaReport.objects.create(round=cls.shufa_round, leader=leader_b, org=cls.county_org, body="草稿")
         report_c = ShufaReport.objects.create(
-            round=cls.shufa_round, leader=leader_c, org=cls.stranger_org, body="述法", state=ReportState.SUBMITTED
+            round=cls.shufa_round,
+            leader=leader_c,
+            org=cls.stranger_org,
+            body="述法",
+            state=ReportState.SUBMITTED,
         )
         Rating.objects.create(report=report_a, reviewer=cls.expert, grade=RatingGrade.SATISFIED, score=90)
         Rating.objects.create(report=report_a, reviewer=cls.assessor, grade=RatingGrade.BASIC, score=80)
@@ -131,7 +143,9 @@ class CockpitTestCase(BaseTestCase):
             (YEAR, cls.county_org, ActionKind.RECTIFY, ActionState.CONFIRMED),
             (YEAR - 1, cls.county_org, ActionKind.TALK, ActionState.PROPOSED),
         ):
-            AccountabilityAction.objects.create(year=year, org=org, kind=kind, basis="评议不满意", state=state)
+            AccountabilityAction.objects.create(
+                year=year, org=org, kind=kind, basis="评议不满意", state=state
+            )
 
     @classmethod
     def make_selections(cls) -> None:
@@ -148,11 +162,19 @@ class CockpitTestCase(BaseTestCase):
         )
         cls.p1 = cls.nomination(previous, 1, "村居法律顾问", selected=True, rank=1)
         cls.p2 = cls.nomination(previous, 2, "法援进侨乡", selected=True, rank=2)
-        Milestone.objects.create(project=cls.p1, title="启动", due=datetime.date(2023, 3, 1), done_on=datetime.date(2023, 3, 1))
+        Milestone.objects.create(
+            project=cls.p1, title="启动", due=datetime.date(2023, 3, 1), done_on=datetime.date(2023, 3, 1)
+        )
         Milestone.objects.create(project=cls.p1, title="验收", due=datetime.date(2023, 12, 1))
-        Milestone.objects.create(project=cls.p2, title="建成", due=datetime.date(2023, 6, 1), done_on=datetime.date(2023, 5, 1))
-        ProgressReport.objects.create(project=cls.p1, text="推进中", percent=40, reported_on=datetime.date(2023, 4, 1))
-        ProgressReport.objects.create(project=cls.p1, text="大部完成", percent=60, reported_on=datetime.date(2023, 8, 1))
+        Milestone.objects.create(
+            project=cls.p2, title="建成", due=datetime.date(2023, 6, 1), done_on=datetime.date(2023, 5, 1)
+        )
+        ProgressReport.objects.create(
+            project=cls.p1, text="推进中", percent=40, reported_on=datetime.date(2023, 4, 1)
+        )
+        ProgressReport.objects.create(
+            project=cls.p1, text="大部完成", percent=60, reported_on=datetime.date(2023, 8, 1)
+        )
 
     @classmethod
     def nomination(cls, edition: Edition, number: int, title: str, **kwargs) -> Nomination:
@@ -231,11 +253,14 @@ class CockpitPanelsTestCase(CockpitTestCase):
         self.assertEqual(ranking.categories, ["1. 蓬江区", "2. 江海区"])
         self.assertEqual(values(panel, "ranking"), [D("98.00"), D("88.00")])
         self.assertEqual(
-            ranking.series[0].links[1], reverse("assessments:feedback", args=[self.campaign.pk, self.stranger_org.pk])
+            ranking.series[0].links[1],
+            reverse("assessments:feedback", args=[self.campaign.pk, self.stranger_org.pk]),
         )
         grades = panel.chart("grades")
         assert grades is not None
-        self.assertEqual(dict(zip(grades.categories, grades.series[0].values, strict=True)), {"优秀": 1, "良好": 1})
+        self.assertEqual(
+            dict(zip(grades.categories, grades.series[0].values, strict=True)), {"优秀": 1, "良好": 1}
+        )
 
     def test_it_says_when_the_year_has_no_campaign(self):
         panel = campaign_panel(YEAR - 5)
@@ -260,7 +285,8 @@ class CockpitPanelsTestCase(CockpitTestCase):
         self.assertEqual(figures(panel)["平均评分"], D("73.3"))
         self.assertEqual(figures(panel)["问责建议待确认"], 1)
         self.assertEqual(
-            reports.series[0].links[1], reverse("accountability:org_dossier", args=[self.stranger_org.pk, YEAR])
+            reports.series[0].links[1],
+            reverse("accountability:org_dossier", args=[self.stranger_org.pk, YEAR]),
         )
 
     def test_it_shows_the_editions_stage_and_the_projects_progress(self):
@@ -340,14 +366,22 @@ class CockpitViewsTestCase(CockpitTestCase):
         self.assertEqual(option["xAxis"]["data"], ["蓬江区", "江海区"])
         first = option["series"][0]["data"][0]
         self.assertEqual(first["value"], 50.0)
-        self.assertEqual(first["url"], reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk]))
-        pie = self.client_for(self.office).get(reverse("workbench:cockpit_chart", args=["accountability", "ratings"]))
+        self.assertEqual(
+            first["url"], reverse("assessments:self_list", args=[self.campaign.pk, self.county_org.pk])
+        )
+        pie = self.client_for(self.office).get(
+            reverse("workbench:cockpit_chart", args=["accountability", "ratings"])
+        )
         self.assertEqual([p["name"] for p in pie.json()["series"][0]["data"]], ["满意", "基本满意", "不满意"])
 
     def test_it_answers_404_for_an_unknown_panel_or_chart(self):
         client = self.client_for(self.office)
-        self.assertEqual(client.get(reverse("workbench:cockpit_chart", args=["nope", "progress"])).status_code, 404)
-        self.assertEqual(client.get(reverse("workbench:cockpit_chart", args=["assessments", "nope"])).status_code, 404)
+        self.assertEqual(
+            client.get(reverse("workbench:cockpit_chart", args=["nope", "progress"])).status_code, 404
+        )
+        self.assertEqual(
+            client.get(reverse("workbench:cockpit_chart", args=["assessments", "nope"])).status_code, 404
+        )
         self.assertEqual(client.get(reverse("workbench:cockpit_export", args=["nope"])).status_code, 404)
 
     def test_it_denies_the_drill_downs_to_an_unrelated_county(self):
@@ -372,7 +406,14 @@ class CockpitExportTestCase(CockpitTestCase):
         self.assertIn("attachment", response["Content-Disposition"])
         book = open_workbook_bounded(response.content, max_rows=100, max_cols=20).openpyxl()
         self.assertEqual(
-            book.sheetnames, ["述、评、督、考、责", "述法报告提交情况", "述法评议等次", "督察发现问题（按单位、严重程度）", "问责建议：提出与确认"]
+            book.sheetnames,
+            [
+                "述、评、督、考、责",
+                "述法报告提交情况",
+                "述法评议等次",
+                "督察发现问题（按单位、严重程度）",
+                "问责建议：提出与确认",
+            ],
         )
         summary = book["述、评、督、考、责"]
         self.assertEqual([summary["A2"].value, summary["B2"].value], ["年度", YEAR])
@@ -387,7 +428,7 @@ class CockpitExportTestCase(CockpitTestCase):
         self.assertTrue(AuditEntry.objects.filter(action="workbench.cockpit.exported").exists())
 
     def test_it_writes_user_text_as_text_never_a_formula(self):
-        Nomination.objects.filter(pk=self.p1.pk).update(title="=HYPERLINK(\"http://x\")")
+        Nomination.objects.filter(pk=self.p1.pk).update(title='=HYPERLINK("http://x")')
         response = self.client_for(self.office).get(reverse("workbench:cockpit_export", args=["selections"]))
         book = open_workbook_bounded(response.content, max_rows=100, max_cols=20).openpyxl()
         cell = book["2023年实施的惠民实事项目进度"]["A2"]
@@ -410,12 +451,18 @@ class CockpitQueryCountTestCase(CockpitTestCase):
         plan = InspectionPlan.objects.get()
         for _ in range(5):
             Finding.objects.create(
-                plan=plan, target=self.stranger_org, text="问题", deadline=timezone.localdate(), created_by=self.office
+                plan=plan,
+                target=self.stranger_org,
+                text="问题",
+                deadline=timezone.localdate(),
+                created_by=self.office,
             )
         edition = Edition.objects.get(ordinal=1)
         for n in range(3, 8):
             p = self.nomination(edition, n, f"项目{n}", selected=True, rank=n)
-            ProgressReport.objects.create(project=p, text="进展", percent=10, reported_on=datetime.date(2023, 5, 1))
+            ProgressReport.objects.create(
+                project=p, text="进展", percent=10, reported_on=datetime.date(2023, 5, 1)
+            )
         self.assertEqual(self.page_queries(), before)
 
     def test_it_pins_the_query_count_of_a_chart(self):
