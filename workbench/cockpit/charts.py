@@ -28,7 +28,7 @@ def _pie(chart: Chart) -> dict[str, Any]:
     series = chart.series[0]
     return {
         "color": PALETTE,
-        "tooltip": {"trigger": "item", "formatter": "{b}：{c}（{d}%）"},
+        "tooltip": {"trigger": "item", "formatter": "{b}：{c}（{d}%）", "renderMode": "richText"},
         "legend": {"bottom": 0, "type": "scroll"},
         "series": [
             {
@@ -60,7 +60,7 @@ def _bars(chart: Chart) -> dict[str, Any]:
         value_axis["max"] = _num(chart.max_value)
     return {
         "color": PALETTE,
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}, "renderMode": "richText"},
         "legend": {"top": 0, "type": "scroll"},
         "grid": {"left": 8, "right": 24, "bottom": 8, "top": 36, "containLabel": True},
         "xAxis": value_axis if horizontal else category_axis,
