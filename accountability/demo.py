@@ -20,7 +20,7 @@ import datetime
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accountability import services
+from accountability import problems_link, services
 from accountability.models import AccountabilityAction, ShufaRound
 from accounts import roles
 from accounts.demo import DEMO_PASSWORD
@@ -179,6 +179,8 @@ def _inspection(office: User) -> None:
             services.finding_rectified(
                 actor=office, finding=finding, rectified_on=datetime.date.fromisoformat(rectified)
             )
+        else:  # still to rectify: tracked as a problem of the unit (when the tracker is installed)
+            problems_link.finding_open_problem(actor=office, finding=finding, at=_at("2023-10-27"))
 
 
 def _actions(office: User) -> None:

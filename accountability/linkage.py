@@ -18,11 +18,15 @@ tested directly and reused by services, pages, the API and the demo.
     same problem found again (repeated) → 通报批评;
   - 不合格 together with an overdue problem, or three or more repeated
     problems → 移送纪检监察.
+  A problem is repeated (`repeated_problems`) when the unit's problem of the
+  same category is registered again within REPEAT_WINDOW_DAYS after an earlier
+  one was closed (销号): the rectification did not hold.
   One proposal per kind, with every reason that led to it.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -37,6 +41,7 @@ TALK, CRITICISE, RECTIFY, TRANSFER = "talk", "criticise", "rectify", "transfer"
 ACTION_LABELS = {TALK: "约谈", CRITICISE: "通报批评", RECTIFY: "责令整改", TRANSFER: "移送纪检监察"}
 POOR_GRADES = {"一般", "不合格"}
 LONG_OVERDUE_DAYS = 90
+REPEAT_WINDOW_DAYS = 365
 TWO = Decimal("0.01")
 
 
@@ -91,6 +96,35 @@ def finding_deduction(findings: Iterable[FindingFact], *, cap: Decimal) -> Decim
         points = SEVERITY_POINTS[f.severity]
         lost += points / 2 if f.rectified_in_time else points
     return min(lost, cap).quantize(TWO, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ProblemFact:
+    """One problem of a unit as the repeat rule reads it."""
+
+    category: str
+    registered_on: datetime.date
+    closed_on: datetime.date | None = None
+
+
+def repeated_problems(
+    problems: Iterable[ProblemFact], *, year: int | None = None, window_days: int = REPEAT_WINDOW_DAYS
+) -> int:
+    """How many problems (registered in `year`, when given) came back: registered
+    in a category in which an earlier problem of the unit had been closed at most
+    `window_days` days before. Problems without a category are never repeats."""
+    facts = tuple(problems)
+    closed: dict[str, list[datetime.date]] = {}
+    for p in facts:
+        if p.category and p.closed_on is not None:
+            closed.setdefault(p.category, []).append(p.closed_on)
+    count = 0
+    for p in facts:
+        if not p.category or (year is not None and p.registered_on.year != year):
+            continue
+        if any(0 <= (p.registered_on - day).days <= window_days for day in closed.get(p.category, ())):
+            count += 1
+    return count
 
 
 @dataclass(frozen=True)

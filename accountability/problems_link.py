@@ -13,6 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 
+from accountability import linkage
 from accountability.models import Finding
 
 
@@ -20,8 +21,13 @@ def available() -> bool:
     return apps.is_installed("problems")
 
 
-def finding_open_problem(*, actor: Any, finding: Finding) -> Any:
-    """Register the finding as a problem (source 督察) and remember its id; idempotent."""
+SEVERITY = {"general": "normal", "serious": "serious", "grave": "grave"}  # 督察 → tracker
+
+
+def finding_open_problem(*, actor: Any, finding: Finding, at: datetime.datetime | None = None) -> Any:
+    """Register the finding as a problem (source 督察) of its unit, with the
+    finding's 整改期限 as it was set, and remember its id; idempotent. `at` is
+    the registration time (now unless told: the demo replays its dates)."""
     if not available():
         return None
     # problems is an optional app: imported only once it is installed
@@ -33,12 +39,17 @@ def finding_open_problem(*, actor: Any, finding: Finding) -> Any:
     problem = services.problem_register(
         actor=actor,
         source="inspection",
-        category=finding.get_severity_display(),
+        category=finding.plan.topic[:50],  # the same 督察 topic again at the unit is a repeat
         title=f"{finding.plan.topic}：{finding.text[:40]}",
         description=finding.text,
-        unit=finding.target,
+        org=finding.target,
+        severity=SEVERITY.get(finding.severity, "normal"),
         deadline=finding.deadline,
+        deadline_as_set=True,
         source_object=finding,
+        source_label=f"{finding.plan.year}年 {finding.plan.topic} · 督察发现问题",
+        source_ref={"inspection_plan": finding.plan_id, "finding": finding.pk},
+        registered_at=at,
     )
     Finding.objects.filter(pk=finding.pk).update(problem_id=problem.pk)
     finding.problem_id = problem.pk
@@ -58,3 +69,18 @@ def overdue_days(*, org: Any, year: int, today: datetime.date | None = None) -> 
         for p in selectors.overdue_problems(org=org, year=year)
         if p.deadline
     )
+
+
+def repeated_count(*, org: Any, year: int) -> int:
+    """How many of the org's problems registered in `year` came back after one of
+    the same category was closed (linkage.repeated_problems; 0 without `problems`)."""
+    if not available():
+        return 0
+    # problems is an optional app: imported only once it is installed
+    from problems import selectors
+
+    facts = [
+        linkage.ProblemFact(category, registered_on, closed_on)
+        for category, registered_on, closed_on in selectors.repeat_facts(org=org, year=year)
+    ]
+    return linkage.repeated_problems(facts, year=year)

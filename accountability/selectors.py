@@ -91,6 +91,7 @@ def accountability_subjects(year: int) -> Iterator[Subject]:
             grade=_grade(report.org, year),
             ratings=rating_summary(report),
             overdue_days=problems_link.overdue_days(org=report.org, year=year),
+            repeated=problems_link.repeated_count(org=report.org, year=year),
         )
         yield Subject(report.org, report.leader, facts)
     org_ids = set(Finding.objects.filter(plan__year=year).values_list("target_id", flat=True))
@@ -99,7 +100,9 @@ def accountability_subjects(year: int) -> Iterator[Subject]:
             org,
             None,
             linkage.Facts(
-                grade=_grade(org, year), overdue_days=problems_link.overdue_days(org=org, year=year)
+                grade=_grade(org, year),
+                overdue_days=problems_link.overdue_days(org=org, year=year),
+                repeated=problems_link.repeated_count(org=org, year=year),
             ),
         )
 

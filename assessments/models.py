@@ -691,7 +691,10 @@ class RectificationStatus(models.TextChoices):
 
 
 class Rectification(models.Model):
-    """整改项 (a simple list until the problems tracker exists)."""
+    """整改项 — superseded by the problem tracker: lost points sent to 整改 are
+    problems (`problems.Problem`, source 考评失分) since problems' migration 0002,
+    which carried every item over with its status and date. Kept, read-only, for
+    the record; nothing creates new items."""
 
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="rectifications")
     target = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")

@@ -20,8 +20,6 @@ from assessments.models import (
     Duty,
     Phase,
     PhaseDeadline,
-    Rectification,
-    RectificationStatus,
     Score,
     ScoreStatus,
     SelfAssessment,
@@ -229,15 +227,7 @@ def results_todos(user: User) -> Iterator[Todo]:
             )
     if access.is_target(user):
         yield from _appeal_window_todo(user)
-        open_items = Rectification.objects.filter(
-            target_id=user.org_id, status=RectificationStatus.OPEN
-        ).count()
-        if open_items:
-            yield Todo(
-                f"{open_items} 项考评失分待整改",
-                f"{reverse('assessments:rectification_list')}?status=open",
-                "整改清单",
-            )
+        # open 整改 items are problems of the tracker now: problems/todos.py lists them
 
 
 def _appeal_window_todo(user: User) -> Iterator[Todo]:

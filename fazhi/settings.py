@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "performance",
     "assessments",
     "provincial",
+    "problems",
     "experts",
     "selections",
     "accountability",

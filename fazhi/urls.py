@@ -10,6 +10,7 @@ urlpatterns = [
     path("performance/", include("performance.urls")),
     path("assessments/", include("assessments.urls")),
     path("provincial/", include("provincial.urls")),
+    path("problems/", include("problems.urls")),
     path("experts/", include("experts.urls")),
     path("selections/", include("selections.urls")),
     path("public/huimin/", include("selections.public_urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import unittest
 from decimal import Decimal
 
@@ -134,3 +135,59 @@ class ProposeActionsTestCase(unittest.TestCase):
         criticise = next(p for p in proposals if p.kind == CRITICISE)
         self.assertEqual(criticise.reason, "考评等次为不合格；1 个问题反复出现")
         self.assertEqual(criticise.label, "通报批评")
+
+
+class RepeatedProblemsTestCase(unittest.TestCase):
+    """A problem comes back: the same category registered again at the unit
+    within a year after an earlier one was closed."""
+
+    def fact(self, category: str, registered: str, closed: str | None = None) -> linkage.ProblemFact:
+        return linkage.ProblemFact(
+            category,
+            datetime.date.fromisoformat(registered),
+            datetime.date.fromisoformat(closed) if closed else None,
+        )
+
+    def test_it_counts_a_category_registered_again_within_a_year_after_closing(self):
+        facts = [
+            self.fact("逐利执法", "2023-01-05", "2023-03-01"),
+            self.fact("逐利执法", "2023-06-01"),  # 92 days after the close: a repeat
+            self.fact("逐利执法", "2024-03-01"),  # 366 days after: outside the window
+            self.fact("执法不规范", "2023-07-01"),  # another category
+        ]
+        self.assertEqual(linkage.repeated_problems(facts), 1)
+        self.assertEqual(linkage.repeated_problems(facts, window_days=366), 2)
+
+    def test_it_needs_the_earlier_one_closed_before_and_a_category(self):
+        self.assertEqual(
+            linkage.repeated_problems(
+                [self.fact("逐利执法", "2023-01-05"), self.fact("逐利执法", "2023-02-01")]
+            ),
+            0,  # two open at once are a duplicate, not a repeat
+        )
+        self.assertEqual(
+            linkage.repeated_problems(
+                [self.fact("逐利执法", "2023-05-01", "2023-06-01"), self.fact("逐利执法", "2023-04-01")]
+            ),
+            0,  # registered before the other was closed
+        )
+        self.assertEqual(
+            linkage.repeated_problems(
+                [self.fact("", "2023-01-05", "2023-01-06"), self.fact("", "2023-02-01")]
+            ),
+            0,
+        )
+
+    def test_it_counts_only_the_repeats_of_the_year_asked(self):
+        facts = [
+            self.fact("逐利执法", "2022-10-01", "2022-11-01"),
+            self.fact("逐利执法", "2023-01-10"),
+            self.fact("逐利执法", "2022-12-01"),
+        ]
+        self.assertEqual(linkage.repeated_problems(facts), 2)
+        self.assertEqual(linkage.repeated_problems(facts, year=2023), 1)
+
+    def test_it_criticises_a_unit_whose_problem_came_back(self):
+        facts = [self.fact("逐利执法", "2023-01-05", "2023-03-01"), self.fact("逐利执法", "2023-06-01")]
+        proposals = propose_actions(Facts(repeated=linkage.repeated_problems(facts, year=2023)))
+        self.assertEqual([(p.kind, p.reason) for p in proposals], [(CRITICISE, "1 个问题反复出现")])

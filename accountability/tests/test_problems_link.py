@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from accountability import problems_link, services
 from accountability.tests.helpers import YEAR, AccountabilityTestCase
@@ -48,3 +49,31 @@ class ProblemsLinkTestCase(AccountabilityTestCase):
         self.assertEqual(days, (30,))
         created = services.actions_propose(actor=self.office, year=YEAR)
         self.assertIn("rectify", [a.kind for a in created])
+
+    def test_it_counts_a_problem_that_came_back_and_proposes_criticism(self):
+        from problems import services as problem_services
+        from problems.models import Problem
+
+        finding = self.finding()
+        first = problems_link.finding_open_problem(
+            actor=self.office, finding=finding, at=timezone.make_aware(datetime.datetime(YEAR, 1, 10))
+        )
+        self.assertEqual(problems_link.repeated_count(org=self.county_org, year=YEAR), 0)
+        Problem.objects.filter(pk=first.pk).update(
+            state="closed", closed_at=timezone.make_aware(datetime.datetime(YEAR, 2, 1))
+        )
+        again = problem_services.problem_register(
+            actor=self.office,
+            source="inspection",
+            title="执法案卷又不规范",
+            org=self.county_org,
+            category=first.category,
+            registered_at=timezone.make_aware(datetime.datetime(YEAR, 3, 1)),
+        )
+        self.assertEqual(problems_link.repeated_count(org=self.county_org, year=YEAR), 1)
+        self.assertEqual(problems_link.repeated_count(org=self.stranger_org, year=YEAR), 0)
+        created = services.actions_propose(actor=self.office, year=YEAR)
+        criticise = next(a for a in created if a.kind == "criticise")
+        self.assertIn("1 个问题反复出现", criticise.basis)
+        Problem.objects.filter(pk=again.pk).update(state="dismissed")
+        self.assertEqual(problems_link.repeated_count(org=self.county_org, year=YEAR), 0)

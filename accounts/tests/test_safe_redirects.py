@@ -15,8 +15,6 @@ from accounts.http import safe_next_url
 from accounts.middleware import LAST_SEEN
 from accounts.models import User
 from accounts.tests.test_views_accounts import PasswordLoginTestCase, login
-from assessments.services import publication as publication_services
-from assessments.services import rectifications as rectification_services
 from assessments.tests.fixtures import ResultsTestCase
 from attachments.services import attachment_create
 from attachments.tests import samples
@@ -138,20 +136,11 @@ class AttachmentRedirectTestCase(PasswordLoginTestCase):
 
 
 class RectificationRedirectTestCase(ResultsTestCase):
-    def test_it_goes_back_to_the_rectification_list_instead_of_another_site(self):
-        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
-        item = rectification_services.rectification_create(
-            actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
-        )
-        url = reverse("assessments:rectification_done", args=[item.pk])
+    def test_it_never_follows_next_from_the_former_rectification_list(self):
+        # 整改 moved to the problem tracker: the old "done" address ignores next= entirely
+        url = reverse("assessments:rectification_done", args=[1])
         client = self.client_for(self.county)
         for value in EVIL[:4]:
             with self.subTest(next=value):
                 response = client.post(url, {"done": "1", "next": value})
-                self.assertRedirects(
-                    response, reverse("assessments:rectification_list"), fetch_redirect_response=False
-                )
-        response = client.post(url, {"done": "0", "next": "/assessments/rectifications/?status=open"})
-        self.assertRedirects(
-            response, "/assessments/rectifications/?status=open", fetch_redirect_response=False
-        )
+                self.assertRedirects(response, "/problems/?source=assessment", fetch_redirect_response=False)

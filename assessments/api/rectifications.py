@@ -1,5 +1,6 @@
-"""/api/v1/assessments/rectifications/: 整改项 from published lost points —
-the office sees all, a county its own."""
+"""/api/v1/assessments/rectifications/: the former 整改清单, superseded by
+/api/v1/problems/ — GET lists the former items (read-only, kept for the
+record); POST sends a lost point to 整改 as a problem of the tracker."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,6 +21,7 @@ from assessments import access
 from assessments.models import Rectification
 from assessments.selectors import publication as publication_selectors
 from assessments.services import rectifications as rectification_services
+from problems.api import ProblemSerializer
 
 
 class RectificationSerializer(serializers.ModelSerializer):
@@ -38,8 +41,18 @@ class RectificationCreateSerializer(serializers.Serializer):
     indicator = serializers.CharField(max_length=20)
 
 
+class Superseded(APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "superseded"
+    default_detail = "整改清单已并入问题线索：请通过 /api/v1/problems/ 办理整改、验收和销号。"
+
+
 class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """整改项 from published lost points: the office sees all, a county its own."""
+    """整改项 from published lost points: the office sees all, a county its own.
+
+    Superseded by /api/v1/problems/: GET lists the former items (read-only, kept
+    for the record); POST sends a lost point to 整改 as a problem of the tracker
+    and answers with that problem (201)."""
 
     lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
@@ -58,7 +71,7 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             return qs.filter(target_id=user.org_id)
         raise PermissionDenied("没有权限查看整改清单。")
 
-    @extend_schema(request=RectificationCreateSerializer, responses={201: RectificationSerializer})
+    @extend_schema(request=RectificationCreateSerializer, responses={201: ProblemSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = RectificationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -73,18 +86,13 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             or (access.is_target(request_user(request)) and request_user(request).org_id == target.pk)
         ):
             raise Http404("被考评单位不存在")
-        item = rectification_services.rectification_create(
+        problem = rectification_services.rectification_create(
             actor=request_user(request), publication=publication, target=target, indicator_code=v["indicator"]
         )
-        return Response(RectificationSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(ProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=RectificationSerializer)
+    @extend_schema(request=None, responses={410: dict})
     @action(detail=True, methods=["post"])
     def done(self, request: Request, pk: str) -> Response:
-        item = self.get_queryset().filter(pk=int(pk)).first()
-        if item is None:
-            raise Http404("整改项不存在")
-        rectification_services.rectification_mark_done(
-            actor=request_user(request), rectification=item, done=True
-        )
-        return Response(RectificationSerializer(item).data)
+        """Superseded: 整改 is done step by step at /api/v1/problems/{id}/…"""
+        raise Superseded()

@@ -150,7 +150,7 @@ class AppealsApiTestCase(ResultsTestCase):
 
 
 class RectificationApiTestCase(ResultsTestCase):
-    def test_it_creates_and_lists_items_for_the_target(self):
+    def test_it_sends_a_lost_point_to_the_problem_tracker_for_the_target(self):
         publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
         client = self.client_for(self.county)
         created = client.post(
@@ -159,7 +159,9 @@ class RectificationApiTestCase(ResultsTestCase):
             content_type="application/json",
         )
         self.assertEqual(created.status_code, 201)
-        self.assertEqual(created.json()["points_lost"], "2.00")
+        problem = created.json()  # the problem of the tracker the lost point became
+        self.assertEqual((problem["source"], problem["source_ref"]["points_lost"]), ("assessment", "2.00"))
+        self.assertEqual(client.get(f"/api/v1/problems/{problem['id']}/").status_code, 200)
         other = self.client_for(self.stranger).post(
             f"{API}/rectifications/",
             {"campaign": self.campaign.pk, "target": "440703", "indicator": "A1"},
@@ -168,5 +170,5 @@ class RectificationApiTestCase(ResultsTestCase):
         self.assertEqual(other.status_code, 404)
         self.assertEqual(self.client_for(self.stranger).get(f"{API}/rectifications/").json()["results"], [])
         self.assertEqual(self.client_for(self.assessor).get(f"{API}/rectifications/").status_code, 403)
-        done = client.post(f"{API}/rectifications/{created.json()['id']}/done/")
-        self.assertEqual(done.json()["status"], "done")
+        done = client.post(f"{API}/rectifications/{problem['id']}/done/")
+        self.assertEqual((done.status_code, done.json()["error"]["code"]), (410, "superseded"))

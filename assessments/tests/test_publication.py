@@ -19,6 +19,7 @@ from assessments.services import publication as publication_services
 from assessments.services import rectifications as rectification_services
 from assessments.tests.fixtures import ResultsTestCase, WorkflowTestCase
 from audit.models import AuditEntry
+from problems.models import Problem
 
 
 class CampaignPublishTestCase(ResultsTestCase):
@@ -101,16 +102,16 @@ class CampaignPublishTestCase(ResultsTestCase):
 class RectificationTestCase(ResultsTestCase):
     def test_it_sends_a_lost_point_to_the_rectification_list_once(self):
         publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
-        item = rectification_services.rectification_create(
+        problem = rectification_services.rectification_create(
             actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
-        )
-        self.assertEqual(item.points_lost, D("2.00"))
-        self.assertIn("A1台账不完整", item.reason)
+        )  # a problem of the tracker (source 考评失分) since the 整改清单 was superseded
+        self.assertEqual(problem.source_ref["points_lost"], "2.00")
+        self.assertIn("A1台账不完整", problem.description)
         with self.assertRaisesMessage(ValidationError, "已列入整改清单"):
             rectification_services.rectification_create(
                 actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
             )
-        self.assertEqual(Rectification.objects.count(), 1)
+        self.assertEqual((Problem.objects.count(), Rectification.objects.count()), (1, 0))
 
     def test_it_refuses_an_indicator_without_lost_points(self):
         publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)

@@ -17,8 +17,8 @@ from assessments.models import Appeal, Phase, PhaseDeadline, Publication, Rectif
 from assessments.selectors import publication as pub
 from assessments.services import appeals
 from assessments.services import publication as publication_services
-from assessments.services import rectifications as rectification_services
 from assessments.tests.fixtures import ResultsTestCase, make_campaign
+from problems.models import Problem
 
 OUTSIDERS = ("expert", "sysadmin", "secadmin", "auditadmin")
 
@@ -192,11 +192,11 @@ class PublicationViewTestCase(ResultsViewTestCase):
     def test_it_sends_a_lost_point_to_the_rectification_list(self):
         url = reverse("assessments:feedback_rectify", args=[self.campaign.pk, self.county_org.pk])
         response = self.client_for(self.county).post(url, {"indicator": "A1"}, follow=True)
-        self.assertContains(response, "已将 A1 列入整改清单")
+        self.assertContains(response, "已将 A1 列入整改：问题线索 WT")
         self.assertContains(response, "已列入整改")
         again = self.client_for(self.county).post(url, {"indicator": "A1"}, follow=True)
         self.assertContains(again, "该失分项已列入整改清单")
-        self.assertEqual(Rectification.objects.count(), 1)
+        self.assertEqual((Problem.objects.count(), Rectification.objects.count()), (1, 0))
         self.assertEqual(self.client_for(self.stranger).post(url, {"indicator": "A1"}).status_code, 404)
 
     def test_it_answers_404_before_publication(self):
@@ -346,35 +346,21 @@ class AppealViewTestCase(ResultsViewTestCase):
 
 
 class RectificationViewTestCase(ResultsViewTestCase):
-    def test_it_lists_items_per_role_in_a_constant_number_of_queries(self):
-        publication = self.publish()
-        rectification_services.rectification_create(
-            actor=self.office, publication=publication, target=self.county_org, indicator_code="A1"
-        )
-        client = self.client_for(self.office)
+    """The 整改清单 is the problem tracker now; its old addresses lead there."""
+
+    def test_it_sends_the_list_to_the_tracker_filtered_to_lost_points(self):
         url = reverse("assessments:rectification_list")
-        client.get(url)
-        with self.assertNumQueries(6):
-            client.get(url)
-        for code in ("A2", "B1"):
-            rectification_services.rectification_create(
-                actor=self.office, publication=publication, target=self.stranger_org, indicator_code=code
-            )
-        with self.assertNumQueries(6):
-            client.get(url)
-        self.assertNotContains(self.client_for(self.county).get(url), "江海区")
+        response = self.client_for(self.office).get(url, {"status": "done"})
+        self.assertRedirects(
+            response, "/problems/?source=assessment&state=closed", fetch_redirect_response=False
+        )
         self.assertEqual(self.client_for(self.assessor).get(url).status_code, 403)
 
-    def test_it_marks_an_item_done_for_its_target_only(self):
-        publication = self.publish()
-        item = rectification_services.rectification_create(
-            actor=self.county, publication=publication, target=self.county_org, indicator_code="A1"
-        )
-        url = reverse("assessments:rectification_done", args=[item.pk])
-        self.assertEqual(self.client_for(self.stranger).post(url, {"done": "1"}).status_code, 404)
-        self.client_for(self.county).post(url, {"done": "1"})
-        item.refresh_from_db()
-        self.assertEqual(item.status, "done")
+    def test_it_marks_nothing_done_any_more_and_points_to_the_tracker(self):
+        url = reverse("assessments:rectification_done", args=[1])
+        response = self.client_for(self.county).post(url, {"done": "1"})
+        self.assertRedirects(response, "/problems/?source=assessment", fetch_redirect_response=False)
+        self.assertEqual(self.client_for(self.assessor).post(url).status_code, 403)
 
 
 class TrendsViewTestCase(ResultsViewTestCase):

@@ -14,15 +14,13 @@ from django.views.decorators.http import require_POST
 from accounts.access import require
 from accounts.http import AuthedRequest
 from assessments import access, publication_docs
-from assessments.models import (
-    Rectification,
-)
 from assessments.selectors import publication as pub
 from assessments.services import publication as publication_services
 from assessments.services import rectifications as rectification_services
 from assessments.views.results import results_crumbs
 from audit.services import audit_record
 from documents.xlsx import file_response
+from problems.selectors import lost_points_sent
 
 
 @login_required
@@ -101,11 +99,7 @@ def feedback_detail(request: AuthedRequest, pk: int, org_pk: int) -> HttpRespons
     if row is None:
         raise Http404("该单位不在公布结果中")
     indicators = pub.indicator_index(publication)
-    sent = set(
-        Rectification.objects.filter(publication=publication, target=org).values_list(
-            "indicator__code", flat=True
-        )
-    )
+    sent = lost_points_sent(publication.pk, org.code)
     lost = [(e, indicators.get(e["indicator"], {})) for e in pub.published_lost(publication, org.code)]
     return render(
         request,
@@ -155,5 +149,5 @@ def feedback_rectify(request: AuthedRequest, pk: int, org_pk: int) -> HttpRespon
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已将 {item.indicator.code} 列入整改清单。")
+        messages.success(request, f"已将 {code} 列入整改：问题线索 {item.number}，由市委依法治市办交办。")
     return redirect("assessments:feedback", pk=campaign.pk, org_pk=org.pk)

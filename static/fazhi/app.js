@@ -41,9 +41,10 @@
         .then(function (option) {
           var chart = window.echarts.init(el);
           chart.setOption(option);
-          // a point with a url (the cockpit's drill-down) opens the list behind it
-          chart.on("click", function (params) {
-            if (params.data && params.data.url) { window.location.assign(params.data.url); }
+          // drill-down: a bar or slice whose data item carries a same-site `url` opens the list behind it
+          chart.on("click", function (p) {
+            var url = p && p.data && p.data.url;
+            if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") { window.location.href = url; }
           });
           el.dataset.drawn = "1";
           window.addEventListener("resize", function () { chart.resize(); });

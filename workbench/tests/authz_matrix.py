@@ -1397,6 +1397,149 @@ NOTICES = [
 ]
 
 MATRIX = [*MATRIX, *NOTICES]
+# 问题线索 (problems/access.py): the office registers, 交办, 验收 and 销号 every problem and
+# runs the 专项整治; a unit's business users see and work their own org's problems (and the
+# campaigns they have problems in); whoever is not told a problem exists gets 404. The
+# other party's step is refused as such (403) whatever the state; a step out of order is
+# 409. Each side's county has its own campaign and clue (authz_world._problems).
+PROBLEM_UNITS = frozenset(
+    {"office", "county", "stranger", "assessor", "assessor_b", "reviewer", "reviewer_b"}
+)
+PROBLEM_OFFICE = expect({"office"})
+PROBLEM_OWN = expect({"office", "county"})
+PROBLEM_API_LIST = expect(PROBLEM_UNITS, denied=403)
+NOTE = {"note": "矩阵测试", "reason": "矩阵测试"}
+
+
+def unit_step(status: int, **others: int) -> dict[str, int]:
+    """A step of the responsible unit on its assigned problem: the office is refused as the other party."""
+    return expect({"county"}, status=status, office=403, **others)
+
+
+def office_step(status: int, **others: int) -> dict[str, int]:
+    """A step of the office: the responsible unit is refused as the other party."""
+    return expect({"office"}, status=status, county=403, **others)
+
+
+def problem_api(step: str, table: dict[str, int], signed: bool = False, body: dict | None = None) -> Entry:
+    """A step through the API on the side's assigned problem (`signed`: the one
+    with a pending 延期申请); a valid body, so a refusal is the refusal of the party."""
+    return api(
+        f"/api/v1/problems/{{pk}}/{step}/",
+        lambda s: {"pk": (s.signed_problem if signed else s.problem).pk},
+        data=lambda s: dict(body or NOTE),
+        mirror=True,
+        post=table,
+    )
+
+
+PROBLEMS = [
+    page("problems:list", get=expect(PROBLEM_UNITS)),
+    page("problems:export", get=expect(PROBLEM_UNITS)),
+    page("problems:register", get=PROBLEM_OFFICE, post=expect({"office"}, status=400)),
+    page("problems:duplicates", get=PROBLEM_OFFICE),
+    page(
+        "problems:import",
+        get=PROBLEM_OFFICE,
+        post=expect({"office"}, status=400),
+        data=lambda s: {"file": upload("问题.xlsx", b"not a workbook")},
+    ),
+    page("problems:import_template", get=PROBLEM_OFFICE),
+    page("problems:stats", get=expect(PROBLEM_UNITS)),
+    page("problems:stats_chart", lambda s: ["state"], get=expect(PROBLEM_UNITS)),
+    page("problems:stats_xlsx", lambda s: ["unit"], get=expect(PROBLEM_UNITS)),
+    page("problems:campaign_list", get=PROBLEM_OFFICE),
+    page("problems:campaign_create", get=PROBLEM_OFFICE, post=expect({"office"}, status=400)),
+    page("problems:campaign_detail", lambda s: [s.problem_campaign.pk], mirror=True, get=PROBLEM_OWN),
+    page(
+        "problems:campaign_edit",
+        lambda s: [s.problem_campaign.pk],
+        mirror=True,
+        get=PROBLEM_OFFICE,
+        post=expect({"office"}, status=302),
+        data=lambda s: {
+            "name": s.problem_campaign.name,
+            "year": 2026,
+            "start_date": "2026-01-01",
+            "end_date": "2026-12-31",
+            "categories": "逐利执法",
+        },
+    ),
+    action(
+        "problems:measure_create",
+        lambda s: [s.problem_campaign.pk],
+        mirror=True,
+        data=lambda s: {"title": "矩阵测试措施"},
+        post=expect({"office"}, status=302),
+    ),
+    action(
+        "problems:measure_delete",
+        lambda s: [s.problem_campaign.pk, s.measure.pk],
+        mirror=True,
+        post=expect({"office"}, status=302),
+    ),
+    page("problems:campaign_report", lambda s: [s.problem_campaign.pk], mirror=True, get=PROBLEM_OFFICE),
+    page("problems:detail", lambda s: [s.problem.pk], mirror=True, get=PROBLEM_OWN),
+    action("problems:act", lambda s: [s.problem.pk, "sign"], mirror=True, post=unit_step(302)),
+    action(
+        "problems:act",
+        lambda s: [s.problem.pk, "close"],
+        mirror=True,
+        note="a step of the office out of order",
+        post=office_step(409),
+    ),
+    action(
+        "problems:supervise",
+        lambda s: [s.problem.pk],
+        mirror=True,
+        data=lambda s: {"on": "1"},
+        post=office_step(302),
+    ),
+    action(
+        "problems:extension_request",
+        lambda s: [s.problem.pk],
+        mirror=True,
+        data=lambda s: {"requested_deadline": "2099-01-01", "reason": "矩阵测试"},
+        post=unit_step(302),
+    ),
+    action(
+        "problems:extension_decide",
+        lambda s: [s.signed_problem.pk, s.extension.pk],
+        mirror=True,
+        data=lambda s: {"decision": "refuse", "note": "矩阵测试"},
+        post=office_step(302),
+    ),
+    api(
+        "/api/v1/problems/",
+        get=PROBLEM_API_LIST,
+        post=expect({"office"}, status=400, denied=403),
+        data=lambda s: {"title": "x"},
+    ),
+    api("/api/v1/problems/stats/", get=PROBLEM_API_LIST),
+    api("/api/v1/problems/{pk}/", lambda s: {"pk": s.problem.pk}, mirror=True, get=PROBLEM_OWN),
+    problem_api("sign", unit_step(200)),
+    problem_api("return", unit_step(200)),
+    problem_api("verify", unit_step(409)),
+    problem_api("plan", unit_step(409)),
+    problem_api("rectify-now", unit_step(409)),
+    problem_api("complete", unit_step(409)),
+    problem_api("extension", unit_step(201), body={"requested_deadline": "2099-01-01", "reason": "矩阵测试"}),
+    problem_api("assign", office_step(409)),
+    problem_api("accept", office_step(409)),
+    problem_api("reject", office_step(409)),
+    problem_api("close", office_step(409)),
+    problem_api("dismiss", office_step(409)),
+    problem_api("supervise", office_step(200), body={"on": True, "note": "矩阵测试"}),
+    problem_api("extension/decide", office_step(200), signed=True, body={"grant": False, "note": "矩阵测试"}),
+    api("/api/v1/problem-campaigns/", get=PROBLEM_API_LIST),
+    api(
+        "/api/v1/problem-campaigns/{pk}/",
+        lambda s: {"pk": s.problem_campaign.pk},
+        mirror=True,
+        get=expect({"office", "county"}, expert=403, sysadmin=403, secadmin=403, auditadmin=403),
+    ),
+]
+MATRIX = [*MATRIX, *PROBLEMS]
 
 # 驾驶舱 (workbench/cockpit/): the office's home page; its charts and exports are the office's only.
 COCKPIT = [

@@ -104,6 +104,7 @@ def build(tc: Any) -> SimpleNamespace:
     _selections(tc, shared, sides)
     _accountability(tc, shared)
     _notices(tc, shared, sides)
+    _problems(tc, sides)
     for side in sides.values():
         for key, value in vars(shared).items():
             setattr(side, key, value)
@@ -491,6 +492,50 @@ def _notices(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamespace]
         send_on=timezone.localdate(),
         status=ReminderStatus.FAILED,
     )
+
+
+def _problems(tc: Any, sides: dict[str, SimpleNamespace]) -> None:
+    """Each side's county has a 专项整治 of its own with one clue 交办 to it (state
+    assigned), a pending 延期申请 on a second, signed clue, and a 便民利企 measure."""
+    from problems import services as problem_services
+
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
+    for n, side in enumerate(sides.values()):
+        side.problem_campaign = problem_services.campaign_create(
+            actor=tc.office,
+            name=f"矩阵测试专项整治{n}",
+            year=2026,
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 12, 31),
+            categories=["逐利执法"],
+        )
+        side.measure = problem_services.measure_create(
+            actor=tc.office, campaign=side.problem_campaign, title="矩阵测试措施"
+        )
+        problems = []
+        for title in ("矩阵测试问题", "矩阵测试延期问题"):
+            problem = problem_services.problem_register(
+                actor=tc.office,
+                source="campaign",
+                title=title,
+                org=side.org,
+                campaign=side.problem_campaign,
+                category="逐利执法",
+            )
+            problems.append(
+                problem_services.problem_transition(
+                    actor=tc.office, problem=problem, action="assign", deadline=deadline
+                )
+            )
+        side.problem = problems[0]
+        signed = problem_services.problem_transition(actor=side.user, problem=problems[1], action="sign")
+        side.extension = problem_services.extension_request(
+            actor=side.user,
+            problem=signed,
+            requested_deadline=deadline + datetime.timedelta(days=30),
+            reason="矩阵测试",
+        )
+        side.signed_problem = signed
 
 
 def stored_files() -> dict[str, bytes]:

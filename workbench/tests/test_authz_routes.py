@@ -22,6 +22,7 @@ from workbench.tests.authz_matrix import (
     NOTICES,
     PERFORMANCE,
     PLATFORM,
+    PROBLEMS,
     PROVINCIAL,
     SELECTIONS,
 )
@@ -132,6 +133,9 @@ class AuthorizationMatrixTestCase(BaseTestCase):
 
     def test_it_holds_for_notices_numbers_contacts_reminders_and_printing(self):
         self.assert_holds(NOTICES)
+
+    def test_it_holds_for_the_problem_tracker_and_its_campaigns(self):
+        self.assert_holds(PROBLEMS)
 
 
 class MatrixRunnerTestCase(BaseTestCase):
