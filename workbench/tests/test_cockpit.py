@@ -53,6 +53,8 @@ from fazhi.testing import BaseTestCase, make_user
 from performance.cockpit import performance_panel
 from performance.models import BudgetProject
 from performance.models import Indicator as BudgetIndicator
+from problems import services as problem_services
+from problems.cockpit import problem_panel
 from selections.cockpit import selection_panel
 from selections.models import Edition, Milestone, Nomination, ProgressReport, Screening
 from workbench import cockpit
@@ -473,6 +475,85 @@ class CockpitQueryCountTestCase(CockpitTestCase):
             client.get(url, {"year": YEAR})
 
 
-# session + user, the years of the four panels (accountability: rounds and plans),
+# session + user, the years of the five panels (accountability: rounds and plans),
 # the accountability panel (round, reports, findings, ratings ×2, actions)
-CHART_QUERIES = 13
+CHART_QUERIES = 14
+
+
+class CockpitProblemsTestCase(BaseTestCase):
+    """Problems registered in 2023: 蓬江区 A (deadline 2023-06-30 passed: overdue), B (closed),
+    C (no deadline: open); 江海区 D (督察, deadline passed: overdue); one of 2022 not counted.
+    By unit: 蓬江 未办结 2 / 逾期 1 / 已销号 1; 江海 1 / 1 / 0. 销号率 1 ÷ 4 = 25.0%."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        at = timezone.make_aware(datetime.datetime(2023, 5, 1, 10, 0))
+
+        def register(org, title, source="hotline", deadline=None, when=at):
+            return problem_services.problem_register(
+                actor=cls.office,
+                source=source,
+                title=title,
+                org=org,
+                deadline=deadline,
+                deadline_as_set=deadline is not None,
+                registered_at=when,
+            )
+
+        cls.overdue = register(cls.county_org, "某路段违规设卡查车", deadline=datetime.date(2023, 6, 30))
+        closed = register(cls.county_org, "执法记录仪未开启")
+        register(cls.county_org, "罚没款未及时上缴")
+        register(
+            cls.stranger_org, "江海区执法案卷不规范", source="inspection", deadline=datetime.date(2023, 7, 1)
+        )
+        register(cls.county_org, "往年问题", when=at.replace(year=2022))
+        county = cls.county
+        for action, user, extra in (
+            ("assign", cls.office, {"deadline": timezone.localdate() + datetime.timedelta(days=30)}),
+            ("sign", county, {}),
+            ("rectify_now", county, {"note": "已当场纠正"}),
+            ("accept", cls.office, {}),
+            ("close", cls.office, {}),
+        ):
+            closed = problem_services.problem_transition(actor=user, problem=closed, action=action, **extra)
+
+    def test_it_counts_open_overdue_and_closed_problems_by_unit(self):
+        panel = problem_panel(YEAR)
+        units = panel.chart("units")
+        assert units is not None
+        self.assertEqual(units.categories, ["蓬江区", "江海区"])
+        self.assertEqual(values(panel, "units", 0), [2, 1])  # 未办结
+        self.assertEqual(values(panel, "units", 1), [1, 1])  # 其中逾期
+        self.assertEqual(values(panel, "units", 2), [1, 0])  # 已销号
+        self.assertEqual(values(panel, "sources"), [1, 3])  # 督察, 12345转办
+        self.assertEqual(figures(panel)["问题总数"], 4)
+        self.assertEqual(figures(panel)["逾期"], 2)
+        self.assertEqual(figures(panel)["销号率"], D("25.0"))
+
+    def test_it_drills_down_to_the_trackers_list_filtered_by_unit_and_state(self):
+        units = problem_panel(YEAR).chart("units")
+        assert units is not None
+        link = units.series[1].links[0]
+        self.assertEqual(link, f"{reverse('problems:list')}?org={self.county_org.pk}&overdue=1&year=2023")
+        office = self.client_for(self.office).get(link)
+        self.assertContains(office, "某路段违规设卡查车")
+        self.assertNotContains(office, "执法记录仪未开启")  # closed, not overdue
+        self.assertNotContains(office, "江海区执法案卷不规范")
+        # the unrelated county sees nothing of 蓬江区's problems through the same link
+        self.assertNotContains(self.client_for(self.stranger).get(link), "某路段违规设卡查车")
+
+    def test_it_shows_the_panel_on_the_home_page_and_exports_it(self):
+        client = self.client_for(self.office)
+        self.assertContains(client.get(reverse("workbench:home"), {"year": YEAR}), 'id="panel-problems"')
+        response = client.get(reverse("workbench:cockpit_export", args=["problems"]), {"year": YEAR})
+        book = open_workbook_bounded(response.content, max_rows=100, max_cols=20).openpyxl()
+        rows = [list(r) for r in book["问题按责任单位：未办结、逾期、已销号"].iter_rows(values_only=True)]
+        self.assertEqual(
+            rows,
+            [
+                ["责任单位", "未办结（个）", "其中逾期（个）", "已销号（个）"],
+                ["蓬江区", 2, 1, 1],
+                ["江海区", 1, 1, 0],
+            ],
+        )
