@@ -8,6 +8,9 @@ from typing import Any
 
 from workbench.cockpit import Chart, Number
 
+# units of things counted one by one
+COUNTED = ("个", "件", "条", "份")
+
 PALETTE = ["#2f6fb0", "#4caf7d", "#e0a030", "#d9534f", "#7b61c4", "#3bb3c3", "#8a8a8a"]
 
 
@@ -58,6 +61,8 @@ def _bars(chart: Chart) -> dict[str, Any]:
     value_axis: dict[str, Any] = {"type": "value", "name": chart.unit}
     if chart.max_value is not None:
         value_axis["max"] = _num(chart.max_value)
+    if chart.unit in COUNTED:
+        value_axis["minInterval"] = 1  # no half problems on the axis
     return {
         "color": PALETTE,
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}, "renderMode": "richText"},
