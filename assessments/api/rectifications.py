@@ -94,5 +94,8 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     @extend_schema(request=None, responses={410: dict})
     @action(detail=True, methods=["post"])
     def done(self, request: Request, pk: str) -> Response:
-        """Superseded: 整改 is done step by step at /api/v1/problems/{id}/…"""
+        """Superseded: 整改 is done step by step at /api/v1/problems/{id}/… (the
+        former item is looked up in the caller's scope first: 403 / 404 as before)."""
+        if not self.get_queryset().filter(pk=int(pk)).exists():
+            raise Http404("整改项不存在")
         raise Superseded()

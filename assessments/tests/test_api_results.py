@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from assessments.models import Appeal, Phase, Publication, Score
+from assessments.models import Appeal, Indicator, Phase, Publication, Rectification, Score
 from assessments.services import appeals
 from assessments.services import publication as publication_services
 from assessments.tests.fixtures import ResultsTestCase
@@ -170,5 +170,18 @@ class RectificationApiTestCase(ResultsTestCase):
         self.assertEqual(other.status_code, 404)
         self.assertEqual(self.client_for(self.stranger).get(f"{API}/rectifications/").json()["results"], [])
         self.assertEqual(self.client_for(self.assessor).get(f"{API}/rectifications/").status_code, 403)
-        done = client.post(f"{API}/rectifications/{problem['id']}/done/")
+        # a former 整改清单 item (kept read-only) is not marked done any more: 410, and 404 to another county
+        former = Rectification.objects.create(
+            publication=Publication.objects.get(campaign=self.campaign),
+            target=self.county_org,
+            indicator=Indicator.objects.get(section__framework=self.campaign.framework, code="A1"),
+            points_lost=D("2"),
+            created_by=self.office,
+        )
+        done = client.post(f"{API}/rectifications/{former.pk}/done/")
         self.assertEqual((done.status_code, done.json()["error"]["code"]), (410, "superseded"))
+        self.assertEqual(
+            self.client_for(self.stranger).post(f"{API}/rectifications/{former.pk}/done/").status_code, 404
+        )
+        former.refresh_from_db()
+        self.assertEqual(former.status, "open")

@@ -74,7 +74,8 @@ LIST_PAGES = {
     "assessments:duty_list": "office",
     "assessments:results_index": "office",
     "assessments:appeal_list": "office",
-    "assessments:rectification_list": "office",
+    "problems:list": "office",
+    "problems:campaign_list": "office",
 }
 API_LISTS = {
     "/api/v1/orgs/": "office",
@@ -93,6 +94,8 @@ API_LISTS = {
     "/api/v1/assessments/results/": "office",
     "/api/v1/assessments/appeals/": "office",
     "/api/v1/assessments/rectifications/": "office",
+    "/api/v1/problems/": "office",
+    "/api/v1/problem-campaigns/": "office",
 }
 
 
@@ -130,7 +133,8 @@ class ListQueryCountTestCase(BaseTestCase):
                 "assessments:duty_list": 8,
                 "assessments:results_index": 6,
                 "assessments:appeal_list": 6,
-                "assessments:rectification_list": 6,
+                "problems:list": 8,
+                "problems:campaign_list": 5,
             },
         )
 
@@ -155,5 +159,7 @@ class ListQueryCountTestCase(BaseTestCase):
                 "/api/v1/assessments/results/": 3,
                 "/api/v1/assessments/appeals/": 5,
                 "/api/v1/assessments/rectifications/": 4,
+                "/api/v1/problems/": 4,
+                "/api/v1/problem-campaigns/": 5,
             },
         )
