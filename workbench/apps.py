@@ -6,6 +6,7 @@ class WorkbenchConfig(AppConfig):
     verbose_name = "工作台"
 
     def ready(self) -> None:
-        from workbench import nav
+        from workbench import cockpit, nav
 
         nav.register(nav.NavItem("工作台", "workbench:home", order=0))
+        cockpit.autodiscover()

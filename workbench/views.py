@@ -4,7 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from accounts.http import AuthedRequest
 from workbench import nav
+from workbench.cockpit import views as cockpit_views
+from workbench.cockpit.access import can_see_cockpit
 
 ERROR_TEXT = {
     400: ("请求有误", "提交的内容无法处理，请检查后重试。"),
@@ -15,7 +18,11 @@ ERROR_TEXT = {
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
+    """The office's home page is the cockpit (with its to-dos beside it);
+    everyone else's is the to-do list."""
+    if can_see_cockpit(request.user):
+        return cockpit_views.cockpit_page(request)
     todos = nav.todos_for(request.user)
     return render(request, "workbench/home.html", {"todos": todos, "title": "工作台"})
 

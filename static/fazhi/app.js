@@ -46,6 +46,7 @@
             var url = p && p.data && p.data.url;
             if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") { window.location.href = url; }
           });
+          el.dataset.drawn = "1";
           window.addEventListener("resize", function () { chart.resize(); });
         });
     });

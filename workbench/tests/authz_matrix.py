@@ -1636,3 +1636,15 @@ PROBLEMS = [
     ),
 ]
 MATRIX = [*MATRIX, *PROBLEMS]
+
+# 驾驶舱 (workbench/cockpit/): the office's home page; its charts and exports are the office's only.
+COCKPIT = [
+    page(
+        "workbench:cockpit_chart",
+        lambda s: ["assessments", "progress"],
+        get=expect({"office"}),
+    ),
+    page("workbench:cockpit_export", lambda s: ["accountability"], get=expect({"office"})),
+]
+
+MATRIX = [*MATRIX, *COCKPIT]
