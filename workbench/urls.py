@@ -5,4 +5,5 @@ from workbench import views
 app_name = "workbench"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
 ]
