@@ -141,16 +141,20 @@ class Browser:
         finally:
             conn.close()
 
-    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        return self.request("GET", path)
+    def get(self, path: str, *, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+        return self.request("GET", path, timeout=timeout)
 
-    def post(self, path: str, form: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-        return self.request("POST", path, form)
+    def post(
+        self, path: str, form: dict[str, str], *, timeout: float = 30
+    ) -> tuple[int, dict[str, str], bytes]:
+        return self.request("POST", path, form, timeout=timeout)
 
-    def log_in(self, username: str, password: str) -> int:
+    def log_in(self, username: str, password: str, *, timeout: float = 30) -> int:
         """Open the log-in page (for its CSRF cookie) and post the form; the status of the post."""
-        self.get("/accounts/login/")
-        status, _, _ = self.post("/accounts/login/", {"username": username, "password": password})
+        self.get("/accounts/login/", timeout=timeout)
+        status, _, _ = self.post(
+            "/accounts/login/", {"username": username, "password": password}, timeout=timeout
+        )
         return status
 
 

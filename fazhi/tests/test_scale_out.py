@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import time
 import unittest
 
@@ -23,6 +24,7 @@ class ScaleOutTestCase(SimpleTestCase):
     site: ProductionSite
     one: str
     two: str
+    worker: subprocess.Popen[bytes]
 
     @classmethod
     def setUpClass(cls) -> None:
