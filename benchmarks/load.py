@@ -270,7 +270,8 @@ def _office_page(base: str, path: str) -> str:
 def main() -> int:
     database_url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/fazhi"
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1"
-    if reason := services_missing(database_url, redis_url):
+    why = "负载基准测试在生产模式下运行，需要 PostgreSQL 和 Redis（DATABASE_URL、REDIS_URL），已跳过"
+    if reason := services_missing(database_url, redis_url, why=why):
         print(json.dumps({"bench": "load", "skipped": reason}, ensure_ascii=False), flush=True)
         return 0
     site = ProductionSite(database_url=database_url, redis_url=redis_url, name="fazhi_load")

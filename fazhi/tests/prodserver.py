@@ -81,18 +81,20 @@ def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
         conn.close()
 
 
-def services_missing(database_url: str | None, redis_url: str | None) -> str | None:
+def services_missing(
+    database_url: str | None, redis_url: str | None, *, why: str = SKIP_REASON
+) -> str | None:
     """Why production mode cannot run here, or None when PostgreSQL and Redis answer."""
     if not database_url or not database_url.startswith(("postgres://", "postgresql://")):
-        return SKIP_REASON
+        return why
     if not redis_url:
-        return SKIP_REASON
-    for url, default_port in ((database_url, 5432), (redis_url, 6379)):
+        return why
+    for name, url, default_port in (("PostgreSQL", database_url, 5432), ("Redis", redis_url, 6379)):
         parts = urlsplit(url)
         try:
             socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2).close()
         except OSError:
-            return f"{parts.scheme} 无法连接（{parts.hostname}:{parts.port or default_port}）；{SKIP_REASON}"
+            return f"{name} 无法连接（{parts.hostname}:{parts.port or default_port}）；{why}"
     return None
 
 

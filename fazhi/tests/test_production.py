@@ -19,6 +19,7 @@ from fazhi.tests.prodserver import (
     ROOT,
     ProductionSite,
     fazhi,
+    free_port,
     get,
     good_environ,
     services_missing,
@@ -141,6 +142,15 @@ class DeployFilesTestCase(SimpleTestCase):
         )
         environ.update(FAZHI_SECRET_KEY=GOOD_KEY, FAZHI_AUDIT_KEY=GOOD_KEY)
         self.assertEqual(production_problems(environ), [])
+
+
+class ServicesMissingTestCase(SimpleTestCase):
+    def test_it_says_why_production_mode_cannot_run_here(self):
+        redis = "redis://127.0.0.1:6379/1"
+        self.assertIn("PostgreSQL 测试套件", services_missing("sqlite:///x.sqlite3", redis) or "")
+        self.assertIn("PostgreSQL 测试套件", services_missing("postgres://p@127.0.0.1/x", None) or "")
+        closed = f"postgres://p@127.0.0.1:{free_port()}/x"
+        self.assertIn("PostgreSQL 无法连接", services_missing(closed, redis, why="已跳过") or "")
 
 
 class ServeProductionTestCase(SimpleTestCase):
