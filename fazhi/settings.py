@@ -251,7 +251,14 @@ AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env.env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Installations sharing one Redis keep apart (the scale-out test's own database).
+            "KEY_PREFIX": env.env_str("FAZHI_CACHE_PREFIX", ""),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if PRODUCTION:

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from accounts import roles
 from accounts.models import User
+from fazhi.lib.memo import per_user
 from orgs.models import Org
 from performance.models import BudgetProject
 
@@ -26,6 +27,7 @@ def is_department_user(user: User, org_id: int | None) -> bool:
     return bool(user.is_authenticated and user.org_id and user.org_id == org_id and not user.is_admin_role)
 
 
+@per_user
 def can_use_performance(user: User) -> bool:
     """The nav item: the office, and users whose org owns a budget project."""
     if not user.is_authenticated or user.is_admin_role:

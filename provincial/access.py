@@ -12,6 +12,7 @@ from django.http import Http404
 
 from accounts import roles
 from accounts.models import User
+from fazhi.lib.memo import per_user
 from provincial import selectors
 from provincial.models import ProvincialFramework, ProvincialIndicator, Task
 
@@ -25,6 +26,7 @@ def is_unit_user(user: User) -> bool:
     return bool(user.is_authenticated and user.role_id and not user.is_admin_role and user.org_id)
 
 
+@per_user
 def can_see_module(user: User) -> bool:
     return is_office(user) or (is_unit_user(user) and selectors.org_has_tasks(user.org_id))
 

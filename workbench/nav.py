@@ -3,11 +3,14 @@ registers in its AppConfig.ready(); a module that is not built shows nothing."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+
+from fazhi.lib.memo import per_user
 
 Predicate = Callable[[Any], bool]
 
@@ -27,7 +30,7 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reverse(self.url_name, get_script_prefix())
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,13 @@ GROUPS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
+def _reverse(url_name: str, script_prefix: str) -> str:
+    """A nav item's address: the same for every request under one script prefix."""
+    return reverse(url_name)
+
+
+@per_user
 def items_for(user: Any) -> list[NavItem]:
     return sorted((i for i in _items if i.visible(user)), key=lambda i: i.order)
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cockpit/<slug:panel>/<slug:chart>.json", cockpit.cockpit_chart, name="cockpit_chart"),
     path("cockpit/<slug:panel>.xlsx", cockpit.cockpit_export, name="cockpit_export"),
+    path("healthz", views.health, name="health"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
 from workbench import nav
@@ -15,6 +16,13 @@ ERROR_TEXT = {
     404: ("页面不存在", "您访问的页面或对象不存在，或您无权查看。"),
     500: ("系统错误", "系统暂时无法处理您的请求，已记录错误，请稍后重试。"),
 }
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for a load balancer, and the baseline of `make bench ONLY=load`: the
+    framework and its middleware without a template or a query. Says nothing else."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 @login_required

@@ -5,39 +5,26 @@ through gunicorn with static files compressed under hashed, long-cached names.""
 from __future__ import annotations
 
 import configparser
-import http.client
 import os
 import re
-import secrets
-import signal
-import socket
-import subprocess
-import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.test import SimpleTestCase
 
 from fazhi.lib.production import production_problems, secret_key_problem
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / ".venv" / "bin"
-GOOD_KEY = "q7Vb2Lk9Xw3Rt6Zp1Nc8Hj4Ms0Df5Ga-Ue_Yi+Oo/Kl2Pq9Wr3Ex7Ty1Ub6Sz4"
-
-
-def good_environ(**changes: str) -> dict[str, str]:
-    environ = {
-        "FAZHI_PRODUCTION": "1",
-        "FAZHI_SECRET_KEY": GOOD_KEY,
-        "FAZHI_AUDIT_KEY": GOOD_KEY[::-1],
-        "DATABASE_URL": "postgres://fazhi_app@127.0.0.1:5432/fazhi",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "FAZHI_ALLOWED_HOSTS": "fazhi.example.gov.cn",
-    }
-    environ.update(changes)
-    return {k: v for k, v in environ.items() if v != "<unset>"}
+from fazhi.tests.prodserver import (
+    GOOD_KEY,
+    ROOT,
+    ProductionSite,
+    fazhi,
+    free_port,
+    get,
+    good_environ,
+    services_missing,
+    settings_database_url,
+)
 
 
 class ProductionProblemsTestCase(SimpleTestCase):
@@ -84,20 +71,6 @@ class ProductionProblemsTestCase(SimpleTestCase):
         self.assertTrue(any("REDIS_URL" in p for p in problems))
         self.assertTrue(any("FAZHI_AUDIT_KEY" in p for p in problems))
         self.assertTrue(any("FAZHI_ALLOWED_HOSTS" in p for p in problems))
-
-
-def fazhi(
-    *args: str, environ: dict[str, str], data_dir: str, timeout: int = 120
-) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("FAZHI_") and k not in ("DATABASE_URL", "REDIS_URL")
-    }
-    env.update(environ, FAZHI_DATA_DIR=data_dir)
-    return subprocess.run(
-        [str(BIN / "fazhi"), *args], capture_output=True, text=True, env=env, timeout=timeout
-    )
 
 
 class ProductionRefusalTestCase(SimpleTestCase):
@@ -177,21 +150,13 @@ class DeployFilesTestCase(SimpleTestCase):
         self.assertEqual(production_problems(environ), [])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
-    try:
-        conn.request("GET", parts.path, headers=headers)
-        response = conn.getresponse()
-        return response.status, dict(response.headers), response.read()
-    finally:
-        conn.close()
+class ServicesMissingTestCase(SimpleTestCase):
+    def test_it_says_why_production_mode_cannot_run_here(self):
+        redis = "redis://127.0.0.1:6379/1"
+        self.assertIn("PostgreSQL 测试套件", services_missing("sqlite:///x.sqlite3", redis) or "")
+        self.assertIn("PostgreSQL 测试套件", services_missing("postgres://p@127.0.0.1/x", None) or "")
+        closed = f"postgres://p@127.0.0.1:{free_port()}/x"
+        self.assertIn("PostgreSQL 无法连接", services_missing(closed, redis, why="已跳过") or "")
 
 
 class ServeProductionTestCase(SimpleTestCase):
@@ -199,72 +164,21 @@ class ServeProductionTestCase(SimpleTestCase):
     server and the Redis of the suite. Runs in the PostgreSQL suite (`make test-postgres`)."""
 
     def setUp(self) -> None:
-        if "postgresql" not in settings.DATABASES["default"]["ENGINE"] or not os.environ.get("REDIS_URL"):
-            self.skipTest(
-                "生产模式需要 PostgreSQL 和 Redis：在 PostgreSQL 测试套件（make test-postgres）中运行"
-            )
-        import psycopg
-
-        url = urlsplit(os.environ["DATABASE_URL"])
-        self.db_name = f"fazhi_prod_{secrets.token_hex(4)}"
-        self.admin_url = url._replace(path="/postgres").geturl()
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{self.db_name}"')
-        self.addCleanup(self._drop_database)
-        self.environ = good_environ(
-            DATABASE_URL=url._replace(path=f"/{self.db_name}").geturl(),
-            REDIS_URL=os.environ["REDIS_URL"],
-            FAZHI_ALLOWED_HOSTS="127.0.0.1",
-        )
-
-    def _drop_database(self) -> None:
-        import psycopg
-
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+        if reason := services_missing(settings_database_url(), os.environ.get("REDIS_URL")):
+            self.skipTest(reason)
+        self.site = ProductionSite(database_url=os.environ["DATABASE_URL"], redis_url=os.environ["REDIS_URL"])
+        self.addCleanup(self.site.close)
 
     def test_it_serves_pages_and_hashed_compressed_static_files(self):
-        with TemporaryDirectory() as data:
-            for step in (("migrate", "--noinput", "-v0"), ("collectstatic", "--noinput", "-v0")):
-                done = fazhi(*step, environ=self.environ, data_dir=data, timeout=300)
-                self.assertEqual(done.returncode, 0, done.stderr)
-            port = free_port()
-            env = {k: v for k, v in os.environ.items() if not k.startswith("FAZHI_") and k != "DATABASE_URL"}
-            env.update(
-                self.environ, FAZHI_DATA_DIR=data, FAZHI_BIND=f"127.0.0.1:{port}", FAZHI_WEB_WORKERS="2"
-            )
-            server = subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "fazhi.wsgi:application",
-                    "--config",
-                    str(ROOT / "deploy/gunicorn.conf.py"),
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-            )
-            self.addCleanup(lambda: (os.killpg(server.pid, signal.SIGTERM), server.wait(30)))
-            base = f"http://127.0.0.1:{port}"
-            status, headers, page = self._first_answer(base + "/accounts/login/", server)
-            self.assertEqual(status, 200)
-            self.assertIn("no-store", headers["Cache-Control"])
-            css = re.search(rb'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"', page)
-            assert css is not None, "the page links the hashed name"
-            status, headers, body = get(base + css.group(1).decode(), **{"Accept-Encoding": "gzip"})
-            self.assertEqual(status, 200)
-            self.assertEqual(headers["Content-Encoding"], "gzip")
-            self.assertIn("immutable", headers["Cache-Control"])
-            self.assertIn("max-age=315360000", headers["Cache-Control"])
-
-    def _first_answer(self, url: str, server: subprocess.Popen[bytes]) -> tuple[int, dict[str, str], bytes]:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                return get(url)
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    stderr = server.stderr.read().decode() if server.stderr else ""
-                    self.fail(f"gunicorn did not answer: {stderr[-2000:]}")
-                time.sleep(0.3)
+        self.site.prepare()
+        base = self.site.start_web()
+        status, headers, page = get(base + "/accounts/login/")
+        self.assertEqual(status, 200)
+        self.assertIn("no-store", headers["Cache-Control"])
+        css = re.search(rb'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"', page)
+        assert css is not None, "the page links the hashed name"
+        status, headers, body = get(base + css.group(1).decode(), **{"Accept-Encoding": "gzip"})
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Content-Encoding"], "gzip")
+        self.assertIn("immutable", headers["Cache-Control"])
+        self.assertIn("max-age=315360000", headers["Cache-Control"])

@@ -46,6 +46,7 @@ EXEMPT = {
 
 PLATFORM = [
     page("workbench:home", get=expect(EVERYONE)),
+    page("workbench:health", get=expect(EVERYONE, anonymous=200)),
     page("accounts:profile", get=expect(EVERYONE)),
     page("accounts:password_change", both=expect(EVERYONE)),
     page("accounts:totp_setup", both=expect(EVERYONE)),
