@@ -12,17 +12,22 @@ from typing import Any
 from django import forms
 
 from assessments.models import (
+    GROUP_FIELDS,
     INDICATOR_FIELDS,
     PHASE_ORDER,
     RULE_FIELDS,
+    SECTION_FIELDS,
     AppealDecision,
     Duty,
     Framework,
     Indicator,
+    IndicatorGroup,
     Phase,
     Rule,
     RuleKind,
+    RuleScope,
     Section,
+    SectionKind,
 )
 from assessments.selectors import frameworks as framework_selectors
 from assessments.selectors.results import Rules
@@ -69,7 +74,23 @@ class FrameworkImportForm(FrameworkForm, ImportForm):
 class SectionForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Section
-        fields = ["code", "name", "order"]
+        fields = list(SECTION_FIELDS)
+        help_texts = {
+            "points": "板块小计（如 20 分）；锁定时核对其下各项之和。留空不核对。",
+            "in_total": "附加项板块不勾选时，其加、扣分在总分之外另计。",
+            "survey_scale": "满意度测评板块的测评满分（如 100），按比例折算为板块分值。",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["kind"] = data.get("kind") or SectionKind.STANDARD
+        if data["kind"] != SectionKind.BONUS:
+            data["in_total"] = True  # only a 附加项 section may sit outside the total
+        return data
 
     def validate_unique(self) -> None:  # the service checks, with the same message everywhere
         pass
@@ -89,7 +110,7 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["section", *INDICATOR_FIELDS, "assessors", "applies_to"]
+        fields = ["section", "group", *INDICATOR_FIELDS, "assessors", "applies_to"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "evidence_required": forms.Textarea(attrs={"rows": 2}),
@@ -98,6 +119,13 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = framework.sections.order_by("order", "code")  # type: ignore[attr-defined]
+        self.fields["group"].queryset = IndicatorGroup.objects.filter(  # type: ignore[attr-defined]
+            section__framework=framework
+        ).order_by("section__order", "order", "code")
+        self.fields["group"].help_text = "二级指标（可不选）；须属于所选板块。"
+        self.fields[
+            "overflow"
+        ].help_text = "勾选：扣分可超出本指标分值，超出部分从总分中扣除；不勾选：扣完为止。"
         self.fields["assessors"].queryset = assessor_orgs()  # type: ignore[attr-defined]
         self.fields["applies_to"].queryset = target_orgs()  # type: ignore[attr-defined]
         self.fields["max_score"].help_text = "加分指标的分值不计入总分。"
@@ -112,12 +140,31 @@ class RuleForm(StyledFormMixin, forms.ModelForm):
         fields = list(RULE_FIELDS)
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
-            "points": "每发生一次扣（加）的分数；等级细则填该等级对应的得分。",
-            "max_points": "该细则累计最多扣（加）多少分，留空不限。",
+            "points": "每发生一次扣（加）的分数；等级细则填该等级对应的得分；全额细则填未达到要求时的得分（通常为 0）。",
+            "max_points": "该细则累计最多扣（加）多少分，留空不限；酌情扣分细则填扣分范围的上限。",
+            "min_points": "酌情扣分细则的扣分范围下限（留空为 0）。",
+            "scope": "“本组各项”：细则针对整个二级指标，扣分从二级指标小计中扣除。",
+            "veto_result": "否决细则的结果表述，如“不合格”“当年目标未完成”；留空为不合格。",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["scope"] = data.get("scope") or RuleScope.INDICATOR
+        return data
 
     def validate_unique(self) -> None:
         pass
+
+
+class GroupForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = IndicatorGroup
+        fields = list(GROUP_FIELDS)
+        help_texts = {"points": "二级指标小计；锁定时核对其下各指标分值之和。"}
 
 
 class CampaignForm(StyledFormMixin, forms.Form):

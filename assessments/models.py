@@ -229,8 +229,12 @@ INDICATOR_FIELDS = (
     "description",
     "evidence_required",
     "order",
+    "overflow",
+    "evidence_mandatory",
 )
-RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "order")
+RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "min_points", "scope", "veto_result", "order")
+SECTION_FIELDS = ("code", "name", "order", "points", "kind", "in_total", "survey_scale")
+GROUP_FIELDS = ("code", "name", "points", "order")
 
 
 class Rule(models.Model):
