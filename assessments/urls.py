@@ -31,6 +31,13 @@ urlpatterns = [
     path("frameworks/<int:pk>/sections/new/", frameworks.section_form, name="section_create"),
     path("frameworks/<int:pk>/sections/<int:section_pk>/", frameworks.section_form, name="section_edit"),
     path(
+        "frameworks/<int:pk>/sections/<int:section_pk>/groups/new/",
+        frameworks.group_form,
+        name="group_create",
+    ),
+    path("frameworks/<int:pk>/groups/<int:group_pk>/", frameworks.group_form, name="group_edit"),
+    path("frameworks/<int:pk>/groups/<int:group_pk>/delete/", frameworks.group_delete, name="group_delete"),
+    path(
         "frameworks/<int:pk>/sections/<int:section_pk>/delete/",
         frameworks.section_delete,
         name="section_delete",

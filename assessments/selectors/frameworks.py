@@ -69,12 +69,14 @@ def framework_sections(framework: Framework) -> list[Section]:
     )
 
 
-def framework_structure(framework: Framework) -> list[dict[str, Any]]:
+def framework_structure(
+    framework: Framework, *, sections: list[Section] | None = None
+) -> list[dict[str, Any]]:
     """The framework as plain nested data: used to clone, export and diff.
     An indicator names its 二级指标 by the group's position in its section's
     `groups` (`"group": 0`), or None."""
     result = []
-    for section in framework_sections(framework):
+    for section in framework_sections(framework) if sections is None else sections:
         groups = list(section.groups.all())
         position = {g.pk: n for n, g in enumerate(groups)}
         result.append(

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from assessments import framework_checks
 from assessments.models import (
     GROUP_FIELDS,
     INDICATOR_FIELDS,
@@ -114,25 +115,22 @@ def framework_delete(*, actor: User, framework: Framework) -> None:
     framework.delete()
 
 
-def scored_total(indicators: Iterable[Indicator]) -> Decimal:
-    """Σ 分值 of the indicators that make up the total (加分 indicators sit on top)."""
-    return sum((i.max_score for i in indicators if i.method != Method.BONUS), Decimal("0"))
+def scored_total(structure: Sequence[dict[str, Any]]) -> Decimal:
+    """Σ of what makes up the total (加分 indicators and 附加项 outside the
+    total sit on top; a 满意度测评 section counts its points)."""
+    return framework_checks.counted_total(structure)
 
 
 def framework_problems(framework: Framework) -> list[str]:
-    """What stops the framework from being locked (empty: it can be locked)."""
+    """What stops the framework from being locked (empty: it can be locked):
+    every level's subtotal (`framework_checks`), units, bonus caps."""
     problems = []
     sections = framework_selectors.framework_sections(framework)
     indicators = [i for s in sections for i in s.indicators.all()]
     if not indicators:
         return ["尚未设置任何指标。"]
-    total = scored_total(indicators)
-    if total != framework.total_score:
-        gap = framework.total_score - total
-        more_less = f"还差 {gap.normalize():f} 分" if gap > 0 else f"超出 {(-gap).normalize():f} 分"
-        problems.append(
-            f"各指标分值合计 {total.normalize():f} 分（加分指标不计入），与总分 {framework.total_score.normalize():f} 分不一致（{more_less}）。"
-        )
+    structure = framework_selectors.framework_structure(framework, sections=sections)
+    problems.extend(framework_checks.subtotal_problems(structure, framework.total_score))
     for section in sections:
         if not section.indicators.all():
             problems.append(f"板块「{section.name}」没有指标。")
@@ -142,6 +140,12 @@ def framework_problems(framework: Framework) -> list[str]:
         if ind.method == Method.BONUS and ind.bonus_cap is None:
             problems.append(f"加分指标 {ind.code}「{ind.name}」未设置加分上限。")
     return problems
+
+
+def framework_warnings(framework: Framework) -> list[str]:
+    """What the office should look at before locking, without blocking it
+    (rules that can never take an indicator to 0)."""
+    return framework_checks.rule_warnings(framework_selectors.framework_structure(framework))
 
 
 @transaction.atomic
@@ -158,7 +162,7 @@ def framework_lock(*, actor: User | None, framework: Framework) -> Framework:
         actor=actor,
         action="assessments.framework.locked",
         target=framework,
-        data={"total_score": framework.total_score},
+        data={"total_score": framework.total_score, "warnings": framework_warnings(framework)},
     )
     return framework
 

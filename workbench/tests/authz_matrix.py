@@ -419,6 +419,13 @@ ASSESSMENTS_SETUP = [
         lambda s: [s.draft.pk, s.draft_section.pk],
         post=expect({"office"}, status=302),
     ),
+    page("assessments:group_create", lambda s: [s.draft.pk, s.draft_section.pk], both=expect({"office"})),
+    page("assessments:group_edit", lambda s: [s.draft.pk, s.draft_group.pk], both=expect({"office"})),
+    action(
+        "assessments:group_delete",
+        lambda s: [s.draft.pk, s.draft_group.pk],
+        post=expect({"office"}, status=302),
+    ),
     page("assessments:indicator_create", lambda s: [s.draft.pk], both=expect({"office"})),
     page("assessments:indicator_edit", lambda s: [s.draft.pk, s.draft_indicator.pk], both=expect({"office"})),
     action(

@@ -38,6 +38,7 @@ from assessments.models import (
     Campaign,
     Framework,
     Indicator,
+    IndicatorGroup,
     Phase,
     PhaseDeadline,
     Rectification,
@@ -255,6 +256,9 @@ def _assessments(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamesp
     shared.draft_section = draft.sections.get(code="C")
     shared.draft_indicator = Indicator.objects.get(section__framework=draft, code="C1")
     shared.draft_rule = shared.draft_indicator.rules.get()
+    shared.draft_group = IndicatorGroup.objects.create(
+        section=shared.draft_section, name="二级指标", points=None
+    )
     approved = {letter: ScoreStatus.APPROVED for letter in "ABC"}
 
     # 自评填报: A submitted, B draft
