@@ -22,6 +22,7 @@ from assessments import scoring
 from assessments.models import (
     Campaign,
     Indicator,
+    IndicatorGroup,
     Method,
     Rule,
     RuleKind,
@@ -479,6 +480,41 @@ def section_totals(
     result: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for row in qs.order_by().values("target_id", "indicator__section_id").annotate(points=Sum("score")):
         result[row["target_id"]][row["indicator__section_id"]] = row["points"]
+    return result
+
+
+def group_totals(
+    campaign: Campaign, target_ids: Sequence[int] | None = None
+) -> dict[int, dict[int, Decimal]]:
+    """二级指标 subtotals per target and group: Σ of the group's approved
+    scores less its group rules' deductions (`scoring.group_subtotal`); two
+    queries, none more when the framework has no groups."""
+    groups = dict(
+        IndicatorGroup.objects.filter(section__framework_id=campaign.framework_id).values_list("pk", "points")
+    )
+    if not groups:
+        return {}
+    approved = Score.objects.filter(
+        campaign_id=campaign.pk, status=ScoreStatus.APPROVED, indicator__group_id__in=list(groups)
+    )
+    if target_ids is not None:
+        approved = approved.filter(target_id__in=list(target_ids))
+    scores: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    for target_id, group_id, score in approved.exclude(score__isnull=True).values_list(
+        "target_id", "indicator__group_id", "score"
+    ):
+        scores[(target_id, group_id)].append(score)
+    deducted: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for target_id, group_id, kind, points in ScoreItem.objects.filter(
+        score__in=approved, rule__scope=RuleScope.GROUP
+    ).values_list("score__target_id", "score__indicator__group_id", "kind", "points"):
+        if kind != RuleKind.GRADE:
+            deducted[(target_id, group_id)] += -points if kind == RuleKind.ADD else points
+    result: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for (target_id, group_id), values in scores.items():
+        result[target_id][group_id] = scoring.group_subtotal(
+            scores=values, points=groups[group_id], deducted=deducted.get((target_id, group_id), ZERO)
+        ).subtotal
     return result
 
 

@@ -579,7 +579,13 @@ def indicator_delete(*, actor: User, indicator: Indicator) -> None:
 # --------------------------------------------------------------------------- rules
 
 
+# kinds whose "points per time" has no meaning or a natural 0 (全额: the not-met score)
+_POINTLESS_KINDS = (RuleKind.VETO, RuleKind.DISCRETIONARY, RuleKind.FULL)
+
+
 def _validate_rule(fields: dict[str, Any]) -> None:
+    if fields.get("points") is None and fields.get("kind") in _POINTLESS_KINDS:
+        fields["points"] = Decimal("0")
     errors = {}
     if fields.get("points") is None:
         errors["points"] = "请填写每次扣（加）分值。"
