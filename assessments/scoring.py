@@ -378,8 +378,11 @@ def _weight(social_weight: object) -> Decimal:
 def _parts(t: TargetInput, cap: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal]:
     """(indicator total, capped bonus, deductions, assessed points) of a target."""
     total = t.indicator_total if type(t.indicator_total) is Decimal else _dec(t.indicator_total, "指标得分")
-    if t.full_marks is not None:
-        total = percent_of(total, t.full_marks)
+    full = t.full_marks
+    if full is not None:  # 折算百分制 (`percent_of`, inlined: thousands of targets)
+        if type(full) is not Decimal:
+            full = _dec(full, "满分")
+        total = total * 100 / full if full > 0 else ZERO
     bonus = t.bonus if type(t.bonus) is Decimal else _dec(t.bonus, "加分")
     bonus = ZERO if bonus < 0 else cap if bonus > cap else bonus
     deductions = t.deductions if type(t.deductions) is Decimal else _dec(t.deductions, "扣分")
@@ -543,7 +546,7 @@ def rank_and_grade(
             total,
             grade,
             bool(t.veto),
-            parts[0] if t.full_marks is None else _dec(t.indicator_total, "指标得分"),
+            parts[0] if t.full_marks is None else t.indicator_total,
             parts[1],
             parts[2],
             None if t.social is None else _dec(t.social, "社会评议得分"),

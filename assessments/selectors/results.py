@@ -338,23 +338,37 @@ def target_classes(
     """分类考评: each classed target's class and own full marks. An indicator
     applying to some members of the class but not to this target is taken off
     its full marks, so its points are rescaled the same way (`scoring.own_full_marks`)."""
-    classes: dict[tuple[str, Decimal], set[int]] = defaultdict(set)
-    for name, full_marks, org_id in UnitClass.members.through.objects.filter(
-        unitclass__campaign_id=campaign.pk
-    ).values_list("unitclass__name", "unitclass__full_marks", "org_id"):
-        classes[(name, full_marks)].add(org_id)
-    if not classes:
+    # plain integer pairs (thousands of rows); the classes themselves are few
+    members_of: dict[int, set[int]] = defaultdict(set)
+    for class_id, org_id in (
+        UnitClass.members.through.objects.filter(unitclass__campaign_id=campaign.pk)
+        .order_by()
+        .values_list("unitclass_id", "org_id")
+    ):
+        members_of[class_id].add(org_id)
+    if not members_of:
         return {}
     if limited is None:
         limited = _limited(indicators)
     max_of = {i["id"]: Decimal(i["max_score"]) for i in indicators if not i["bonus"]}
     result = {}
-    for (name, full_marks), members in classes.items():
-        partial = {pk: orgs & members for pk, orgs in limited.items() if pk in max_of and orgs & members}
+    for class_id, name, full_marks in UnitClass.objects.filter(pk__in=list(members_of)).values_list(
+        "pk", "name", "full_marks"
+    ):
+        members = members_of[class_id]
+        partial = [
+            (max_of[pk], orgs)
+            for pk, orgs in limited.items()
+            if pk in max_of and not orgs.isdisjoint(members)
+        ]
+        whole = ClassOf(name, scoring.own_full_marks(class_full=full_marks, not_applying=ZERO))
         for target_id in members:
-            missing = sum((max_of[pk] for pk, orgs in partial.items() if target_id not in orgs), ZERO)
-            full = scoring.own_full_marks(class_full=full_marks, not_applying=missing)
-            result[target_id] = ClassOf(name, full)
+            missing = sum((points for points, orgs in partial if target_id not in orgs), ZERO)
+            result[target_id] = (
+                ClassOf(name, scoring.own_full_marks(class_full=full_marks, not_applying=missing))
+                if missing
+                else whole
+            )
     return result
 
 
