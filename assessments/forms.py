@@ -167,6 +167,19 @@ class GroupForm(StyledFormMixin, forms.ModelForm):
         help_texts = {"points": "二级指标小计；锁定时核对其下各指标分值之和。"}
 
 
+class UnitClassForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="类别名称", max_length=50, help_text="如“市直单位”“县（市、区）”。")
+    full_marks = forms.DecimalField(label="满分", min_value=Decimal("0.01"), **POINT_FIELD)
+    members = OrgChoiceField(
+        label="本类被考评单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+    order = forms.IntegerField(label="排序", min_value=0, initial=0, required=False)
+
+    def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = campaign.targets.order_by("code")  # type: ignore[attr-defined]
+
+
 class CampaignForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     name = forms.CharField(label="名称", max_length=200)

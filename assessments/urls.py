@@ -11,6 +11,7 @@ from assessments.views import (
     scoring,
     self_assessments,
     trends,
+    unit_classes,
 )
 
 app_name = "assessments"
@@ -75,6 +76,13 @@ urlpatterns = [
     path("campaigns/<int:pk>/matrix/", campaigns.campaign_matrix, name="campaign_matrix"),
     path("campaigns/<int:pk>/matrix.xlsx", campaigns.campaign_matrix_export, name="campaign_matrix_export"),
     path("campaigns/<int:pk>/social/", campaigns.social_evaluations, name="social"),
+    path("campaigns/<int:pk>/classes/", unit_classes.unit_classes, name="unit_classes"),
+    path("campaigns/<int:pk>/classes/<int:class_pk>/", unit_classes.unit_classes, name="unit_class_edit"),
+    path(
+        "campaigns/<int:pk>/classes/<int:class_pk>/delete/",
+        unit_classes.unit_class_delete,
+        name="unit_class_delete",
+    ),
     path("campaigns/<int:pk>/social/template.xlsx", campaigns.social_template, name="social_template"),
     # 自评
     path("campaigns/<int:pk>/self/", self_assessments.self_home, name="self_home"),

@@ -343,3 +343,51 @@ class GroupEditorTestCase(WorkflowTestCase):
         )
         self.assertIn(response.status_code, (403, 404))
         self.assertEqual(IndicatorGroup.objects.get(pk=group.pk).name, "依法决策")
+
+
+class UnitClassPagesTestCase(WorkflowTestCase):
+    def test_it_creates_a_class_from_the_page(self):
+        client = self.client_for(self.office)
+        response = client.post(
+            reverse("assessments:unit_classes", args=[self.campaign.pk]),
+            {
+                "name": "县区",
+                "full_marks": "100",
+                "members": [self.county_org.pk, self.stranger_org.pk],
+                "order": "1",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        unit_class = UnitClass.objects.get(campaign=self.campaign)
+        self.assertEqual(
+            set(unit_class.members.values_list("pk", flat=True)), {self.county_org.pk, self.stranger_org.pk}
+        )
+
+    def test_it_refuses_a_target_in_two_classes(self):
+        from assessments.services import unit_classes
+
+        unit_classes.unit_class_save(
+            actor=self.office,
+            campaign=self.campaign,
+            name="县区",
+            full_marks=D(100),
+            members=[self.county_org],
+        )
+        with self.assertRaises(ValidationError) as caught:
+            unit_classes.unit_class_save(
+                actor=self.office,
+                campaign=self.campaign,
+                name="市直单位",
+                full_marks=D(100),
+                members=[self.county_org],
+            )
+        self.assertIn("已属于其他类别", " ".join(caught.exception.messages))
+
+    def test_it_denies_the_unrelated_persona(self):
+        client = self.client_for(self.stranger)
+        response = client.post(
+            reverse("assessments:unit_classes", args=[self.campaign.pk]),
+            {"name": "县区", "full_marks": "100", "members": [self.stranger_org.pk]},
+        )
+        self.assertIn(response.status_code, (403, 404))
+        self.assertFalse(UnitClass.objects.exists())

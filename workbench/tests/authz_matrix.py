@@ -474,6 +474,21 @@ ASSESSMENTS_SETUP = [
         both=expect({"office"}, denied=403, **OUTSIDE_404),
     ),
     page(
+        "assessments:unit_classes",
+        lambda s: [s.c_score.pk],
+        both=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
+        "assessments:unit_class_edit",
+        lambda s: [s.c_score.pk, s.unit_class.pk],
+        both=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    action(
+        "assessments:unit_class_delete",
+        lambda s: [s.c_score.pk, s.unit_class.pk],
+        post=expect({"office"}, status=302, denied=403, **OUTSIDE_404),
+    ),
+    page(
         "assessments:social_template",
         lambda s: [s.c_score.pk],
         get=expect({"office"}, denied=403, **OUTSIDE_404),

@@ -48,6 +48,7 @@ from assessments.models import (
     Section,
     SelfAssessment,
     SelfAssessmentStatus,
+    UnitClass,
 )
 from attachments.models import Attachment
 from attachments.services import attachment_create
@@ -279,6 +280,7 @@ def _assessments(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamesp
             )
     # 考评评分: A submitted (waiting for 审核), B approved, C draft
     shared.c_score = _campaign(tc, framework, 2022, Phase.SCORING)
+    shared.unit_class = UnitClass.objects.create(campaign=shared.c_score, name="县区", full_marks=100)
     scoring = _scores(tc, shared.c_score, {"A": "submitted", "B": "approved", "C": "draft"})
     # 申诉复核: all approved; appeals on A (submitted) and B (answered); C may be appealed
     shared.c_appeal = _campaign(tc, framework, 2021, Phase.APPEAL)
