@@ -246,6 +246,45 @@ class EngineResultsTestCase(WorkflowTestCase):
             snapshot["sections"][1]["max"], "20.00"
         )  # the survey section's points, not its scale
 
+    def test_it_shows_class_converted_score_and_group_subtotals(self):
+        self.score_everything()
+        unit_class = UnitClass.objects.create(campaign=self.campaign, name="县区", full_marks=D(80))
+        unit_class.members.set([self.county_org])
+        client = self.client_for(self.office)
+        response = client.get(reverse("assessments:results", args=[self.campaign.pk]))
+        self.assertContains(response, "折算得分")
+        self.assertContains(response, "81.13")
+        self.assertContains(response, "当年目标未完成")
+        response = client.get(
+            reverse("assessments:target_scores", args=[self.campaign.pk, self.county_org.pk])
+        )
+        self.assertContains(response, "二级指标小计")
+        self.assertContains(response, "46.50")
+
+    def test_it_puts_class_and_converted_score_into_the_notice(self):
+        from assessments.publication_docs import _ranking_table
+
+        table = _ranking_table(
+            [
+                {
+                    "rank": 1,
+                    "name": "甲",
+                    "total": "90.00",
+                    "indicator_total": "72.00",
+                    "bonus": "0.00",
+                    "deductions": "0.00",
+                    "social": None,
+                    "grade": "优秀",
+                    "veto": False,
+                    "unit_class": "县区",
+                    "converted": "90.00",
+                },
+            ],
+            2025,
+        )
+        self.assertEqual(table.rows[0][3:5], ["类别", "折算得分"])
+        self.assertEqual(table.rows[1][3], "县区")
+
 
 class FrameworkLockChecksTestCase(WorkflowTestCase):
     def test_it_locks_a_framework_whose_subtotals_agree(self):
