@@ -12,7 +12,7 @@ from decimal import Decimal as D
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments.models import Indicator, IndicatorGroup, Method, Phase, UnitClass
+from assessments.models import Indicator, IndicatorGroup, Method, Phase, Rule, UnitClass
 from assessments.selectors import frameworks as framework_selectors
 from assessments.selectors import results
 from assessments.services import campaigns as campaign_services
@@ -430,3 +430,48 @@ class UnitClassPagesTestCase(WorkflowTestCase):
         )
         self.assertIn(response.status_code, (403, 404))
         self.assertFalse(UnitClass.objects.exists())
+
+
+def _unordered(value):
+    """The structure without its "order" numbers (the template keeps rows in order instead)."""
+    if isinstance(value, dict):
+        return {k: _unordered(v) for k, v in value.items() if k != "order"}
+    if isinstance(value, list):
+        return [_unordered(v) for v in value]
+    return value
+
+
+class EngineXlsxAndDiffTestCase(WorkflowTestCase):
+    def test_it_round_trips_groups_kinds_and_the_new_rule_fields_through_our_template(self):
+        from assessments import frameworks_xlsx
+        from orgs.selectors import assessors, targets
+
+        source = build_engine_framework(self.office, self.sfj)
+        content = frameworks_xlsx.export_workbook(framework_selectors.framework_structure(source))
+        structure = frameworks_xlsx.parse(content, assessors=assessors(), targets=targets())
+        imported = fw.framework_import(
+            actor=self.office, structure=structure, year=2026, name="导入", total_score=D(100)
+        )
+        expected = _unordered(framework_selectors.framework_structure(source))
+        for section in expected:
+            for group in section["groups"]:
+                group["code"] = ""  # the template names a 二级指标; its number is not a column
+        self.assertEqual(_unordered(framework_selectors.framework_structure(imported)), expected)
+        self.assertEqual(fw.framework_problems(imported), [])
+
+    def test_it_reports_a_moved_indicator_and_a_new_rule_range_in_the_diff(self):
+        from assessments.framework_diff import framework_diff
+
+        source = build_engine_framework(self.office, self.sfj)
+        draft = fw.framework_new_version(actor=self.office, framework=source)
+        a1 = Indicator.objects.get(section__framework=draft, code="A1")
+        fw.indicator_update(actor=self.office, indicator=a1, group=None, overflow=True)
+        rule = Rule.objects.get(indicator__section__framework=draft, code="A2-D")
+        fw.rule_update(actor=self.office, rule=rule, min_points=D(1))
+        diff = framework_diff(
+            framework_selectors.framework_structure(source), framework_selectors.framework_structure(draft)
+        )
+        changes = {d.code: d for d in diff.changed}
+        self.assertEqual({c.label for c in changes["A1"].changes}, {"二级指标", "负面清单"})
+        self.assertEqual(changes["A2"].rules_changed[0][1][0].label, "酌情扣分下限")
+        self.assertEqual((diff.old_total, diff.new_total), (D(100), D(100)))
