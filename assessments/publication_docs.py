@@ -96,7 +96,7 @@ def _ranking_table(ranking: Sequence[dict[str, Any]], year: int) -> gongwen.Tabl
     """The notice's ranking; with 分类考评, each unit's class and its 折算百分制
     score of the indicators (what the grade was given on)."""
     classed = any(row.get("unit_class") for row in ranking)
-    head = ["名次", "单位", "总分", "指标得分", "加分", "负面清单扣分", "社会评议", "等次"]
+    head: list[Any] = ["名次", "单位", "总分", "指标得分", "加分", "负面清单扣分", "社会评议", "等次"]
     widths: tuple[float, ...] = (1, 2.2, 1.2, 1.3, 1, 1.4, 1.3, 1.6)
     if classed:
         head[3:3] = ["类别", "折算得分"]

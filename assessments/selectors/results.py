@@ -264,7 +264,7 @@ def _group_deductions(campaign: Campaign, indicators: Sequence[Mapping[str, Any]
         .exclude(score__isnull=True)
         .values_list("target_id", "indicator__group_id", "score")
     ):
-        scores[(target_id, group_id)].append(score)
+        scores[(target_id, group_id)].append(score or ZERO)
     result: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for (target_id, group_id), points in deducted.items():
         taken = scoring.group_subtotal(
@@ -289,7 +289,7 @@ def _survey_adjustments(campaign: Campaign, indicators: Sequence[Mapping[str, An
         .exclude(score__isnull=True)
         .values_list("target_id", "indicator_id", "score")
     ):
-        raw[(target_id, survey[indicator_id]["section_id"])] += score
+        raw[(target_id, survey[indicator_id]["section_id"])] += score or ZERO
     sections = {i["section_id"]: i for i in survey.values()}
     result: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for (target_id, section_id), points in raw.items():
@@ -517,7 +517,7 @@ def group_totals(
     for target_id, group_id, score in approved.exclude(score__isnull=True).values_list(
         "target_id", "indicator__group_id", "score"
     ):
-        scores[(target_id, group_id)].append(score)
+        scores[(target_id, group_id)].append(score or ZERO)
     deducted: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for target_id, group_id, kind, points in ScoreItem.objects.filter(
         score__in=approved, rule__scope=RuleScope.GROUP

@@ -549,7 +549,7 @@ def indicator_update(
         indicator.section = section
     if "group" in fields:
         indicator.group = fields["group"]
-    elif section is not None and indicator.group_id and indicator.group.section_id != section.pk:
+    elif section is not None and indicator.group is not None and indicator.group.section_id != section.pk:
         indicator.group = None  # moved to another section: out of its old 二级指标
     _check_group(indicator.group, indicator.section)
     indicator.save()

@@ -27,7 +27,7 @@ def _check(
         errors["name"] = "请填写类别名称。"
     elif (
         UnitClass.objects.filter(campaign=campaign, name=name.strip())
-        .exclude(pk=getattr(unit_class, "pk", None))
+        .exclude(pk=unit_class.pk if unit_class else 0)
         .exists()
     ):
         errors["name"] = f"类别「{name.strip()}」已存在。"
@@ -41,7 +41,7 @@ def _check(
         UnitClass.members.through.objects.filter(
             unitclass__campaign=campaign, org_id__in=[o.pk for o in members]
         )
-        .exclude(unitclass_id=getattr(unit_class, "pk", None))
+        .exclude(unitclass_id=unit_class.pk if unit_class else 0)
         .values_list("org_id", flat=True)
     )
     twice = [o.display_name for o in members if o.pk in set(taken)]
