@@ -318,7 +318,10 @@ class ScoreForm(forms.Form):
         data = super().clean() or {}
         for rule in self.rules:
             raw = data.get(f"rule_{rule.pk}_count") or ""
-            if rule.kind != RuleKind.GRADE and raw and raw != "0" and not _is_int(raw):
+            if rule.kind == RuleKind.DISCRETIONARY:
+                if raw and _points(raw) is None:
+                    self.add_error(None, f"细则 {rule.code} 的酌情扣分「{raw}」不是有效的数字。")
+            elif rule.kind != RuleKind.GRADE and raw and raw != "0" and not _is_int(raw):
                 self.add_error(None, f"细则 {rule.code} 的次数「{raw}」不是整数。")
         return data
 
@@ -340,6 +343,17 @@ class ScoreForm(forms.Form):
                     items.append(ItemInput(rule_id=rule.pk, count=1, reason=reason))
                 continue
             raw = data[f"rule_{rule.pk}_count"]
+            if rule.kind == RuleKind.DISCRETIONARY:
+                if raw and _points(raw) != 0:  # the input is the points chosen within the range
+                    items.append(
+                        ItemInput(
+                            rule_id=rule.pk,
+                            points=_points(raw),
+                            reason=reason,
+                            evidence_note=data[f"rule_{rule.pk}_evidence"],
+                        )
+                    )
+                continue
             if raw and raw != "0":
                 items.append(
                     ItemInput(
@@ -350,6 +364,14 @@ class ScoreForm(forms.Form):
                     )
                 )
         return items
+
+
+def _points(raw: str) -> Decimal | None:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
 
 
 def _is_int(raw: str) -> bool:

@@ -285,6 +285,26 @@ class EngineResultsTestCase(WorkflowTestCase):
         self.assertEqual(table.rows[0][3:5], ["类别", "折算得分"])
         self.assertEqual(table.rows[1][3], "县区")
 
+    def test_it_takes_the_discretionary_points_typed_in_the_score_editor(self):
+        self.advance_to(Phase.SCORING)
+        score = self.score(self.county_org, "A2")
+        rule = self.rule("A2-D")
+        client = self.client_for(self.assessor)
+        page = client.get(reverse("assessments:score_detail", args=[score.pk]))
+        self.assertContains(page, "酌情扣 0.50–3 分")
+        client.post(
+            reverse("assessments:score_detail", args=[score.pk]),
+            {
+                "version": score.version,
+                f"rule_{rule.pk}_count": "1.25",
+                f"rule_{rule.pk}_reason": "审查意见说理不充分",
+                "action": "save",
+            },
+        )
+        score.refresh_from_db()
+        self.assertEqual(score.score, D("28.75"))
+        self.assertEqual(score.items.get().points, D("1.25"))
+
 
 class FrameworkLockChecksTestCase(WorkflowTestCase):
     def test_it_locks_a_framework_whose_subtotals_agree(self):
