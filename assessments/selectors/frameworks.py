@@ -22,6 +22,7 @@ from assessments.models import (
     Method,
     Rule,
     Section,
+    SectionKind,
 )
 from orgs.models import Org
 
@@ -37,7 +38,12 @@ def framework_list() -> QuerySet[Framework]:
     return Framework.objects.select_related("created_by", "cloned_from").annotate(
         indicator_count=Coalesce(Subquery(indicators.annotate(n=Count("pk")).values("n")), 0),
         score_sum=Coalesce(
-            Subquery(indicators.exclude(method=Method.BONUS).annotate(s=Sum("max_score")).values("s")),
+            Subquery(
+                indicators.exclude(method=Method.BONUS)
+                .exclude(section__kind=SectionKind.BONUS, section__in_total=False)
+                .annotate(s=Sum("max_score"))
+                .values("s")
+            ),
             Value(ZERO),
             output_field=DecimalField(max_digits=9, decimal_places=2),
         ),
