@@ -20,7 +20,21 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from assessments.scoring import (
+    BONUS,
+    DEDUCT,
+    ITEM_ADD,
+    ITEM_DEDUCT,
+    ITEM_DISCRETIONARY,
+    ITEM_FULL,
+    ITEM_VETO,
+)
+
 ZERO = Decimal("0")
+# the values of models.SectionKind and models.RuleScope (this module imports nothing from Django)
+SECTION_BONUS, SECTION_SURVEY = "bonus", "survey"
+SCOPE_GROUP = "group"
+GRADE_ITEM = "grade"
 
 
 def _fmt(value: Decimal) -> str:
@@ -28,7 +42,7 @@ def _fmt(value: Decimal) -> str:
 
 
 def _counted(ind: Mapping[str, Any]) -> Decimal:
-    return ZERO if ind.get("method") == "bonus" else Decimal(ind["max_score"])
+    return ZERO if ind.get("method") == BONUS else Decimal(ind["max_score"])
 
 
 def _mismatch(what: str, total: Decimal, stated: Decimal) -> str:
@@ -58,7 +72,7 @@ def section_points(section: Mapping[str, Any], problems: list[str] | None = None
         else:
             total += inside
     stated = section.get("points")
-    if section.get("kind") == "survey":
+    if section.get("kind") == SECTION_SURVEY:
         scale = section.get("survey_scale")
         if problems is not None and scale is not None and section["indicators"] and total != Decimal(scale):
             problems.append(
@@ -67,7 +81,7 @@ def section_points(section: Mapping[str, Any], problems: list[str] | None = None
         return Decimal(stated) if stated is not None else ZERO
     if stated is None:
         return total
-    if problems is not None and section.get("kind") != "bonus" and total != Decimal(stated):
+    if problems is not None and section.get("kind") != SECTION_BONUS and total != Decimal(stated):
         problems.append(_mismatch(f"板块「{section['name']}」", total, Decimal(stated)))
     return Decimal(stated)
 
@@ -104,13 +118,13 @@ def _most_deducted(rules: Sequence[Mapping[str, Any]]) -> Decimal | None:
     most = ZERO
     for rule in rules:
         kind = rule.get("kind")
-        if rule.get("scope") == "group" or kind in ("add", "grade"):
+        if rule.get("scope") == SCOPE_GROUP or kind in (ITEM_ADD, GRADE_ITEM):
             continue
-        if kind in ("veto", "full"):
+        if kind in (ITEM_VETO, ITEM_FULL):
             return None
         cap = rule.get("max_points")
         if cap is None:
-            if kind == "deduct" and Decimal(rule.get("points") or 0) > 0:
+            if kind == ITEM_DEDUCT and Decimal(rule.get("points") or 0) > 0:
                 return None
             continue
         most += Decimal(cap)
@@ -121,8 +135,10 @@ def rule_warnings(structure: Sequence[Mapping[str, Any]]) -> list[str]:
     warnings = []
     for section in structure:
         for ind in section["indicators"]:
-            deductive = [r for r in ind.get("rules", []) if r.get("kind") in ("deduct", "discretionary")]
-            if ind.get("method") != "deduct" or ind.get("overflow") or not deductive:
+            deductive = [
+                r for r in ind.get("rules", []) if r.get("kind") in (ITEM_DEDUCT, ITEM_DISCRETIONARY)
+            ]
+            if ind.get("method") != DEDUCT or ind.get("overflow") or not deductive:
                 continue
             most = _most_deducted(ind.get("rules", []))
             if most is not None and most < Decimal(ind["max_score"]):
