@@ -36,12 +36,14 @@ from assessments.models import (
     Method,
     Phase,
     RuleKind,
+    RuleScope,
     Score,
     ScoreChange,
     ScoreChangeSource,
     ScoreItem,
     ScoreStatus,
     ScoringDuty,
+    Section,
     SelfAssessment,
     SelfAssessmentStatus,
 )
@@ -593,7 +595,49 @@ def _framework_2023(office: User, source: Framework) -> Framework:
         points=D("0.5"),
         max_points=D("1"),
     )
+    _regroup_2023(office, section, indicators)
     return fw.framework_lock(actor=office, framework=framework)
+
+
+def _regroup_2023(office: User, section: Section, indicators: dict[str, Indicator]) -> None:
+    """2023 as the office writes it: 板块五 with its subtotal and a 二级指标
+    (党政主要负责人履职, with a rule stated once for the group), a 酌情扣分
+    rule, and 5.7 kept a 负面清单 (deductions beyond its points come off the
+    total). The rng of the demo's scoring picks only 扣分 rules, so the scores
+    are what they were."""
+    lead = fw.group_create(
+        actor=office, section=section, code="（一）", name="党委领导与第一责任人职责", points=D(5)
+    )
+    for code in ("5.1", "5.2"):
+        fw.indicator_update(actor=office, indicator=indicators[code], group=lead)
+    fw.rule_create(
+        actor=office,
+        indicator=indicators["5.1"],
+        code="5.1-G",
+        text="以上两项工作被市委依法治市办通报批评的，每次扣1分，最多扣2分（从本二级指标中扣除）",
+        kind=RuleKind.DEDUCT,
+        points=D("1"),
+        max_points=D("2"),
+        scope=RuleScope.GROUP,
+        order=9,
+    )
+    fw.section_update(
+        actor=office,
+        section=section,
+        points=sum((i.max_score for i in section.indicators.all() if i.method != Method.BONUS), D(0)),
+    )
+    fw.rule_create(
+        actor=office,
+        indicator=indicators["1.6"],
+        code="1.6-4",
+        text="行政执法案卷质量不高、说理不充分的，视情况酌情扣0.5至1分",
+        kind=RuleKind.DISCRETIONARY,
+        points=D("0"),
+        min_points=D("0.5"),
+        max_points=D("1"),
+        order=4,
+    )
+    fw.indicator_update(actor=office, indicator=indicators["5.7"], overflow=True)
 
 
 def _open_campaign(

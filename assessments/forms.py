@@ -13,17 +13,22 @@ from django import forms
 
 from assessments.framework_import.model import KIND_LABELS, ParsedTable
 from assessments.models import (
+    GROUP_FIELDS,
     INDICATOR_FIELDS,
     PHASE_ORDER,
     RULE_FIELDS,
+    SECTION_FIELDS,
     AppealDecision,
     Duty,
     Framework,
     Indicator,
+    IndicatorGroup,
     Phase,
     Rule,
     RuleKind,
+    RuleScope,
     Section,
+    SectionKind,
 )
 from assessments.selectors import frameworks as framework_selectors
 from assessments.selectors.results import Rules
@@ -71,7 +76,23 @@ class FrameworkImportForm(FrameworkForm, ImportForm):
 class SectionForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Section
-        fields = ["code", "name", "order"]
+        fields = list(SECTION_FIELDS)
+        help_texts = {
+            "points": "板块小计（如 20 分）；锁定时核对其下各项之和。留空不核对。",
+            "in_total": "附加项板块不勾选时，其加、扣分在总分之外另计。",
+            "survey_scale": "满意度测评板块的测评满分（如 100），按比例折算为板块分值。",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["kind"] = data.get("kind") or SectionKind.STANDARD
+        if data["kind"] != SectionKind.BONUS:
+            data["in_total"] = True  # only a 附加项 section may sit outside the total
+        return data
 
     def validate_unique(self) -> None:  # the service checks, with the same message everywhere
         pass
@@ -91,7 +112,7 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["section", *INDICATOR_FIELDS, "assessors", "applies_to"]
+        fields = ["section", "group", *INDICATOR_FIELDS, "assessors", "applies_to"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "evidence_required": forms.Textarea(attrs={"rows": 2}),
@@ -100,6 +121,13 @@ class IndicatorForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = framework.sections.order_by("order", "code")  # type: ignore[attr-defined]
+        self.fields["group"].queryset = IndicatorGroup.objects.filter(  # type: ignore[attr-defined]
+            section__framework=framework
+        ).order_by("section__order", "order", "code")
+        self.fields["group"].help_text = "二级指标（可不选）；须属于所选板块。"
+        self.fields[
+            "overflow"
+        ].help_text = "勾选：扣分可超出本指标分值，超出部分从总分中扣除；不勾选：扣完为止。"
         self.fields["assessors"].queryset = assessor_orgs()  # type: ignore[attr-defined]
         self.fields["applies_to"].queryset = target_orgs()  # type: ignore[attr-defined]
         self.fields["max_score"].help_text = "加分指标的分值不计入总分。"
@@ -114,12 +142,44 @@ class RuleForm(StyledFormMixin, forms.ModelForm):
         fields = list(RULE_FIELDS)
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
-            "points": "每发生一次扣（加）的分数；等级细则填该等级对应的得分。",
-            "max_points": "该细则累计最多扣（加）多少分，留空不限。",
+            "points": "每发生一次扣（加）的分数；等级细则填该等级对应的得分；全额细则填未达到要求时的得分（通常为 0）。",
+            "max_points": "该细则累计最多扣（加）多少分，留空不限；酌情扣分细则填扣分范围的上限。",
+            "min_points": "酌情扣分细则的扣分范围下限（留空为 0）。",
+            "scope": "“本组各项”：细则针对整个二级指标，扣分从二级指标小计中扣除。",
+            "veto_result": "否决细则的结果表述，如“不合格”“当年目标未完成”；留空为不合格。",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["scope"] = data.get("scope") or RuleScope.INDICATOR
+        return data
 
     def validate_unique(self) -> None:
         pass
+
+
+class GroupForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = IndicatorGroup
+        fields = list(GROUP_FIELDS)
+        help_texts = {"points": "二级指标小计；锁定时核对其下各指标分值之和。"}
+
+
+class UnitClassForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="类别名称", max_length=50, help_text="如“市直单位”“县（市、区）”。")
+    full_marks = forms.DecimalField(label="满分", min_value=Decimal("0.01"), **POINT_FIELD)
+    members = OrgChoiceField(
+        label="本类被考评单位", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+    order = forms.IntegerField(label="排序", min_value=0, initial=0, required=False)
+
+    def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = campaign.targets.order_by("code")  # type: ignore[attr-defined]
 
 
 class CampaignForm(StyledFormMixin, forms.Form):
@@ -260,7 +320,10 @@ class ScoreForm(forms.Form):
         data = super().clean() or {}
         for rule in self.rules:
             raw = data.get(f"rule_{rule.pk}_count") or ""
-            if rule.kind != RuleKind.GRADE and raw and raw != "0" and not _is_int(raw):
+            if rule.kind == RuleKind.DISCRETIONARY:
+                if raw and _points(raw) is None:
+                    self.add_error(None, f"细则 {rule.code} 的酌情扣分「{raw}」不是有效的数字。")
+            elif rule.kind != RuleKind.GRADE and raw and raw != "0" and not _is_int(raw):
                 self.add_error(None, f"细则 {rule.code} 的次数「{raw}」不是整数。")
         return data
 
@@ -282,6 +345,17 @@ class ScoreForm(forms.Form):
                     items.append(ItemInput(rule_id=rule.pk, count=1, reason=reason))
                 continue
             raw = data[f"rule_{rule.pk}_count"]
+            if rule.kind == RuleKind.DISCRETIONARY:
+                if raw and _points(raw) != 0:  # the input is the points chosen within the range
+                    items.append(
+                        ItemInput(
+                            rule_id=rule.pk,
+                            points=_points(raw),
+                            reason=reason,
+                            evidence_note=data[f"rule_{rule.pk}_evidence"],
+                        )
+                    )
+                continue
             if raw and raw != "0":
                 items.append(
                     ItemInput(
@@ -292,6 +366,14 @@ class ScoreForm(forms.Form):
                     )
                 )
         return items
+
+
+def _points(raw: str) -> Decimal | None:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
 
 
 def _is_int(raw: str) -> bool:
@@ -502,6 +584,8 @@ class TableCorrectionForm(StyledFormMixin, forms.Form):
                 value = self.cleaned_data.get(name)
                 setattr(node, attr, value.strip() if isinstance(value, str) else value)
         return self.table
+
+
 class ExtensionForm(StyledFormMixin, forms.Form):
     """延期: one unit, one phase (自评填报 for a target, 考评评分 for an assessing unit)."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from assessments.models import Method
+from assessments import framework_checks
 
 INDICATOR_LABELS = {
     "name": "指标名称",
@@ -21,8 +21,19 @@ INDICATOR_LABELS = {
     "description": "考评内容",
     "assessors": "考评单位",
     "applies_to": "适用单位",
+    "group": "二级指标",
+    "overflow": "负面清单",
+    "evidence_mandatory": "佐证必传",
 }
-RULE_LABELS = {"text": "细则内容", "kind": "类型", "points": "每次分值", "max_points": "累计上限"}
+RULE_LABELS = {
+    "text": "细则内容",
+    "kind": "类型",
+    "points": "每次分值",
+    "max_points": "累计上限",
+    "min_points": "酌情扣分下限",
+    "scope": "适用范围",
+    "veto_result": "否决结果表述",
+}
 
 
 @dataclass
@@ -85,10 +96,13 @@ class FrameworkDiff:
 def _flatten(structure: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     result = {}
     for section in structure:
+        groups = section.get("groups") or []
         for ind in section["indicators"]:
+            group = ind.get("group")
             result[ind["code"]] = {
                 **ind,
                 "section": section["name"],
+                "group": None if group is None else groups[group]["name"],
                 "assessors": "、".join(sorted(name for _, _, name in ind["assessors"])),
                 "applies_to": "、".join(sorted(name for _, _, name in ind["applies_to"])) or "全部",
             }
@@ -145,10 +159,6 @@ def framework_diff(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]])
             if c in old_sections and old_sections[c] != n
         ],
         indicators=diffs,
-        old_total=sum(
-            (i["max_score"] for i in old_ind.values() if i["method"] != Method.BONUS), Decimal("0")
-        ),
-        new_total=sum(
-            (i["max_score"] for i in new_ind.values() if i["method"] != Method.BONUS), Decimal("0")
-        ),
+        old_total=framework_checks.counted_total(old),
+        new_total=framework_checks.counted_total(new),
     )

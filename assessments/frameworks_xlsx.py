@@ -12,7 +12,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from assessments.models import Method, RuleKind
+from assessments.models import Method, RuleKind, RuleScope, SectionKind
 from documents.ooxml import FileRefused, open_workbook_bounded
 from documents.xlsx import table_workbook
 
@@ -33,7 +33,24 @@ HEADERS = [
     "细则类型",
     "每次分值",
     "累计上限",
+    # #9: the framework's shape as offices write it (optional on import: older files lack them)
+    "板块分值",
+    "板块类型",
+    "计入总分",
+    "测评满分",
+    "二级指标",
+    "二级指标分值",
+    "负面清单",
+    "佐证必传",
+    "酌情扣分下限",
+    "适用范围",
+    "否决结果表述",
 ]
+SECTION_KIND_BY_LABEL = {label: value for value, label in SectionKind.choices} | {
+    v: v for v, _ in SectionKind.choices
+}
+SCOPE_BY_LABEL = {label: value for value, label in RuleScope.choices} | {v: v for v, _ in RuleScope.choices}
+YES, NO = ("是", "√", "Y", "y", "yes", "1", "TRUE", "True"), ("否", "", "N", "n", "no", "0", "FALSE", "False")
 REQUIRED_HEADERS = ["板块编号", "板块名称", "指标编号", "指标名称", "分值"]
 METHOD_BY_LABEL = {label: value for value, label in Method.choices} | {v: v for v, _ in Method.choices}
 KIND_BY_LABEL = {label: value for value, label in RuleKind.choices} | {v: v for v, _ in RuleKind.choices}
@@ -110,6 +127,17 @@ class Row:
             value = value.strip()
             return value or None
         return value
+
+    def flag(self, column: str, *, default: bool) -> bool:
+        """是/否 (blank: `default`)."""
+        text = self.text(column)
+        if not text:
+            return default
+        if text in YES:
+            return True
+        if text not in NO:
+            self.error(column, f"「{text}」无效，请填“是”或“否”。")
+        return False
 
     def text(self, column: str, *, required: bool = False, max_length: int = 0) -> str:
         value = self.raw(column)
@@ -253,10 +281,34 @@ class _StructureReader:
     def _section(self, row: Row, code: str, name: str) -> dict[str, Any]:
         section = self.sections.get(code)
         if section is None:
-            section = self.sections[code] = {"code": code, "name": name, "indicators": []}
+            kind_text = row.text("板块类型")
+            kind = SECTION_KIND_BY_LABEL.get(kind_text or "常规板块")
+            if kind is None:
+                row.error("板块类型", f"板块类型「{kind_text}」无效，可填：常规板块、附加项、满意度测评。")
+            section = self.sections[code] = {
+                "code": code,
+                "name": name,
+                "points": row.decimal("板块分值"),
+                "kind": kind or SectionKind.STANDARD,
+                "in_total": row.flag("计入总分", default=True),
+                "survey_scale": row.decimal("测评满分"),
+                "groups": [],
+                "indicators": [],
+            }
         elif name and section["name"] != name:
             row.error("板块名称", f"板块 {code} 的名称与前面的行不一致（「{section['name']}」）。")
         return section
+
+    def _group(self, row: Row, section: dict[str, Any]) -> int | None:
+        """The position of the row's 二级指标 in its section (added on first sight)."""
+        name = row.text("二级指标", max_length=200)
+        if not name:
+            return None
+        names = [g["name"] for g in section["groups"]]
+        if name in names:
+            return names.index(name)
+        section["groups"].append({"code": "", "name": name, "points": row.decimal("二级指标分值")})
+        return len(names)
 
     def _indicator(
         self, row: Row, section: dict[str, Any], s_code: str, code: str, read: dict[str, Any]
@@ -267,6 +319,9 @@ class _StructureReader:
             "evidence_required": row.text("佐证材料要求"),
             "assessors": read["assessors"],
             "applies_to": read["applies_to"],
+            "group": self._group(row, section),
+            "overflow": row.flag("负面清单", default=read["method"] == Method.VETO),
+            "evidence_mandatory": row.flag("佐证必传", default=False),
         }
         indicator = self.indicators.get(code)
         if indicator is None:
@@ -292,8 +347,16 @@ class _StructureReader:
         kind_text = row.text("细则类型")
         kind = KIND_BY_LABEL.get(kind_text or "扣分")
         if kind is None:
-            row.error("细则类型", f"细则类型「{kind_text}」无效，可填：扣分、加分、等级、否决。")
-        points = row.decimal("每次分值", required=kind not in (RuleKind.VETO, None))
+            row.error(
+                "细则类型", f"细则类型「{kind_text}」无效，可填：扣分、加分、等级、否决、酌情扣分、全额。"
+            )
+        points = row.decimal(
+            "每次分值", required=kind not in (RuleKind.VETO, RuleKind.DISCRETIONARY, RuleKind.FULL, None)
+        )
+        scope_text = row.text("适用范围")
+        scope = SCOPE_BY_LABEL.get(scope_text or "本指标")
+        if scope is None:
+            row.error("适用范围", f"适用范围「{scope_text}」无效，可填：本指标、本组各项。")
         if any(r["code"] == code for r in indicator["rules"]) and code:
             row.error("细则编号", f"指标 {i_code} 的细则编号 {code} 重复。")
         indicator["rules"].append(
@@ -303,6 +366,9 @@ class _StructureReader:
                 "kind": kind,
                 "points": points or Decimal("0"),
                 "max_points": row.decimal("累计上限"),
+                "min_points": row.decimal("酌情扣分下限"),
+                "scope": scope or RuleScope.INDICATOR,
+                "veto_result": row.text("否决结果表述", max_length=50),
             }
         )
 
@@ -310,9 +376,26 @@ class _StructureReader:
 def export_rows(structure: Sequence[dict[str, Any]]) -> list[list[Any]]:
     method_label = dict(Method.choices)
     kind_label = dict(RuleKind.choices)
+    kind_of_section = dict(SectionKind.choices)
+    scope_label = dict(RuleScope.choices)
     rows = []
     for section in structure:
+        groups = section.get("groups") or []
+        section_cells = [
+            section.get("points"),
+            kind_of_section.get(section.get("kind") or SectionKind.STANDARD),
+            "是" if section.get("in_total", True) else "否",
+            section.get("survey_scale"),
+        ]
         for ind in section["indicators"]:
+            group = groups[ind["group"]] if ind.get("group") is not None else None
+            tail = [
+                *section_cells,
+                None if group is None else group["name"],
+                None if group is None else group.get("points"),
+                "是" if ind.get("overflow") else "否",
+                "是" if ind.get("evidence_mandatory") else "否",
+            ]
             base = [
                 section["code"],
                 section["name"],
@@ -327,7 +410,7 @@ def export_rows(structure: Sequence[dict[str, Any]]) -> list[list[Any]]:
                 "、".join(name for _, _, name in ind["applies_to"]),
             ]
             if not ind["rules"]:
-                rows.append([*base, None, None, None, None, None])
+                rows.append([*base, None, None, None, None, None, *tail, None, None, None])
             for rule in ind["rules"]:
                 rows.append(
                     [
@@ -337,6 +420,10 @@ def export_rows(structure: Sequence[dict[str, Any]]) -> list[list[Any]]:
                         kind_label.get(rule["kind"], rule["kind"]),
                         rule["points"],
                         rule["max_points"],
+                        *tail,
+                        rule.get("min_points"),
+                        scope_label.get(rule.get("scope") or RuleScope.INDICATOR),
+                        rule.get("veto_result") or None,
                     ]
                 )
     return rows

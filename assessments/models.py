@@ -230,8 +230,11 @@ INDICATOR_FIELDS = (
     "evidence_required",
     "evidence_mandatory",
     "order",
+    "overflow",
 )
-RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "order")
+RULE_FIELDS = ("code", "text", "kind", "points", "max_points", "min_points", "scope", "veto_result", "order")
+SECTION_FIELDS = ("code", "name", "order", "points", "kind", "in_total", "survey_scale")
+GROUP_FIELDS = ("code", "name", "points", "order")
 
 
 class Rule(models.Model):
@@ -302,6 +305,29 @@ class Campaign(models.Model):
     @property
     def is_published(self) -> bool:
         return self.phase == Phase.PUBLISHED
+
+
+class UnitClass(models.Model):
+    """分类考评: a class of targets (市直单位, 县区) with its own full marks; its
+    members are graded on 折算百分制 (their points × 100 / their full marks)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="unit_classes")
+    name = models.CharField("类别名称", max_length=50)
+    full_marks = models.DecimalField("满分", **POINTS)
+    members = models.ManyToManyField("orgs.Org", verbose_name="本类被考评单位", related_name="+", blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["campaign", "order", "pk"]
+        verbose_name = "考评类别"
+        verbose_name_plural = "考评类别"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="assessments_unitclass_name"),
+            models.CheckConstraint(condition=Q(full_marks__gt=0), name="assessments_unitclass_full_marks"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PhaseDeadline(models.Model):

@@ -92,6 +92,33 @@ def _audit_head_sentence(publication: Publication) -> str:
     return f"公布时审计日志链头为第{check.audit_seq}条记录，其哈希值为{_grouped(check.audit_hash)}。"
 
 
+def _ranking_table(ranking: Sequence[dict[str, Any]], year: int) -> gongwen.Table:
+    """The notice's ranking; with 分类考评, each unit's class and its 折算百分制
+    score of the indicators (what the grade was given on)."""
+    classed = any(row.get("unit_class") for row in ranking)
+    head: list[Any] = ["名次", "单位", "总分", "指标得分", "加分", "负面清单扣分", "社会评议", "等次"]
+    widths: tuple[float, ...] = (1, 2.2, 1.2, 1.3, 1, 1.4, 1.3, 1.6)
+    if classed:
+        head[3:3] = ["类别", "折算得分"]
+        widths = (1, 2, 1.1, 1.2, 1.1, 1.2, 0.9, 1.3, 1.1, 1.6)
+    rows = []
+    for row in ranking:
+        cells = [
+            row["rank"],
+            row["name"],
+            _num(row["total"]),
+            _num(row["indicator_total"]),
+            _num(row["bonus"]),
+            _num(row["deductions"]),
+            _num(row["social"]),
+            row["grade"] + ("（一票否决）" if row["veto"] else ""),
+        ]
+        if classed:
+            cells[3:3] = [row.get("unit_class") or "—", _num(row.get("converted"))]
+        rows.append(cells)
+    return gongwen.Table([head, *rows], widths=widths, caption=f"{year}年度法治建设考评结果")
+
+
 def notice_document(publication: Publication) -> gongwen.Document:
     snap = publication.snapshot
     year = snap["campaign"]["year"]
@@ -108,24 +135,7 @@ def notice_document(publication: Publication) -> gongwen.Document:
         gongwen.Paragraph(
             "；".join(f"{grade}等次（{len(names)}个）：{'、'.join(names)}" for grade, names in grades) + "。"
         ),
-        gongwen.Table(
-            [["名次", "单位", "总分", "指标得分", "加分", "负面清单扣分", "社会评议", "等次"]]
-            + [
-                [
-                    row["rank"],
-                    row["name"],
-                    _num(row["total"]),
-                    _num(row["indicator_total"]),
-                    _num(row["bonus"]),
-                    _num(row["deductions"]),
-                    _num(row["social"]),
-                    row["grade"] + ("（一票否决）" if row["veto"] else ""),
-                ]
-                for row in ranking
-            ],
-            widths=(1, 2.2, 1.2, 1.3, 1, 1.4, 1.3, 1.6),
-            caption=f"{year}年度法治建设考评结果",
-        ),
+        _ranking_table(ranking, year),
         gongwen.Heading("计分与排名规则"),
         *[gongwen.Paragraph(line) for line in rules_sentences(snap["rules"])],
         gongwen.Heading("有关要求"),

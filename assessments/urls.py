@@ -16,6 +16,7 @@ from assessments.views import (
     scoring,
     self_assessments,
     trends,
+    unit_classes,
 )
 
 app_name = "assessments"
@@ -53,6 +54,13 @@ urlpatterns = [
     ),
     path("frameworks/<int:pk>/sections/new/", frameworks.section_form, name="section_create"),
     path("frameworks/<int:pk>/sections/<int:section_pk>/", frameworks.section_form, name="section_edit"),
+    path(
+        "frameworks/<int:pk>/sections/<int:section_pk>/groups/new/",
+        frameworks.group_form,
+        name="group_create",
+    ),
+    path("frameworks/<int:pk>/groups/<int:group_pk>/", frameworks.group_form, name="group_edit"),
+    path("frameworks/<int:pk>/groups/<int:group_pk>/delete/", frameworks.group_delete, name="group_delete"),
     path(
         "frameworks/<int:pk>/sections/<int:section_pk>/delete/",
         frameworks.section_delete,
@@ -92,6 +100,13 @@ urlpatterns = [
     path("campaigns/<int:pk>/matrix.xlsx", campaigns.campaign_matrix_export, name="campaign_matrix_export"),
     path("campaigns/<int:pk>/extensions/", extensions.extension_list, name="extensions"),
     path("campaigns/<int:pk>/social/", campaigns.social_evaluations, name="social"),
+    path("campaigns/<int:pk>/classes/", unit_classes.unit_classes, name="unit_classes"),
+    path("campaigns/<int:pk>/classes/<int:class_pk>/", unit_classes.unit_classes, name="unit_class_edit"),
+    path(
+        "campaigns/<int:pk>/classes/<int:class_pk>/delete/",
+        unit_classes.unit_class_delete,
+        name="unit_class_delete",
+    ),
     path("campaigns/<int:pk>/social/template.xlsx", campaigns.social_template, name="social_template"),
     # 自评
     path("campaigns/<int:pk>/self/", self_assessments.self_home, name="self_home"),

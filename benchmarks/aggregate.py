@@ -3,6 +3,10 @@ scores: every county-level unit of China) through the project's code
 (assessments.results + assessments.scoring) against a raw SQL GROUP BY +
 ORDER BY over the same table, in the same run.
 
+分类考评 is on: the targets fall into two classes (县区, 市直单位) graded on
+折算百分制, and one indicator applies to only half of each class, so the
+other half is rescaled (their own full marks are the class's less it).
+
 One JSON line per database: SQLite always, PostgreSQL (database fazhi_bench,
 recreated) when it answers on 127.0.0.1:5432. Each database runs in its own
 child process because Django is configured once per process.
@@ -21,6 +25,7 @@ from pathlib import Path
 
 TARGETS = 2850
 INDICATORS = 100
+PARTIAL = 50  # the indicator that applies to half of the targets
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/fazhi_bench")
 
 
@@ -45,7 +50,7 @@ def populate() -> int:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from assessments.models import Campaign, Framework, Indicator, Score, Section
+    from assessments.models import Campaign, Framework, Indicator, Score, Section, UnitClass
     from orgs.models import Org, OrgType
 
     rng = random.Random(2023)
@@ -103,6 +108,21 @@ def populate() -> int:
             [Campaign.targets.through(campaign_id=campaign.pk, org_id=pk) for pk in target_ids],
             batch_size=2000,
         )
+        # two classes of the same full marks; PARTIAL applies to the even targets only
+        full = sum((i.max_score for i in indicators if i.method != "bonus"), Decimal(0))
+        half = len(target_ids) // 2
+        for n, (name, members) in enumerate((("县区", target_ids[:half]), ("市直单位", target_ids[half:]))):
+            unit_class = UnitClass.objects.create(campaign=campaign, name=name, full_marks=full, order=n)
+            UnitClass.members.through.objects.bulk_create(
+                [UnitClass.members.through(unitclass_id=unit_class.pk, org_id=pk) for pk in members],
+                batch_size=2000,
+            )
+        partial = indicators[PARTIAL]
+        applying = set(target_ids[::2])
+        Indicator.applies_to.through.objects.bulk_create(
+            [Indicator.applies_to.through(indicator_id=partial.pk, org_id=pk) for pk in sorted(applying)],
+            batch_size=2000,
+        )
         # every column of the score table, so fields added to the model later keep working
         template = Score(
             campaign=campaign, status="approved", approved_at=now, updated_at=now, entered_at=now
@@ -116,6 +136,8 @@ def populate() -> int:
         for target_id in target_ids:
             veto = rng.random() < 0.002
             for ind in indicators:
+                if ind.pk == partial.pk and target_id not in applying:
+                    continue  # does not apply: no score, the target is rescaled
                 if ind.method == "bonus":
                     points = Decimal(rng.choice((0, 0, 0, 1, 2, 3, 5)))
                 else:
@@ -192,6 +214,7 @@ def child(database: str) -> None:
     ranking = project()
     raw = baseline()
     assert len(ranking) == len(raw) == TARGETS, (len(ranking), len(raw))
+    assert all(r.unit_class for r in ranking) and any(r.full_marks != ranking[0].full_marks for r in ranking)
     assert [r.rank for r in ranking] == list(range(1, TARGETS + 1))
     project_s, baseline_s = interleaved(project, baseline, repeat=9)
     grades: dict[str, int] = {}
@@ -203,7 +226,9 @@ def child(database: str) -> None:
         baseline_s,
         database=connection.vendor,
         targets=TARGETS,
-        scores=TARGETS * INDICATORS,
+        scores=TARGETS * INDICATORS - (TARGETS - (TARGETS + 1) // 2),
+        classes=2,
+        rescaled=TARGETS // 2,
         setup_s=round(setup_s, 2),
         grades=grades,
     )

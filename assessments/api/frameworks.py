@@ -3,6 +3,7 @@ list, 404 on an object), with clone, lock and new version."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,10 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import request_user
-from assessments import access
+from assessments import access, framework_checks
 from assessments.models import (
+    GROUP_FIELDS,
     INDICATOR_FIELDS,
     RULE_FIELDS,
+    SECTION_FIELDS,
     Framework,
     Indicator,
     Rule,
@@ -34,13 +37,22 @@ class RuleSerializer(serializers.ModelSerializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     section = serializers.CharField(source="section.name", read_only=True)
+    group = serializers.SerializerMethodField(help_text="二级指标的编号与名称；不属于二级指标时为 null")
     assessors = serializers.SerializerMethodField()
     applies_to = serializers.SerializerMethodField()
     rules = RuleSerializer(many=True, read_only=True)
 
     class Meta:
         model = Indicator
-        fields = ["id", "section", *INDICATOR_FIELDS, "assessors", "applies_to", "rules"]
+        fields = ["id", "section", "group", *INDICATOR_FIELDS, "assessors", "applies_to", "rules"]
+
+    def get_group(self, obj: Indicator) -> str | None:
+        group = (
+            next((g for g in obj.section.groups.all() if g.pk == obj.group_id), None)
+            if obj.group_id
+            else None
+        )
+        return None if group is None else str(group)
 
     def get_assessors(self, obj: Indicator) -> list[str]:
         return [o.code for o in obj.assessors.all()]
@@ -74,15 +86,16 @@ class FrameworkSerializer(serializers.ModelSerializer):
 class FrameworkDetailSerializer(FrameworkSerializer):
     sections = serializers.SerializerMethodField()
     problems = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
 
     class Meta(FrameworkSerializer.Meta):
-        fields = [*FrameworkSerializer.Meta.fields, "sections", "problems"]
+        fields = [*FrameworkSerializer.Meta.fields, "sections", "problems", "warnings"]
 
     def get_sections(self, obj: Framework) -> list[dict[str, Any]]:
         return [
             {
-                "code": s.code,
-                "name": s.name,
+                **{name: _plain(getattr(s, name)) for name in SECTION_FIELDS},
+                "groups": [{name: _plain(getattr(g, name)) for name in GROUP_FIELDS} for g in s.groups.all()],
                 "indicators": IndicatorSerializer(s.indicators.all(), many=True).data,
             }
             for s in framework_selectors.framework_sections(obj)
@@ -90,6 +103,14 @@ class FrameworkDetailSerializer(FrameworkSerializer):
 
     def get_problems(self, obj: Framework) -> list[str]:
         return [] if obj.is_locked else framework_services.framework_problems(obj)
+
+    def get_warnings(self, obj: Framework) -> list[str]:
+        """Rules that can never take an indicator to 0 (shown; they do not block the lock)."""
+        return framework_checks.rule_warnings(framework_selectors.framework_structure(obj))
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
 
 
 class CloneSerializer(serializers.Serializer):

@@ -40,6 +40,10 @@ def ranked_json(r: Ranked) -> dict[str, Any]:
         "social": None if r.social is None else str(r.social),
         "lost": str(r.lost),
         "quota_dropped": r.quota_dropped,
+        # 分类考评: the class, the target's own full marks and its 折算百分制 (null: not classed)
+        "unit_class": r.unit_class or None,
+        "full_marks": None if r.full_marks is None else str(r.full_marks),
+        "converted": None if r.converted is None else str(r.converted),
     }
 
 

@@ -10,15 +10,19 @@ from django.db.models import Count, DecimalField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from assessments.models import (
+    GROUP_FIELDS,
     INDICATOR_FIELDS,
     RULE_FIELDS,
+    SECTION_FIELDS,
     Campaign,
     Framework,
     FrameworkStatus,
     Indicator,
+    IndicatorGroup,
     Method,
     Rule,
     Section,
+    SectionKind,
 )
 from orgs.models import Org
 
@@ -34,7 +38,12 @@ def framework_list() -> QuerySet[Framework]:
     return Framework.objects.select_related("created_by", "cloned_from").annotate(
         indicator_count=Coalesce(Subquery(indicators.annotate(n=Count("pk")).values("n")), 0),
         score_sum=Coalesce(
-            Subquery(indicators.exclude(method=Method.BONUS).annotate(s=Sum("max_score")).values("s")),
+            Subquery(
+                indicators.exclude(method=Method.BONUS)
+                .exclude(section__kind=SectionKind.BONUS, section__in_total=False)
+                .annotate(s=Sum("max_score"))
+                .values("s")
+            ),
             Value(ZERO),
             output_field=DecimalField(max_digits=9, decimal_places=2),
         ),
@@ -52,7 +61,7 @@ def framework_list() -> QuerySet[Framework]:
 
 
 def framework_sections(framework: Framework) -> list[Section]:
-    """板块 → 指标 (with units and 评分细则) in four queries whatever the size."""
+    """板块 → 二级指标 / 指标 (with units and 评分细则) in five queries whatever the size."""
     indicators = Indicator.objects.order_by("order", "code", "pk").prefetch_related(
         Prefetch("assessors", queryset=Org.objects.order_by("sort_order", "code")),
         Prefetch("applies_to", queryset=Org.objects.order_by("code")),
@@ -60,23 +69,30 @@ def framework_sections(framework: Framework) -> list[Section]:
     )
     return list(
         framework.sections.order_by("order", "code", "pk").prefetch_related(
-            Prefetch("indicators", queryset=indicators)
+            Prefetch("indicators", queryset=indicators),
+            Prefetch("groups", queryset=IndicatorGroup.objects.order_by("order", "code", "pk")),
         )
     )
 
 
-def framework_structure(framework: Framework) -> list[dict[str, Any]]:
-    """The framework as plain nested data: used to clone, export and diff."""
+def framework_structure(
+    framework: Framework, *, sections: list[Section] | None = None
+) -> list[dict[str, Any]]:
+    """The framework as plain nested data: used to clone, export and diff.
+    An indicator names its 二级指标 by the group's position in its section's
+    `groups` (`"group": 0`), or None."""
     result = []
-    for section in framework_sections(framework):
+    for section in framework_sections(framework) if sections is None else sections:
+        groups = list(section.groups.all())
+        position = {g.pk: n for n, g in enumerate(groups)}
         result.append(
             {
-                "code": section.code,
-                "name": section.name,
-                "order": section.order,
+                **{name: getattr(section, name) for name in SECTION_FIELDS},
+                "groups": [{name: getattr(g, name) for name in GROUP_FIELDS} for g in groups],
                 "indicators": [
                     {
                         **{name: getattr(ind, name) for name in INDICATOR_FIELDS},
+                        "group": position.get(ind.group_id) if ind.group_id else None,
                         "assessors": [(o.pk, o.code, o.display_name) for o in ind.assessors.all()],
                         "applies_to": [(o.pk, o.code, o.display_name) for o in ind.applies_to.all()],
                         "rules": [{name: getattr(r, name) for name in RULE_FIELDS} for r in ind.rules.all()],

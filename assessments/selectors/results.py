@@ -15,18 +15,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from assessments import scoring
 from assessments.models import (
     Campaign,
     Indicator,
+    IndicatorGroup,
     Method,
+    Rule,
+    RuleKind,
+    RuleScope,
     Score,
     ScoreItem,
     ScoreStatus,
+    SectionKind,
     SocialEvaluation,
+    UnitClass,
     default_grade_rules,
 )
 
@@ -91,8 +97,36 @@ class CampaignInputs:
 
 
 def _indicator_meta(campaign: Campaign) -> list[dict[str, Any]]:
-    rows = Indicator.objects.filter(section__framework_id=campaign.framework_id).order_by()
-    return [dict(row) for row in rows.values("id", "method", "max_score")]
+    group_rules = Rule.objects.filter(indicator_id=OuterRef("pk"), scope=RuleScope.GROUP)
+    rows = (
+        Indicator.objects.filter(section__framework_id=campaign.framework_id)
+        .order_by()
+        .annotate(group_rule=Exists(group_rules))
+    )
+    meta = [
+        dict(row)
+        for row in rows.values(
+            "id",
+            "method",
+            "max_score",
+            "overflow",
+            "group_id",
+            "section_id",
+            "section__kind",
+            "section__in_total",
+            "section__points",
+            "section__survey_scale",
+            "group__points",
+            "group_rule",
+        )
+    ]
+    for i in meta:
+        # on top of the total: 加分 indicators and 附加项 sections outside it
+        i["bonus"] = i["method"] == Method.BONUS or (
+            i["section__kind"] == SectionKind.BONUS and not i["section__in_total"]
+        )
+        i["survey"] = i["section__kind"] == SectionKind.SURVEY and bool(i["section__survey_scale"])
+    return meta
 
 
 def aggregate_rows(
@@ -102,7 +136,7 @@ def aggregate_rows(
     Σ points, Σ bonus points, number of vetoes, number of approved scores)."""
     if indicators is None:
         indicators = _indicator_meta(campaign)
-    bonus_ids = [i["id"] for i in indicators if i["method"] == Method.BONUS]
+    bonus_ids = [i["id"] for i in indicators if i["bonus"]]
     zero = Value(ZERO, output_field=_POINTS)
     bonus: Any = Coalesce(Sum("score", filter=Q(indicator_id__in=bonus_ids)), zero) if bonus_ids else zero
     approved = Score.objects.filter(campaign_id=campaign.pk, status=ScoreStatus.APPROVED).order_by()
@@ -128,14 +162,21 @@ def aggregate_rows(
     ]
 
 
-def _applicable_max(campaign: Campaign, indicators: Sequence[Mapping[str, Any]], target_ids: Sequence[int]):
-    """Per target: (number of indicators applying to it, Σ 分值 of those that are not bonus)."""
-    max_of = {i["id"]: (ZERO if i["method"] == Method.BONUS else Decimal(i["max_score"])) for i in indicators}
+def _limited(indicators: Sequence[Mapping[str, Any]]) -> dict[int, set[int]]:
+    """Indicator pk -> the orgs it applies to, for the indicators that do not apply to everyone."""
     limited: dict[int, set[int]] = defaultdict(set)
     for indicator_id, org_id in Indicator.applies_to.through.objects.filter(
-        indicator_id__in=list(max_of)
+        indicator_id__in=[i["id"] for i in indicators]
     ).values_list("indicator_id", "org_id"):
         limited[indicator_id].add(org_id)
+    return limited
+
+
+def _applicable_max(
+    indicators: Sequence[Mapping[str, Any]], target_ids: Sequence[int], limited: Mapping[int, set[int]]
+) -> dict[int, tuple[int, Decimal]]:
+    """Per target: (number of indicators applying to it, Σ 分值 of those that are not bonus)."""
+    max_of = {i["id"]: (ZERO if i["bonus"] else Decimal(i["max_score"])) for i in indicators}
     everyone = [m for pk, m in max_of.items() if pk not in limited]
     base = (len(everyone), sum(everyone, ZERO))
     result = {}
@@ -145,14 +186,16 @@ def _applicable_max(campaign: Campaign, indicators: Sequence[Mapping[str, Any]],
     return result
 
 
-def _scored_max(campaign: Campaign, target_ids: Sequence[int]) -> dict[int, Decimal]:
+def _scored_max(
+    campaign: Campaign, target_ids: Sequence[int], bonus_ids: Sequence[int]
+) -> dict[int, Decimal]:
     """Σ 分值 of the approved non-bonus scores of these (incompletely scored) targets."""
     rows = (
         Score.objects.filter(
             campaign_id=campaign.pk, status=ScoreStatus.APPROVED, target_id__in=list(target_ids)
         )
         .exclude(score__isnull=True)
-        .exclude(indicator__method=Method.BONUS)
+        .exclude(indicator_id__in=list(bonus_ids))
         .order_by()
         .values("target_id")
         .annotate(total=Sum("indicator__max_score"))
@@ -164,26 +207,168 @@ def _negative_list_deductions(
     campaign: Campaign, indicators: Sequence[Mapping[str, Any]]
 ) -> dict[int, Decimal]:
     """Per target, Σ of `scoring.indicator_score(...).overflow` over its approved
-    scores of 负面清单 (veto-method) indicators: the deductions beyond the
-    indicator's 分值, taken from the total. Only read when the framework has
+    scores of 负面清单 indicators (`Indicator.overflow`): the deductions beyond
+    the indicator's 分值, taken from the total. Only read when the framework has
     such indicators."""
-    veto_max = {i["id"]: Decimal(i["max_score"]) for i in indicators if i["method"] == Method.VETO}
-    if not veto_max:
+    overflowing = {i["id"]: i for i in indicators if i["overflow"]}
+    if not overflowing:
         return {}
     items: dict[tuple[int, int], list[scoring.Item]] = defaultdict(list)
     rows = ScoreItem.objects.filter(
         score__campaign_id=campaign.pk,
         score__status=ScoreStatus.APPROVED,
-        score__indicator_id__in=list(veto_max),
-    ).values_list("score__target_id", "score__indicator_id", "kind", "points")
-    for target_id, indicator_id, kind, points in rows:
-        if kind in scoring.ITEM_KINDS:  # a grade item has no say on a veto indicator
-            items[(target_id, indicator_id)].append(scoring.Item(kind=kind, points=points))
+        score__indicator_id__in=list(overflowing),
+    ).values_list("score__target_id", "score__indicator_id", "kind", "points", "rule__scope")
+    for target_id, indicator_id, kind, points, scope in rows:
+        if kind in scoring.ITEM_KINDS:  # a grade item has no say on the overflow
+            items[(target_id, indicator_id)].append(
+                scoring.Item(kind=kind, points=points, group=scope == RuleScope.GROUP)
+            )
     result: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for (target_id, indicator_id), chosen in items.items():
-        scored = scoring.indicator_score(max_score=veto_max[indicator_id], method=Method.VETO, items=chosen)
+        meta = overflowing[indicator_id]
+        scored = scoring.indicator_score(
+            max_score=Decimal(meta["max_score"]), method=Method.DEDUCT, items=chosen, overflow=True
+        )
         if scored.overflow:
             result[target_id] += scored.overflow
+    return result
+
+
+def _group_deductions(campaign: Campaign, indicators: Sequence[Mapping[str, Any]]) -> dict[int, Decimal]:
+    """Per target, the points its group rules (stated once for a 二级指标) take
+    from the groups' subtotals (`scoring.group_subtotal`). Only read when the
+    framework has group rules."""
+    ids = [i["id"] for i in indicators]
+    chosen = ScoreItem.objects.filter(
+        score__campaign_id=campaign.pk,
+        score__status=ScoreStatus.APPROVED,
+        rule__scope=RuleScope.GROUP,
+        score__indicator_id__in=ids,
+    ).values_list("score__target_id", "score__indicator__group_id", "kind", "points")
+    deducted: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for target_id, group_id, kind, points in chosen:
+        if group_id is not None and kind != RuleKind.GRADE:
+            deducted[(target_id, group_id)] += -points if kind == RuleKind.ADD else points
+    if not deducted:
+        return {}
+    group_points = {i["group_id"]: i["group__points"] for i in indicators if i["group_id"]}
+    scores: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    for target_id, group_id, score in (
+        Score.objects.filter(
+            campaign_id=campaign.pk,
+            status=ScoreStatus.APPROVED,
+            target_id__in={t for t, _ in deducted},
+            indicator__group_id__in={g for _, g in deducted},
+        )
+        .exclude(score__isnull=True)
+        .values_list("target_id", "indicator__group_id", "score")
+    ):
+        scores[(target_id, group_id)].append(score or ZERO)
+    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (target_id, group_id), points in deducted.items():
+        taken = scoring.group_subtotal(
+            scores=scores.get((target_id, group_id), []), points=group_points.get(group_id), deducted=points
+        ).taken
+        result[target_id] += taken
+    return result
+
+
+def _survey_adjustments(campaign: Campaign, indicators: Sequence[Mapping[str, Any]]) -> dict[int, Decimal]:
+    """Per target, what converting its 满意度测评 sections from their own scale
+    into the sections' points changes in its indicator total. Only read when
+    the framework has such sections."""
+    survey = {i["id"]: i for i in indicators if i["survey"] and not i["bonus"]}
+    if not survey:
+        return {}
+    raw: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for target_id, indicator_id, score in (
+        Score.objects.filter(
+            campaign_id=campaign.pk, status=ScoreStatus.APPROVED, indicator_id__in=list(survey)
+        )
+        .exclude(score__isnull=True)
+        .values_list("target_id", "indicator_id", "score")
+    ):
+        raw[(target_id, survey[indicator_id]["section_id"])] += score or ZERO
+    sections = {i["section_id"]: i for i in survey.values()}
+    result: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (target_id, section_id), points in raw.items():
+        s = sections[section_id]
+        converted = scoring.survey_points(
+            points,
+            scale=s["section__survey_scale"],
+            points=s["section__points"] or s["section__survey_scale"],
+        )
+        result[target_id] += converted - points
+    return result
+
+
+def _veto_results(campaign: Campaign, target_ids: Sequence[int]) -> dict[int, str]:
+    """The wording of each vetoed target's veto (the first stated one; blank: 不合格)."""
+    if not target_ids:
+        return {}
+    rows = (
+        ScoreItem.objects.filter(
+            score__campaign_id=campaign.pk,
+            score__status=ScoreStatus.APPROVED,
+            score__target_id__in=list(target_ids),
+            kind=RuleKind.VETO,
+        )
+        .exclude(rule__veto_result="")
+        .order_by("score__indicator__section__order", "score__indicator__order", "pk")
+        .values_list("score__target_id", "rule__veto_result")
+    )
+    result: dict[int, str] = {}
+    for target_id, wording in rows:
+        result.setdefault(target_id, wording or "")
+    return result
+
+
+@dataclass(frozen=True)
+class ClassOf:
+    name: str
+    full_marks: Decimal  # the target's own: the class's less what does not apply to it
+
+
+def target_classes(
+    campaign: Campaign,
+    indicators: Sequence[Mapping[str, Any]],
+    limited: Mapping[int, set[int]] | None = None,
+) -> dict[int, ClassOf]:
+    """分类考评: each classed target's class and own full marks. An indicator
+    applying to some members of the class but not to this target is taken off
+    its full marks, so its points are rescaled the same way (`scoring.own_full_marks`)."""
+    # plain integer pairs (thousands of rows); the classes themselves are few
+    members_of: dict[int, set[int]] = defaultdict(set)
+    for class_id, org_id in (
+        UnitClass.members.through.objects.filter(unitclass__campaign_id=campaign.pk)
+        .order_by()
+        .values_list("unitclass_id", "org_id")
+    ):
+        members_of[class_id].add(org_id)
+    if not members_of:
+        return {}
+    if limited is None:
+        limited = _limited(indicators)
+    max_of = {i["id"]: Decimal(i["max_score"]) for i in indicators if not i["bonus"]}
+    result = {}
+    for class_id, name, full_marks in UnitClass.objects.filter(pk__in=list(members_of)).values_list(
+        "pk", "name", "full_marks"
+    ):
+        members = members_of[class_id]
+        partial = [
+            (max_of[pk], orgs)
+            for pk, orgs in limited.items()
+            if pk in max_of and not orgs.isdisjoint(members)
+        ]
+        whole = ClassOf(name, scoring.own_full_marks(class_full=full_marks, not_applying=ZERO))
+        for target_id in members:
+            missing = sum((points for points, orgs in partial if target_id not in orgs), ZERO)
+            result[target_id] = (
+                ClassOf(name, scoring.own_full_marks(class_full=full_marks, not_applying=missing))
+                if missing
+                else whole
+            )
     return result
 
 
@@ -194,17 +379,25 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
     Lost points (Σ 分值 − 得分, a tie-break) are Σ 分值 of the applicable
     indicators minus the points when every applicable indicator of a target
     has an approved score; only incompletely scored targets need a second,
-    small query."""
+    small query. 负面清单 overflows, group rules, survey conversion, veto
+    wording and classes each cost a query only when the framework (or the
+    campaign) has them."""
     indicators = _indicator_meta(campaign)
     aggregates: dict[int, tuple[Any, ...]] = {row[0]: row for row in aggregate_rows(campaign, indicators)}
     social = dict(
         SocialEvaluation.objects.filter(campaign_id=campaign.pk).order_by().values_list("target_id", "score")
     )
     extra = _negative_list_deductions(campaign, indicators)
+    group_taken = _group_deductions(campaign, indicators) if any(i["group_rule"] for i in indicators) else {}
+    survey = _survey_adjustments(campaign, indicators)
     targets = list(campaign.targets.order_by("code").values_list("pk", "code", "name", "short_name"))
-    applicable = _applicable_max(campaign, indicators, [t[0] for t in targets])
+    limited = _limited(indicators)
+    applicable = _applicable_max(indicators, [t[0] for t in targets], limited)
+    classes = target_classes(campaign, indicators, limited)
     incomplete = [pk for pk, *_ in targets if pk in aggregates and aggregates[pk][4] != applicable[pk][0]]
-    scored_max = _scored_max(campaign, incomplete) if incomplete else {}
+    bonus_ids = [i["id"] for i in indicators if i["bonus"]]
+    scored_max = _scored_max(campaign, incomplete, bonus_ids) if incomplete else {}
+    wording = _veto_results(campaign, [pk for pk, row in aggregates.items() if row[3]])
     inputs, ids, scored = [], {}, {}
     empty = (None, ZERO, ZERO, 0, 0)
     for pk, code, name, short_name in targets:
@@ -214,6 +407,10 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
         total = points - bonus
         count_needed, max_needed = applicable[pk]
         max_total = max_needed if count == count_needed else scored_max.get(pk, ZERO)
+        lost = max_total - total
+        if pk in group_taken or pk in survey:
+            total = max(ZERO, total - group_taken.get(pk, ZERO) + survey.get(pk, ZERO))
+        unit_class = classes.get(pk)
         inputs.append(
             scoring.TargetInput(
                 code,
@@ -223,7 +420,10 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
                 extra.get(pk, ZERO),
                 vetoes > 0,
                 social.get(pk),
-                max_total - total,
+                lost + group_taken.get(pk, ZERO),
+                wording.get(pk, ""),
+                None if unit_class is None else unit_class.full_marks,
+                "" if unit_class is None else unit_class.name,
             )
         )
         ids[code] = pk
@@ -294,6 +494,41 @@ def section_totals(
     result: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for row in qs.order_by().values("target_id", "indicator__section_id").annotate(points=Sum("score")):
         result[row["target_id"]][row["indicator__section_id"]] = row["points"]
+    return result
+
+
+def group_totals(
+    campaign: Campaign, target_ids: Sequence[int] | None = None
+) -> dict[int, dict[int, Decimal]]:
+    """二级指标 subtotals per target and group: Σ of the group's approved
+    scores less its group rules' deductions (`scoring.group_subtotal`); two
+    queries, none more when the framework has no groups."""
+    groups = dict(
+        IndicatorGroup.objects.filter(section__framework_id=campaign.framework_id).values_list("pk", "points")
+    )
+    if not groups:
+        return {}
+    approved = Score.objects.filter(
+        campaign_id=campaign.pk, status=ScoreStatus.APPROVED, indicator__group_id__in=list(groups)
+    )
+    if target_ids is not None:
+        approved = approved.filter(target_id__in=list(target_ids))
+    scores: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    for target_id, group_id, score in approved.exclude(score__isnull=True).values_list(
+        "target_id", "indicator__group_id", "score"
+    ):
+        scores[(target_id, group_id)].append(score or ZERO)
+    deducted: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for target_id, group_id, kind, points in ScoreItem.objects.filter(
+        score__in=approved, rule__scope=RuleScope.GROUP
+    ).values_list("score__target_id", "score__indicator__group_id", "kind", "points"):
+        if kind != RuleKind.GRADE:
+            deducted[(target_id, group_id)] += -points if kind == RuleKind.ADD else points
+    result: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for (target_id, group_id), values in scores.items():
+        result[target_id][group_id] = scoring.group_subtotal(
+            scores=values, points=groups[group_id], deducted=deducted.get((target_id, group_id), ZERO)
+        ).subtotal
     return result
 
 

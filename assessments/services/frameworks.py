@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from assessments import framework_checks
 from assessments.framework_import.model import (
     ParsedIndicator,
     ParsedRule,
@@ -23,8 +24,10 @@ from assessments.framework_import.model import (
     TableKind,
 )
 from assessments.models import (
+    GROUP_FIELDS,
     INDICATOR_FIELDS,
     RULE_FIELDS,
+    SECTION_FIELDS,
     Framework,
     FrameworkStatus,
     Indicator,
@@ -41,7 +44,6 @@ from audit.services import audit_record, diff, snapshot
 from orgs.models import Org
 
 FRAMEWORK_FIELDS = ("year", "version", "name", "description", "total_score", "status")
-SECTION_FIELDS = ("code", "name", "order")
 LOCKED_MESSAGE = "考评办法已锁定，不能修改；如需调整，请基于它新建版本。"
 
 
@@ -120,25 +122,22 @@ def framework_delete(*, actor: User, framework: Framework) -> None:
     framework.delete()
 
 
-def scored_total(indicators: Iterable[Indicator]) -> Decimal:
-    """Σ 分值 of the indicators that make up the total (加分 indicators sit on top)."""
-    return sum((i.max_score for i in indicators if i.method != Method.BONUS), Decimal("0"))
+def scored_total(structure: Sequence[dict[str, Any]]) -> Decimal:
+    """Σ of what makes up the total (加分 indicators and 附加项 outside the
+    total sit on top; a 满意度测评 section counts its points)."""
+    return framework_checks.counted_total(structure)
 
 
 def framework_problems(framework: Framework) -> list[str]:
-    """What stops the framework from being locked (empty: it can be locked)."""
+    """What stops the framework from being locked (empty: it can be locked):
+    every level's subtotal (`framework_checks`), units, bonus caps."""
     problems = []
     sections = framework_selectors.framework_sections(framework)
     indicators = [i for s in sections for i in s.indicators.all()]
     if not indicators:
         return ["尚未设置任何指标。"]
-    total = scored_total(indicators)
-    if total != framework.total_score:
-        gap = framework.total_score - total
-        more_less = f"还差 {gap.normalize():f} 分" if gap > 0 else f"超出 {(-gap).normalize():f} 分"
-        problems.append(
-            f"各指标分值合计 {total.normalize():f} 分（加分指标不计入），与总分 {framework.total_score.normalize():f} 分不一致（{more_less}）。"
-        )
+    structure = framework_selectors.framework_structure(framework, sections=sections)
+    problems.extend(framework_checks.subtotal_problems(structure, framework.total_score))
     for section in sections:
         if not section.indicators.all():
             problems.append(f"板块「{section.name}」没有指标。")
@@ -148,6 +147,12 @@ def framework_problems(framework: Framework) -> list[str]:
         if ind.method == Method.BONUS and ind.bonus_cap is None:
             problems.append(f"加分指标 {ind.code}「{ind.name}」未设置加分上限。")
     return problems
+
+
+def framework_warnings(framework: Framework) -> list[str]:
+    """What the office should look at before locking, without blocking it
+    (rules that can never take an indicator to 0)."""
+    return framework_checks.rule_warnings(framework_selectors.framework_structure(framework))
 
 
 @transaction.atomic
@@ -164,36 +169,60 @@ def framework_lock(*, actor: User | None, framework: Framework) -> Framework:
         actor=actor,
         action="assessments.framework.locked",
         target=framework,
-        data={"total_score": framework.total_score},
+        data={"total_score": framework.total_score, "warnings": framework_warnings(framework)},
     )
     return framework
 
 
 def _build_tree(framework: Framework, structure: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """Create sections, indicators (with units) and rules from plain data in a
-    handful of bulk inserts; returns counts."""
+    """Create sections, groups, indicators (with units) and rules from plain
+    data in a handful of bulk inserts; returns counts. An indicator's "group"
+    is the position of its 二级指标 in the section's "groups"."""
     sections = Section.objects.bulk_create(
         [
-            Section(framework=framework, code=s["code"], name=s["name"], order=s.get("order", n))
+            Section(
+                framework=framework,
+                order=s.get("order", n),
+                **{k: s[k] for k in SECTION_FIELDS if k in s and k != "order"},
+            )
             for n, s in enumerate(structure, start=1)
         ]
     )
+    groups = IndicatorGroup.objects.bulk_create(
+        [
+            IndicatorGroup(
+                section=section,
+                order=g.get("order", n),
+                **{k: g[k] for k in GROUP_FIELDS if k in g and k != "order"},
+            )
+            for section, s in zip(sections, structure, strict=True)
+            for n, g in enumerate(s.get("groups", []), start=1)
+        ]
+    )
+    groups_of: dict[int, list[IndicatorGroup]] = {}
+    for group in groups:
+        groups_of.setdefault(group.section_id, []).append(group)
     indicators: list[Indicator] = []
     sources: list[dict[str, Any]] = []
     for section, s in zip(sections, structure, strict=True):
         for n, ind in enumerate(s["indicators"], start=1):
+            method = ind.get("method") or Method.DEDUCT
+            group = ind.get("group")
             indicators.append(
                 Indicator(
                     section=section,
+                    group=None if group is None else groups_of[section.pk][group],
                     code=ind["code"],
                     name=ind["name"],
                     max_score=ind["max_score"],
-                    method=ind.get("method") or Method.DEDUCT,
+                    method=method,
                     bonus_cap=ind.get("bonus_cap"),
                     evidence_required=ind.get("evidence_required", ""),
                     evidence_mandatory=bool(ind.get("evidence_mandatory", False)),
                     description=ind.get("description", ""),
                     order=ind.get("order", n),
+                    # a veto-method indicator is a 负面清单 unless the data says otherwise
+                    overflow=ind.get("overflow", method == Method.VETO),
                 )
             )
             sources.append(ind)
@@ -211,6 +240,9 @@ def _build_tree(framework: Framework, structure: Sequence[dict[str, Any]]) -> di
                     kind=r.get("kind") or RuleKind.DEDUCT,
                     points=r.get("points") or Decimal("0"),
                     max_points=r.get("max_points"),
+                    min_points=r.get("min_points"),
+                    scope=r.get("scope") or RuleScope.INDICATOR,
+                    veto_result=r.get("veto_result") or "",
                     order=r.get("order", n),
                 )
             )
@@ -221,7 +253,10 @@ def _build_tree(framework: Framework, structure: Sequence[dict[str, Any]]) -> di
     Rule.objects.bulk_create(rules)
     Indicator.assessors.through.objects.bulk_create(assessor_links)
     Indicator.applies_to.through.objects.bulk_create(applies_links)
-    return {"sections": len(sections), "indicators": len(indicators), "rules": len(rules)}
+    counts = {"sections": len(sections), "indicators": len(indicators), "rules": len(rules)}
+    if groups:
+        counts["groups"] = len(groups)
+    return counts
 
 
 def _org_pk(org: Any) -> int:
@@ -434,12 +469,34 @@ def framework_import_table(*, actor: User | None, table: ParsedTable, year: int,
 # --------------------------------------------------------------------------- sections
 
 
+def _validate_section(fields: dict[str, Any]) -> None:
+    errors = {}
+    points, scale = fields.get("points"), fields.get("survey_scale")
+    if points is not None and points < 0:
+        errors["points"] = "板块分值不能为负数。"
+    if fields.get("kind") == SectionKind.SURVEY:
+        if scale is None or scale <= 0:
+            errors["survey_scale"] = "满意度测评板块须填写测评满分（如 100）。"
+        if points is None:
+            errors["points"] = "满意度测评板块须填写板块分值（测评结果折算成的分数）。"
+    elif scale is not None:
+        errors["survey_scale"] = "只有满意度测评板块填写测评满分。"
+    if fields.get("kind") != SectionKind.BONUS and fields.get("in_total") is False:
+        errors["in_total"] = "只有附加项板块可以不计入总分。"
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def section_create(*, actor: User, framework: Framework, code: str, name: str, order: int = 0) -> Section:
+def section_create(
+    *, actor: User, framework: Framework, code: str, name: str, order: int = 0, **fields: Any
+) -> Section:
     _require_draft(framework)
     if framework.sections.filter(code=code).exists():
         raise ValidationError({"code": f"板块编号 {code} 已存在。"})
-    section = Section.objects.create(framework=framework, code=code, name=name, order=order)
+    extra = {k: fields[k] for k in SECTION_FIELDS if k in fields}
+    _validate_section(extra)
+    section = Section.objects.create(framework=framework, code=code, name=name, order=order, **extra)
     audit_record(
         actor=actor,
         action="assessments.section.created",
@@ -455,10 +512,11 @@ def section_update(*, actor: User, section: Section, **fields: Any) -> Section:
     code = fields.get("code", section.code)
     if section.framework.sections.filter(code=code).exclude(pk=section.pk).exists():
         raise ValidationError({"code": f"板块编号 {code} 已存在。"})
+    merged = {name: fields.get(name, getattr(section, name)) for name in SECTION_FIELDS}
+    _validate_section(merged)
     before = snapshot(section, SECTION_FIELDS)
-    for name in SECTION_FIELDS:
-        if name in fields:
-            setattr(section, name, fields[name])
+    for name, value in merged.items():
+        setattr(section, name, value)
     section.save()
     b, a = diff(before, snapshot(section, SECTION_FIELDS))
     if a:
@@ -478,6 +536,56 @@ def section_delete(*, actor: User, section: Section) -> None:
     Rule.objects.filter(indicator__section=section).delete()
     section.indicators.all().delete()
     section.delete()
+
+
+# --------------------------------------------------------------------------- groups (二级指标)
+
+
+def _validate_group(fields: dict[str, Any]) -> None:
+    if not (fields.get("name") or "").strip():
+        raise ValidationError({"name": "请填写二级指标名称。"})
+    if fields.get("points") is not None and fields["points"] < 0:
+        raise ValidationError({"points": "二级指标分值不能为负数。"})
+
+
+@transaction.atomic
+def group_create(*, actor: User, section: Section, **fields: Any) -> IndicatorGroup:
+    _require_draft(section.framework)
+    values = {k: fields[k] for k in GROUP_FIELDS if k in fields}
+    _validate_group(values)
+    group = IndicatorGroup.objects.create(section=section, **values)
+    audit_record(
+        actor=actor, action="assessments.group.created", target=group, after=snapshot(group, GROUP_FIELDS)
+    )
+    return group
+
+
+@transaction.atomic
+def group_update(*, actor: User, group: IndicatorGroup, **fields: Any) -> IndicatorGroup:
+    _require_draft(group.section.framework)
+    merged = {name: fields.get(name, getattr(group, name)) for name in GROUP_FIELDS}
+    _validate_group(merged)
+    before = snapshot(group, GROUP_FIELDS)
+    for name, value in merged.items():
+        setattr(group, name, value)
+    group.save()
+    b, a = diff(before, snapshot(group, GROUP_FIELDS))
+    if a:
+        audit_record(actor=actor, action="assessments.group.updated", target=group, before=b, after=a)
+    return group
+
+
+@transaction.atomic
+def group_delete(*, actor: User, group: IndicatorGroup) -> None:
+    """Remove a 二级指标; its indicators stay in the section, ungrouped, and
+    its group rules become the first indicator's own."""
+    _require_draft(group.section.framework)
+    audit_record(
+        actor=actor, action="assessments.group.deleted", target=group, before=snapshot(group, GROUP_FIELDS)
+    )
+    Rule.objects.filter(indicator__group=group, scope=RuleScope.GROUP).update(scope=RuleScope.INDICATOR)
+    group.indicators.update(group=None)
+    group.delete()
 
 
 # --------------------------------------------------------------------------- indicators
@@ -518,9 +626,12 @@ def indicator_create(
     _validate_indicator(fields)
     if _indicator_code_taken(section.framework, fields["code"]):
         raise ValidationError({"code": f"指标编号 {fields['code']} 已存在。"})
-    indicator = Indicator.objects.create(
-        section=section, **{k: fields[k] for k in INDICATOR_FIELDS if k in fields}
-    )
+    values = {k: fields[k] for k in INDICATOR_FIELDS if k in fields}
+    # a veto-method indicator is a 负面清单 unless told otherwise (as before the flag existed)
+    values.setdefault("overflow", values.get("method") == Method.VETO)
+    group = fields.get("group")
+    _check_group(group, section)
+    indicator = Indicator.objects.create(section=section, group=group, **values)
     indicator.assessors.set(list(assessors))
     indicator.applies_to.set(list(applies_to))
     audit_record(
@@ -536,9 +647,14 @@ def indicator_create(
     return indicator
 
 
+def _check_group(group: IndicatorGroup | None, section: Section) -> None:
+    if group is not None and group.section_id != section.pk:
+        raise ValidationError({"group": "二级指标须属于该指标所在的板块。"})
+
+
 def _indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
     return {
-        **snapshot(indicator, (*INDICATOR_FIELDS, "section_id")),
+        **snapshot(indicator, (*INDICATOR_FIELDS, "section_id", "group_id")),
         "assessors": sorted(o.pk for o in indicator.assessors.all()),
         "applies_to": sorted(o.pk for o in indicator.applies_to.all()),
     }
@@ -567,6 +683,11 @@ def indicator_update(
         setattr(indicator, name, value)
     if section is not None:
         indicator.section = section
+    if "group" in fields:
+        indicator.group = fields["group"]
+    elif section is not None and indicator.group is not None and indicator.group.section_id != section.pk:
+        indicator.group = None  # moved to another section: out of its old 二级指标
+    _check_group(indicator.group, indicator.section)
     indicator.save()
     if assessors is not None:
         indicator.assessors.set(list(assessors))
@@ -594,7 +715,13 @@ def indicator_delete(*, actor: User, indicator: Indicator) -> None:
 # --------------------------------------------------------------------------- rules
 
 
+# kinds whose "points per time" has no meaning or a natural 0 (全额: the not-met score)
+_POINTLESS_KINDS = (RuleKind.VETO, RuleKind.DISCRETIONARY, RuleKind.FULL)
+
+
 def _validate_rule(fields: dict[str, Any]) -> None:
+    if fields.get("points") is None and fields.get("kind") in _POINTLESS_KINDS:
+        fields["points"] = Decimal("0")
     errors = {}
     if fields.get("points") is None:
         errors["points"] = "请填写每次扣（加）分值。"
@@ -602,14 +729,30 @@ def _validate_rule(fields: dict[str, Any]) -> None:
         errors["points"] = "分值不能为负数，扣分或加分由细则类型决定。"
     if fields.get("max_points") is not None and fields["max_points"] < 0:
         errors["max_points"] = "累计上限不能为负数。"
+    kind, low, high = fields.get("kind"), fields.get("min_points"), fields.get("max_points")
+    if kind == RuleKind.DISCRETIONARY:
+        if high is None:
+            errors["max_points"] = "酌情扣分须填写扣分范围的上限。"
+        elif low is not None and (low < 0 or low > high):
+            errors["min_points"] = "酌情扣分的下限须在 0 与上限之间。"
+    elif low is not None:
+        errors["min_points"] = "只有酌情扣分细则填写下限。"
+    if fields.get("veto_result") and kind != RuleKind.VETO:
+        errors["veto_result"] = "只有否决细则填写否决结果表述。"
     if errors:
         raise ValidationError(errors)
+
+
+def _check_scope(indicator: Indicator, scope: str | None) -> None:
+    if scope == RuleScope.GROUP and indicator.group_id is None:
+        raise ValidationError({"scope": "该指标不属于任何二级指标，细则不能适用于“本组各项”。"})
 
 
 @transaction.atomic
 def rule_create(*, actor: User, indicator: Indicator, **fields: Any) -> Rule:
     _require_draft(indicator.section.framework)
     _validate_rule(fields)
+    _check_scope(indicator, fields.get("scope"))
     if indicator.rules.filter(code=fields["code"]).exists():
         raise ValidationError({"code": f"细则编号 {fields['code']} 已存在。"})
     rule = Rule.objects.create(indicator=indicator, **{k: fields[k] for k in RULE_FIELDS if k in fields})
@@ -624,6 +767,7 @@ def rule_update(*, actor: User, rule: Rule, **fields: Any) -> Rule:
     _require_draft(rule.indicator.section.framework)
     merged = {name: fields.get(name, getattr(rule, name)) for name in RULE_FIELDS}
     _validate_rule(merged)
+    _check_scope(rule.indicator, merged["scope"])
     if rule.indicator.rules.filter(code=merged["code"]).exclude(pk=rule.pk).exists():
         raise ValidationError({"code": f"细则编号 {merged['code']} 已存在。"})
     before = snapshot(rule, RULE_FIELDS)

@@ -29,6 +29,7 @@ from assessments.models import (
     Appeal,
     Campaign,
     Indicator,
+    IndicatorGroup,
     Method,
     Phase,
     PhaseChange,
@@ -145,7 +146,10 @@ def build_snapshot(campaign: Campaign, *, published_at: Any, published_by: User 
         "published_at": published_at.isoformat(),
         "published_by": published_by.display_name if published_by else "",
         "rules": rules.as_json(),
-        "sections": [{"code": s.code, "name": s.name, "max": _s(section_max[s.pk])} for s in sections],
+        "sections": [
+            {"code": s.code, "name": s.name, "max": _s(section_max[s.pk] if s.points is None else s.points)}
+            for s in sections
+        ],
         "indicators": [
             {
                 "code": ind.code,
@@ -170,13 +174,44 @@ def build_snapshot(campaign: Campaign, *, published_at: Any, published_by: User 
                 "social": _s(r.social),
                 "lost": _s(r.lost),
                 "quota_dropped": r.quota_dropped,
+                # 分类考评 only: unclassed rankings keep the keys they were published with
+                **(
+                    {"unit_class": r.unit_class, "full_marks": _s(r.full_marks), "converted": _s(r.converted)}
+                    if r.unit_class
+                    else {}
+                ),
             }
             for r in ranking
         ],
         "scores": dict(scores),
         "section_totals": by_section,
+        **_group_part(campaign, code_of),
         "lost": lost,
         "appeals": appeals,
+    }
+
+
+def _group_part(campaign: Campaign, code_of: dict[int, str]) -> dict[str, Any]:
+    """二级指标 and their subtotals per target; nothing for a framework without
+    groups (its snapshot keeps the shape it was published with)."""
+    groups = list(
+        IndicatorGroup.objects.filter(section__framework_id=campaign.framework_id)
+        .select_related("section")
+        .order_by("section__order", "order", "pk")
+    )
+    if not groups:
+        return {}
+    key = {g.pk: f"{g.section.code}/{g.code or g.pk}" for g in groups}
+    return {
+        "groups": [
+            {"key": key[g.pk], "section": g.section.code, "code": g.code, "name": g.name, "max": _s(g.points)}
+            for g in groups
+        ],
+        "group_totals": {
+            code_of[t]: {key[g]: _s(v) for g, v in per.items() if g in key}
+            for t, per in results.group_totals(campaign).items()
+            if t in code_of
+        },
     }
 
 

@@ -32,6 +32,7 @@ from assessments.models import (
     Phase,
     Rule,
     RuleKind,
+    RuleScope,
     Score,
     ScoreChange,
     ScoreChangeSource,
@@ -77,6 +78,29 @@ class ItemInput:
     count: int = 1
     reason: str = ""
     evidence_note: str = ""
+    # 酌情扣分: the points the assessor chose within the rule's range
+    points: Decimal | None = None
+
+
+# items that take points (or everything) away need their reason stated
+_REASONED = (RuleKind.DEDUCT, RuleKind.VETO, RuleKind.DISCRETIONARY, RuleKind.FULL)
+
+
+def _item_points(rule: Rule, item: ItemInput, errors: list[str]) -> Decimal:
+    """The points an item takes or gives: 酌情扣分 as chosen within its range,
+    全额 its not-met value, otherwise per time × count up to the rule's cap."""
+    if rule.kind == RuleKind.DISCRETIONARY:
+        problems = scoring.discretionary_problems(
+            chosen=item.points, low=rule.min_points, high=rule.max_points, reason=item.reason
+        )
+        errors.extend(f"细则 {rule.code}：{p}" for p in problems)
+        return Decimal(item.points) if not problems and item.points is not None else Decimal("0")
+    if rule.kind == RuleKind.FULL:
+        return rule.points
+    points = rule.points * item.count
+    if rule.max_points is not None:
+        points = min(points, rule.max_points)
+    return points
 
 
 def _conflict(score_pk: int) -> ScoreConflict:
@@ -179,10 +203,8 @@ def compute(
                 )
             )
             continue
-        points = rule.points * item.count
-        if rule.max_points is not None:
-            points = min(points, rule.max_points)
-        if rule.kind in (RuleKind.DEDUCT, RuleKind.VETO) and not item.reason.strip():
+        points = _item_points(rule, item, errors)
+        if rule.kind in _REASONED and rule.kind != RuleKind.DISCRETIONARY and not item.reason.strip():
             errors.append(f"细则 {rule.code}「{rule.text[:20]}」须填写扣分理由。")
         score_items.append(
             ScoreItem(
@@ -194,7 +216,7 @@ def compute(
                 evidence_note=item.evidence_note.strip(),
             )
         )
-        pure.append(scoring.Item(kind=rule.kind, points=points))
+        pure.append(scoring.Item(kind=rule.kind, points=points, group=rule.scope == RuleScope.GROUP))
     grades = [i for i in score_items if i.kind == RuleKind.GRADE]
     if len(grades) > 1:
         errors.append("等级制指标只能选择一个等级。")
@@ -211,6 +233,7 @@ def compute(
         items=pure,
         base=grade_base if indicator.method == Method.GRADE else None,
         bonus_cap=indicator.bonus_cap,
+        overflow=indicator.overflow,
     )
     return result, score_items, grade_base if indicator.method == Method.GRADE else None
 

@@ -345,7 +345,8 @@ class FieldListTestCase(BaseTestCase):
         from assessments.models import INDICATOR_FIELDS, RULE_FIELDS
 
         self.assertEqual(
-            list(IndicatorForm._meta.fields or ()), ["section", *INDICATOR_FIELDS, "assessors", "applies_to"]
+            list(IndicatorForm._meta.fields or ()),
+            ["section", "group", *INDICATOR_FIELDS, "assessors", "applies_to"],
         )
         self.assertEqual(list(RuleForm._meta.fields or ()), list(RULE_FIELDS))
         self.assertLessEqual(set(INDICATOR_FIELDS), set(IndicatorSerializer.Meta.fields))

@@ -23,9 +23,9 @@ class CampaignResultsTestCase(ResultsTestCase):
 
     def test_it_reads_the_totals_in_a_constant_number_of_queries(self):
         # indicators, vetoes (partial index), aggregate, social evaluation, targets,
-        # applies_to, and one query for the targets not scored on every indicator
-        # (江海 has no bonus)
-        with self.assertNumQueries(7):
+        # applies_to, the campaign's classes (分类考评), and one query for the
+        # targets not scored on every indicator (江海 has no bonus)
+        with self.assertNumQueries(8):
             ranking = results.campaign_ranking(self.campaign)
         self.assertEqual(
             [(r.code, r.total, r.grade) for r in ranking],

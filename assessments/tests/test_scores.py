@@ -223,6 +223,7 @@ class ScoreBoundsPropertyTestCase(HypothesisTestCase):
         class Ind:
             method = "deduct"
             bonus_cap = None
+            overflow = False
 
         Ind.max_score = max_score
         rules = {i: Rule(pk=i, code=f"R{i}", text="x", kind="deduct", points=points[i]) for i in range(4)}

@@ -13,18 +13,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from accounts.http import AuthedRequest
-from assessments import access, frameworks_xlsx
+from assessments import access, framework_checks, frameworks_xlsx
 from assessments.forms import (
     CloneForm,
     FrameworkForm,
     FrameworkImportForm,
+    GroupForm,
     ImportForm,
     IndicatorForm,
     RuleForm,
     SectionForm,
 )
 from assessments.framework_diff import framework_diff
-from assessments.models import Framework, Indicator, Rule, Section
+from assessments.models import Framework, Indicator, IndicatorGroup, Rule, Section
 from assessments.selectors import frameworks as framework_selectors
 from assessments.services import frameworks as services
 from audit.services import audit_record
@@ -133,6 +134,7 @@ def framework_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     framework = access.access_framework(request.user, pk)
     sections = framework_selectors.framework_sections(framework)
     indicators = [i for s in sections for i in s.indicators.all()]
+    structure = framework_selectors.framework_structure(framework, sections=sections)
     return render(
         request,
         "assessments/framework_detail.html",
@@ -141,8 +143,9 @@ def framework_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "sections": sections,
             "indicator_count": len(indicators),
             "rule_count": sum(len(i.rules.all()) for i in indicators),
-            "scored_total": services.scored_total(indicators),
+            "scored_total": services.scored_total(structure),
             "problems": [] if framework.is_locked else services.framework_problems(framework),
+            "warnings": [] if framework.is_locked else framework_checks.rule_warnings(structure),
             "versions": Framework.objects.filter(year=framework.year)
             .exclude(pk=framework.pk)
             .order_by("version"),
@@ -385,6 +388,44 @@ def section_delete(request: AuthedRequest, pk: int, section_pk: int) -> HttpResp
         framework,
         lambda: services.section_delete(actor=request.user, section=section),
         f"已删除板块「{section.name}」及其指标。",
+    )
+
+
+@login_required
+def group_form(
+    request: AuthedRequest, pk: int, section_pk: int | None = None, group_pk: int | None = None
+) -> HttpResponse:
+    """二级指标: create one in a section, or edit one."""
+    framework = access.access_framework(request.user, pk, write=True)
+    group = get_object_or_404(IndicatorGroup, pk=group_pk, section__framework=framework) if group_pk else None
+    section = group.section if group else _section_of(request.user, framework, section_pk or 0)
+    initial = {"order": section.groups.count() + 1} if group is None else None
+    form = GroupForm(request.POST or None, instance=group, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if group is None:
+                services.group_create(actor=request.user, section=section, **form.cleaned_data)
+            else:
+                services.group_update(actor=request.user, group=group, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "二级指标已保存。")
+            return redirect("assessments:framework_detail", pk=framework.pk)
+    title = f"{section.name}：新建二级指标" if group is None else f"编辑二级指标 {group}"
+    return _form_page(request, framework, form, title)
+
+
+@login_required
+@require_POST
+def group_delete(request: AuthedRequest, pk: int, group_pk: int) -> HttpResponse:
+    framework = access.access_framework(request.user, pk, write=True)
+    group = get_object_or_404(IndicatorGroup, pk=group_pk, section__framework=framework)
+    return _post_action(
+        request,
+        framework,
+        lambda: services.group_delete(actor=request.user, group=group),
+        f"已删除二级指标「{group.name}」，其下指标保留在板块中。",
     )
 
 

@@ -4,6 +4,7 @@ target's scores and the drill-down of one score."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from assessments.forms import WhatIfForm
 from assessments.models import (
     Appeal,
     Campaign,
+    IndicatorGroup,
     Phase,
     Rule,
     Score,
@@ -91,6 +93,7 @@ def results_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         pks = dict(campaign.targets.values_list("code", "pk"))
         context.update(
             rows=[(r, pks.get(r["code"])) for r in snap["ranking"]],
+            classed=any(r.get("unit_class") for r in snap["ranking"]),
             check=(check := pub.publication_check(publication)),
             verified=check.ok,
             rules_lines=publication_docs.rules_sentences(snap["rules"]),
@@ -104,6 +107,7 @@ def results_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 (r, inputs.target_ids[r.code], inputs.scored[r.code])
                 for r in results.rank(inputs.inputs, rules)
             ],
+            classed=any(t.unit_class for t in inputs.inputs),
             blockers=publication_services.publish_blockers(campaign),
             rules_lines=publication_docs.rules_sentences(rules.as_json()),
         )
@@ -169,6 +173,15 @@ def results_live_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     return file_response(content, filename, XLSX_MIME)
 
 
+def _group_totals(campaign: Campaign, org_pk: int) -> list[tuple[IndicatorGroup, Decimal]]:
+    """The target's 二级指标 subtotals (after the rules stated for a group)."""
+    subtotals = results.group_totals(campaign, [org_pk]).get(org_pk, {})
+    if not subtotals:
+        return []
+    groups = IndicatorGroup.objects.filter(pk__in=list(subtotals)).select_related("section")
+    return [(g, subtotals[g.pk]) for g in groups.order_by("section__order", "order", "pk")]
+
+
 @login_required
 def target_scores(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
     """One target's approved scores, with appeal buttons in the appeal window.
@@ -200,6 +213,7 @@ def target_scores(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
             "org": org,
             "scores": scores,
             "total": sum((s.score or 0) for s in scores if s.status == ScoreStatus.APPROVED),
+            "group_totals": _group_totals(campaign, org.pk),
             "can_appeal": access.is_own_target(user, org.pk) and window_problem is None,
             "appealable": appealable,
             "window": window,

@@ -91,7 +91,9 @@ def _score_context(request: AuthedRequest, score: Score, **extra) -> dict:
     rule_rows: list[dict[str, Any]] = []
     for rule in rules:
         item = chosen.get(rule.pk)
-        count = item.count if item is not None else 0
+        count: Any = item.count if item is not None else 0
+        if rule.kind == RuleKind.DISCRETIONARY and item is not None:
+            count = item.points  # the 酌情扣分 input is the points chosen, not a count
         rule_rows.append({"rule": rule, "item": item, "count": count, "reason": item.reason if item else ""})
     sa = SelfAssessment.objects.filter(
         campaign=score.campaign_id, target=score.target_id, indicator=indicator

@@ -429,6 +429,13 @@ ASSESSMENTS_SETUP = [
         lambda s: [s.draft.pk, s.draft_section.pk],
         post=expect({"office"}, status=302),
     ),
+    page("assessments:group_create", lambda s: [s.draft.pk, s.draft_section.pk], both=expect({"office"})),
+    page("assessments:group_edit", lambda s: [s.draft.pk, s.draft_group.pk], both=expect({"office"})),
+    action(
+        "assessments:group_delete",
+        lambda s: [s.draft.pk, s.draft_group.pk],
+        post=expect({"office"}, status=302),
+    ),
     page("assessments:indicator_create", lambda s: [s.draft.pk], both=expect({"office"})),
     page("assessments:indicator_edit", lambda s: [s.draft.pk, s.draft_indicator.pk], both=expect({"office"})),
     action(
@@ -480,6 +487,21 @@ ASSESSMENTS_SETUP = [
         "assessments:social",
         lambda s: [s.c_score.pk],
         both=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
+        "assessments:unit_classes",
+        lambda s: [s.c_score.pk],
+        both=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    page(
+        "assessments:unit_class_edit",
+        lambda s: [s.c_score.pk, s.unit_class.pk],
+        both=expect({"office"}, denied=403, **OUTSIDE_404),
+    ),
+    action(
+        "assessments:unit_class_delete",
+        lambda s: [s.c_score.pk, s.unit_class.pk],
+        post=expect({"office"}, status=302, denied=403, **OUTSIDE_404),
     ),
     page(
         "assessments:social_template",

@@ -40,6 +40,7 @@ from assessments.models import (
     Campaign,
     Framework,
     Indicator,
+    IndicatorGroup,
     Phase,
     PhaseDeadline,
     Rectification,
@@ -49,6 +50,7 @@ from assessments.models import (
     Section,
     SelfAssessment,
     SelfAssessmentStatus,
+    UnitClass,
 )
 from attachments.models import Attachment
 from attachments.services import attachment_create
@@ -258,6 +260,9 @@ def _assessments(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamesp
     shared.draft_section = draft.sections.get(code="C")
     shared.draft_indicator = Indicator.objects.get(section__framework=draft, code="C1")
     shared.draft_rule = shared.draft_indicator.rules.get()
+    shared.draft_group = IndicatorGroup.objects.create(
+        section=shared.draft_section, name="二级指标", points=None
+    )
     approved = {letter: ScoreStatus.APPROVED for letter in "ABC"}
 
     # 自评填报: A submitted, B draft
@@ -278,6 +283,7 @@ def _assessments(tc: Any, shared: SimpleNamespace, sides: dict[str, SimpleNamesp
             )
     # 考评评分: A submitted (waiting for 审核), B approved, C draft
     shared.c_score = _campaign(tc, framework, 2022, Phase.SCORING)
+    shared.unit_class = UnitClass.objects.create(campaign=shared.c_score, name="县区", full_marks=100)
     scoring = _scores(tc, shared.c_score, {"A": "submitted", "B": "approved", "C": "draft"})
     # 申诉复核: all approved; appeals on A (submitted) and B (answered); C may be appealed
     shared.c_appeal = _campaign(tc, framework, 2021, Phase.APPEAL)
