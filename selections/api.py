@@ -132,6 +132,7 @@ class ScreenSerializer(serializers.Serializer):
 
 
 class EditionViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
     serializer_class = EditionSerializer
 
     def get_queryset(self) -> Any:
@@ -149,6 +150,7 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class NominationViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
     serializer_class = NominationSerializer
 
     def get_queryset(self) -> Any:
@@ -184,6 +186,8 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ReviewViewSet(viewsets.GenericViewSet):
     """The reviews assigned to the expert (the office reads all of them)."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     serializer_class = ReviewSerializer
 

@@ -128,7 +128,8 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             actor=request_user(request),
             year=v["year"],
             name=v["name"],
-            total_score=v["total_score"],
+            # Optional in the schema (the model's default): leaving it out must not be a 500.
+            total_score=v.get("total_score", Framework._meta.get_field("total_score").get_default()),
             description=v.get("description", ""),
         )
         return Response(
