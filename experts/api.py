@@ -381,7 +381,13 @@ class ExpertAssignmentSerializer(serializers.ModelSerializer):
     purpose_code = serializers.CharField(source="draw.purpose_code", read_only=True)
     object_label = serializers.CharField(source="draw.object_label", read_only=True)
     link = serializers.CharField(source="draw.link", read_only=True)
-    replaces_expert = serializers.IntegerField(source="replaces.expert_id", read_only=True, default=None)
+    replaces_expert = serializers.IntegerField(
+        source="replaces.expert_id", read_only=True, default=None, allow_null=True
+    )
+    # Blank until evaluated: declared so the schema's enum admits "" (a read-only model field would not).
+    rating = serializers.ChoiceField(
+        choices=Assignment._meta.get_field("rating").choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Assignment

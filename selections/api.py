@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -85,6 +85,7 @@ class NominationSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="SelectionReview")  # not 考评's score Review
 class ReviewSerializer(serializers.ModelSerializer):
     nomination = NominationSerializer(read_only=True)
     submitted = serializers.BooleanField(read_only=True)

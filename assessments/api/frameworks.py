@@ -116,7 +116,9 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Framework:
-        return access.access_framework(request_user(self.request), int(self.kwargs["pk"]))
+        framework = access.access_framework(request_user(self.request), int(self.kwargs["pk"]))
+        # With the counts the serializer shows (indicator_count, score_sum): they are annotations.
+        return framework_selectors.framework_list().get(pk=framework.pk)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not access.can_manage(request_user(request)):
@@ -144,7 +146,7 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         framework_services.framework_lock(actor=request_user(request), framework=framework)
         return Response(FrameworkSerializer(framework_selectors.framework_list().get(pk=framework.pk)).data)
 
-    @extend_schema(request=CloneSerializer, responses=FrameworkSerializer)
+    @extend_schema(request=CloneSerializer, responses={201: FrameworkSerializer})
     @action(detail=True, methods=["post"])
     def clone(self, request: Request, pk: str) -> Response:
         framework = access.access_framework(request_user(request), int(pk), write=True)
@@ -158,7 +160,7 @@ class FrameworkViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=None, responses=FrameworkSerializer)
+    @extend_schema(request=None, responses={201: FrameworkSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request: Request, pk: str) -> Response:
         framework = access.access_framework(request_user(request), int(pk), write=True)
