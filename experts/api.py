@@ -385,9 +385,7 @@ class ExpertAssignmentSerializer(serializers.ModelSerializer):
         source="replaces.expert_id", read_only=True, default=None, allow_null=True
     )
     # Blank until evaluated: declared so the schema's enum admits "" (a read-only model field would not).
-    rating = serializers.ChoiceField(
-        choices=Assignment._meta.get_field("rating").choices, allow_blank=True, read_only=True
-    )
+    rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Assignment

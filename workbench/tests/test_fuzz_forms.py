@@ -90,7 +90,8 @@ def poster(entry: Entry) -> str | None:
     table = entry.tables["POST"]
     allowed = [n for n in PERSONAS if table[n] not in DENIED and not isinstance(table[n], Quiet)]
     readers = [n for n in allowed if entry.tables.get("GET", {}).get(n) == 200]
-    return (readers or allowed or [None])[0]
+    candidates = readers or allowed
+    return candidates[0] if candidates else None
 
 
 class FormFuzzTestCase(BaseTestCase):
@@ -124,7 +125,9 @@ class FormFuzzTestCase(BaseTestCase):
             fields: dict[str, str] = {}
             if entry.data:
                 sent = entry.data(self.world.own)
-                fields |= {k: v for k, v in sent.items() if isinstance(v, str | int) and not isinstance(v, bool)}
+                fields |= {
+                    k: v for k, v in sent.items() if isinstance(v, str | int) and not isinstance(v, bool)
+                }
             if entry.tables.get("GET", {}).get(name) == 200:
                 parser = FormFields()
                 parser.feed(self.client_as(name).get(url).content.decode())
@@ -155,9 +158,14 @@ class FormFuzzTestCase(BaseTestCase):
         report = "\n".join(f"{key}: {detail}" for key, detail in sorted(failures.items()))
         self.assertFalse(failures, f"{len(failures)} forms failed:\n{report}")
 
-    def _fuzz(self, entry: Entry, name: str, url: str, fields: dict[str, str], failures: dict[str, str]) -> None:
+    def _fuzz(
+        self, entry: Entry, name: str, url: str, fields: dict[str, str], failures: dict[str, str]
+    ) -> None:
         values = st.fixed_dictionaries(
-            {field: st.sampled_from(HOSTILE) | st.just(shown) | st.text(max_size=30) for field, shown in fields.items()}
+            {
+                field: st.sampled_from(HOSTILE) | st.just(shown) | st.text(max_size=30)
+                for field, shown in fields.items()
+            }
         )
 
         @hypothesis_settings(
@@ -183,7 +191,10 @@ class FormFuzzTestCase(BaseTestCase):
         the page it leads to, and shown (escaped) back by enough forms that the check bites."""
         raw, escaped = [], []
         for entry, name, url, fields in self.forms():
-            data = {field: (SCRIPT if not shown or not shown.isdigit() else shown) for field, shown in fields.items()}
+            data = {
+                field: (SCRIPT if not shown or not shown.isdigit() else shown)
+                for field, shown in fields.items()
+            }
             status, body = self.post(name, url, data)
             self.assertLess(status, 500, f"{entry.route} as {name}")
             if SCRIPT in body:
