@@ -140,6 +140,8 @@ class AdminRoleRequestSerializer(serializers.ModelSerializer):
     decided_by_username = serializers.CharField(
         source="decided_by.username", read_only=True, default=None, allow_null=True
     )
+    # Blank unless a new account is proposed: "" is no e-mail address, so no `format: email`.
+    new_email = serializers.CharField(read_only=True)
 
     class Meta:
         model = AdminRoleRequest

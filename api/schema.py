@@ -31,8 +31,9 @@ ALWAYS = {
 }
 # An operation on one object (a path parameter) or that names one in its query.
 NOT_FOUND = {"404": "对象不存在或无权访问"}
-# A write may lose a compare-and-set race or meet a state that forbids it.
-CONFLICT = {"409": "该记录已被他人修改或状态已变"}
+# A write may lose a compare-and-set race or meet a state that forbids it, or send a
+# body in a type the operation does not read.
+CONFLICT = {"409": "该记录已被他人修改或状态已变", "415": "不支持的请求内容类型"}
 WRITES = {"post", "put", "patch", "delete"}
 
 
@@ -50,4 +51,7 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             responses = operation.setdefault("responses", {})
             for status, description in errors.items():
                 responses.setdefault(status, {"description": description, "content": reference})
+            for status, response in responses.items():  # an error an operation states itself
+                if status.startswith("4") and not response.get("content"):
+                    response["content"] = reference
     return result
