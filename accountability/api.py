@@ -452,7 +452,9 @@ class ActionViewSet(viewsets.GenericViewSet):
         return Response(self.get_serializer(self._action()).data)
 
     @extend_schema(
-        request=AccountabilityYearSerializer, responses={201: AccountabilityActionSerializer(many=True)}
+        request=AccountabilityYearSerializer,
+        # The created actions, not a page of them (a many=True serializer would be documented paginated).
+        responses={201: {"type": "array", "items": {"$ref": "#/components/schemas/AccountabilityAction"}}},
     )
     def create(self, request: Request) -> Response:
         """Run the 责 rules for the year; returns the proposals made now."""

@@ -16,12 +16,12 @@ class UserSerializer(serializers.ModelSerializer):
     org = serializers.PrimaryKeyRelatedField(
         queryset=Org.objects.filter(active=True), help_text="所属单位的 id"
     )
-    org_code = serializers.CharField(source="org.code", read_only=True, default=None)
-    org_name = serializers.CharField(source="org.name", read_only=True, default=None)
+    org_code = serializers.CharField(source="org.code", read_only=True, default=None, allow_null=True)
+    org_name = serializers.CharField(source="org.name", read_only=True, default=None, allow_null=True)
     role = serializers.PrimaryKeyRelatedField(
         queryset=Role.objects.all(), help_text="角色代码，如 target、assessor"
     )
-    role_name = serializers.CharField(source="role.name", read_only=True, default=None)
+    role_name = serializers.CharField(source="role.name", read_only=True, default=None, allow_null=True)
     password = serializers.CharField(
         write_only=True,
         required=False,
@@ -137,7 +137,11 @@ class AdminRoleRequestSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     username = serializers.SerializerMethodField()
     proposed_by_username = serializers.CharField(source="proposed_by.username", read_only=True)
-    decided_by_username = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by_username = serializers.CharField(
+        source="decided_by.username", read_only=True, default=None, allow_null=True
+    )
+    # Blank unless a new account is proposed: "" is no e-mail address, so no `format: email`.
+    new_email = serializers.CharField(read_only=True)
 
     class Meta:
         model = AdminRoleRequest

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -150,6 +150,7 @@ class ExpertCreateSerializer(ExpertWriteSerializer):
 
 
 OWN_KEYS = set(services.SELF_EDITABLE)
+MAX_ID = 2**63 - 1  # the largest id a database row can have
 
 
 def _profile_changes(data: dict[str, Any]) -> dict[str, Any]:
@@ -261,8 +262,13 @@ class ExpertDrawCreateSerializer(serializers.Serializer):
     )
     backups = serializers.IntegerField(default=0, error_messages={"invalid": "候补人数应为整数。"})
     required_fields = serializers.ListField(child=serializers.CharField(max_length=32), default=list)
-    exclude_org_ids = serializers.ListField(child=serializers.IntegerField(), default=list)
-    exclude_expert_ids = serializers.ListField(child=serializers.IntegerField(), default=list)
+    # Ids are bounded: a 20-digit number must be a 400, not an overflow in the database (a 500).
+    exclude_org_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), default=list
+    )
+    exclude_expert_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), default=list
+    )
     recent_months = serializers.IntegerField(default=0, error_messages={"invalid": "月数应为整数。"})
     require_account = serializers.BooleanField(default=False)
     replaces = serializers.PrimaryKeyRelatedField(
@@ -352,7 +358,7 @@ class DrawViewSet(viewsets.GenericViewSet):
         data = _valid(ExpertReasonSerializer, request.data)
         return self._answer(services.draw_cancel(actor=_user(request), draw=draw, reason=data["reason"]))
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: dict, 409: OpenApiResponse(description="抽取尚未执行，无从验证")})
     @action(detail=True, methods=["get"])
     def verify(self, request: Request, pk: str) -> Response:
         """Recompute the draw from its published list and seed and compare with the record."""
@@ -381,7 +387,11 @@ class ExpertAssignmentSerializer(serializers.ModelSerializer):
     purpose_code = serializers.CharField(source="draw.purpose_code", read_only=True)
     object_label = serializers.CharField(source="draw.object_label", read_only=True)
     link = serializers.CharField(source="draw.link", read_only=True)
-    replaces_expert = serializers.IntegerField(source="replaces.expert_id", read_only=True, default=None)
+    replaces_expert = serializers.IntegerField(
+        source="replaces.expert_id", read_only=True, default=None, allow_null=True
+    )
+    # Blank until evaluated: declared so the schema's enum admits "" (a read-only model field would not).
+    rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Assignment

@@ -48,7 +48,9 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any, **kwargs: 
 
 class RecipientSerializer(serializers.ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
-    signed_by = serializers.CharField(source="signed_by.display_name", default=None, read_only=True)
+    signed_by = serializers.CharField(
+        source="signed_by.display_name", default=None, read_only=True, allow_null=True
+    )
     receipt_file = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
 
@@ -246,7 +248,9 @@ class NoticeViewSet(viewsets.GenericViewSet):
 class NumberSerializer(serializers.ModelSerializer):
     prefix = serializers.CharField(source="series.prefix", read_only=True)
     year = serializers.IntegerField(source="series.year", read_only=True)
-    taken_by = serializers.CharField(source="taken_by.username", default=None, read_only=True)
+    taken_by = serializers.CharField(
+        source="taken_by.username", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = DocumentNumber

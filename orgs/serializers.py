@@ -14,7 +14,7 @@ class OrgSerializer(serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # DRF pops declared fields
         queryset=Org.objects.all(), allow_null=True, required=False, help_text="上级单位的 id"
     )
-    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None, allow_null=True)
     type_display = serializers.CharField(source="get_type_display", read_only=True)
     depth = serializers.IntegerField(read_only=True)
 

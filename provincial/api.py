@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -30,6 +30,7 @@ def _office_only(user: Any) -> None:
         raise PermissionDenied("只有市委依法治市办可以查看法治广东建设考评指标体系。")
 
 
+@extend_schema_serializer(component_name="ProvincialFramework")  # not 考评's or 绩效's Framework
 class FrameworkSerializer(serializers.ModelSerializer):
     indicator_count = serializers.IntegerField(read_only=True)
     task_count = serializers.IntegerField(read_only=True)
@@ -51,6 +52,7 @@ class FrameworkSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="ProvincialIndicator")  # not 考评's or 绩效's Indicator
 class IndicatorSerializer(serializers.ModelSerializer):
     framework = serializers.IntegerField(source="framework_id", read_only=True)
     expected_score = serializers.SerializerMethodField()
@@ -157,6 +159,7 @@ class AcceptSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(component_name="ProvincialReturn")  # not 考评's or 绩效's Return
 class ReturnSerializer(AcceptSerializer):
     reason = serializers.CharField(
         error_messages={"required": "退回时必须填写理由。", "blank": "退回时必须填写理由。"}
@@ -167,6 +170,7 @@ class EvidenceSerializer(serializers.Serializer):
     file = serializers.FileField(error_messages={"required": "请上传文件。"})
 
 
+@extend_schema_serializer(component_name="ProvincialResult")  # not 考评's or 绩效's Result
 class ResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProvincialResult
@@ -368,6 +372,7 @@ class TaskViewSet(viewsets.GenericViewSet):
 
 class ResultViewSet(viewsets.GenericViewSet):
     serializer_class = ResultSerializer
+    pagination_class = None  # one result a year: the list is answered whole
 
     def list(self, request: Request) -> Response:
         _office_only(request_user(request))

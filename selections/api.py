@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -85,6 +85,7 @@ class NominationSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="SelectionReview")  # not 考评's score Review
 class ReviewSerializer(serializers.ModelSerializer):
     nomination = NominationSerializer(read_only=True)
     submitted = serializers.BooleanField(read_only=True)
@@ -132,6 +133,7 @@ class ScreenSerializer(serializers.Serializer):
 
 
 class EditionViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
     serializer_class = EditionSerializer
 
     def get_queryset(self) -> Any:
@@ -149,6 +151,7 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class NominationViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
     serializer_class = NominationSerializer
 
     def get_queryset(self) -> Any:
@@ -184,6 +187,8 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ReviewViewSet(viewsets.GenericViewSet):
     """The reviews assigned to the expert (the office reads all of them)."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     serializer_class = ReviewSerializer
 

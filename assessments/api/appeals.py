@@ -30,6 +30,8 @@ class AppealSerializer(serializers.ModelSerializer):
     target = serializers.CharField(source="target.code", read_only=True)
     target_name = serializers.CharField(source="target.display_name", read_only=True)
     score = serializers.IntegerField(source="score_id", read_only=True)
+    # Blank until decided: declared so the schema's enum admits "" (a read-only model field would not).
+    decision = serializers.ChoiceField(choices=AppealDecision.choices, allow_blank=True, read_only=True)
     indicator = serializers.CharField(source="score.indicator.code", read_only=True)
     original_score = serializers.DecimalField(
         source="score.score", max_digits=7, decimal_places=2, read_only=True
