@@ -104,7 +104,9 @@ class ApiSchemaFuzzTestCase(BaseTestCase):
         self.assertGreater(operations, 50)
         # Every role called, and got past authentication into real answers: a fuzz of 401s proves nothing.
         self.assertEqual({role for role, _ in self.answered}, set(ROLES))
-        self.assertGreater(sum(n for (_, status), n in self.answered.items() if status == 2), operations)
+        # At least one real (2xx) answer for every two operations: most operations are reached by some
+        # role with a real object (many are another party's step, a 403/409 by design, hence not one each).
+        self.assertGreater(sum(n for (_, status), n in self.answered.items() if status == 2), operations // 2)
         report = "\n\n".join(f"{key}\n{detail}" for key, detail in sorted(failures.items()))
         self.assertFalse(failures, f"{len(failures)} failures:\n{report}")
 
