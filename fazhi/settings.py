@@ -207,6 +207,8 @@ MIDDLEWARE = [
     # (its redirects and 403s carry CSP and X-Frame-Options): TOTP enrolment, forced password change.
     "accounts.middleware.LoginGateMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a view's dropped database connection becomes a 503 saying nothing was saved.
+    "fazhi.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "fazhi.urls"

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+
+from fazhi.middleware import database_unavailable
 
 from workbench import nav
 
@@ -44,6 +49,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called inside the handler's `except`: a database failure outside the views
+    # (session, user lookup) gets the same 503 as one inside them.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable(request)
     return _error(request, 500)
 
 
