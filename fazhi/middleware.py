@@ -151,7 +151,9 @@ class NoStoreMiddleware:
 
 
 DATABASE_UNAVAILABLE_TITLE = "数据库暂时不可用"
-DATABASE_UNAVAILABLE_MESSAGE = "数据库连接中断，本次操作未完成，也未保存任何内容。请稍后重试；如持续出现，请联系系统管理员。"
+DATABASE_UNAVAILABLE_MESSAGE = (
+    "数据库连接中断，本次操作未完成，也未保存任何内容。请稍后重试；如持续出现，请联系系统管理员。"
+)
 
 
 def request_id(request: HttpRequest) -> str:

@@ -162,6 +162,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is replaced by jobs' (heartbeat and recovery).
+    "jobs",
     "django_tasks",
     "django_tasks_db",
     # fazhi
@@ -169,7 +171,6 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "attachments",
-    "jobs",
     "workbench",
     "documents",
     "performance",
@@ -370,6 +371,11 @@ TASKS = {
         "BACKEND": env.env_str("FAZHI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# A worker writes a heartbeat this often; a running job whose worker has been silent for
+# FAZHI_WORKER_STALE_SECONDS is marked failed (任务执行中断) by the next worker (jobs/recovery.py).
+WORKER_HEARTBEAT_SECONDS = env.env_int("FAZHI_WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_STALE_SECONDS = env.env_int("FAZHI_WORKER_STALE_SECONDS", 120)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

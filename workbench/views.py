@@ -3,12 +3,11 @@ from __future__ import annotations
 import sys
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from fazhi.middleware import database_unavailable
-
 from workbench import nav
 
 ERROR_TEXT = {

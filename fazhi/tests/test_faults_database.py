@@ -84,7 +84,9 @@ class DatabaseDroppedTestCase(BaseTestCase):
         client = Client(raise_request_exception=False)
         client.force_login(self.office)
 
-        def fail_on_session(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        def fail_on_session(
+            execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+        ) -> Any:
             if "django_session" in sql:
                 raise OperationalError("connection refused")
             return execute(sql, params, many, context)
