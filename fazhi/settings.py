@@ -253,7 +253,15 @@ AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env.env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down → process memory for the cache and the database for sessions, with one
+    # logged warning (fazhi/cache.py); short timeouts so a dead server costs little.
+    CACHES = {
+        "default": {
+            "BACKEND": "fazhi.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if PRODUCTION:
