@@ -32,6 +32,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
+from attachments.storing import DISK_FULL_MESSAGE, is_disk_full
+
 MIB = 1024 * 1024
 FORM_ALLOWANCE = 1 * MIB
 READ_CHUNK = 64 * 1024
@@ -183,7 +185,8 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
 
 
 class DatabaseUnavailableMiddleware:
-    """A dropped database connection (OperationalError/InterfaceError) in a view → 503, clearly said.
+    """A dropped database connection (OperationalError/InterfaceError) in a view → 503, clearly said;
+    a full disk → 507 with 磁盘空间不足，文件未保存.
 
     No partial write: every service is @transaction.atomic, so the failed statement's
     transaction was rolled back before the exception reached here. Failures in the
@@ -196,7 +199,12 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
-            return None
-        logger_db.error("database unavailable during %s %s: %s", request.method, request.path, exception)
-        return database_unavailable(request)
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger_db.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+            return database_unavailable(request)
+        if is_disk_full(exception):
+            # An upload path that does not store through attachments.storing.file_store
+            # (e.g. Django spooling a large upload to a temporary file).
+            logger_db.error("disk full during %s %s: %s", request.method, request.path, exception)
+            return refusal(request, 507, "disk_full", "磁盘空间不足", DISK_FULL_MESSAGE)
+        return None
