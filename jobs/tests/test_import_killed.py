@@ -1,0 +1,91 @@
+"""An import killed with SIGKILL halfway leaves nothing half-written.
+
+The user import (jobs/user_import.py, run by the task worker `fazhi db_worker`)
+is given a large workbook and its worker is killed -9 at several points of its
+run: before, during and after the reading, the validation and the writing.
+After each kill the database holds every user of that workbook or none of
+them, never a part. The kill points are fractions of the measured time of an
+uninterrupted run, so the test does not depend on the machine's speed."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from attachments.tests import samples
+from fazhi.tests.processes import copy_of, fazhi_run, fazhi_start, kill9, migrated_template, query, wait_for
+
+ROWS = 1200
+FRACTIONS = (0.15, 0.35, 0.55, 0.7, 0.85, 0.95)
+WORKER = ("db_worker", "--interval", "0.1", "--no-startup-delay")
+SETTINGS = {"FAZHI_WORKER_HEARTBEAT_SECONDS": "1", "FAZHI_WORKER_STALE_SECONDS": "3"}
+
+ENQUEUE = """
+import os
+from django.core.files import File
+from accounts.models import User
+from jobs import tasks
+from jobs.services import job_start
+with open(os.environ["IMPORT_WORKBOOK"], "rb") as fh:
+    job = job_start(actor=User.objects.get(username="sysadmin"), kind="accounts.user_import",
+                    title="导入用户", task=tasks.import_users, input_file=File(fh, name="u.xlsx"),
+                    input_name="u.xlsx", input_ext="xlsx")
+print(job.pk)
+"""
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("imports")
+    return copy_of(migrated_template(tmp), tmp / "data")
+
+
+def enqueue_import(data: Path, prefix: str) -> None:
+    workbook = data.parent / f"{prefix}.xlsx"
+    header = ["用户名", "姓名", "单位代码", "角色代码", "电话"]
+    rows = [[f"{prefix}{i:05d}", f"导入{i}", "440700-SFJ", "assessor", ""] for i in range(ROWS)]
+    workbook.write_bytes(samples.xlsx([header, *rows]))
+    done = fazhi_run(data, "shell", "-c", ENQUEUE, IMPORT_WORKBOOK=str(workbook))
+    assert done.returncode == 0, done.stderr
+
+
+def imported(data: Path, prefix: str) -> int:
+    return int(query(data, "SELECT COUNT(*) FROM accounts_user WHERE username LIKE ?", (f"{prefix}%",))[0][0])
+
+
+def test_it_leaves_every_user_or_none_whenever_the_worker_is_killed(data: Path) -> None:
+    # The whole run, uninterrupted: its length sets the kill points, and it shows "everything" is reachable.
+    enqueue_import(data, "full")
+    started = time.monotonic()
+    worker = fazhi_start(data, *WORKER, **SETTINGS)
+    try:
+        wait_for(lambda: imported(data, "full") == ROWS, timeout=240, what="the uninterrupted import")
+        length = time.monotonic() - started
+    finally:
+        kill9(worker)
+
+    outcomes = []
+    for n, fraction in enumerate(FRACTIONS):
+        prefix = f"k{n}x"
+        enqueue_import(data, prefix)
+        worker = fazhi_start(data, *WORKER, **SETTINGS)
+        time.sleep(length * fraction)
+        kill9(worker)
+        count = imported(data, prefix)
+        assert count in (0, ROWS), f"killed at {fraction:.0%} of the run: {count} of {ROWS} users written"
+        outcomes.append(count)
+    # Nothing stays half-done on the job's side either: the next worker reports the killed jobs failed.
+    worker = fazhi_start(data, *WORKER, **SETTINGS)
+    try:
+        wait_for(
+            lambda: not query(data, "SELECT 1 FROM jobs_job WHERE status IN ('queued', 'running')"),
+            timeout=60,
+            what="every killed job to be reported",
+        )
+    finally:
+        kill9(worker)
+    for n, count in enumerate(outcomes):
+        status = "succeeded" if imported(data, f"k{n}x") == ROWS else "failed"
+        assert status == "succeeded" or count == 0
