@@ -5,8 +5,9 @@ heartbeat every FAZHI_WORKER_HEARTBEAT_SECONDS. A job whose task is running on
 a worker that has not been heard from for FAZHI_WORKER_STALE_SECONDS was
 interrupted (SIGKILL, out of memory, a restart): it is marked failed with
 INTERRUPTED_MESSAGE, which the user sees on the job's page. It is not re-queued:
-the imports write all-or-nothing, so an interrupted import wrote nothing and the
-user starts it again knowingly; an export simply runs again when asked.
+the imports write all-or-nothing (so an interrupted import wrote nothing, unless
+it was killed between its commit and its "done"), and the user starts it again
+knowingly rather than have a job run twice behind their back.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from jobs.services import job_failed
 logger = logging.getLogger(__name__)
 
 INTERRUPTED_MESSAGE = (
-    "任务执行中断：执行该任务的后台进程已停止（如服务器重启或进程被终止），任务未完成，"
-    "未保存任何导入内容。请重新发起该任务。"
+    "任务执行中断：执行该任务的后台进程已停止（如服务器重启或进程被终止），任务未完成。"
+    "导入在一个事务中写入，要么全部写入、要么没有写入任何内容；请核对后重新发起。"
 )
 
 
