@@ -13,7 +13,7 @@ knowingly rather than have a job run twice behind their back.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -35,7 +35,7 @@ class InterruptedTask(Exception):
     """Recorded on the queue's own row of an interrupted task."""
 
 
-def live_worker_ids(*, now: timezone.datetime | None = None) -> set[str]:
+def live_worker_ids(*, now: datetime | None = None) -> set[str]:
     since = (now or timezone.now()) - timedelta(seconds=settings.WORKER_STALE_SECONDS)
     return set(WorkerHeartbeat.objects.filter(seen_at__gte=since).values_list("worker_id", flat=True))
 
