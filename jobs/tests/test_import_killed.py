@@ -4,7 +4,8 @@ The user import (jobs/user_import.py, run by the task worker `fazhi db_worker`)
 is given a large workbook and its worker is killed -9 at several points of its
 run: before, during and after the reading, the validation and the writing.
 After each kill the database holds every user of that workbook or none of
-them, never a part. The kill points are fractions of the measured time of an
+them, never a part. The 迎检 framework import (provincial.services.framework_import)
+is killed the same way, run by `fazhi shell -c`. The kill points are fractions of the measured time of an
 uninterrupted run, so the test does not depend on the machine's speed."""
 
 from __future__ import annotations
@@ -94,3 +95,51 @@ def test_it_leaves_every_user_or_none_whenever_the_worker_is_killed(data: Path) 
         assert status in ("succeeded", "failed")
         if final == 0:
             assert status == "failed", (n, status)
+
+
+FRAMEWORK_IMPORT = """
+import os
+from pathlib import Path
+from accounts.models import User
+from provincial.services import framework_import
+framework_import(actor=User.objects.get(username="office"), year=int(os.environ["IMPORT_YEAR"]),
+                 name="法治广东建设考评指标体系", content=Path(os.environ["IMPORT_WORKBOOK"]).read_bytes())
+"""
+INDICATORS = 4000
+
+
+def framework_rows(data: Path, year: int) -> tuple[int, int]:
+    frameworks = query(data, "SELECT id FROM provincial_provincialframework WHERE year = ?", (year,))
+    if not frameworks:
+        return 0, 0
+    ((count,),) = query(
+        data,
+        "SELECT COUNT(*) FROM provincial_provincialindicator WHERE framework_id = ?",
+        (frameworks[0][0],),
+    )
+    return len(frameworks), int(count)
+
+
+def test_it_leaves_the_whole_迎检_framework_or_none_whenever_its_import_is_killed(data: Path) -> None:
+    from provincial.tests.factories import xlsx
+
+    workbook = data.parent / "framework.xlsx"
+    rows = [
+        [f"{n // 100 + 1}.{n % 100 + 1}", f"板块{n // 100}", f"指标{n}", 1, "扣1分", "材料"]
+        for n in range(INDICATORS)
+    ]
+    workbook.write_bytes(xlsx(rows))
+    started = time.monotonic()
+    done = fazhi_run(data, "shell", "-c", FRAMEWORK_IMPORT, IMPORT_WORKBOOK=str(workbook), IMPORT_YEAR="2030")
+    length = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert framework_rows(data, 2030) == (1, INDICATORS)
+
+    for n, fraction in enumerate(FRACTIONS):
+        year = 2031 + n
+        process = fazhi_start(
+            data, "shell", "-c", FRAMEWORK_IMPORT, IMPORT_WORKBOOK=str(workbook), IMPORT_YEAR=str(year)
+        )
+        time.sleep(length * fraction)
+        kill9(process)
+        assert framework_rows(data, year) in ((0, 0), (1, INDICATORS)), f"killed at {fraction:.0%}"
