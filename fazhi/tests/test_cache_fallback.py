@@ -19,6 +19,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from fazhi import cache as fallback
 from fazhi.testing import PASSWORD, BaseTestCase
@@ -77,6 +78,15 @@ class RedisDownTestCase(BaseTestCase):
             self.assertEqual(
                 [ratelimit.hit("vote", ident, limit=3) for _ in range(5)], [True] * 3 + [False] * 2
             )
+
+    def test_it_keeps_the_api_throttle_counting(self):
+        api_rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "user": "3/min"}
+        framework = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": api_rates}
+        with redis_at(self.url), override_settings(REST_FRAMEWORK=framework), self.assertLogs("fazhi.cache"):
+            client = APIClient()
+            client.force_authenticate(self.county)
+            codes = [client.get("/api/v1/users/me/").status_code for _ in range(4)]
+        self.assertEqual(codes, [200, 200, 200, 429])
 
 
 class RedisUpTestCase(BaseTestCase):
