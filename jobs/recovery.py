@@ -21,7 +21,6 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from jobs.models import Job, JobStatus, WorkerHeartbeat
-from jobs.services import job_failed
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +52,13 @@ def jobs_recover_interrupted() -> list[Job]:
     dead = {str(r.pk): r for r in running if not r.worker_ids or r.worker_ids[-1] not in live}
     if not dead:
         return []
-    jobs = list(Job.objects.filter(task_id__in=dead, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)))
+    unfinished = (JobStatus.QUEUED, JobStatus.RUNNING)
+    jobs = list(Job.objects.filter(task_id__in=dead, status__in=unfinished))
     for job in jobs:
-        job_failed(job.pk, INTERRUPTED_MESSAGE)
+        # Only while still unfinished: a job that ended meanwhile keeps its own outcome.
+        Job.objects.filter(pk=job.pk, status__in=unfinished).update(
+            status=JobStatus.FAILED, message=INTERRUPTED_MESSAGE, finished_at=timezone.now()
+        )
         logger.warning("job %s (%s) interrupted: its worker stopped; marked failed", job.pk, job.kind)
     for result in dead.values():
         result.set_failed(InterruptedTask(INTERRUPTED_MESSAGE))
