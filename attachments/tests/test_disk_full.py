@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from attachments.models import Attachment
 from attachments.tests import samples
@@ -94,3 +95,23 @@ class DiskFullUploadTestCase(BaseTestCase):
         self.assertEqual(page.status_code, 507)
         self.assertIn(MESSAGE, page.content.decode())
         self.assertIsNone(middleware.process_exception(request, OSError(errno.EACCES, "denied")))
+
+
+class DiskFullApiUploadTestCase(BaseTestCase):
+    def test_it_answers_the_api_upload_with_a_structured_400_and_keeps_nothing(self):
+        from provincial.tests.factories import framework, task
+
+        indicator = framework(self.office).indicators.get(code="1.1")
+        unit_task = task(self.office, indicator, self.sfj)
+        client = APIClient()
+        client.force_authenticate(self.assessor)
+        upload = SimpleUploadedFile("记录.txt", "学习记录".encode(), content_type="text/plain")
+        with disk_full():
+            response = client.post(
+                f"/api/v1/provincial/tasks/{unit_task.pk}/evidence/", {"file": upload}, format="multipart"
+            )
+        self.assertEqual(response.status_code, 400, response.content)
+        self.assertIn(MESSAGE, json.dumps(response.json(), ensure_ascii=False))
+        self.assertFalse(Attachment.objects.exists())
+        self.assertFalse(unit_task.evidence.exists())
+        self.assertEqual(stored_files(), [])
