@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from attachments import detection
 from attachments.models import Attachment
+from attachments.storing import file_store
 from audit.services import audit_record
 from orgs.models import Org
 
@@ -77,7 +78,7 @@ def attachment_create(*, actor: Any, uploaded_file: File, org: Org) -> Attachmen
         raise ValidationError(str(exc), code="refused") from None
     pk = uuid.uuid4()
     name = f"attachments/{timezone.localdate():%Y/%m}/{pk.hex}.{kind.extension}"
-    stored = default_storage.save(name, uploaded_file)
+    stored = file_store(name, uploaded_file)
     try:
         with transaction.atomic():
             attachment = Attachment.objects.create(

@@ -26,15 +26,20 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+
+from attachments.storing import DISK_FULL_MESSAGE, is_disk_full
 
 MIB = 1024 * 1024
 FORM_ALLOWANCE = 1 * MIB
 READ_CHUNK = 64 * 1024
 
 logger = logging.getLogger("fazhi.security")
+logger_db = logging.getLogger("fazhi.faults")
 
 
 def request_body_limit() -> int:
@@ -145,3 +150,61 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+DATABASE_UNAVAILABLE_TITLE = "数据库暂时不可用"
+DATABASE_UNAVAILABLE_MESSAGE = (
+    "数据库连接中断，本次操作未完成，也未保存任何内容。请稍后重试；如持续出现，请联系系统管理员。"
+)
+
+
+def request_id(request: HttpRequest) -> str:
+    """The id the reverse proxy gave this request (X-Request-ID), if any, for the user to quote."""
+    return str(request.META.get("HTTP_X_REQUEST_ID", ""))[:100]
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 for a request whose database connection failed: JSON under /api/, else a page.
+
+    The page is rendered without a request context: the context processors read the
+    session and the user, i.e. the database that just failed."""
+    rid = request_id(request)
+    if request.path.startswith("/api/"):
+        error: dict[str, str] = {"code": "database_unavailable", "message": DATABASE_UNAVAILABLE_MESSAGE}
+        if rid:
+            error["request_id"] = rid
+        response: HttpResponse = JsonResponse({"error": error}, status=503)
+    else:
+        html = render_to_string(
+            "db_unavailable.html",
+            {"title": DATABASE_UNAVAILABLE_TITLE, "message": DATABASE_UNAVAILABLE_MESSAGE, "request_id": rid},
+        )
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A dropped database connection (OperationalError/InterfaceError) in a view → 503, clearly said;
+    a full disk → 507 with 磁盘空间不足，文件未保存.
+
+    No partial write: every service is @transaction.atomic, so the failed statement's
+    transaction was rolled back before the exception reached here. Failures in the
+    middleware themselves (session, user) reach handler500, which answers the same way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger_db.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+            return database_unavailable(request)
+        if is_disk_full(exception):
+            # An upload path that does not store through attachments.storing.file_store
+            # (e.g. Django spooling a large upload to a temporary file).
+            logger_db.error("disk full during %s %s: %s", request.method, request.path, exception)
+            return refusal(request, 507, "disk_full", "磁盘空间不足", DISK_FULL_MESSAGE)
+        return None

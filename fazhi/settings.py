@@ -162,6 +162,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is replaced by jobs' (heartbeat and recovery).
+    "jobs",
     "django_tasks",
     "django_tasks_db",
     # fazhi
@@ -169,7 +171,6 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "attachments",
-    "jobs",
     "workbench",
     "documents",
     "performance",
@@ -208,6 +209,8 @@ MIDDLEWARE = [
     # (its redirects and 403s carry CSP and X-Frame-Options): TOTP enrolment, forced password change.
     "accounts.middleware.LoginGateMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a view's dropped database connection becomes a 503 saying nothing was saved.
+    "fazhi.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "fazhi.urls"
@@ -251,10 +254,13 @@ AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env.env_str("REDIS_URL")
 if REDIS_URL:
+    # Redis down → process memory for the cache and the database for sessions, with one
+    # logged warning (fazhi/cache.py); short timeouts so a dead server costs little.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fazhi.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 2},
             # Installations sharing one Redis keep apart (the scale-out test's own database).
             "KEY_PREFIX": env.env_str("FAZHI_CACHE_PREFIX", ""),
         }
@@ -376,6 +382,11 @@ TASKS = {
         "BACKEND": env.env_str("FAZHI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# A worker writes a heartbeat this often; a running job whose worker has been silent for
+# FAZHI_WORKER_STALE_SECONDS is marked failed (任务执行中断) by the next worker (jobs/recovery.py).
+WORKER_HEARTBEAT_SECONDS = env.env_int("FAZHI_WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_STALE_SECONDS = env.env_int("FAZHI_WORKER_STALE_SECONDS", 120)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -22,12 +22,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from attachments.storing import DISK_FULL_MESSAGE, file_store
 from audit.services import audit_record
 from jobs.models import Job, JobStatus
 
@@ -62,7 +63,8 @@ def job_start(
     with transaction.atomic():
         job = Job(owner=actor, kind=kind, title=title, params=params or {}, input_name=input_name)
         if input_file is not None:
-            job.input_file.name = default_storage.save(_file_name(job.pk, "input", input_ext), input_file)
+            # A full disk raises ValidationError (磁盘空间不足，文件未保存) and no job is created.
+            job.input_file.name = file_store(_file_name(job.pk, "input", input_ext), input_file)
         job.save(force_insert=True)
         audit_record(
             actor=actor,
@@ -106,8 +108,11 @@ def _finish(
     if result_file is not None:
         content, name = result_file
         ext = name.rsplit(".", 1)[-1] if "." in name else "bin"
-        fields["result_file"] = default_storage.save(_file_name(job_id, "result", ext), ContentFile(content))
-        fields["result_name"] = name
+        try:
+            fields["result_file"] = file_store(_file_name(job_id, "result", ext), ContentFile(content))
+            fields["result_name"] = name
+        except ValidationError:  # disk full: the job failed, and says why
+            fields.update(status=JobStatus.FAILED, message=DISK_FULL_MESSAGE)
     Job.objects.filter(pk=job_id).update(**fields)
 
 

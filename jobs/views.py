@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -71,16 +72,20 @@ def user_import_start(request: AuthedRequest) -> HttpResponse:
     form = UserImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        job = job_start(
-            actor=user,
-            kind="accounts.user_import",
-            title=f"导入用户：{uploaded.name}",
-            task=tasks.import_users,
-            input_file=uploaded,
-            input_name=uploaded.name,
-            input_ext="xlsx",
-        )
-        return redirect("jobs:detail", pk=job.pk)
+        try:
+            job = job_start(
+                actor=user,
+                kind="accounts.user_import",
+                title=f"导入用户：{uploaded.name}",
+                task=tasks.import_users,
+                input_file=uploaded,
+                input_name=uploaded.name,
+                input_ext="xlsx",
+            )
+        except ValidationError as exc:  # the disk is full: nothing saved, no job
+            form.add_error(None, exc)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
     return render(
         request,
         "jobs/user_import.html",

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthedRequest
+from fazhi.middleware import database_unavailable
 from workbench import nav
 from workbench.cockpit import views as cockpit_views
 from workbench.cockpit.access import can_see_cockpit
@@ -59,6 +63,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called inside the handler's `except`: a database failure outside the views
+    # (session, user lookup) gets the same 503 as one inside them.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable(request)
     return _error(request, 500)
 
 
