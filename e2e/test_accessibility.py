@@ -12,14 +12,16 @@ text at 200 % on a few main pages (no clipped text, the navigation still reachab
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from e2e.helpers import login
+from e2e.helpers import DEMO_PASSWORD, login
 
 AXE = Path(__file__).resolve().parent.parent / "static" / "vendor" / "axe-core" / "axe.min.js"
 
@@ -76,12 +78,6 @@ def desktop(browser: Browser, live_server) -> Iterator[Page]:
 
 def problems_of(page: Page) -> list[str]:
     page.add_script_tag(path=str(AXE))
-    import json, os
-    if os.environ.get("A11Y_DUMP"):
-        with open(os.environ["A11Y_DUMP"] + ".nodes", "a") as fh:
-            for v in page.evaluate(AXE_RUN):
-                for n in v["nodes"]:
-                    fh.write(json.dumps([page.url, v["id"], v["impact"], n["target"], n["html"][:150], n.get("failureSummary", "")[-200:]], ensure_ascii=False) + "\n")
     found = [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:8]}"
         for v in page.evaluate(AXE_RUN)
@@ -122,10 +118,6 @@ def walk(page: Page, username: str, steps: list[str]) -> list[str]:
         found = problems_of(page)
         if found:
             report[url] = found
-    import json, os
-    if os.environ.get("A11Y_DUMP"):
-        with open(os.environ["A11Y_DUMP"], "a") as fh:
-            fh.write(json.dumps(report, ensure_ascii=False) + "\n")
     assert report == {}, "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in report.items())
     return visited
 
@@ -217,3 +209,127 @@ def test_the_expert_journey_is_accessible(desktop: Page, live_server):
 )
 def test_the_admin_journeys_are_accessible(desktop: Page, live_server, username: str, steps: list[str]):
     walk(desktop, username, steps)
+
+
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none';
+  const rect = el.getBoundingClientRect();
+  return {tag: el.tagName.toLowerCase(), name: el.getAttribute('name') || el.id || el.innerText.trim().slice(0, 20),
+          ring: ring, visible: rect.width > 0 && rect.height > 0};
+}"""
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching selector has the focus; every stop on the way must show
+    a visible focus ring (outline or shadow)."""
+    if page.evaluate("s => document.activeElement.matches(s)", selector):
+        return  # already there (autofocus)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        assert state is not None, "焦点离开了页面"
+        assert state["ring"] and state["visible"], f"焦点不可见：{state}"
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"按 {limit} 次 Tab 仍未到达 {selector}")
+
+
+def choose_by_keyboard(page: Page, label: str, limit: int = 80) -> None:
+    """On the focused <select>: arrow down until the selected option reads label."""
+    for _ in range(limit):
+        if page.evaluate("() => document.activeElement.selectedOptions[0]?.textContent.trim()") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"下拉框中没有“{label}”")
+
+
+def test_a_problem_is_registered_with_the_keyboard_only(desktop: Page, live_server):
+    from problems.models import Problem
+
+    title = f"键盘登记的问题线索（浏览器测试 {time.time_ns()}）"
+    page = desktop
+    page.goto("/accounts/login/")
+    tab_to(page, "input[name=username]")
+    page.keyboard.type("office")
+    tab_to(page, "input[name=password]")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+    page.goto("/problems/")
+    page.keyboard.press("Tab")  # the first stop is the skip link, shown when it has the focus
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["y"] >= 0  # type: ignore[index]
+    tab_to(page, "#register-problem")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/problems/new/")
+
+    tab_to(page, "select[name=source]")
+    choose_by_keyboard(page, "12345转办")
+    tab_to(page, "input[name=title]")
+    page.keyboard.type(title)
+    tab_to(page, "textarea[name=description]")
+    page.keyboard.type("群众反映：窗口办事需反复提交同一材料。")
+    tab_to(page, "select[name=org]")
+    choose_by_keyboard(page, "恩平市")
+    tab_to(page, "#register-form button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#problem-title")).to_have_text(title)
+    problem = Problem.objects.get(title=title)
+    assert (problem.get_source_display(), problem.org.name) == ("12345转办", "恩平市")
+
+
+# A few main pages at 200 % text size (the root font size doubled, as a browser's text-size
+# setting does): no text clipped, no page-wide horizontal scrolling, every navigation entry on screen.
+# What sticks out of the viewport (outside any horizontal scroll container): named in the message.
+STICKING_OUT = """() => {
+  const vw = document.documentElement.clientWidth, out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= vw + 1) continue;
+    let scrolls = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) { scrolls = true; break; }
+    }
+    if (!scrolls && ![...el.children].some(c => c.getBoundingClientRect().right > vw + 1)) {
+      out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className);
+    }
+  }
+  return out.slice(0, 5);
+}"""
+
+NAV_REACHABLE = """() => [...document.querySelectorAll('#mainnav .navbar-nav > .nav-item > .nav-link')]
+  .filter(a => { const r = a.getBoundingClientRect();
+                 return r.width === 0 || r.left < 0 || r.right > document.documentElement.clientWidth + 1; })
+  .map(a => a.innerText.trim())"""
+
+
+def test_text_scales_to_200_percent_without_loss(desktop: Page, live_server):
+    page = desktop
+    login(page, "office")
+    report: dict[str, list[str]] = {}
+    pages = ["/", "/problems/", "/assessments/campaigns/", "/performance/", "/notices/", "/experts/pool/"]
+    pages += [follow_from(page, "/performance/", r"/performance/\d+/")]
+    pages += [follow_from(page, "/assessments/campaigns/", r"/assessments/campaigns/\d+/")]
+    for url in pages:
+        page.goto(url)
+        page.add_style_tag(content="html { font-size: 200% !important; }")
+        if os.environ.get("A11Y_SHOTS"):
+            page.screenshot(path=f"{os.environ['A11Y_SHOTS']}/zoom{url.replace('/', '_')}.png")
+        found = [f"文字被截断：{c}" for c in page.evaluate(CLIPPED_TEXT)]
+        found += [f"导航不可达：{n}" for n in page.evaluate(NAV_REACHABLE)]
+        if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"):
+            found.append(f"页面横向溢出：{page.evaluate(STICKING_OUT)}")
+        if found:
+            report[url] = found
+    assert report == {}, report
+
+
+def follow_from(page: Page, origin: str, pattern: str) -> str:
+    page.goto(origin)
+    return follow(page, pattern)
