@@ -132,6 +132,7 @@ def test_the_office_journey_is_accessible(desktop: Page, live_server):
             r"~/assessments/frameworks/\d+/",
             "/assessments/campaigns/",
             r"~/assessments/campaigns/\d+/",
+            r"~/assessments/campaigns/\d+/matrix/",
             "/assessments/results/",
             r"~/assessments/results/\d+/",
             "/problems/",
@@ -149,7 +150,7 @@ def test_the_office_journey_is_accessible(desktop: Page, live_server):
             r"~/performance/\d+/",
         ],
     )
-    assert len(visited) == 20
+    assert len(visited) == 21
 
 
 def test_the_county_journey_is_accessible(desktop: Page, live_server):
@@ -316,6 +317,7 @@ def test_text_scales_to_200_percent_without_loss(desktop: Page, live_server):
     pages = ["/", "/problems/", "/assessments/campaigns/", "/performance/", "/notices/", "/experts/pool/"]
     pages += [follow_from(page, "/performance/", r"/performance/\d+/")]
     pages += [follow_from(page, "/assessments/campaigns/", r"/assessments/campaigns/\d+/")]
+    pages += [follow_from(page, pages[-1], r"/assessments/campaigns/\d+/matrix/")]
     for url in pages:
         page.goto(url)
         page.add_style_tag(content="html { font-size: 200% !important; }")
