@@ -99,7 +99,8 @@ def follow(page: Page, pattern: str) -> str:
 
 def walk(page: Page, username: str, steps: list[str]) -> list[str]:
     """Log in and visit each step: a path ("/x/"), "~pattern" = the first matching link on the
-    previous page, or "N~pattern" = the first matching link on the N-th page visited. Returns the visited paths; fails with every page's problems at once."""
+    previous page, or "N~pattern" = the first matching link on the N-th page visited (0-based).
+    Returns the visited paths; fails with every page's problems at once."""
     login(page, username)
     visited: list[str] = []
     report: dict[str, list[str]] = {}
