@@ -267,6 +267,8 @@ def test_a_problem_is_registered_with_the_keyboard_only(desktop: Page, live_serv
     expect(skip).to_be_focused()
     assert skip.bounding_box()["y"] >= 0  # type: ignore[index]
     tab_to(page, "#register-problem")
+    if os.environ.get("A11Y_SHOTS"):
+        page.screenshot(path=f"{os.environ['A11Y_SHOTS']}/focus_register_problem.png")
     page.keyboard.press("Enter")
     page.wait_for_url("**/problems/new/")
 
