@@ -97,6 +97,12 @@ class TableHeadForm(StyledFormMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The inputs sit in table cells under a column header, with no <label>: name them for screen readers.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
     FIELDS = (
         "budget_adjusted",
         "budget_executed",
@@ -152,6 +158,8 @@ class IndicatorRowForm(StyledFormMixin, forms.ModelForm):
         self.fields["version"].initial = self.instance.version
         cast(forms.ChoiceField, self.fields["level1"]).choices = Level1.choices
         for field in self.fields.values():
+            # In a table cell under a column header, with no <label>: named for screen readers.
+            field.widget.attrs.setdefault("aria-label", str(field.label))
             field.widget.attrs["class"] = (
                 field.widget.attrs.get("class", "")
                 .replace("form-control", "form-control form-control-sm")
