@@ -36,6 +36,7 @@ from problems.models import (
     ExtensionStatus,
     Problem,
     ProblemEvent,
+    RectifyMode,
     Severity,
     Source,
     SpecialCampaign,
@@ -97,6 +98,8 @@ class ProblemSerializer(serializers.ModelSerializer):
     org_code = serializers.CharField(source="org.code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
     overdue = serializers.SerializerMethodField()
+    # blank until 整改 begins: declared so the schema allows "" beside the two modes
+    rectify_mode = serializers.ChoiceField(choices=RectifyMode.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Problem
@@ -182,7 +185,7 @@ class ExtensionDecideSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class SpecialCampaignSerializer(serializers.ModelSerializer):
     measures = serializers.SerializerMethodField()
     lead_org_name = serializers.CharField(source="lead_org.name", read_only=True, default="")
 
@@ -410,7 +413,7 @@ class ProblemViewSet(viewsets.GenericViewSet):
 
 
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = CampaignSerializer
+    serializer_class = SpecialCampaignSerializer
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[SpecialCampaign]:

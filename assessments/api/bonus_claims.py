@@ -25,7 +25,7 @@ class BonusClaimSerializer(serializers.ModelSerializer):
     target_code = serializers.CharField(source="target.code", read_only=True)
     target_name = serializers.CharField(source="target.display_name", read_only=True)
     indicator_code = serializers.CharField(source="indicator.code", read_only=True)
-    rule_code = serializers.CharField(source="rule.code", read_only=True, default=None)
+    rule_code = serializers.CharField(source="rule.code", read_only=True, default=None, allow_null=True)
     evidence = serializers.SerializerMethodField()
     outcome = serializers.SerializerMethodField()
     awarded = serializers.SerializerMethodField()

@@ -160,7 +160,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
 
     @extend_schema(request=ExtensionGrantSerializer, responses=ExtensionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the whole list, not a page
     def extensions(self, request: Request, pk: str) -> Response:
         """延期 of the campaign (office): GET lists every grant, POST grants one."""
         user = request_user(request)
