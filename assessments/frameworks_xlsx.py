@@ -311,7 +311,9 @@ class _StructureReader:
         if name in names:
             group = section["groups"][names.index(name)]
             if code and group["code"] and code != group["code"]:
-                row.error("二级指标编号", f"二级指标「{name}」的编号与前面的行不一致（「{group['code']}」）。")
+                row.error(
+                    "二级指标编号", f"二级指标「{name}」的编号与前面的行不一致（「{group['code']}」）。"
+                )
             group["code"] = group["code"] or code
             return names.index(name)
         section["groups"].append({"code": code, "name": name, "points": row.decimal("二级指标分值")})

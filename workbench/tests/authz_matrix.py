@@ -1330,6 +1330,17 @@ ACCOUNTABILITY = [
         get=acc_api({"office", "county", "assessor_b"}),
     ),
     api(
+        "/api/v1/accountability/indicator-figures/",
+        data=lambda s: {"year": 2026, "indicator_code": "无此指标", "figure": "rating"},
+        get=acc_api({"office"}),
+        post=acc_api({"office"}, status=400),
+    ),
+    api(
+        "/api/v1/accountability/indicator-figures/{pk}/",
+        lambda s: {"pk": s.figure_link.pk},
+        delete=acc_api({"office"}, status=204),
+    ),
+    api(
         "/api/v1/accountability/actions/",
         get=acc_api({"office"}),
         post=expect({"office"}, status=400, denied=403),
