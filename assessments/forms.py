@@ -323,6 +323,9 @@ class ScoreForm(forms.Form):
             if rule.kind == RuleKind.DISCRETIONARY:
                 if raw and _points(raw) is None:
                     self.add_error(None, f"细则 {rule.code} 的酌情扣分「{raw}」不是有效的数字。")
+            elif rule.kind == RuleKind.FULL:
+                if raw not in FULL_UNMET + ("", "0"):
+                    self.add_error(None, f"细则 {rule.code} 为全额细则，只能勾选“未达到要求”。")
             elif rule.kind != RuleKind.GRADE and raw and raw != "0" and not _is_int(raw):
                 self.add_error(None, f"细则 {rule.code} 的次数「{raw}」不是整数。")
         return data
@@ -360,12 +363,17 @@ class ScoreForm(forms.Form):
                 items.append(
                     ItemInput(
                         rule_id=rule.pk,
-                        count=int(raw),
+                        # 全额: the checkbox "未达到要求" (met or not, once)
+                        count=1 if rule.kind == RuleKind.FULL else int(raw),
                         reason=reason,
                         evidence_note=data[f"rule_{rule.pk}_evidence"],
                     )
                 )
         return items
+
+
+# what the 全额 checkbox "未达到要求" sends when ticked
+FULL_UNMET = ("1", "on")
 
 
 def _points(raw: str) -> Decimal | None:
