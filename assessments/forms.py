@@ -565,7 +565,7 @@ class TableCorrectionForm(StyledFormMixin, forms.Form):
                         self._rule(base, rule, f"r{s_no}_{g_no}_{i_no}_{r_no}")
         super().__init__(*args, **kwargs)
         self.fields.update(base)
-        for name, field in base.items():  # StyledFormMixin styled only the declared ones
+        for field in base.values():  # StyledFormMixin styled only the declared ones
             if isinstance(field.widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(field.widget, forms.Select):
@@ -573,12 +573,6 @@ class TableCorrectionForm(StyledFormMixin, forms.Form):
             else:
                 css = "form-control form-control-sm"
             field.widget.attrs["class"] = css
-            field.widget.attrs["aria-label"] = f"{self._where(name)}{field.label}"
-
-    def _where(self, name: str) -> str:
-        node = next((n for n, names in self._fields_of if name in names.values()), None)
-        text = getattr(node, "name", None) or getattr(node, "text", "")
-        return f"{text[:30]} " if text else ""
 
     def _node(self, fields: dict[str, forms.Field], node: Any, key: str, label: str, *, name: str) -> None:
         fields[f"{key}_name"] = forms.CharField(label=f"{label}名称", max_length=200, initial=name)
@@ -588,7 +582,10 @@ class TableCorrectionForm(StyledFormMixin, forms.Form):
     def _section(self, fields: dict[str, forms.Field], section: Any, key: str) -> None:
         """A section's kind (常规/附加项/满意度测评), whether it counts in the total, its survey scale."""
         fields[f"{key}_kind"] = forms.ChoiceField(
-            label="板块类型", choices=SectionKind.choices, initial=section.kind
+            label="板块类型",
+            choices=SectionKind.choices,
+            initial=section.kind,
+            widget=forms.Select(attrs={"aria-label": f"板块「{section.name[:30]}」的类型"}),
         )
         fields[f"{key}_in_total"] = forms.BooleanField(
             label="计入总分", required=False, initial=section.in_total

@@ -71,9 +71,10 @@ def recheck(table: ParsedTable, previous: list[Finding]) -> list[Finding]:
 
 
 def new_findings(findings: list[Finding], shown: list[Finding]) -> list[Finding]:
-    """Those of `findings` the office has not been shown."""
-    seen = {(f.code, f.where, f.message) for f in shown}
-    return [f for f in findings if (f.code, f.where, f.message) not in seen]
+    """Those of `findings` the office has not been shown: a finding of the same kind
+    at the same cell is the one shown (its wording follows a renamed indicator)."""
+    seen = {(f.code, f.where) for f in shown}
+    return [f for f in findings if (f.code, f.where) not in seen]
 
 
 def _totals(table: ParsedTable) -> list[Finding]:

@@ -167,16 +167,24 @@ class FrameworkTableCorrectionsTestCase(BaseTestCase):
     def test_it_checks_the_corrected_tree_again_without_saving(self):
         url, data = self.preview()
         self.assertContains(self.client.get(url), "永远扣不到 0 分")
-        data.update({"r0_0_0_0_cap": "10", "action": "check"})
+        data.update({"r0_0_0_0_cap": "10", "action": "check", "year": ""})  # no year needed to check
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "已按修改后的内容重新核对")
         self.assertNotContains(response, "永远扣不到 0 分")
+        self.assertNotContains(response, "invalid-feedback")
         self.assertFalse(Framework.objects.exists())
         # the corrected tree and its findings are what the page shows from now on
         again = self.client.get(url)
         self.assertNotContains(again, "永远扣不到 0 分")
         self.assertEqual(again.context["form"]["r0_0_0_0_cap"].value(), D(10))
+
+    def test_it_does_not_take_a_renamed_indicators_finding_for_a_new_one(self):
+        url, data = self.preview()
+        data.update({"i0_0_0_name": "重大行政决策合法性审查", "action": "save"})
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Framework.objects.exists())
 
     def test_it_shows_a_finding_raised_by_a_correction_before_saving(self):
         url, data = self.preview()

@@ -77,7 +77,7 @@ def framework_table_preview(request: AuthedRequest, token: str) -> HttpResponse:
         raise Http404("导入的表格已过期，请重新上传。")
     table = table_from_data(kept["table"])
     form = TableCorrectionForm(request.POST or None, table=table, initial={"name": table.title or ""})
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST" or not _ready(form, checking=request.POST.get("action") == "check"):
         return _page(request, form, table, kept["filename"])
     shown = table.findings
     table = form.apply()
@@ -96,6 +96,17 @@ def framework_table_preview(request: AuthedRequest, token: str) -> HttpResponse:
     request.session[SESSION_KEY] = {k: v for k, v in request.session[SESSION_KEY].items() if k != token}
     messages.success(request, f"已导入考评办法「{framework}」（草稿），请补充考评单位后锁定。")
     return redirect("assessments:framework_detail", pk=framework.pk)
+
+
+def _ready(form: TableCorrectionForm, *, checking: bool) -> bool:
+    """The corrections are valid; checking the tree again needs no year and name yet."""
+    if form.is_valid():
+        return True
+    if checking and set(form.errors) <= {"year", "name"}:
+        for name in ("year", "name"):
+            form.errors.pop(name, None)
+        return True
+    return False
 
 
 def _page(
