@@ -54,6 +54,8 @@ SECTION_KIND_BY_LABEL = {label: value for value, label in SectionKind.choices} |
 SCOPE_BY_LABEL = {label: value for value, label in RuleScope.choices} | {v: v for v, _ in RuleScope.choices}
 YES, NO = ("是", "√", "Y", "y", "yes", "1", "TRUE", "True"), ("否", "", "N", "n", "no", "0", "FALSE", "False")
 REQUIRED_HEADERS = ["板块编号", "板块名称", "指标编号", "指标名称", "分值"]
+# other words offices put in a header for one of our columns
+HEADER_ALIASES = {"必须上传": "佐证必传", "佐证材料必须上传": "佐证必传", "二级指标序号": "二级指标编号"}
 METHOD_BY_LABEL = {label: value for value, label in Method.choices} | {v: v for v, _ in Method.choices}
 KIND_BY_LABEL = {label: value for value, label in RuleKind.choices} | {v: v for v, _ in RuleKind.choices}
 SEPARATORS = re.compile(r"[、，,;；/\n\s]+")
@@ -227,6 +229,9 @@ def parse(content: bytes, *, assessors: Iterable[Any], targets: Iterable[Any]) -
     """The framework structure from an xlsx; raises ImportFailed with every problem."""
     headers, data = read_rows(content)
     index, errors = header_index(headers, REQUIRED_HEADERS)
+    for alias, label in HEADER_ALIASES.items():
+        if alias in index and label not in index:
+            index[label] = index[alias]
     if errors:
         raise ImportFailed(errors)
     if not data:

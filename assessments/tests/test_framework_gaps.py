@@ -65,3 +65,14 @@ class FrameworkGapsTestCase(WorkflowTestCase):
         self.assertEqual(section_a["groups"], [{"code": "（一）", "name": "依法决策", "points": D(60)}])
         self.assertEqual([i["evidence_mandatory"] for i in section_a["indicators"]], [True, False])
         self.assertEqual([i["group"] for i in section_a["indicators"]], [0, 0])
+
+    def test_it_reads_evidence_mandatory_under_the_header_必须上传(self):
+        from assessments.tests.fixtures import xlsx
+
+        content = xlsx(
+            [["A", "法治政府", "A1", "决策", 10, "是", "（一）", "依法决策"]],
+            ["板块编号", "板块名称", "指标编号", "指标名称", "分值", "必须上传", "二级指标编号", "二级指标"],
+        )
+        parsed = parse(content, assessors=[self.sfj], targets=[self.county_org])
+        self.assertTrue(parsed[0]["indicators"][0]["evidence_mandatory"])
+        self.assertEqual(parsed[0]["groups"][0]["code"], "（一）")
