@@ -11,6 +11,8 @@ functions, selectors and services as the pages.
   is a 409); the office or the plan's team record a visit ({id}/records/) and a
   finding (POST findings/), which opens a problem when the tracker is installed.
 - actions/: the office lists, proposes (POST {year}), {id}/decide/, {id}/follow-up/.
+- indicator-figures/: the office lists (?year=), links (POST {year, indicator_code,
+  figure}) and unlinks (DELETE {id}/) a campaign indicator and a 述、评、督 figure.
 - dossiers/leaders/{id}/{year}/ and dossiers/orgs/{id}/{year}/: as the pages.
 """
 
@@ -33,7 +35,9 @@ from accountability import access, problems_link, selectors, services
 from accountability.linkage import GRADES
 from accountability.models import (
     AccountabilityAction,
+    Figure,
     Finding,
+    IndicatorFigureLink,
     InspectionPlan,
     InspectionRecord,
     Severity,
@@ -484,6 +488,60 @@ class ActionViewSet(viewsets.GenericViewSet):
         return Response(self.get_serializer(done).data)
 
 
+class AccountabilityIndicatorFigureSerializer(serializers.ModelSerializer):
+    figure_display = serializers.CharField(source="get_figure_display", read_only=True)
+
+    class Meta:
+        model = IndicatorFigureLink
+        fields = ["id", "year", "indicator_code", "figure", "figure_display", "created_at"]
+
+
+class AccountabilityIndicatorFigureWriteSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    indicator_code = serializers.CharField(max_length=20)
+    figure = serializers.ChoiceField(choices=Figure.choices)
+
+
+class IndicatorFigureViewSet(viewsets.GenericViewSet):
+    """考: which campaign indicators read a 述、评、督 figure (office only; others 404)."""
+
+    permission_classes = PERMISSIONS
+    serializer_class = AccountabilityIndicatorFigureSerializer
+
+    def get_queryset(self) -> QuerySet[IndicatorFigureLink]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return IndicatorFigureLink.objects.none()
+        if not access.is_office(_user(self.request)):
+            raise Http404
+        qs = IndicatorFigureLink.objects.order_by("-year", "indicator_code", "figure", "pk")
+        year = self.request.query_params.get("year", "")
+        return qs.filter(year=int(year)) if year.isdigit() else qs
+
+    @extend_schema(responses={200: AccountabilityIndicatorFigureSerializer(many=True)})
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=AccountabilityIndicatorFigureWriteSerializer,
+        responses={201: AccountabilityIndicatorFigureSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        """Link the year's campaign indicator (by code) to a figure."""
+        self.get_queryset()  # 404 for whoever is not the office
+        data = _valid(AccountabilityIndicatorFigureWriteSerializer, request.data)
+        link = services.indicator_figure_link(actor=_user(request), **data)
+        return Response(self.get_serializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        link = self.get_queryset().filter(pk=_pk(pk)).first()
+        if link is None:
+            raise Http404
+        services.indicator_figure_unlink(actor=_user(request), link=link)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 @extend_schema(responses={200: dict}, operation_id="accountability_dossier_leader")
 @api_view(["GET"])
 @permission_classes(PERMISSIONS)
@@ -520,3 +578,6 @@ def register(router: Any) -> None:
     router.register("accountability/plans", PlanViewSet, basename="accountability-plan")
     router.register("accountability/findings", FindingViewSet, basename="accountability-finding")
     router.register("accountability/actions", ActionViewSet, basename="accountability-action")
+    router.register(
+        "accountability/indicator-figures", IndicatorFigureViewSet, basename="accountability-indicator-figure"
+    )

@@ -10,7 +10,7 @@ which the scoring page offers and the assessor accepts or not — nothing is wri
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from accountability import linkage, selectors
@@ -38,9 +38,7 @@ def _rating(target: Any, year: int) -> dict[str, Any]:
         value = "暂无评议。"
     else:
         counts = "，".join(f"{grade} {summary.counts.get(grade, 0)} 份" for grade in linkage.GRADES)
-        # from the counts, not the two-decimal share: 3 of 14 is 21.4%, not 21.0%
-        unsatisfied = summary.counts.get(linkage.UNSATISFIED, 0)
-        share = (Decimal(unsatisfied * 100) / summary.count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        share = linkage.unsatisfied_percent(summary)
         value = f"平均 {summary.mean} 分（{summary.count} 份评议：{counts}；不满意占 {share}%）。"
     return {"label": "述法评议结果", "value": value, "source": f"来源：述评督考责模块 · {year}年述法评议。"}
 

@@ -84,6 +84,15 @@ def aggregate(ratings: Iterable[tuple[str, int]]) -> RatingSummary:
     return RatingSummary(n, mean, counts, share)
 
 
+def unsatisfied_percent(summary: RatingSummary) -> Decimal:
+    """The 不满意 share in percent to one decimal, from the counts (3 of 14 is 21.4,
+    where the two-decimal `unsatisfied_share` would give 21.0)."""
+    if summary.count == 0:
+        return Decimal("0.0")
+    unsatisfied = summary.counts.get(UNSATISFIED, 0)
+    return (Decimal(unsatisfied * 100) / summary.count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class FindingFact:
     severity: str

@@ -50,7 +50,7 @@ def rating(ctx: MetricContext) -> MetricValue | None:
     summary = linkage.aggregate(pairs)
     if summary.mean is None:
         return None
-    share = (summary.unsatisfied_share * 100).quantize(Decimal("0.1"))
+    share = linkage.unsatisfied_percent(summary)
     return MetricValue(
         summary.mean,
         f"分（{summary.count} 份评议，不满意 {share}%；来源：{ctx.year}年述法评议）",

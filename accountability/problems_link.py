@@ -84,3 +84,18 @@ def repeated_count(*, org: Any, year: int) -> int:
         for category, registered_on, closed_on in selectors.repeat_facts(org=org, year=year)
     ]
     return linkage.repeated_problems(facts, year=year)
+
+
+def candidate_org_ids(*, year: int, today: datetime.date | None = None) -> set[int]:
+    """Units that may have overdue or repeated problems of `year`: those with an
+    overdue problem registered in the year, or with a problem of a category
+    registered in the year (a repeat is decided by `repeated_count`). Empty
+    without `problems`."""
+    if not available():
+        return set()
+    # problems is an optional app: imported only once it is installed
+    from problems import selectors
+
+    overdue = selectors.overdue_problems(today=today, year=year).values_list("org_id", flat=True)
+    categorised = {r.org_id for r in selectors.repeat_counts(year=year, minimum=1)}
+    return set(overdue) | categorised

@@ -82,8 +82,9 @@ def _grade(org: Org, year: int) -> str | None:
 
 
 def accountability_subjects(year: int) -> Iterator[Subject]:
-    """Each leader with a report this year, then each org with findings or a
-    poor grade whose leaders have no report."""
+    """Each leader with a report this year, then each org whose leaders have no
+    report and that has findings, or overdue or repeated problems in the tracker
+    (problems_link), this year."""
     covered: set[int] = set()
     for report in reports().filter(round__year=year):
         covered.add(report.org_id)
@@ -94,17 +95,16 @@ def accountability_subjects(year: int) -> Iterator[Subject]:
             repeated=problems_link.repeated_count(org=report.org, year=year),
         )
         yield Subject(report.org, report.leader, facts)
-    org_ids = set(Finding.objects.filter(plan__year=year).values_list("target_id", flat=True))
-    for org in Org.objects.filter(pk__in=org_ids - covered).order_by("code"):
-        yield Subject(
-            org,
-            None,
-            linkage.Facts(
-                grade=_grade(org, year),
-                overdue_days=problems_link.overdue_days(org=org, year=year),
-                repeated=problems_link.repeated_count(org=org, year=year),
-            ),
+    with_findings = set(Finding.objects.filter(plan__year=year).values_list("target_id", flat=True))
+    candidates = with_findings | problems_link.candidate_org_ids(year=year)
+    for org in Org.objects.filter(pk__in=candidates - covered).order_by("code"):
+        facts = linkage.Facts(
+            grade=_grade(org, year),
+            overdue_days=problems_link.overdue_days(org=org, year=year),
+            repeated=problems_link.repeated_count(org=org, year=year),
         )
+        if org.pk in with_findings or facts.overdue_days or facts.repeated:
+            yield Subject(org, None, facts)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from assessments.framework_import.findings import survey_scale_guess
 from assessments.framework_import.model import KIND_LABELS, ParsedTable
 from assessments.models import (
     GROUP_FIELDS,
@@ -323,6 +324,9 @@ class ScoreForm(forms.Form):
             if rule.kind == RuleKind.DISCRETIONARY:
                 if raw and _points(raw) is None:
                     self.add_error(None, f"细则 {rule.code} 的酌情扣分「{raw}」不是有效的数字。")
+            elif rule.kind == RuleKind.FULL:
+                if raw not in FULL_UNMET + ("", "0"):
+                    self.add_error(None, f"细则 {rule.code} 为全额细则，只能勾选“未达到要求”。")
             elif rule.kind != RuleKind.GRADE and raw and raw != "0" and not _is_int(raw):
                 self.add_error(None, f"细则 {rule.code} 的次数「{raw}」不是整数。")
         return data
@@ -360,12 +364,17 @@ class ScoreForm(forms.Form):
                 items.append(
                     ItemInput(
                         rule_id=rule.pk,
-                        count=int(raw),
+                        # 全额: the checkbox "未达到要求" (met or not, once)
+                        count=1 if rule.kind == RuleKind.FULL else int(raw),
                         reason=reason,
                         evidence_note=data[f"rule_{rule.pk}_evidence"],
                     )
                 )
         return items
+
+
+# what the 全额 checkbox "未达到要求" sends when ticked
+FULL_UNMET = ("1", "on")
 
 
 def _points(raw: str) -> Decimal | None:
@@ -537,31 +546,76 @@ class TableCorrectionForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, table: ParsedTable, **kwargs: Any) -> None:
         self.table = table
         self._fields_of: list[tuple[Any, dict[str, str]]] = []  # (parsed node, attribute -> field name)
+        self._sections: list[tuple[Any, str]] = []  # (parsed section, field key)
         base: dict[str, forms.Field] = {}
         for s_no, section in enumerate(table.sections):
             self._node(base, section, f"s{s_no}", "板块", name=section.name)
+            self._section(base, section, f"s{s_no}")
             for g_no, group in enumerate(section.groups):
                 if group.name is not None:
                     self._node(base, group, f"g{s_no}_{g_no}", "二级指标", name=group.name)
                 for i_no, indicator in enumerate(group.indicators):
                     key = f"i{s_no}_{g_no}_{i_no}"
                     self._node(base, indicator, key, "指标", name=indicator.name)
+                    base[f"{key}_overflow"] = forms.BooleanField(
+                        label="负面清单", required=False, initial=indicator.overflow
+                    )
+                    self.field_names(indicator)["overflow"] = f"{key}_overflow"
                     for r_no, rule in enumerate(indicator.rules):
                         self._rule(base, rule, f"r{s_no}_{g_no}_{i_no}_{r_no}")
         super().__init__(*args, **kwargs)
         self.fields.update(base)
         for field in base.values():  # StyledFormMixin styled only the declared ones
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
             field.widget.attrs["class"] = css
 
     def _node(self, fields: dict[str, forms.Field], node: Any, key: str, label: str, *, name: str) -> None:
         fields[f"{key}_name"] = forms.CharField(label=f"{label}名称", max_length=200, initial=name)
         fields[f"{key}_points"] = _points_field(f"{label}分值", node.points)
         self._fields_of.append((node, {"name": f"{key}_name", "points": f"{key}_points"}))
+
+    def _section(self, fields: dict[str, forms.Field], section: Any, key: str) -> None:
+        """A section's kind (常规/附加项/满意度测评), whether it counts in the total, its survey scale."""
+        fields[f"{key}_kind"] = forms.ChoiceField(
+            label="板块类型",
+            choices=SectionKind.choices,
+            initial=section.kind,
+            widget=forms.Select(attrs={"aria-label": f"板块「{section.name[:30]}」的类型"}),
+        )
+        fields[f"{key}_in_total"] = forms.BooleanField(
+            label="计入总分", required=False, initial=section.in_total
+        )
+        scale = section.survey_scale
+        if scale is None and section.kind == SectionKind.SURVEY:
+            scale = survey_scale_guess(section)
+        fields[f"{key}_survey_scale"] = _points_field("测评满分", scale)
+        self.field_names(section).update(
+            kind=f"{key}_kind", in_total=f"{key}_in_total", survey_scale=f"{key}_survey_scale"
+        )
+        self._sections.append((section, key))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for section, key in self._sections:
+            kind, scale = data.get(f"{key}_kind"), data.get(f"{key}_survey_scale")
+            where = f"板块「{data.get(f'{key}_name') or section.name}」"
+            if kind == SectionKind.SURVEY:
+                if not scale:
+                    self.add_error(f"{key}_survey_scale", f"{where}为满意度测评，须填写测评满分（如 100）。")
+                if data.get(f"{key}_points") is None and f"{key}_points" not in self.errors:
+                    self.add_error(
+                        f"{key}_points", f"{where}为满意度测评，须填写板块分值（测评结果折算成的分数）。"
+                    )
+            if kind != SectionKind.BONUS and data.get(f"{key}_in_total") is False:
+                self.add_error(f"{key}_in_total", f"{where}：只有附加项板块可以不计入总分。")
+            if kind != SectionKind.SURVEY:
+                data[f"{key}_survey_scale"] = None  # only a survey has a scale
+        return data
 
     def _rule(self, fields: dict[str, forms.Field], rule: Any, key: str) -> None:
         fields[f"{key}_kind"] = forms.ChoiceField(label="类型", choices=TABLE_RULE_KINDS, initial=rule.kind)

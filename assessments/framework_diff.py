@@ -25,6 +25,13 @@ INDICATOR_LABELS = {
     "overflow": "负面清单",
     "evidence_mandatory": "佐证必传",
 }
+SECTION_LABELS = {
+    "points": "板块分值",
+    "kind": "板块类型",
+    "in_total": "计入总分",
+    "survey_scale": "测评满分",
+}
+SECTION_KINDS = {"standard": "常规板块", "bonus": "附加项", "survey": "满意度测评"}
 RULE_LABELS = {
     "text": "细则内容",
     "kind": "类型",
@@ -68,6 +75,8 @@ class FrameworkDiff:
     indicators: list[IndicatorDiff]
     old_total: Decimal
     new_total: Decimal
+    # (code, name, changes) of a section kept under its code whose points, kind, … changed
+    sections_changed: list[tuple[str, str, list[Change]]] = field(default_factory=list)
 
     @property
     def changed(self) -> list[IndicatorDiff]:
@@ -123,6 +132,28 @@ def _changes(old: dict[str, Any], new: dict[str, Any], labels: dict[str, str]) -
     ]
 
 
+def _section_plain(section: dict[str, Any]) -> dict[str, Any]:
+    plain = {key: section.get(key) for key in SECTION_LABELS}
+    plain["kind"] = SECTION_KINDS.get(plain["kind"] or "standard", plain["kind"])
+    plain["in_total"] = "否" if section.get("in_total") is False else "是"
+    return plain
+
+
+def _sections_changed(
+    old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]
+) -> list[tuple[str, str, list[Change]]]:
+    old_by_code = {s["code"]: s for s in old}
+    result = []
+    for section in new:
+        before = old_by_code.get(section["code"])
+        if before is None:
+            continue
+        changes = _changes(_section_plain(before), _section_plain(section), SECTION_LABELS)
+        if changes:
+            result.append((section["code"], section["name"], changes))
+    return result
+
+
 def framework_diff(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]) -> FrameworkDiff:
     old_sections = {s["code"]: s["name"] for s in old}
     new_sections = {s["code"]: s["name"] for s in new}
@@ -158,6 +189,7 @@ def framework_diff(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]])
             for c, n in new_sections.items()
             if c in old_sections and old_sections[c] != n
         ],
+        sections_changed=_sections_changed(old, new),
         indicators=diffs,
         old_total=framework_checks.counted_total(old),
         new_total=framework_checks.counted_total(new),

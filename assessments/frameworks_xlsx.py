@@ -45,6 +45,8 @@ HEADERS = [
     "酌情扣分下限",
     "适用范围",
     "否决结果表述",
+    # the 二级指标's own number ("（一）"), kept apart from its name
+    "二级指标编号",
 ]
 SECTION_KIND_BY_LABEL = {label: value for value, label in SectionKind.choices} | {
     v: v for v, _ in SectionKind.choices
@@ -52,6 +54,8 @@ SECTION_KIND_BY_LABEL = {label: value for value, label in SectionKind.choices} |
 SCOPE_BY_LABEL = {label: value for value, label in RuleScope.choices} | {v: v for v, _ in RuleScope.choices}
 YES, NO = ("是", "√", "Y", "y", "yes", "1", "TRUE", "True"), ("否", "", "N", "n", "no", "0", "FALSE", "False")
 REQUIRED_HEADERS = ["板块编号", "板块名称", "指标编号", "指标名称", "分值"]
+# other words offices put in a header for one of our columns
+HEADER_ALIASES = {"必须上传": "佐证必传", "佐证材料必须上传": "佐证必传", "二级指标序号": "二级指标编号"}
 METHOD_BY_LABEL = {label: value for value, label in Method.choices} | {v: v for v, _ in Method.choices}
 KIND_BY_LABEL = {label: value for value, label in RuleKind.choices} | {v: v for v, _ in RuleKind.choices}
 SEPARATORS = re.compile(r"[、，,;；/\n\s]+")
@@ -225,6 +229,9 @@ def parse(content: bytes, *, assessors: Iterable[Any], targets: Iterable[Any]) -
     """The framework structure from an xlsx; raises ImportFailed with every problem."""
     headers, data = read_rows(content)
     index, errors = header_index(headers, REQUIRED_HEADERS)
+    for alias, label in HEADER_ALIASES.items():
+        if alias in index and label not in index:
+            index[label] = index[alias]
     if errors:
         raise ImportFailed(errors)
     if not data:
@@ -304,10 +311,17 @@ class _StructureReader:
         name = row.text("二级指标", max_length=200)
         if not name:
             return None
+        code = row.text("二级指标编号", max_length=20)
         names = [g["name"] for g in section["groups"]]
         if name in names:
+            group = section["groups"][names.index(name)]
+            if code and group["code"] and code != group["code"]:
+                row.error(
+                    "二级指标编号", f"二级指标「{name}」的编号与前面的行不一致（「{group['code']}」）。"
+                )
+            group["code"] = group["code"] or code
             return names.index(name)
-        section["groups"].append({"code": "", "name": name, "points": row.decimal("二级指标分值")})
+        section["groups"].append({"code": code, "name": name, "points": row.decimal("二级指标分值")})
         return len(names)
 
     def _indicator(
@@ -396,6 +410,7 @@ def export_rows(structure: Sequence[dict[str, Any]]) -> list[list[Any]]:
                 "是" if ind.get("overflow") else "否",
                 "是" if ind.get("evidence_mandatory") else "否",
             ]
+            group_code = (group.get("code") or None) if group is not None else None
             base = [
                 section["code"],
                 section["name"],
@@ -410,7 +425,7 @@ def export_rows(structure: Sequence[dict[str, Any]]) -> list[list[Any]]:
                 "、".join(name for _, _, name in ind["applies_to"]),
             ]
             if not ind["rules"]:
-                rows.append([*base, None, None, None, None, None, *tail, None, None, None])
+                rows.append([*base, None, None, None, None, None, *tail, None, None, None, group_code])
             for rule in ind["rules"]:
                 rows.append(
                     [
@@ -424,6 +439,7 @@ def export_rows(structure: Sequence[dict[str, Any]]) -> list[list[Any]]:
                         rule.get("min_points"),
                         scope_label.get(rule.get("scope") or RuleScope.INDICATOR),
                         rule.get("veto_result") or None,
+                        group_code,
                     ]
                 )
     return rows

@@ -224,3 +224,68 @@ class IndicatorFigurePagesTestCase(FiguresWorld):
                 unlink = client.post(reverse("accountability:indicator_figure_unlink", args=[link.pk]))
                 self.assertEqual(unlink.status_code, 404)
         self.assertTrue(IndicatorFigureLink.objects.exists())
+
+
+class IndicatorFigureApiTestCase(FiguresWorld):
+    BASE = "/api/v1/accountability/indicator-figures/"
+
+    def api(self, user):
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    def test_it_lets_the_office_list_link_and_unlink_through_the_api(self):
+        client = self.api(self.office)
+        response = client.post(
+            self.BASE, {"year": YEAR, "indicator_code": "5.3", "figure": "rating"}, format="json"
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(
+            (response.json()["indicator_code"], response.json()["figure_display"]),
+            ("5.3", "评议：本单位述法报告评议结果"),
+        )
+        pk = response.json()["id"]
+        listed = client.get(self.BASE, {"year": YEAR}).json()["results"]
+        self.assertEqual([row["id"] for row in listed], [pk])
+        self.assertEqual(client.get(self.BASE, {"year": YEAR - 1}).json()["results"], [])
+        self.assertEqual(client.delete(f"{self.BASE}{pk}/").status_code, 204)
+        self.assertFalse(IndicatorFigureLink.objects.exists())
+        self.assertEqual(
+            AuditEntry.objects.filter(action__startswith="accountability.indicator_figure.").count(), 2
+        )
+
+    def test_it_answers_a_structured_error_for_an_unknown_indicator_or_a_repeat(self):
+        client = self.api(self.office)
+        response = client.post(
+            self.BASE, {"year": YEAR, "indicator_code": "9.9", "figure": "rating"}, format="json"
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("indicator_code", str(response.json()))
+        self.assertIn("没有编号为“9.9”的指标", str(response.json()))
+        self.link(figure="rating")
+        again = client.post(
+            self.BASE, {"year": YEAR, "indicator_code": "5.3", "figure": "rating"}, format="json"
+        )
+        self.assertEqual(again.status_code, 400)
+        self.assertIn("该指标已关联这项数据", str(again.json()))
+        bad = client.post(
+            self.BASE, {"year": YEAR, "indicator_code": "5.3", "figure": "votes"}, format="json"
+        )
+        self.assertEqual(bad.status_code, 400)
+        self.assertEqual(IndicatorFigureLink.objects.count(), 1)
+
+    def test_it_hides_the_links_from_everyone_but_the_office(self):
+        link = self.link()
+        for user in (self.county, self.assessor, self.leader):
+            client = self.api(user)
+            self.assertEqual(client.get(self.BASE).status_code, 404)
+            self.assertEqual(
+                client.post(
+                    self.BASE, {"year": YEAR, "indicator_code": "5.4", "figure": "rating"}, format="json"
+                ).status_code,
+                404,
+            )
+            self.assertEqual(client.delete(f"{self.BASE}{link.pk}/").status_code, 404)
+        self.assertEqual(IndicatorFigureLink.objects.count(), 1)

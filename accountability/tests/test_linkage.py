@@ -23,6 +23,7 @@ from accountability.linkage import (
     aggregate,
     finding_deduction,
     propose_actions,
+    unsatisfied_percent,
 )
 
 D = Decimal
@@ -35,6 +36,11 @@ class AggregateTestCase(unittest.TestCase):
         self.assertEqual(summary.mean, D("71.67"))  # 215 / 3 = 71.666…
         self.assertEqual(summary.counts, {SATISFIED: 1, BASIC: 1, UNSATISFIED: 1})
         self.assertEqual(summary.unsatisfied_share, D("0.33"))
+
+    def test_it_gives_the_unsatisfied_percent_from_the_counts(self):
+        ratings = [(UNSATISFIED, 50)] * 3 + [(SATISFIED, 90)] * 11
+        self.assertEqual(unsatisfied_percent(aggregate(ratings)), D("21.4"))  # not 21.0
+        self.assertEqual(unsatisfied_percent(aggregate([])), D("0.0"))
 
     def test_it_has_no_mean_without_ratings(self):
         summary = aggregate([])

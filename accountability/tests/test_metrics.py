@@ -35,6 +35,22 @@ class AccountabilityMetricsTestCase(AccountabilityTestCase):
             "75.5分（2 份评议，不满意 50.0%；来源：2026年述法评议）",
         )
 
+    def test_it_computes_the_unsatisfied_share_from_the_counts(self):
+        report = self.submitted_report()
+        services.rating_save(actor=self.assessor, report=report, grade="满意", score=92)
+        services.rating_save(actor=self.expert, report=report, grade="不满意", score=55)
+        services.shufa_round_reviewers_set(
+            actor=self.office,
+            shufa_round=self.shufa_round,
+            reviewers=[self.assessor, self.expert, self.assessor_b],
+        )
+        services.rating_save(actor=self.assessor_b, report=report, grade="满意", score=95)
+        # 1 of 3: 33.3%, not the 33.0% of the rounded two-decimal share
+        self.assertEqual(
+            value("accountability.rating", self.county_org),
+            "80.67分（3 份评议，不满意 33.3%；来源：2026年述法评议）",
+        )
+
     def test_it_turns_findings_into_the_proposed_deduction(self):
         plan = services.inspection_plan_create(
             actor=self.office,

@@ -18,6 +18,7 @@ from assessments.api import (
     results,
     scores,
     self_assessments,
+    unit_classes,
 )
 
 
@@ -42,4 +43,7 @@ def register(router: Any) -> None:
         "assessments/rectifications",
         rectifications.RectificationViewSet,
         basename="assessments-rectification",
+    )
+    router.register(
+        "assessments/unit-classes", unit_classes.UnitClassViewSet, basename="assessments-unit-class"
     )

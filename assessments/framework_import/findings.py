@@ -35,6 +35,12 @@ def section_points(section: ParsedSection) -> Decimal | None:
     return section.points if section.points is not None else _sum([group_points(g) for g in section.groups])
 
 
+def survey_scale_guess(section: ParsedSection) -> Decimal:
+    """A survey section's scale when the table does not state it: its items are
+    scored on it, so their points add up to it (100 when they have none)."""
+    return _sum([i.points for i in section.indicators]) or Decimal(100)
+
+
 def check(table: ParsedTable, *, orphans: list[str], unparsed: list[tuple[str, str]]) -> list[Finding]:
     findings: list[Finding] = []
     findings += _totals(table)
@@ -52,6 +58,23 @@ def check(table: ParsedTable, *, orphans: list[str], unparsed: list[tuple[str, s
         for ref in orphans
     ]
     return findings
+
+
+# found while reading the cells, not from the tree: kept as they were when the tree is checked again
+FROM_THE_CELLS = ("unparsed_rule", "rule_without_indicator", "no_section", "other_tables")
+
+
+def recheck(table: ParsedTable, previous: list[Finding]) -> list[Finding]:
+    """The findings of the tree as the office corrected it: every check on the tree
+    again, plus the findings only the cells could tell (kept from `previous`)."""
+    return check(table, orphans=[], unparsed=[]) + [f for f in previous if f.code in FROM_THE_CELLS]
+
+
+def new_findings(findings: list[Finding], shown: list[Finding]) -> list[Finding]:
+    """Those of `findings` the office has not been shown: a finding of the same kind
+    at the same cell is the one shown (its wording follows a renamed indicator)."""
+    seen = {(f.code, f.where) for f in shown}
+    return [f for f in findings if (f.code, f.where) not in seen]
 
 
 def _totals(table: ParsedTable) -> list[Finding]:

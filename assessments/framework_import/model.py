@@ -114,6 +114,8 @@ class ParsedSection:
     points_source: str = ""
     kind: str = "standard"  # standard | bonus (附加项) | survey (满意度测评)
     negative_list: bool = False  # 负面清单: its indicators' deductions overflow
+    in_total: bool = True  # False: a 附加项 added to / taken from the total beyond its full marks
+    survey_scale: Decimal | None = None  # a survey's own scale (e.g. 100), converted into `points`
     groups: list[ParsedGroup] = field(default_factory=list)
     source: str = ""
 
@@ -200,7 +202,14 @@ def table_from_data(data: dict[str, Any]) -> ParsedTable:
         )
 
     def section(s: dict[str, Any]) -> ParsedSection:
-        return ParsedSection(**{**s, "points": _dec(s["points"]), "groups": [group(g) for g in s["groups"]]})
+        return ParsedSection(
+            **{
+                **s,
+                "points": _dec(s["points"]),
+                "survey_scale": _dec(s.get("survey_scale")),
+                "groups": [group(g) for g in s["groups"]],
+            }
+        )
 
     return ParsedTable(
         title=data["title"],

@@ -37,11 +37,24 @@ def framework_list() -> QuerySet[Framework]:
     )
     return Framework.objects.select_related("created_by", "cloned_from").annotate(
         indicator_count=Coalesce(Subquery(indicators.annotate(n=Count("pk")).values("n")), 0),
+        # a survey section counts with its points, not with its items (on the survey's own scale)
         score_sum=Coalesce(
             Subquery(
                 indicators.exclude(method=Method.BONUS)
                 .exclude(section__kind=SectionKind.BONUS, section__in_total=False)
+                .exclude(section__kind=SectionKind.SURVEY)
                 .annotate(s=Sum("max_score"))
+                .values("s")
+            ),
+            Value(ZERO),
+            output_field=DecimalField(max_digits=9, decimal_places=2),
+        )
+        + Coalesce(
+            Subquery(
+                Section.objects.filter(framework=OuterRef("pk"), kind=SectionKind.SURVEY, in_total=True)
+                .order_by()
+                .values("framework")
+                .annotate(s=Sum("points"))
                 .values("s")
             ),
             Value(ZERO),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments import framework_checks
+from assessments.framework_import.findings import survey_scale_guess
 from assessments.framework_import.model import (
     ParsedIndicator,
     ParsedRule,
@@ -395,6 +396,10 @@ def _table_section(framework: Framework, order: int, parsed: ParsedSection, code
         order=order,
         points=parsed.points,
         kind=parsed.kind,
+        in_total=parsed.in_total,
+        survey_scale=(parsed.survey_scale or survey_scale_guess(parsed))
+        if parsed.kind == SectionKind.SURVEY
+        else None,
     )
     rules: list[Rule] = []
     n_indicator = 0

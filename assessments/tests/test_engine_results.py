@@ -305,6 +305,49 @@ class EngineResultsTestCase(WorkflowTestCase):
         self.assertEqual(score.score, D("28.75"))
         self.assertEqual(score.items.get().points, D("1.25"))
 
+    def test_it_marks_a_full_rule_not_met_with_a_checkbox_in_the_score_editor(self):
+        self.advance_to(Phase.SCORING)
+        score = self.score(self.county_org, "A2")
+        rule = self.rule("A2-F")
+        client = self.client_for(self.assessor)
+        url = reverse("assessments:score_detail", args=[score.pk])
+        page = client.get(url)
+        self.assertContains(
+            page,
+            f'type="checkbox" name="rule_{rule.pk}_count" id="rule-{rule.pk}-unmet" value="1">',
+            html=False,
+        )
+        self.assertContains(page, "未达到要求")
+        self.assertNotContains(page, "（填 1）")
+        data = {
+            "version": score.version,
+            f"rule_{rule.pk}_count": "1",
+            f"rule_{rule.pk}_reason": "未建立合法性审查机制",
+            "action": "save",
+        }
+        client.post(url, data)
+        score.refresh_from_db()
+        self.assertEqual(score.score, D(0))
+        self.assertEqual(score.items.get().count, 1)
+        self.assertContains(client.get(url), f'id="rule-{rule.pk}-unmet" value="1" checked>')
+        # unticked: the rule is met again and the indicator gets its points back
+        client.post(url, {"version": score.version, "action": "save"})
+        score.refresh_from_db()
+        self.assertEqual(score.score, D(30))
+        self.assertFalse(score.items.exists())
+
+    def test_it_refuses_a_count_typed_for_a_full_rule(self):
+        self.advance_to(Phase.SCORING)
+        score = self.score(self.county_org, "A2")
+        rule = self.rule("A2-F")
+        response = self.client_for(self.assessor).post(
+            reverse("assessments:score_detail", args=[score.pk]),
+            {"version": score.version, f"rule_{rule.pk}_count": "3", "action": "save"},
+        )
+        self.assertContains(response, "细则 A2-F 为全额细则，只能勾选“未达到要求”。")
+        score.refresh_from_db()
+        self.assertFalse(score.items.exists())
+
 
 class FrameworkLockChecksTestCase(WorkflowTestCase):
     def test_it_locks_a_framework_whose_subtotals_agree(self):
@@ -473,9 +516,7 @@ class EngineXlsxAndDiffTestCase(WorkflowTestCase):
             actor=self.office, structure=structure, year=2026, name="导入", total_score=D(100)
         )
         expected = _unordered(framework_selectors.framework_structure(source))
-        for section in expected:
-            for group in section["groups"]:
-                group["code"] = ""  # the template names a 二级指标; its number is not a column
+        self.assertEqual(expected[0]["groups"][0]["code"], "（一）")  # the 二级指标编号 column
         self.assertEqual(_unordered(framework_selectors.framework_structure(imported)), expected)
         self.assertEqual(fw.framework_problems(imported), [])
 

@@ -10,6 +10,7 @@ import docx
 from django.test import SimpleTestCase
 
 from assessments.framework_import import TableError, parse_file
+from assessments.framework_import.findings import new_findings, recheck
 from assessments.tests.framework_tables import docx_table, three_levels, two_levels_docx, xlsx
 
 HEADER = ["一级指标", "二级指标", "三级指标", "评分标准", "分值"]
@@ -210,6 +211,40 @@ class FindingsTestCase(SimpleTestCase):
             [["党的领导（5分）", None, "专题研究", "每次扣1分", 5], ["合计", None, None, None, 5]]
         )
         self.assertEqual(table.findings, [])
+
+
+class RecheckTestCase(SimpleTestCase):
+    """The findings of a corrected tree: the tree's checks again, the cells' findings kept."""
+
+    def test_it_drops_a_finding_the_correction_fixed_and_keeps_what_only_the_cells_told(self):
+        table = parse_file(
+            xlsx(
+                [
+                    HEADER,
+                    ["党的领导（20分）", None, "专题研究", "每次扣1分", 8],
+                    [None, None, "述法", "按得分情况另行研究", 10],
+                ],
+                ["A2:A3"],
+            )
+        )
+        self.assertEqual(codes(table), ["subtotal_mismatch", "unparsed_rule"])
+        shown = table.findings
+        table.sections[0].indicators[1].points = D(12)
+        table.findings = recheck(table, shown)
+        self.assertEqual(codes(table), ["unparsed_rule"])
+        self.assertEqual(new_findings(table.findings, shown), [])
+
+    def test_it_finds_what_a_correction_broke_and_names_it_as_new(self):
+        table = parse_file(xlsx([HEADER, ["党的领导", None, "专题研究", "每次扣1分", 8]]))
+        shown = table.findings
+        self.assertEqual(shown, [])
+        table.sections[0].indicators[0].points = None
+        table.findings = recheck(table, shown)
+        self.assertEqual(codes(table), ["indicator_without_points"])
+        self.assertEqual(new_findings(table.findings, shown), table.findings)
+        # a survey section's items need no points of their own
+        table.sections[0].kind = "survey"
+        self.assertEqual(recheck(table, shown), [])
 
 
 class TableErrorsTestCase(SimpleTestCase):

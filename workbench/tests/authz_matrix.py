@@ -558,6 +558,21 @@ ASSESSMENTS_SETUP = [
         lambda s: {"pk": s.c_score.pk},
         get=expect({"office"}, denied=403, **OUTSIDE_404),
     ),
+    api(
+        "/api/v1/assessments/unit-classes/",
+        data=lambda s: {"campaign": s.c_score.pk, "name": "", "full_marks": "80"},
+        get=expect({"office"}, denied=403),
+        post=expect({"office"}, status=400, denied=403),
+    ),
+    api(
+        "/api/v1/assessments/unit-classes/{pk}/",
+        lambda s: {"pk": s.unit_class.pk},
+        data=lambda s: {"name": "县（市、区）", "full_marks": "90"},
+        get=expect({"office"}, denied=403, **OUTSIDE_404),
+        put=expect({"office"}, denied=403, **OUTSIDE_404),
+        patch=expect({"office"}, denied=403, **OUTSIDE_404),
+        delete=expect({"office"}, status=204, denied=403, **OUTSIDE_404),
+    ),
     api("/api/v1/assessments/scoring-duties/", get=expect({"office", "sysadmin"}, denied=403)),
     api(
         "/api/v1/assessments/scoring-duties/{pk}/",
@@ -1328,6 +1343,17 @@ ACCOUNTABILITY = [
         "/api/v1/accountability/findings/{pk}/",
         lambda s: {"pk": s.finding.pk},
         get=acc_api({"office", "county", "assessor_b"}),
+    ),
+    api(
+        "/api/v1/accountability/indicator-figures/",
+        data=lambda s: {"year": 2026, "indicator_code": "无此指标", "figure": "rating"},
+        get=acc_api({"office"}),
+        post=acc_api({"office"}, status=400),
+    ),
+    api(
+        "/api/v1/accountability/indicator-figures/{pk}/",
+        lambda s: {"pk": s.figure_link.pk},
+        delete=acc_api({"office"}, status=204),
     ),
     api(
         "/api/v1/accountability/actions/",

@@ -1,17 +1,24 @@
 """`fazhi campaign ranking --year YEAR [--json]`: the published ranking of a
-year; `fazhi campaign verify --year YEAR`: re-hash its snapshot."""
+year; `fazhi campaign verify --year YEAR`: re-hash its snapshot;
+`fazhi campaign import-history FILE [--dry-run] [--json]`: past years' published
+results from the office's xlsx (services.history), all or nothing."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from assessments.frameworks_xlsx import ImportFailed
 from assessments.models import Publication
 from assessments.selectors import publication as pub
+from assessments.services import history
 from fazhi.cli import BadInput
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -20,6 +27,9 @@ class Command(BaseCommand):
         "（读取公布时冻结的结果快照）；`fazhi campaign verify --year 2022` 重新计算快照的 SHA-256，"
         "与公布时写入审计日志的值比对（并校验该审计记录本身），不一致时退出码为 1。"
         "该年度没有已公布的考评时退出码为 2。"
+        "`fazhi campaign import-history FILE [--dry-run] [--json]` 从 xlsx 导入历年已公布的考评结果"
+        "（列：年度、单位代码或单位名称、总分、等次、名次），全部行无误才保存，重新导入某年度会替换该年度"
+        "已导入的结果；--dry-run 只检查并输出，不保存。文件有误时逐行列出问题，退出码为 2。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,9 +38,16 @@ class Command(BaseCommand):
             p = sub.add_parser(name, help=text)
             p.add_argument("--year", required=True, help="考评年度，例如 2022")
             p.add_argument("--json", action="store_true", help="以 JSON 输出")
+        p = sub.add_parser("import-history", help="从 xlsx 导入历年已公布的考评结果")
+        p.add_argument("file", help="历年结果表格（.xlsx）")
+        p.add_argument("--dry-run", action="store_true", help="只检查并输出，不保存")
+        p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_json = bool(options.get("json"))
+        if options["action"] == "import-history":
+            self.import_history(options["file"], dry_run=bool(options["dry_run"]), as_json=as_json)
+            return
         raw = str(options["year"]).strip()
         if not (raw.isascii() and raw.isdigit() and len(raw) == 4 and 1900 < int(raw) < 3000):
             raise BadInput(f"年度须为四位数字，收到的是“{raw[:20]}”。", code="invalid_year", field="--year")
@@ -90,3 +107,50 @@ class Command(BaseCommand):
                 f"{r['rank']:>3}  {r['code']}  {r['target']:<6}\t{r['score']:>7.2f}  {r['grade']}"
             )
         self.stdout.write(f"共 {len(ranking)} 个被考评单位。")
+
+    def import_history(self, name: str, *, dry_run: bool, as_json: bool) -> None:
+        rows, source = _history_rows(name)
+        by_year: dict[int, int] = {}
+        for r in rows:
+            by_year[r.year] = by_year.get(r.year, 0) + 1
+        if not dry_run:
+            by_year = history.history_import(actor=None, rows=rows, source=source)
+        if as_json:
+            out = {
+                "dry_run": dry_run,
+                "saved": not dry_run,
+                "years": {str(y): n for y, n in sorted(by_year.items())},
+                "rows": [
+                    {
+                        "year": r.year,
+                        "code": r.target.code,
+                        "target": r.target.display_name,
+                        "total": str(r.total),
+                        "grade": r.grade,
+                        "rank": r.rank,
+                    }
+                    for r in rows
+                ],
+            }
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
+            return
+        done = "、".join(f"{y} 年度 {n} 个单位" for y, n in sorted(by_year.items()))
+        self.stdout.write(f"检查无误（未保存）：{done}。" if dry_run else f"已导入：{done}。")
+
+
+def _history_rows(name: str) -> tuple[list[history.HistoryRow], str]:
+    """The file's rows, or BadInput (exit 2) naming every problem by row and column."""
+    path = Path(name)
+    if not path.is_file():
+        raise BadInput(f"找不到文件或不是普通文件：{name}", code="not_found", field="file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise BadInput(f"文件过大，不应超过 {MAX_FILE_BYTES // (1024 * 1024)} MB。", code="too_large")
+    try:
+        return history.parse_history(path.read_bytes()), path.name
+    except ImportFailed as exc:
+        problems = [
+            {"row": e.row, "column": e.column, "letter": e.letter, "message": str(e)} for e in exc.errors
+        ]
+        raise BadInput(
+            f"文件有 {len(exc.errors)} 处错误，未导入任何数据。", code="invalid_file", problems=problems
+        ) from None
