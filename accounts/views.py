@@ -33,7 +33,7 @@ PENDING_NEXT = "fazhi_pending_next"
 
 
 def _logged_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="accounts.backends.UserBackend")
     services.login_recorded(user=user)
     gate = security.login_gate(user)
     if gate is not None:

@@ -555,7 +555,7 @@ def rank_and_grade(
             dropped,
             t.unit_class,
             t.full_marks,
-            None if t.full_marks is None else q2(parts[0]),
+            None if t.full_marks is None else parts[0].quantize(CENT, rounding=ROUND_HALF_UP),
         )
         for position, ((_, total, parts, lost, t), (grade, dropped)) in enumerate(
             zip(decorated, grades, strict=True), start=1

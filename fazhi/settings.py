@@ -274,7 +274,8 @@ if PRODUCTION:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the user's role and org read with the user (one query per request)
+    "accounts.backends.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.PolicyPasswordValidator"},

@@ -232,7 +232,7 @@ class DutyAssignmentTestCase(DutyTestCase):
         client = self.client_for(self.office)
         url = reverse("assessments:duty_list")
         client.get(url)
-        with self.assertNumQueries(8):  # constant, whatever the rows
+        with self.assertNumQueries(6):  # constant, whatever the rows
             response = client.get(url)
         self.assertContains(response, "assessor_gaj_sh")
 

@@ -79,9 +79,8 @@ class ProjectListViewTestCase(PerformanceViewTestCase):
             make_project(self.gaj, name=f"项目{n}")
         client = self.client_for(self.office)
         client.get(reverse("performance:project_list"))
-        with self.assertNumQueries(
-            8
-        ):  # session, user, count, page, indicators, year list, user's role and org
+        # session, user (with its role and org), count, page, indicators, year list
+        with self.assertNumQueries(6):
             client.get(reverse("performance:project_list"))
 
 

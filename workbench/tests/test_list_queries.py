@@ -100,6 +100,8 @@ API_LISTS = {
 
 
 class ListQueryCountTestCase(BaseTestCase):
+    maxDiff = None
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -114,27 +116,27 @@ class ListQueryCountTestCase(BaseTestCase):
 
     def test_it_renders_each_list_page_with_a_pinned_number_of_queries(self):
         counts = {name: self.count(persona, reverse(name)) for name, persona in LIST_PAGES.items()}
-        # session, user, its role and org, the navigation's visibility checks, then the page's own
+        # session, user with its role and org (accounts.backends), the navigation's checks, the page's own
         self.assertEqual(
             counts,
             {
-                "orgs:list": 6,
-                "accounts:user_list": 7,
-                "accounts:admin_role_list": 6,
-                "audit:list": 6,
-                "attachments:mine": 7,
-                "jobs:list": 7,
-                "performance:project_list": 8,
-                "provincial:framework_list": 7,
-                "provincial:task_list": 8,
-                "provincial:result_list": 5,
-                "assessments:framework_list": 7,
-                "assessments:campaign_list": 6,
-                "assessments:duty_list": 8,
-                "assessments:results_index": 6,
-                "assessments:appeal_list": 6,
-                "problems:list": 8,
-                "problems:campaign_list": 5,
+                "orgs:list": 4,
+                "accounts:user_list": 5,
+                "accounts:admin_role_list": 4,
+                "audit:list": 4,
+                "attachments:mine": 5,
+                "jobs:list": 5,
+                "performance:project_list": 6,
+                "provincial:framework_list": 5,
+                "provincial:task_list": 6,
+                "provincial:result_list": 3,
+                "assessments:framework_list": 5,
+                "assessments:campaign_list": 4,
+                "assessments:duty_list": 6,
+                "assessments:results_index": 4,
+                "assessments:appeal_list": 4,
+                "problems:list": 6,
+                "problems:campaign_list": 3,
             },
         )
 
@@ -143,7 +145,7 @@ class ListQueryCountTestCase(BaseTestCase):
         self.assertEqual(
             counts,
             {
-                "/api/v1/orgs/": 6,
+                "/api/v1/orgs/": 4,
                 "/api/v1/users/": 4,
                 "/api/v1/admin-role-requests/": 4,
                 "/api/v1/performance/projects/": 4,
