@@ -11,7 +11,7 @@ from django.utils import timezone
 from accountability import problems_link, services
 from accountability.tests.helpers import YEAR, AccountabilityTestCase
 
-pytestmark = pytest.mark.skipif(not apps.is_installed("problems"), reason="problems app not merged yet")
+pytestmark = pytest.mark.skipif(not apps.is_installed("problems"), reason="the problems app is not installed")
 
 
 class ProblemsLinkTestCase(AccountabilityTestCase):
