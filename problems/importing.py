@@ -14,14 +14,11 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils.exceptions import InvalidFileException
-
-from documents.ooxml import FileRefused, open_workbook_bounded
-from provincial.importing import RowError, _grid, _norm_header, _text
+from documents.ooxml import FileRefused
+from provincial.importing import RowError, _grid, _norm_header, _text, open_import_workbook
 
 MAX_ROWS = 5000
 MAX_COLS = 50
@@ -113,19 +110,11 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
 def parse_workbook(content: bytes) -> ParsedBatch:
     result = ParsedBatch()
     try:
-        book = open_workbook_bounded(content, max_rows=2 * MAX_ROWS, max_cols=MAX_COLS, max_cells=MAX_CELLS)
-        wb = book.openpyxl()
+        book, wb = open_import_workbook(
+            content, max_rows=2 * MAX_ROWS, max_cols=MAX_COLS, max_cells=MAX_CELLS
+        )
     except FileRefused as exc:
         result.errors.append(RowError(0, "", exc.message))
-        return result
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        result.errors.append(
-            RowError(
-                0,
-                "",
-                "文件不是有效的 Excel 工作簿（.xlsx）。如为 .xls 或 WPS 格式，请另存为 .xlsx 后再导入。",
-            )
-        )
         return result
     for ws in wb.worksheets:
         rows, _ = _grid(ws, book)

@@ -163,22 +163,29 @@ def _grid(ws: Any, extent: BoundedWorkbook) -> tuple[list[list[Any]], dict[tuple
     return rows, origin
 
 
+NOT_A_WORKBOOK = "文件不是有效的 Excel 工作簿（.xlsx）。如为 .xls 或 WPS 格式，请另存为 .xlsx 后再导入。"
+
+
+def open_import_workbook(content: bytes, *, max_rows: int, max_cols: int, max_cells: int) -> tuple[Any, Any]:
+    """The bounded workbook and its openpyxl view of an uploaded table, or FileRefused with
+    the Chinese reason; the problem tracker's clue import uses it too."""
+    try:
+        book = open_workbook_bounded(content, max_rows=max_rows, max_cols=max_cols, max_cells=max_cells)
+        return book, book.openpyxl()
+    except FileRefused:
+        raise
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise FileRefused(NOT_A_WORKBOOK) from None
+
+
 def parse_workbook(content: bytes) -> ParsedFramework:
     result = ParsedFramework()
     try:
-        book = open_workbook_bounded(content, max_rows=2 * MAX_ROWS, max_cols=MAX_COLS, max_cells=MAX_CELLS)
-        wb = book.openpyxl()
+        book, wb = open_import_workbook(
+            content, max_rows=2 * MAX_ROWS, max_cols=MAX_COLS, max_cells=MAX_CELLS
+        )
     except FileRefused as exc:
         result.errors.append(RowError(0, "", exc.message))
-        return result
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        result.errors.append(
-            RowError(
-                0,
-                "",
-                "文件不是有效的 Excel 工作簿（.xlsx）。如为 .xls 或 WPS 格式，请另存为 .xlsx 后再导入。",
-            )
-        )
         return result
     for ws in wb.worksheets:
         rows, origin = _grid(ws, book)
