@@ -16,7 +16,6 @@ from __future__ import annotations
 import http.client
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from common import emit, setup_django
+
+from fazhi.lib.ports import free_port
 
 USERS = 100
 ROUNDS = 5
@@ -41,12 +42,6 @@ CANDIDATE_PAGES = [
     "/provincial/tasks/",
 ]
 USER_CYCLE = ["office", "pengjiang", "assessor_sfj", "jianghai", "assessor_gaj", "xinhui"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_sessions(n: int) -> list[str]:

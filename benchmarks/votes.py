@@ -28,6 +28,8 @@ from pathlib import Path
 
 from common import emit, setup_django
 
+from fazhi.lib.ports import free_port
+
 VOTES = 2000
 REPLAYS = 200
 THREADS = 50
@@ -75,12 +77,6 @@ def bare_vote(request):
     except IntegrityError:
         return JsonResponse({"error": "duplicate"}, status=400)
     return JsonResponse({"ok": True}, status=201)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare() -> tuple[int, int, int, list[str]]:

@@ -21,6 +21,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from fazhi.lib.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 GOOD_KEY = "q7Vb2Lk9Xw3Rt6Zp1Nc8Hj4Ms0Df5Ga-Ue_Yi+Oo/Kl2Pq9Wr3Ex7Ty1Ub6Sz4"
@@ -62,12 +64,6 @@ def fazhi(
         env=clean_environ(environ, data_dir),
         timeout=timeout,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:

@@ -7,7 +7,6 @@ wrapper uses Redis when it is there and says once when it comes back."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -22,16 +21,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from fazhi import cache as fallback
+from fazhi.lib.ports import free_port
 from fazhi.testing import PASSWORD, BaseTestCase
 from selections import ratelimit
 
 OPTIONS = {"socket_connect_timeout": 0.2, "socket_timeout": 0.5}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def redis_at(url: str) -> Any:

@@ -11,14 +11,10 @@ from pathlib import Path
 
 from django.test import SimpleTestCase
 
+from fazhi.lib.ports import free_port as closed_port  # released: nothing listens there
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "with-services.sh"
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # released: nothing listens there any more
 
 
 class WithServicesTestCase(SimpleTestCase):

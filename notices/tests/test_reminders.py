@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import socket
 import tempfile
 import threading
 from email import message_from_bytes
@@ -23,16 +22,11 @@ from assessments.models import Phase, PhaseDeadline
 from assessments.tests.fixtures import WorkflowTestCase
 from audit.models import AuditEntry
 from fazhi import cli
+from fazhi.lib.ports import free_port
 from fazhi.testing import BaseTestCase
 from notices import reminding, services, sms
 from notices.models import Contact, Reminder, ReminderPreference, ReminderStatus
 from provincial.tests import factories
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Inbox:
