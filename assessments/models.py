@@ -472,7 +472,7 @@ class Score(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"], name="assessments_score_status"),
             # Vetoes are rare: counted from this small partial index instead of a
-            # FILTER over every score of the campaign (see selectors.results.aggregate_rows).
+            # FILTER over every score of the campaign (see selectors.results.veto_counts).
             models.Index(
                 fields=["campaign", "target"], condition=models.Q(veto=True), name="assessments_score_veto"
             ),

@@ -54,7 +54,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -327,8 +328,12 @@ def _fmt(value: Decimal) -> str:
 
 
 # --------------------------------------------------------------------------- composite and ranking
-# TargetInput and Ranked are NamedTuples (immutable, and cheap to build for the
-# thousands of targets of the aggregate benchmark).
+# The composite, ranking and grading are computed in whole units of a point
+# (hundredths: what the database holds, exactly), as Python integers: exact,
+# and several times cheaper than Decimal arithmetic for the thousands of
+# targets of a large campaign. `rank_units` is the one implementation;
+# `rank_and_grade` and `composite` state their Decimal inputs in units first.
+# TargetInput, TargetUnits and Ranked are NamedTuples (immutable, cheap to build).
 
 
 class TargetInput(NamedTuple):
@@ -349,6 +354,23 @@ class TargetInput(NamedTuple):
     unit_class: str = ""
 
 
+class TargetUnits(NamedTuple):
+    """A TargetInput with its points as integers: whole units of 1/`unit` of a
+    point (`rank_units`; the database's hundredths: 95.5 points is 9550)."""
+
+    code: str
+    name: str
+    indicator_total: int
+    bonus: int = 0
+    deductions: int = 0
+    veto: bool = False
+    social: int | None = None
+    lost: int = 0
+    veto_result: str = ""
+    full_marks: int | None = None
+    unit_class: str = ""
+
+
 class Ranked(NamedTuple):
     rank: int
     code: str
@@ -360,7 +382,7 @@ class Ranked(NamedTuple):
     bonus: Decimal = ZERO  # after the cap
     deductions: Decimal = ZERO
     social: Decimal | None = None
-    assessed: Decimal = ZERO  # before the social component
+    assessed: Decimal = ZERO  # before the social component, rounded half up to two decimals
     lost: Decimal = ZERO
     quota_dropped: bool = False  # 优秀 by points but beyond the quota
     unit_class: str = ""
@@ -375,37 +397,96 @@ def _weight(social_weight: object) -> Decimal:
     return weight
 
 
-def _parts(t: TargetInput, cap: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """(indicator total, capped bonus, deductions, assessed points) of a target."""
-    total = t.indicator_total if type(t.indicator_total) is Decimal else _dec(t.indicator_total, "指标得分")
-    full = t.full_marks
-    if full is not None:  # 折算百分制 (`percent_of`, inlined: thousands of targets)
-        if type(full) is not Decimal:
-            full = _dec(full, "满分")
-        total = total * 100 / full if full > 0 else ZERO
-    bonus = t.bonus if type(t.bonus) is Decimal else _dec(t.bonus, "加分")
-    bonus = ZERO if bonus < 0 else cap if bonus > cap else bonus
-    deductions = t.deductions if type(t.deductions) is Decimal else _dec(t.deductions, "扣分")
-    if deductions < 0:
-        deductions = ZERO
-    assessed = total + bonus - deductions
-    return total, bonus, deductions, (ZERO if assessed < 0 else assessed)
+def _round_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator (denominator > 0) rounded half away from zero,
+    as Decimal's ROUND_HALF_UP does."""
+    if numerator >= 0:
+        return (2 * numerator + denominator) // (2 * denominator)
+    return -((-2 * numerator + denominator) // (2 * denominator))
 
 
-def assessed_points(t: TargetInput, *, bonus_cap: Decimal) -> Decimal:
-    return _parts(t, max(ZERO, _dec(bonus_cap, "加分上限")))[3]
+class Composite(NamedTuple):
+    """One target's composite (`composite_units`)."""
+
+    bonus: int  # units, capped
+    deductions: int  # units, floor 0
+    assessed: int  # hundredths, rounded half up; floor 0
+    converted: int | None  # 折算百分制 of the indicator points, hundredths rounded half up
+    total: int  # hundredths rounded half up, with the social component
+    indicator: tuple[int, int]  # the indicator points as graded (converted), exactly: units as a fraction
 
 
-def _combine(assessed: Decimal, social: Decimal | None, weight: Decimal) -> Decimal:
-    if weight and social is not None:
-        assessed = assessed * (1 - weight) + _dec(social, "社会评议得分") * weight
-    return assessed.quantize(CENT, rounding=ROUND_HALF_UP)
+def composite_units(t: TargetUnits, unit: int, cap: int, weight: tuple[int, int]) -> Composite:
+    """The composite rule of the module docstring for a target in units of
+    1/`unit` of a point (`rank_units`), computed exactly in integers and
+    rounded half up to hundredths once."""
+    bonus = t.bonus
+    bonus = 0 if bonus < 0 else cap if bonus > cap else bonus
+    deductions = t.deductions if t.deductions > 0 else 0
+    points, full = t.indicator_total, t.full_marks
+    if full is None:
+        converted = None
+        indicator = (points, 1)
+        numerator, denominator = points + bonus - deductions, 1
+    elif full > 0:
+        # 折算百分制: points × 100 / full marks (both in units), in units
+        indicator = (points * 100 * unit, full)
+        converted = _round_half_up(indicator[0] * 100, full * unit)
+        numerator, denominator = indicator[0] + (bonus - deductions) * full, full
+    else:
+        converted, indicator = 0, (0, 1)
+        numerator, denominator = bonus - deductions, 1
+    if numerator < 0:
+        numerator, denominator = 0, 1
+    if denominator == 1 and unit == 100:
+        assessed = numerator
+    else:
+        assessed = _round_half_up(numerator * 100, denominator * unit)
+    total = assessed
+    if weight[0] and t.social is not None:
+        # assessed × (1 − w) + social × w, with w = weight[0] / weight[1]
+        total = _round_half_up(
+            (numerator * (weight[1] - weight[0]) + t.social * weight[0] * denominator) * 100,
+            denominator * weight[1] * unit,
+        )
+    return Composite(bonus, deductions, assessed, converted, total, indicator)
+
+
+def _weight_ratio(social_weight: object) -> tuple[int, int]:
+    numerator, denominator = _weight(social_weight).as_integer_ratio()
+    return numerator, denominator
+
+
+def _cap_units(bonus_cap: object, unit: int) -> int:
+    """The campaign's bonus cap in units (rounded down to a whole unit, floor 0)."""
+    cap = _dec(bonus_cap, "加分上限")
+    return max(0, int((cap * unit).to_integral_value(rounding=ROUND_FLOOR)))
+
+
+def _threshold_cents(levels: Sequence[tuple[str, Decimal]]) -> list[tuple[str, int]]:
+    """Thresholds as hundredths: a total (whole hundredths) meets 89.995 when it is ≥ 90.00."""
+    return [(grade, int((value * 100).to_integral_value(rounding=ROUND_CEILING))) for grade, value in levels]
+
+
+def _decimal_cents(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
 
 
 def composite(t: TargetInput, *, bonus_cap: Decimal, social_weight: Decimal) -> Decimal:
     """Total points of a target, rounded half up to two decimals."""
-    weight = _weight(social_weight)
-    return _combine(assessed_points(t, bonus_cap=bonus_cap), t.social, weight)
+    weight = _weight_ratio(social_weight)
+    unit = _unit_of([t], bonus_cap)
+    return _decimal_cents(
+        composite_units(_to_units(t, unit), unit, _cap_units(bonus_cap, unit), weight).total
+    )
+
+
+def assessed_points(t: TargetInput, *, bonus_cap: Decimal) -> Decimal:
+    """A target's points before the social component, rounded half up to two decimals."""
+    unit = _unit_of([t], bonus_cap)
+    return _decimal_cents(
+        composite_units(_to_units(t, unit), unit, _cap_units(bonus_cap, unit), (0, 1)).assessed
+    )
 
 
 def normalise_thresholds(thresholds: Mapping[str, object]) -> list[tuple[str, Decimal]]:
@@ -423,7 +504,9 @@ def normalise_thresholds(thresholds: Mapping[str, object]) -> list[tuple[str, De
     return result
 
 
-def grade_for(total: Decimal, thresholds: Sequence[tuple[str, Decimal]]) -> str:
+def grade_for(total: Decimal | int, thresholds: Sequence[tuple[str, Decimal | int]]) -> str:
+    """The highest grade whose threshold `total` meets (both in the same
+    terms: points, or hundredths as `rank_units` compares them)."""
     for grade, threshold in thresholds:
         if total >= threshold:
             return grade
@@ -431,15 +514,15 @@ def grade_for(total: Decimal, thresholds: Sequence[tuple[str, Decimal]]) -> str:
 
 
 _KEY_PARTS = {
-    # name -> function of (total, assessed parts, input) giving an ascending key part
-    "total_desc": lambda total, parts, t: -total,
-    "veto_asc": lambda total, parts, t: 1 if t.veto else 0,
-    "deductions_asc": lambda total, parts, t: parts[2] + t.lost,
-    "indicator_desc": lambda total, parts, t: -parts[0],
-    "bonus_desc": lambda total, parts, t: -parts[1],
-    "social_desc": lambda total, parts, t: -(t.social if t.social is not None else Decimal(-1)),
-    "code_asc": lambda total, parts, t: t.code,
-    "name_asc": lambda total, parts, t: t.name,
+    # name -> function of (total in hundredths, composite, input) giving an ascending key part
+    "total_desc": lambda total, c, t: -total,
+    "veto_asc": lambda total, c, t: 1 if t.veto else 0,
+    "deductions_asc": lambda total, c, t: c.deductions + t.lost,
+    "indicator_desc": lambda total, c, t: -Fraction(*c.indicator),
+    "bonus_desc": lambda total, c, t: -c.bonus,
+    "social_desc": lambda total, c, t: -(t.social if t.social is not None else -1),
+    "code_asc": lambda total, c, t: t.code,
+    "name_asc": lambda total, c, t: t.name,
 }
 
 
@@ -457,23 +540,17 @@ def ranking_keys(tie_break: Sequence[str]) -> tuple[str, ...]:
 _USUAL_KEYS = {DEFAULT_TIE_BREAK, DEFAULT_TIE_BREAK[:3]}
 
 
-def tie_break_key(
-    keys: tuple[str, ...],
-    total: Decimal,
-    parts: tuple[Decimal, Decimal, Decimal, Decimal],
-    lost: Decimal,
-    t: TargetInput,
-) -> tuple:
+def tie_break_key(keys: tuple[str, ...], total: int, c: Composite, t: TargetUnits) -> tuple:
     """The sort key of a target in the ranking: the tie-break `keys` in order,
     then its code. Codes are unique, so the ranking is a total order."""
     if keys in _USUAL_KEYS:  # the usual rules, without the generic key machinery
-        return (-total, 1 if t.veto else 0, parts[2] + lost, t.code)
-    return tuple(_KEY_PARTS[k](total, parts, t) for k in keys) + (t.code,)
+        return (-total, 1 if t.veto else 0, c.deductions + t.lost, t.code)
+    return tuple(_KEY_PARTS[k](total, c, t) for k in keys) + (t.code,)
 
 
 def grades_with_quota(
-    ranked: Sequence[tuple[Decimal, bool]],
-    levels: Sequence[tuple[str, Decimal]],
+    ranked: Sequence[tuple[Decimal | int, bool]],
+    levels: Sequence[tuple[str, Decimal | int]],
     excellent_quota: int | None,
     veto_results: Sequence[str] | None = None,
 ) -> list[tuple[str, bool]]:
@@ -500,6 +577,151 @@ def grades_with_quota(
     return result
 
 
+def rank_units(
+    rows: Sequence[TargetUnits],
+    *,
+    unit: int = 100,
+    bonus_cap: Decimal,
+    social_weight: Decimal,
+    thresholds: Mapping[str, object] | None = None,
+    excellent_quota: int | None = None,
+    tie_break: Sequence[str] = DEFAULT_TIE_BREAK,
+) -> list[Ranked]:
+    """Rank (1..n, no shared ranks: `tie_break_key`) and grade the targets
+    (`grades_with_quota`), their points given in units of 1/`unit` of a point
+    (a power of ten, at least 100). Totals are rounded half up to hundredths
+    once, at the end; the Ranked rows carry Decimals again."""
+    if unit < 100 or unit % 100:
+        raise ValueError("计分单位须为百分之一分或更细")
+    if excellent_quota is not None and int(excellent_quota) < 0:
+        raise ValueError("优秀名额不能为负数")
+    levels = _threshold_cents(normalise_thresholds(DEFAULT_THRESHOLDS if thresholds is None else thresholds))
+    keys = ranking_keys(tie_break)
+    cap = _cap_units(bonus_cap, unit)
+    weight = _weight_ratio(social_weight)
+    decorated = []
+    codes = set()
+    usual = keys in _USUAL_KEYS
+    for t in rows:  # thousands of targets: fields unpacked, the usual key inline
+        code, _, _, _, _, veto, _, lost, _, _, _ = t
+        if code in codes:
+            raise ValueError("被考评单位代码重复，无法排名")
+        codes.add(code)
+        c = composite_units(t, unit, cap, weight)
+        if usual:  # `tie_break_key` without the call
+            key: tuple = (-c[4], 1 if veto else 0, c[1] + lost, code)
+        else:
+            key = tie_break_key(keys, c.total, c, t)
+        decorated.append((key, c, t))
+    decorated.sort(key=itemgetter(0))
+    grades = grades_with_quota(
+        [(c[4], t[5]) for _, c, t in decorated],
+        levels,
+        excellent_quota,
+        [t[8] for *_, t in decorated],
+    )
+    # the output's Decimals, each value made once (many repeat: 0, the cap, full marks)
+    units, cents = _Decimals(unit), _Decimals(100)
+    ranked = []
+    for position, ((_, c, t), (grade, dropped)) in enumerate(zip(decorated, grades, strict=True), start=1):
+        code, name, points, _, _, veto, social, lost, _, full, unit_class = t
+        bonus, deductions, assessed, converted, total, _ = c
+        ranked.append(
+            Ranked(
+                position,
+                code,
+                name,
+                cents[total],
+                grade,
+                bool(veto),
+                units[points],
+                units[bonus],
+                units[deductions],
+                None if social is None else units[social],
+                cents[assessed],
+                units[lost],
+                dropped,
+                unit_class,
+                None if full is None else units[full],
+                None if converted is None else cents[converted],
+            )
+        )
+    return ranked
+
+
+class _Decimals(dict):
+    """Integers of 1/`unit` of a point as Decimals, each made once."""
+
+    def __init__(self, unit: int) -> None:
+        super().__init__()
+        self.exponent = 1 - len(str(unit))
+
+    def __missing__(self, value: int) -> Decimal:
+        made = self[value] = Decimal(value).scaleb(self.exponent)
+        return made
+
+
+_NUMBERS = ("indicator_total", "bonus", "deductions", "social", "lost", "full_marks")
+
+
+def _input_decimals(t: TargetInput) -> dict[str, Decimal | None]:
+    values: dict[str, Decimal | None] = {}
+    for name in _NUMBERS:
+        value = getattr(t, name)
+        values[name] = (
+            None if value is None and name in ("social", "full_marks") else _dec(value, _LABELS[name])
+        )
+    return values
+
+
+_LABELS = {
+    "indicator_total": "指标得分",
+    "bonus": "加分",
+    "deductions": "扣分",
+    "social": "社会评议得分",
+    "lost": "失分",
+    "full_marks": "满分",
+}
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _unit_of(rows: Sequence[TargetInput], *extra: object) -> int:
+    """The unit (10**places, at least 100) in which every number of `rows` is whole."""
+    places = 2
+    for t in rows:
+        for value in _input_decimals(t).values():
+            if value is not None:
+                places = max(places, _places(value))
+    for value in extra:
+        places = max(places, _places(_dec(value, "分数")))
+    return 10**places
+
+
+def _to_units(t: TargetInput, unit: int) -> TargetUnits:
+    values = _input_decimals(t)
+
+    def units(value: Decimal | None) -> int | None:
+        return None if value is None else int(value * unit)
+
+    return TargetUnits(
+        t.code,
+        t.name,
+        units(values["indicator_total"]) or 0,
+        units(values["bonus"]) or 0,
+        units(values["deductions"]) or 0,
+        bool(t.veto),
+        units(values["social"]),
+        units(values["lost"]) or 0,
+        t.veto_result,
+        units(values["full_marks"]),
+        t.unit_class,
+    )
+
+
 def rank_and_grade(
     rows: Sequence[TargetInput],
     *,
@@ -509,55 +731,15 @@ def rank_and_grade(
     excellent_quota: int | None = None,
     tie_break: Sequence[str] = DEFAULT_TIE_BREAK,
 ) -> list[Ranked]:
-    """Rank (1..n, no shared ranks: `tie_break_key`) and grade the targets
-    (`grades_with_quota`)."""
-    if excellent_quota is not None and int(excellent_quota) < 0:
-        raise ValueError("优秀名额不能为负数")
-    levels = normalise_thresholds(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
-    keys = ranking_keys(tie_break)
-    cap = max(ZERO, _dec(bonus_cap, "加分上限"))
-    weight = _weight(social_weight)
-    decorated = []
-    codes = set()
-    for t in rows:
-        if t.code in codes:
-            raise ValueError("被考评单位代码重复，无法排名")
-        codes.add(t.code)
-        parts = _parts(t, cap)
-        if weight and t.social is not None:
-            total = _combine(parts[3], t.social, weight)
-        else:
-            total = parts[3].quantize(CENT, rounding=ROUND_HALF_UP)
-        lost = t.lost if type(t.lost) is Decimal else _dec(t.lost, "失分")
-        decorated.append((tie_break_key(keys, total, parts, lost, t), total, parts, lost, t))
-    decorated.sort(key=itemgetter(0))
-    grades = grades_with_quota(
-        [(total, bool(t.veto)) for _, total, _, _, t in decorated],
-        levels,
-        excellent_quota,
-        [t.veto_result for *_, t in decorated],
+    """`rank_units` of targets whose points are Decimals (or numbers as text),
+    stated in the finest unit any of them needs (hundredths at least)."""
+    unit = _unit_of(rows)
+    return rank_units(
+        [_to_units(t, unit) for t in rows],
+        unit=unit,
+        bonus_cap=bonus_cap,
+        social_weight=social_weight,
+        thresholds=thresholds,
+        excellent_quota=excellent_quota,
+        tie_break=tie_break,
     )
-    # the total is what is published and rounded; the parts are reported as given
-    return [
-        Ranked(
-            position,
-            t.code,
-            t.name,
-            total,
-            grade,
-            bool(t.veto),
-            parts[0] if t.full_marks is None else t.indicator_total,
-            parts[1],
-            parts[2],
-            None if t.social is None else _dec(t.social, "社会评议得分"),
-            parts[3],
-            lost,
-            dropped,
-            t.unit_class,
-            t.full_marks,
-            None if t.full_marks is None else parts[0].quantize(CENT, rounding=ROUND_HALF_UP),
-        )
-        for position, ((_, total, parts, lost, t), (grade, dropped)) in enumerate(
-            zip(decorated, grades, strict=True), start=1
-        )
-    ]

@@ -14,17 +14,19 @@ from assessments.tests.fixtures import ResultsTestCase, WorkflowTestCase, build_
 
 class CampaignResultsTestCase(ResultsTestCase):
     def test_it_aggregates_approved_scores_per_target(self):
+        # in hundredths of a point (scoring.TargetUnits)
         inputs = {t.code: t for t in results.campaign_inputs(self.campaign).inputs}
-        self.assertEqual(inputs["440703"].indicator_total, D("95.00"))
-        self.assertEqual(inputs["440703"].bonus, D("3.00"))
-        self.assertEqual(inputs["440703"].lost, D("5.00"))
-        self.assertEqual(inputs["440704"].indicator_total, D("88.00"))
-        self.assertEqual(inputs["440704"].lost, D("12.00"))
+        self.assertEqual(inputs["440703"].indicator_total, 9500)
+        self.assertEqual(inputs["440703"].bonus, 300)
+        self.assertEqual(inputs["440703"].lost, 500)
+        self.assertEqual(inputs["440704"].indicator_total, 8800)
+        self.assertEqual(inputs["440704"].lost, 1200)
 
     def test_it_reads_the_totals_in_a_constant_number_of_queries(self):
-        # indicators, vetoes (partial index), aggregate, social evaluation, targets,
-        # applies_to, the campaign's classes (分类考评), and one query for the
-        # targets not scored on every indicator (江海 has no bonus)
+        # indicators, vetoes (partial index), aggregate, social evaluation,
+        # targets, applies_to, the campaign's classes (分类考评: none, so no
+        # members), and one query for the targets not scored on every
+        # indicator (江海 has no bonus)
         with self.assertNumQueries(8):
             ranking = results.campaign_ranking(self.campaign)
         self.assertEqual(
@@ -37,7 +39,7 @@ class CampaignResultsTestCase(ResultsTestCase):
             status=ScoreStatus.SUBMITTED
         )
         inputs = {t.code: t for t in results.campaign_inputs(self.campaign).inputs}
-        self.assertEqual(inputs["440703"].indicator_total, D("57.00"))
+        self.assertEqual(inputs["440703"].indicator_total, 5700)
 
     def test_it_counts_lost_points_of_incompletely_scored_and_limited_targets(self):
         Score.objects.filter(target=self.county_org, indicator__code="A2").update(
@@ -46,11 +48,11 @@ class CampaignResultsTestCase(ResultsTestCase):
         a2 = Score.objects.get(target=self.stranger_org, indicator__code="A2").indicator
         a2.applies_to.add(self.stranger_org)  # A2 applies to 江海 only: 蓬江 is complete without it
         inputs = {t.code: t for t in results.campaign_inputs(self.campaign).inputs}
-        self.assertEqual((inputs["440703"].indicator_total, inputs["440703"].lost), (D("65.00"), D("5.00")))
-        self.assertEqual(inputs["440704"].lost, D("12.00"))
+        self.assertEqual((inputs["440703"].indicator_total, inputs["440703"].lost), (6500, 500))
+        self.assertEqual(inputs["440704"].lost, 1200)
         Score.objects.filter(target=self.stranger_org, indicator__code="B1").update(status=ScoreStatus.DRAFT)
         inputs = {t.code: t for t in results.campaign_inputs(self.campaign).inputs}
-        self.assertEqual((inputs["440704"].indicator_total, inputs["440704"].lost), (D("64.00"), D("6.00")))
+        self.assertEqual((inputs["440704"].indicator_total, inputs["440704"].lost), (6400, 600))
 
     def test_it_fails_a_vetoed_target(self):
         Score.objects.filter(target=self.county_org, indicator__code="A1").update(veto=True)

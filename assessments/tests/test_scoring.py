@@ -14,7 +14,9 @@ from assessments.scoring import (
     IndicatorResult,
     Item,
     TargetInput,
+    TargetUnits,
     composite,
+    composite_units,
     grades_with_quota,
     indicator_score,
     negative_list_overflow,
@@ -264,10 +266,10 @@ class OneFunctionPerRuleTestCase(unittest.TestCase):
     def test_it_breaks_ties_with_one_key_function_ending_with_the_code(self):
         keys = ranking_keys(["veto_asc"])
         self.assertEqual(keys, ("total_desc", "veto_asc"))
-        parts = (D(90), D(0), D(0), D(90))
-        a = tie_break_key(keys, D(90), parts, D(0), target("440704", "90"))
-        b = tie_break_key(keys, D(90), parts, D(0), target("440703", "90"))
-        self.assertLess(b, a)
+        a, b = TargetUnits("440704", "甲", 9000), TargetUnits("440703", "乙", 9000)
+        parts = composite_units(a, unit=100, cap=500, weight=(0, 1))
+        self.assertEqual(tie_break_key(keys, 9000, parts, a), (-9000, 0, "440704"))
+        self.assertLess(tie_break_key(keys, 9000, parts, b), tie_break_key(keys, 9000, parts, a))
         with self.assertRaises(ValueError):
             ranking_keys(["luck"])
 

@@ -15,6 +15,7 @@ from assessments.scoring import (
     FAIL,
     Item,
     TargetInput,
+    composite,
     discretionary_problems,
     group_subtotal,
     indicator_score,
@@ -189,3 +190,47 @@ class EnginePropertiesTestCase(unittest.TestCase):
             [TargetInput("1", "甲", total, veto=True, veto_result=wording, full_marks=full or None)], **RULES
         )[0]
         self.assertEqual(row.grade, wording or FAIL)
+
+
+class IntegerArithmeticTestCase(unittest.TestCase):
+    """The composite is computed in whole hundredths (integers) and rounded
+    once; it must give what the rule says in Decimal arithmetic, for any
+    points, full marks, bonus cap and social weight, with more decimals too."""
+
+    @staticmethod
+    def by_the_rule(t: TargetInput, cap: D, weight: D) -> D:
+        from decimal import ROUND_HALF_UP, localcontext
+
+        with localcontext() as ctx:
+            ctx.prec = 60  # far more digits than any conversion needs
+            total = t.indicator_total
+            if t.full_marks is not None:
+                total = total * 100 / t.full_marks if t.full_marks > 0 else D(0)
+            bonus = min(max(t.bonus, D(0)), max(cap, D(0)))
+            assessed = max(D(0), total + bonus - max(t.deductions, D(0)))
+            if weight and t.social is not None:
+                assessed = assessed * (1 - weight) + t.social * weight
+            return assessed.quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+    @given(
+        total=st.decimals(min_value=0, max_value=200, places=3),
+        bonus=st.decimals(min_value=-5, max_value=20, places=2),
+        deductions=st.decimals(min_value=-5, max_value=50, places=2),
+        social=st.none() | st.decimals(min_value=0, max_value=100, places=2),
+        full=st.none() | st.decimals(min_value=0, max_value=300, places=2),
+        cap=st.decimals(min_value=0, max_value=10, places=2),
+        weight=st.decimals(min_value=0, max_value=1, places=3),
+    )
+    def test_it_gives_the_decimal_rule_exactly(self, total, bonus, deductions, social, full, cap, weight):
+        t = TargetInput("1", "甲", total, bonus=bonus, deductions=deductions, social=social, full_marks=full)
+        row = rank_and_grade([t], bonus_cap=cap, social_weight=weight)[0]
+        self.assertEqual(row.total, self.by_the_rule(t, cap, weight))
+        self.assertEqual(composite(t, bonus_cap=cap, social_weight=weight), row.total)
+
+    def test_it_rounds_half_up_once_at_the_end(self):
+        # 85.125 of 百分制 (68.1 of 80) + 0 → 85.13; 0.005 more from two parts is not rounded twice
+        t = TargetInput("1", "甲", D("68.10"), full_marks=D(80))
+        self.assertEqual(rank_and_grade([t], **RULES)[0].total, D("85.13"))
+        self.assertEqual(rank_and_grade([t], **RULES)[0].converted, D("85.13"))
+        weighted = TargetInput("1", "甲", D("90.01"), social=D("80.00"))
+        self.assertEqual(composite(weighted, bonus_cap=D(5), social_weight=D("0.5")), D("85.01"))
