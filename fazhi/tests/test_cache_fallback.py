@@ -98,6 +98,15 @@ class RedisUpTestCase(BaseTestCase):
             cache.delete(key)
             raw.close()
 
+    def test_it_keeps_one_redis_client_per_pool(self):
+        url = settings.CACHES["default"]["LOCATION"] if settings.REDIS_URL else "redis://127.0.0.1:6379/9"
+        with redis_at(url):
+            client = cache._redis._cache  # type: ignore[attr-defined]
+            first = client.get_client("k")
+            self.assertIs(client.get_client("k", write=True), first)
+            cache.set(f"fazhi-test-{uuid.uuid4().hex}", 1, 5)
+            self.assertIs(client.get_client("k"), first)
+
     def test_it_falls_back_when_redis_dies_and_says_once_when_it_is_back(self):
         server = shutil.which("redis-server")
         self.assertIsNotNone(server, "redis-server is needed for this test")
