@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -109,20 +110,73 @@ def stamp_pdf(content: bytes, text: str) -> bytes:
 # --------------------------------------------------------------------------- xlsx / docx
 
 
-def stamp_xlsx(content: bytes, text: str) -> bytes:
-    """Every sheet's page header (odd, even and first pages) names the viewer."""
-    from openpyxl import load_workbook
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# CT_Worksheet's elements that come after <headerFooter>, in schema order
+_AFTER_HEADER_FOOTER = (
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
 
-    wb = load_workbook(io.BytesIO(content))
-    for ws in wb.worksheets:
-        for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
-            if header is None:
-                continue
-            header.right.text = text
-            header.right.size = 8
-            header.right.color = "808080"
+
+def _stamp_sheet(xml: bytes, text: str) -> bytes:
+    """One worksheet part with the viewer on the right of its page headers
+    (odd, even and first pages), whatever else the headers say kept."""
+    from openpyxl.worksheet.header_footer import HeaderFooter
+    from openpyxl.xml.functions import fromstring, tostring
+
+    root = fromstring(xml)
+    found = root.find(f"{{{_SML}}}headerFooter")
+    header_footer = HeaderFooter.from_tree(found) if found is not None else HeaderFooter()
+    for header in (header_footer.oddHeader, header_footer.evenHeader, header_footer.firstHeader):
+        header.right.text = text
+        header.right.size = 8
+        header.right.color = "808080"
+    element = header_footer.to_tree()
+    for node in element.iter():  # openpyxl builds it without the sheet's namespace
+        if not str(node.tag).startswith("{"):
+            node.tag = f"{{{_SML}}}{node.tag}"
+    if found is not None:
+        root.replace(found, element)
+    else:
+        after = {f"{{{_SML}}}{name}" for name in _AFTER_HEADER_FOOTER}
+        position = next((i for i, child in enumerate(root) if child.tag in after), len(root))
+        root.insert(position, element)
+    return tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def stamp_xlsx(content: bytes, text: str) -> bytes:
+    """Every sheet's page header (odd, even and first pages) names the viewer.
+
+    Only the worksheet parts are parsed and rewritten; every other part of the
+    package is copied as it is (loading and saving the whole workbook with
+    openpyxl cost as much as writing it, and far more for a large export)."""
+    import zipfile
+
     buffer = io.BytesIO()
-    wb.save(buffer)
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if _SHEET_PART.match(info.filename):
+                data = _stamp_sheet(data, text)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -81,6 +81,34 @@ class ExportWatermarkTestCase(BaseTestCase):
         cell = openpyxl.load_workbook(io.BytesIO(stamped)).active["A2"]
         self.assertEqual((cell.value, cell.data_type, cell.quotePrefix), ('=HYPERLINK("x")', "s", True))
 
+    def test_it_keeps_what_a_sheet_header_already_says_and_the_parts_order(self):
+        import zipfile
+
+        from openpyxl.worksheet.table import Table
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["名称", "分数"])
+        ws.append(["蓬江区", 95])
+        ws.oddHeader.left.text = "江门市依法治市办"
+        ws.add_table(Table(displayName="T1", ref="A1:B2"))
+        wb.create_sheet("第二页")["A1"] = "乙"
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        stamped = watermark.stamp_xlsx(buffer.getvalue(), "甲 2026-01-01 08:00")
+        loaded = openpyxl.load_workbook(io.BytesIO(stamped))
+        first, second = loaded.worksheets
+        self.assertEqual(first.oddHeader.left.text, "江门市依法治市办")
+        for sheet in (first, second):
+            for header in (sheet.oddHeader, sheet.evenHeader, sheet.firstHeader):
+                self.assertEqual(header.right.text, "甲 2026-01-01 08:00")
+        self.assertEqual((first["A2"].value, first["B2"].value, len(first.tables)), ("蓬江区", 95, 1))
+        # <headerFooter> before <tableParts>, as the schema orders a worksheet's parts
+        with zipfile.ZipFile(io.BytesIO(stamped)) as package:
+            xml = package.read("xl/worksheets/sheet1.xml").decode()
+        self.assertLess(xml.index("<headerFooter"), xml.index("<tableParts"))
+        self.assertEqual(xml.count("<headerFooter"), 1)
+
     def test_it_stamps_a_gongwen_pdf_without_losing_its_text(self):
         pdf = gongwen.render_pdf(gongwen.Document(title="关于测试的通知", doc_number="江依法治办〔2026〕1号"))
         text = pdf_text(watermark.stamp_pdf(pdf, "张三（zhangsan） 2026-11-29 10:05"))
