@@ -214,7 +214,11 @@ def assign(plans: dict[str, Plan]) -> list[tuple[str, Plan, int | None]]:
 
 
 def measure(site: ProductionSite) -> dict[str, object]:
-    base = site.start_web(workers=(os.cpu_count() or 1) * 2 + 1, threads=4)
+    base = site.start_web(
+        # deploy/gunicorn.conf.py's defaults, or BENCH_WORKERS / BENCH_THREADS to compare
+        workers=int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1)),
+        threads=int(os.environ.get("BENCH_THREADS", 2)),
+    )
     site.start_worker()
     campaigns = re.findall(
         r'href="/assessments/campaigns/(\d+)/"', _office_page(base, "/assessments/campaigns/")
