@@ -667,7 +667,7 @@ _NUMBERS = ("indicator_total", "bonus", "deductions", "social", "lost", "full_ma
 def _input_decimals(t: TargetInput) -> dict[str, Decimal | None]:
     values: dict[str, Decimal | None] = {}
     for name in _NUMBERS:
-        value = getattr(t, name)
+        value: object = getattr(t, name)
         values[name] = (
             None if value is None and name in ("social", "full_marks") else _dec(value, _LABELS[name])
         )
@@ -696,8 +696,8 @@ def _unit_of(rows: Sequence[TargetInput], *extra: object) -> int:
         for value in _input_decimals(t).values():
             if value is not None:
                 places = max(places, _places(value))
-    for value in extra:
-        places = max(places, _places(_dec(value, "分数")))
+    for number in extra:
+        places = max(places, _places(_dec(number, "分数")))
     return 10**places
 
 
@@ -733,7 +733,7 @@ def rank_and_grade(
 ) -> list[Ranked]:
     """`rank_units` of targets whose points are Decimals (or numbers as text),
     stated in the finest unit any of them needs (hundredths at least)."""
-    unit = _unit_of(rows)
+    unit = _unit_of(rows, bonus_cap)
     return rank_units(
         [_to_units(t, unit) for t in rows],
         unit=unit,

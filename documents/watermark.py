@@ -136,17 +136,18 @@ _AFTER_HEADER_FOOTER = (
 def _stamp_sheet(xml: bytes, text: str) -> bytes:
     """One worksheet part with the viewer on the right of its page headers
     (odd, even and first pages), whatever else the headers say kept."""
+    from lxml import etree
     from openpyxl.worksheet.header_footer import HeaderFooter
-    from openpyxl.xml.functions import fromstring, tostring
 
-    root = fromstring(xml)
+    # our own package, still read without entities or network
+    root: Any = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
     found = root.find(f"{{{_SML}}}headerFooter")
-    header_footer = HeaderFooter.from_tree(found) if found is not None else HeaderFooter()
+    header_footer: Any = HeaderFooter.from_tree(found) if found is not None else HeaderFooter()
     for header in (header_footer.oddHeader, header_footer.evenHeader, header_footer.firstHeader):
         header.right.text = text
         header.right.size = 8
         header.right.color = "808080"
-    element = header_footer.to_tree()
+    element: Any = header_footer.to_tree()
     for node in element.iter():  # openpyxl builds it without the sheet's namespace
         if not str(node.tag).startswith("{"):
             node.tag = f"{{{_SML}}}{node.tag}"
@@ -156,7 +157,7 @@ def _stamp_sheet(xml: bytes, text: str) -> bytes:
         after = {f"{{{_SML}}}{name}" for name in _AFTER_HEADER_FOOTER}
         position = next((i for i, child in enumerate(root) if child.tag in after), len(root))
         root.insert(position, element)
-    return tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def stamp_xlsx(content: bytes, text: str) -> bytes:

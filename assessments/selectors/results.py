@@ -231,9 +231,7 @@ def _applicable_max(
     return result
 
 
-def _scored_max(
-    campaign: Campaign, target_ids: Sequence[int], bonus_ids: Sequence[int]
-) -> dict[int, Decimal]:
+def _scored_max(campaign: Campaign, target_ids: Sequence[int], bonus_ids: Sequence[int]) -> dict[int, int]:
     """Σ 分值 in hundredths of the approved non-bonus scores of these (incompletely scored) targets."""
     rows = (
         Score.objects.filter(
@@ -465,7 +463,7 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
     empty = (None, 0, 0, 0, 0)
     adjusted = group_taken or survey
     for pk, code, name, short_name in targets:
-        _, points, bonus, vetoes, count = aggregates.get(pk, empty)
+        _, points, bonus, vetoed, count = aggregates.get(pk, empty)
         total = points - bonus
         count_needed, max_needed = applicable[pk]
         lost = (max_needed if count == count_needed else scored_max.get(pk, 0)) - total
@@ -481,7 +479,7 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
                 total,
                 bonus,
                 _cents(extra[pk]) if pk in extra else 0,
-                vetoes > 0,
+                vetoed > 0,
                 social.get(pk),
                 lost,
                 wording.get(pk, ""),
