@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -76,9 +76,12 @@ PERMISSIONS = [permissions.IsAuthenticated, BusinessUser]
 
 
 class AccountabilityRoundSerializer(serializers.ModelSerializer):
+    reviewers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
     class Meta:
         model = ShufaRound
-        fields = ["id", "year", "title", "deadline", "template", "closed_at"]
+        fields = ["id", "year", "title", "deadline", "template", "closed_at", "reviewers", "draw"]
+        read_only_fields = ["draw"]
 
 
 class AccountabilityRoundWriteSerializer(serializers.Serializer):
@@ -90,6 +93,14 @@ class AccountabilityRoundWriteSerializer(serializers.Serializer):
 
 def _business_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True, role_id__isnull=False)
+
+
+class AccountabilityReviewersSerializer(serializers.Serializer):
+    """The round's reviewers as a whole (they replace the ones before), and an
+    executed 述法评议 expert draw whose seated experts join them."""
+
+    reviewers = serializers.PrimaryKeyRelatedField(queryset=_business_users(), many=True, required=False)
+    draw = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class AccountabilityPlanWriteSerializer(serializers.Serializer):
@@ -284,6 +295,25 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
                 services.shufa_round_close(actor=_user(request), shufa_round=shufa_round)
             ).data
         )
+
+    @extend_schema(request=AccountabilityReviewersSerializer, responses={200: AccountabilityRoundSerializer})
+    @action(detail=True, methods=["put"])
+    def reviewers(self, request: Request, pk: str) -> Response:
+        """Set the round's reviewers (as the round's page does): users chosen by
+        the office plus the experts of an executed 述法评议 draw; never a leader."""
+        shufa_round = self.get_object()
+        data = _valid(AccountabilityReviewersSerializer, request.data)
+        draw = None
+        if data.get("draw") is not None:
+            from experts.models import Draw
+
+            draw = Draw.objects.filter(pk=data["draw"]).first()
+            if draw is None:
+                raise ValidationError({"draw": "请选择已执行的“述法评议”专家抽取。"})
+        services.shufa_round_reviewers_set(
+            actor=_user(request), shufa_round=shufa_round, reviewers=data.get("reviewers", []), draw=draw
+        )
+        return Response(self.get_serializer(selectors.rounds().get(pk=shufa_round.pk)).data)
 
 
 class ReportViewSet(viewsets.GenericViewSet):

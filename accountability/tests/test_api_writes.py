@@ -270,3 +270,67 @@ class RecordAndFindingWritesTestCase(ApiWritesTestCase):
             self.api(self.auditadmin).post(f"{BASE}/findings/", self.finding_body(plan)).status_code, 403
         )
         self.assertFalse(Finding.objects.exists())
+
+
+class RoundReviewersTestCase(ApiWritesTestCase):
+    """PUT …/rounds/{id}/reviewers/: the round page's 选定评议人 through the API."""
+
+    def url(self) -> str:
+        return f"{BASE}/rounds/{self.shufa_round.pk}/reviewers/"
+
+    def test_it_lets_the_office_replace_the_reviewers(self):
+        response = self.api(self.office).put(self.url(), {"reviewers": [self.assessor_b.pk]}, format="json")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["reviewers"], [self.assessor_b.pk])
+        self.assertEqual(list(self.shufa_round.reviewers.all()), [self.assessor_b])
+        entry = AuditEntry.objects.filter(action="accountability.round.reviewers_set").latest("pk")
+        self.assertEqual(entry.data["reviewers"], [self.assessor_b.pk])
+
+    def test_it_refuses_a_leader_as_reviewer_and_changes_nothing(self):
+        response = self.api(self.office).put(self.url(), {"reviewers": [self.leader.pk]}, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            response.json()["error"]["fields"]["reviewers"], ["述法对象（领导干部）不能担任评议人。"]
+        )
+        self.assertEqual(set(self.shufa_round.reviewers.all()), {self.assessor, self.expert})
+
+    def test_it_refuses_an_unknown_user_and_an_unknown_draw(self):
+        office = self.api(self.office)
+        self.assertEqual(office.put(self.url(), {"reviewers": [987654]}, format="json").status_code, 400)
+        unknown = office.put(self.url(), {"reviewers": [], "draw": 987654}, format="json")
+        self.assertEqual(unknown.status_code, 400)
+        self.assertEqual(unknown.json()["error"]["fields"]["draw"], ["请选择已执行的“述法评议”专家抽取。"])
+        self.assertEqual(set(self.shufa_round.reviewers.all()), {self.assessor, self.expert})
+
+    def test_it_takes_only_an_executed_draw_for_the_shufa_review(self):
+        from experts import services as expert_services
+        from experts.models import Purpose
+        from experts.tests.factories import pool
+
+        pool(self.office, 4, "administrative")
+        other = next(code for code, _ in Purpose.choices if code != Purpose.SHUFA)
+        for purpose_code, execute in ((other, True), (Purpose.SHUFA, False)):
+            with self.subTest(purpose=purpose_code, executed=execute):
+                draw = expert_services.draw_prepare(
+                    actor=self.office, purpose="专家组", purpose_code=purpose_code, size=2
+                )
+                if execute:
+                    draw = expert_services.draw_execute(actor=self.office, draw=draw)
+                response = self.api(self.office).put(self.url(), {"draw": draw.pk}, format="json")
+                self.assertEqual(response.status_code, 400, response.content)
+                self.assertEqual(
+                    response.json()["error"]["fields"]["draw"], ["请选择已执行的“述法评议”专家抽取。"]
+                )
+        self.shufa_round.refresh_from_db()
+        self.assertIsNone(self.shufa_round.draw)
+
+    def test_it_hides_the_reviewers_from_everyone_but_the_office(self):
+        for user in (self.leader, self.county, self.assessor, self.expert):
+            with self.subTest(user=user.username):
+                response = self.api(user).put(self.url(), {"reviewers": [user.pk]}, format="json")
+                self.assertEqual(response.status_code, 404)
+        self.assertEqual(
+            self.api(self.sysadmin).put(self.url(), {"reviewers": []}, format="json").status_code, 403
+        )
+        self.assertEqual(APIClient().put(self.url(), {"reviewers": []}, format="json").status_code, 401)
+        self.assertEqual(set(self.shufa_round.reviewers.all()), {self.assessor, self.expert})

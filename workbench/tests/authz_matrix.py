@@ -1280,6 +1280,11 @@ ACCOUNTABILITY = [
         post=acc_api({"office"}),
     ),
     api(
+        "/api/v1/accountability/rounds/{pk}/reviewers/",
+        lambda s: {"pk": s.shufa_round.pk},
+        put=acc_api({"office"}),
+    ),
+    api(
         "/api/v1/accountability/rounds/{pk}/",
         lambda s: {"pk": s.shufa_round.pk},
         get=acc_api({"office"}),
