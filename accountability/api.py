@@ -76,7 +76,9 @@ PERMISSIONS = [permissions.IsAuthenticated, BusinessUser]
 
 
 class AccountabilityRoundSerializer(serializers.ModelSerializer):
-    reviewers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    reviewers: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = ShufaRound
@@ -420,6 +422,13 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._answer(edited)
 
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        """Delete a plan made by mistake (the office), while it has no records or findings (else 400)."""
+        plan = access.access_plan(_user(request), _pk(pk))
+        services.inspection_plan_delete(actor=_user(request), plan=plan)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @extend_schema(
         request=AccountabilityRecordWriteSerializer, responses={201: AccountabilityRecordSerializer}
     )
@@ -430,6 +439,27 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         data = _valid(AccountabilityRecordWriteSerializer, request.data)
         record = services.inspection_record_create(actor=_user(request), plan=plan, **data)
         return Response(AccountabilityRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class RecordViewSet(viewsets.GenericViewSet):
+    """督察 records are written under their plan (POST plans/{id}/records/); here one is deleted."""
+
+    permission_classes = PERMISSIONS
+    serializer_class = AccountabilityRecordSerializer
+
+    def get_queryset(self) -> QuerySet[InspectionRecord]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return InspectionRecord.objects.none()
+        user = _user(self.request)
+        qs = InspectionRecord.objects.select_related("plan")
+        return qs if access.is_office(user) else qs.filter(plan__team=user).distinct()
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        """Delete a record written by mistake (the office or its author), unless a finding refers to it (400)."""
+        record = self.get_object()
+        services.inspection_record_delete(actor=_user(request), record=record)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class FindingViewSet(viewsets.ReadOnlyModelViewSet):
@@ -606,6 +636,7 @@ def register(router: Any) -> None:
     router.register("accountability/rounds", RoundViewSet, basename="accountability-round")
     router.register("accountability/reports", ReportViewSet, basename="accountability-report")
     router.register("accountability/plans", PlanViewSet, basename="accountability-plan")
+    router.register("accountability/records", RecordViewSet, basename="accountability-record")
     router.register("accountability/findings", FindingViewSet, basename="accountability-finding")
     router.register("accountability/actions", ActionViewSet, basename="accountability-action")
     router.register(

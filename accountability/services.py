@@ -415,6 +415,59 @@ def inspection_record_create(
     return record
 
 
+def plan_deletable(plan: InspectionPlan) -> bool:
+    """A 督察 plan may be deleted while nothing was recorded or found under it."""
+    return not plan.records.exists() and not plan.findings.exists()
+
+
+def record_deletable(actor: Any, record: InspectionRecord) -> bool:
+    """A 督察 record may be deleted by the office or the one who wrote it, while
+    no finding refers to it."""
+    return (access.is_office(actor) or record.recorded_by_id == actor.pk) and not record.findings.exists()
+
+
+@transaction.atomic
+def inspection_plan_delete(*, actor: Any, plan: InspectionPlan) -> None:
+    """Delete a plan made by mistake. A plan with records or findings stays:
+    findings are in the problem ledger, where a mistaken one is 不予立案."""
+    _require_office(actor, "删除督察计划")
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    if not plan_deletable(plan):
+        raise ValidationError("该督察计划已有督察记录或发现问题，不能删除。")
+    audit_record(
+        actor=actor,
+        action="accountability.plan.deleted",
+        target=plan,
+        data={
+            "year": plan.year,
+            "topic": plan.topic,
+            "targets": sorted(plan.targets.values_list("pk", flat=True)),
+        },
+    )
+    plan.delete()
+
+
+@transaction.atomic
+def inspection_record_delete(*, actor: Any, record: InspectionRecord) -> None:
+    """Delete a 督察 record written by mistake (the office or its author), unless a finding refers to it."""
+    record = InspectionRecord.objects.select_for_update().get(pk=record.pk)
+    if not (access.is_office(actor) or record.recorded_by_id == actor.pk):
+        raise PermissionDenied("只有市委依法治市办或记录人可以删除督察记录。")
+    if record.findings.exists():
+        raise ValidationError("该督察记录下已登记发现问题，不能删除。")
+    audit_record(
+        actor=actor,
+        action="accountability.inspection.record_deleted",
+        target=record,
+        data={
+            "plan": record.plan_id,
+            "target": record.target_id,
+            "visited_on": record.visited_on.isoformat(),
+        },
+    )
+    record.delete()
+
+
 @transaction.atomic
 def finding_create(
     *,

@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accountability import access, problems_link, selectors, services
 from accountability.forms import DecideForm, FindingForm, FollowUpForm, PlanForm, ProposeForm, RecordForm
-from accountability.models import ActionState
+from accountability.models import ActionState, InspectionRecord
 from accountability.views import ROOT, _flash, attach_errors
 from accounts.http import AuthedRequest
 
@@ -49,9 +49,14 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = access.access_plan(request.user, pk)
+    records = list(plan.records.select_related("target", "recorded_by").prefetch_related("findings"))
+    office = access.is_office(request.user)
+    for record in records:  # the rule of services.record_deletable, on the prefetched findings
+        record.deletable = (office or record.recorded_by_id == request.user.pk) and not record.findings.all()
     context = {
         "plan": plan,
-        "records": plan.records.select_related("target", "recorded_by"),
+        "records": records,
+        "plan_deletable": office and not records and not plan.findings.exists(),
         "findings": selectors.findings().filter(plan=plan),
         "record_form": RecordForm(plan=plan, prefix="record"),
         "finding_form": FindingForm(plan=plan, prefix="finding"),
@@ -76,6 +81,33 @@ def record_create(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "督察记录已保存。")
     return redirect("accountability:plan_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def plan_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = access.access_plan(request.user, pk)  # 404 to whoever may not see it; 403 to its team
+    try:
+        services.inspection_plan_delete(actor=request.user, plan=plan)
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect("accountability:plan_detail", pk=pk)
+    messages.success(request, f"督察计划“{plan.topic}”已删除。")
+    return redirect("accountability:plan_list")
+
+
+@login_required
+@require_POST
+def record_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(InspectionRecord.objects.select_related("plan"), pk=pk)
+    access.access_plan(request.user, record.plan_id)  # 404 to whoever may not see the plan
+    try:  # PermissionDenied (a team member who did not write it) is a 403
+        services.inspection_record_delete(actor=request.user, record=record)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, "督察记录已删除。")
+    return redirect("accountability:plan_detail", pk=record.plan_id)
 
 
 @login_required

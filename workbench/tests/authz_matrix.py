@@ -1256,6 +1256,17 @@ ACCOUNTABILITY = [
         },
         post=expect({"office", "assessor_b"}, status=302),
     ),
+    # the world's plan has a finding: the office's delete is refused (302 back with the message)
+    action(
+        "accountability:plan_delete",
+        lambda s: [s.plan.pk],
+        post=expect({"office"}, status=302, assessor_b=403),
+    ),
+    action(
+        "accountability:record_delete",
+        lambda s: [s.record.pk],
+        post=expect({"office", "assessor_b"}, status=302),
+    ),
     page("accountability:action_list", get=expect({"office"})),
     action("accountability:actions_propose", post=expect({"office"}, status=302)),
     action("accountability:action_decide", lambda s: [s.action.pk], post=expect({"office"}, status=302)),
@@ -1325,6 +1336,13 @@ ACCOUNTABILITY = [
         data=lambda s: {"version": s.plan.version, "topic": "督察（修改）"},
         get=acc_api({"office", "assessor_b"}),
         patch=acc_api({"office"}, assessor_b=403),
+        # the world's plan has a finding: refused with 400 even to the office
+        delete=acc_api({"office"}, status=400, assessor_b=403),
+    ),
+    api(
+        "/api/v1/accountability/records/{pk}/",
+        lambda s: {"pk": s.record.pk},
+        delete=acc_api({"office", "assessor_b"}, status=204),
     ),
     api(
         "/api/v1/accountability/plans/{pk}/records/",

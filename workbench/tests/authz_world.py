@@ -467,6 +467,9 @@ def _accountability(tc: Any, shared: SimpleNamespace) -> None:
         targets=[tc.county_org],
         team=[tc.assessor_b],
     )
+    shared.record = accountability_services.inspection_record_create(
+        actor=tc.assessor_b, plan=shared.plan, target=tc.county_org, visited_on=today, notes="查阅台账"
+    )
     shared.action = accountability_services.actions_propose(actor=tc.office, year=2026)[0]
     shared.figure_link = IndicatorFigureLink.objects.create(
         year=2026, indicator_code="2.5", figure="findings", created_by=tc.office
