@@ -130,7 +130,8 @@ class InspectionPlan(models.Model):
         verbose_name = "督察计划"
 
     def __str__(self) -> str:
-        return f"{self.year}年 {self.topic}"
+        # "2023年度法治政府建设综合督察" already says its year
+        return self.topic if self.topic.startswith(f"{self.year}年") else f"{self.year}年 {self.topic}"
 
 
 class InspectionRecord(models.Model):
