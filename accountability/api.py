@@ -277,7 +277,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
             return ShufaRound.objects.none()
         if not access.is_office(_user(self.request)):
             raise Http404
-        return selectors.rounds()
+        return selectors.rounds().prefetch_related("reviewers")
 
     @extend_schema(request=AccountabilityRoundWriteSerializer, responses={201: AccountabilityRoundSerializer})
     def create(self, request: Request) -> Response:
@@ -315,7 +315,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         services.shufa_round_reviewers_set(
             actor=_user(request), shufa_round=shufa_round, reviewers=data.get("reviewers", []), draw=draw
         )
-        return Response(self.get_serializer(selectors.rounds().get(pk=shufa_round.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=shufa_round.pk)).data)
 
 
 class ReportViewSet(viewsets.GenericViewSet):

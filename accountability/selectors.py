@@ -23,7 +23,7 @@ from orgs.models import Org
 
 
 def rounds() -> QuerySet[ShufaRound]:
-    return ShufaRound.objects.prefetch_related("reviewers")
+    return ShufaRound.objects.all()
 
 
 def reports() -> QuerySet[ShufaReport]:

@@ -324,6 +324,30 @@ class RoundReviewersTestCase(ApiWritesTestCase):
         self.shufa_round.refresh_from_db()
         self.assertIsNone(self.shufa_round.draw)
 
+    def test_the_round_list_reads_reviewers_in_one_query_whatever_the_rounds(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        office = self.api(self.office)
+        office.get(f"{BASE}/rounds/")  # warm: the first request reads what later ones keep
+        with CaptureQueriesContext(connection) as one:
+            self.assertEqual(office.get(f"{BASE}/rounds/").status_code, 200)
+        for year in (YEAR + 1, YEAR + 2):
+            round_ = services.shufa_round_create(
+                actor=self.office,
+                year=year,
+                title="述法",
+                deadline=datetime.date(year, 12, 31),
+                template=TEMPLATE,
+            )
+            services.shufa_round_reviewers_set(
+                actor=self.office, shufa_round=round_, reviewers=[self.assessor]
+            )
+        with CaptureQueriesContext(connection) as three:
+            listed = office.get(f"{BASE}/rounds/").json()
+        self.assertEqual(len(three), len(one))
+        self.assertEqual(sorted(r["reviewers"] for r in listed["results"])[0], [self.assessor.pk])
+
     def test_it_hides_the_reviewers_from_everyone_but_the_office(self):
         for user in (self.leader, self.county, self.assessor, self.expert):
             with self.subTest(user=user.username):
