@@ -3,7 +3,8 @@
 Codes: subtotal_mismatch, total_mismatch, indicator_without_points,
 rule_without_points, never_zero, unparsed_rule, duplicate_code,
 section_without_indicators, rule_without_indicator (and, from structure.py,
-no_section: indicators above any section; other_tables: more tables like it). Pure Python.
+no_section: indicators above any section; other_tables: more tables like it;
+continued_table: a Word table read as the continuation of the one before). Pure Python.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def check(table: ParsedTable, *, orphans: list[str], unparsed: list[tuple[str, s
 
 
 # found while reading the cells, not from the tree: kept as they were when the tree is checked again
-FROM_THE_CELLS = ("unparsed_rule", "rule_without_indicator", "no_section", "other_tables")
+FROM_THE_CELLS = ("unparsed_rule", "rule_without_indicator", "no_section", "other_tables", "continued_table")
 
 
 def recheck(table: ParsedTable, previous: list[Finding]) -> list[Finding]:

@@ -82,6 +82,7 @@ def parse_file(content: bytes, filename: str = "") -> ParsedTable:
     grids = [g for g in read_file(content, filename) if any(c.text for row in g.rows for c in row)]
     if not grids:
         raise TableError("文件中没有表格（或表格是空的）。")
+    grids, joined = join_continued(grids)
     readable = [grid for grid in grids if find_header(grid) is not None]
     first_error: TableError | None = None
     for n, grid in enumerate(readable):
@@ -90,6 +91,7 @@ def parse_file(content: bytes, filename: str = "") -> ParsedTable:
         except TableError as exc:  # a header with nothing under it: try the next table
             first_error = first_error or exc
             continue
+        table.findings += [f for f in joined if f.where.split("、")[0] in _parts_of(grid)]
         rest = readable[n + 1 :]
         if rest:
             others = "、".join(g.label for g in rest)
@@ -108,6 +110,75 @@ def parse_file(content: bytes, filename: str = "") -> ParsedTable:
         f"未找到表头：{grids[0].label} 的前 {HEADER_SCAN_ROWS} 行中没有一行同时含有指标名称列"
         "（一级指标/二级指标/三级指标/考评内容/考核要点）和「分值」或「评分标准」列。"
     )
+
+
+_TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|总\s*分)")
+
+
+def _parts_of(grid: Grid) -> list[str]:
+    """The Word tables a (joined) grid was read from: "表1+表2" → ["表1", "表2"]."""
+    return grid.label.split("+")
+
+
+def _continues(first: Grid, second: Grid) -> Header | None | bool:
+    """Whether the Word table `second` continues `first` (one table split by a page or
+    section break): nothing but empty paragraphs between them, as many columns, and
+    either no header of its own or the same header; `first` has a header and does not
+    end with its 合计 row. Returns False, or the second table's header (None: none)."""
+    if not (first.label.startswith("表") and second.label.startswith("表")) or second.before:
+        return False
+    width = len(first.rows[0]) if first.rows else 0
+    if not second.rows or len(second.rows[0]) != width:
+        return False
+    header = find_header(first)
+    if header is None:
+        return False
+    last = next((row for row in reversed(first.rows) if any(c.text for c in row)), [])
+    if any(_TOTAL_ROW.match(fold(c.text)) for c in last if c.text):
+        return False
+    own = find_header(second)
+    if own is not None and own.columns != header.columns:
+        return False
+    return own
+
+
+def join_continued(grids: list[Grid]) -> tuple[list[Grid], list[Finding]]:
+    """Word tables split into several (by a page or section break, the header repeated
+    or not) joined into one grid; each join is said as a finding. Every cell keeps its
+    own reference ("表2 第3行第1列"); the rows of a later part follow the earlier ones."""
+    joined: list[Grid] = []
+    findings: list[Finding] = []
+    for grid in grids:
+        previous = joined[-1] if joined else None
+        own = _continues(previous, grid) if previous is not None else False
+        if previous is None or own is False:
+            joined.append(grid)
+            continue
+        skip = own.row + 1 if isinstance(own, Header) else 0
+        offset = len(previous.rows) - skip
+        moved: dict[int, Cell] = {}
+        for row in grid.rows[skip:]:
+            previous.rows.append(
+                [
+                    moved.setdefault(
+                        id(cell),
+                        Cell(cell.text, cell.ref, (cell.origin[0] + offset, cell.origin[1]), cell.across),
+                    )
+                    for cell in row
+                ]
+            )
+        parts = _parts_of(previous)
+        findings.append(
+            Finding(
+                "continued_table",
+                f"{grid.label}、{parts[0]}",
+                f"{grid.label} 紧接在 {parts[-1]} 之后、列数相同且"
+                + ("表头相同" if isinstance(own, Header) else "没有表头")
+                + f"，已作为 {parts[0]} 的续表一并读取；如是另一张表，请在两表之间加上标题后再导入。",
+            )
+        )
+        previous.label = "+".join([*parts, grid.label])
+    return joined, findings
 
 
 def _norm_header(text: str) -> str:

@@ -395,7 +395,8 @@ class LayoutsTestCase(SimpleTestCase):
     def test_it_imports_the_first_table_and_says_there_are_others(self):
         rows = [["考核内容", "评分标准", "分值"], ["一、依法决策", "", ""], ["重大决策", "每次扣1分", "5"]]
         document = docx.Document()
-        for _ in range(2):
+        for title in ("一、市直单位考评细则", "二、县（市、区）考评细则"):
+            document.add_paragraph(title)  # a title between them: two tables, not one split in two
             table = document.add_table(rows=len(rows), cols=3)
             for r, row in enumerate(rows):
                 for c, value in enumerate(row):
@@ -405,3 +406,76 @@ class LayoutsTestCase(SimpleTestCase):
         parsed = parse_file(out.getvalue())
         self.assertEqual(len(parsed.indicators), 1)
         self.assertEqual([(f.code, f.where) for f in parsed.findings], [("other_tables", "表2")])
+
+
+class ContinuedWordTablesTestCase(SimpleTestCase):
+    """A Word table split in two by a page or section break (the header repeated or not,
+    nothing but empty paragraphs between) is read as one table, and said so."""
+
+    HEADER = ["考核内容", "评分标准", "分值"]
+    FIRST = [
+        ["一、依法决策（8分）", "", ""],
+        ["重大决策合法性审查", "每次未审查扣1分", "5"],
+        ["决策后评估", "未开展扣1分", "3"],
+    ]
+    SECOND = [
+        ["二、严格执法（7分）", "", ""],
+        ["执法公示", "未公示扣1分", "4"],
+        ["执法全过程记录", "缺一项扣0.5分", "3"],
+    ]
+
+    def document(self, *tables: list[list[str]], between: str = "") -> bytes:
+        document = docx.Document()
+        document.add_paragraph("某县法治建设考核细则（总分15分）")
+        for n, rows in enumerate(tables):
+            if n:
+                document.add_paragraph(between)
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    table.cell(r, c).text = value
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+    def test_it_joins_a_second_part_that_repeats_the_header(self):
+        parsed = parse_file(self.document([self.HEADER, *self.FIRST], [self.HEADER, *self.SECOND]))
+        self.assertEqual([s.name for s in parsed.sections], ["依法决策", "严格执法"])
+        self.assertEqual(
+            [(i.name, i.points) for i in parsed.indicators],
+            [
+                ("重大决策合法性审查", D(5)),
+                ("决策后评估", D(3)),
+                ("执法公示", D(4)),
+                ("执法全过程记录", D(3)),
+            ],
+        )
+        self.assertEqual(parsed.indicators[2].source, "表2 第3行第1列")  # its own cell, in its own table
+        self.assertEqual(parsed.total, D(15))
+        joined = [f for f in parsed.findings if f.code in ("continued_table", "other_tables")]
+        self.assertEqual([(f.code, f.where) for f in joined], [("continued_table", "表2、表1")])
+        self.assertIn("表头相同", joined[0].message)
+
+    def test_it_joins_a_second_part_without_a_header(self):
+        parsed = parse_file(self.document([self.HEADER, *self.FIRST], self.SECOND))
+        self.assertEqual(len(parsed.indicators), 4)
+        self.assertEqual(parsed.indicators[2].source, "表2 第2行第1列")
+        joined = [f for f in parsed.findings if f.code in ("continued_table", "other_tables")]
+        self.assertEqual([f.code for f in joined], ["continued_table"])
+        self.assertIn("没有表头", joined[0].message)
+
+    def test_it_keeps_tables_apart_when_text_or_a_total_row_or_the_columns_say_so(self):
+        total = [*self.FIRST, ["合计", "", "8"]]
+        wider = [[*row, ""] for row in self.SECOND]
+        for name, content in (
+            (
+                "a title between",
+                self.document([self.HEADER, *self.FIRST], self.SECOND, between="二、其他单位"),
+            ),
+            ("the first ends with 合计", self.document([self.HEADER, *total], self.SECOND)),
+            ("more columns", self.document([self.HEADER, *self.FIRST], wider)),
+        ):
+            with self.subTest(name):
+                parsed = parse_file(content)
+                self.assertEqual(len(parsed.indicators), 2)
+                self.assertNotIn("continued_table", [f.code for f in parsed.findings])
