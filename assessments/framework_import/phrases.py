@@ -142,6 +142,12 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+# "缺一项扣0.5分", "发现一处扣1分", "少报一次扣2分": a deduction for each such case, as "每…" says
+_ONE_EACH = re.compile(
+    r"[缺少漏错差欠未]\S{0,3}一(?:项|处|次|例|件|个|宗|人次|人|份|篇|条|家)|(?:发现|出现)一(?:项|处|次|例|件|个|宗|起)"
+)
+
+
 def _new_rule(event: _Event, text: str, *, source: str) -> ParsedRule:
     kind = event.kind
     first = event.numbers[0] if event.numbers else None
@@ -152,7 +158,7 @@ def _new_rule(event: _Event, text: str, *, source: str) -> ParsedRule:
         rule.kind, rule.points_each = TableKind.GRADE, first
     elif kind in (TableKind.BONUS, TableKind.DEDUCT):
         rule.kind, rule.points_each = kind, first
-        rule.per_occurrence = "每" in text
+        rule.per_occurrence = "每" in text or bool(_ONE_EACH.search(text))
     elif kind == "zero":
         rule.kind, rule.whole = TableKind.DEDUCT, True
     elif kind == TableKind.VETO:

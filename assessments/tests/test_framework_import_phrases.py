@@ -20,6 +20,16 @@ class RulePhrasesTestCase(SimpleTestCase):
             (rule.kind, rule.points_each, rule.cap, rule.per_occurrence), ("deduct", D("0.5"), None, True)
         )
 
+    def test_it_reads_a_case_counted_without_每_as_per_occurrence(self):
+        for text in ("缺一项扣0.5分，扣完为止", "发现一处扣1分", "少报一次扣2分", "漏报一件扣1分"):
+            with self.subTest(text):
+                (rule,) = parse_rules(text).rules
+                self.assertTrue(rule.per_occurrence)
+        for text in ("未开展的扣3分", "评为不合格的，扣2分", "发生一起重大事故的扣5分"):
+            with self.subTest(text):
+                (rule,) = parse_rules(text).rules
+                self.assertFalse(rule.per_occurrence)
+
     def test_it_reads_a_deduction_per_percentage_point(self):
         self.assertEqual(kinds("每低一个百分点扣1分"), [("deduct", D(1), None)])
 
