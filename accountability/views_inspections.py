@@ -50,13 +50,12 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = access.access_plan(request.user, pk)
     records = list(plan.records.select_related("target", "recorded_by").prefetch_related("findings"))
-    office = access.is_office(request.user)
-    for record in records:  # the rule of services.record_deletable, on the prefetched findings
-        record.deletable = (office or record.recorded_by_id == request.user.pk) and not record.findings.all()
+    for record in records:
+        record.deletable = services.record_deletable(request.user, record)
     context = {
         "plan": plan,
         "records": records,
-        "plan_deletable": office and not records and not plan.findings.exists(),
+        "plan_deletable": access.is_office(request.user) and services.plan_deletable(plan),
         "findings": selectors.findings().filter(plan=plan),
         "record_form": RecordForm(plan=plan, prefix="record"),
         "finding_form": FindingForm(plan=plan, prefix="finding"),

@@ -453,8 +453,7 @@ def composite_units(t: TargetUnits, unit: int, cap: int, weight: tuple[int, int]
 
 
 def _weight_ratio(social_weight: object) -> tuple[int, int]:
-    numerator, denominator = _weight(social_weight).as_integer_ratio()
-    return numerator, denominator
+    return _weight(social_weight).as_integer_ratio()
 
 
 def _cap_units(bonus_cap: object, unit: int) -> int:
@@ -472,21 +471,19 @@ def _decimal_cents(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
+def _composite_of(t: TargetInput, bonus_cap: object, social_weight: object) -> Composite:
+    (target,), unit = _stated_in_units([t], bonus_cap)
+    return composite_units(target, unit, _cap_units(bonus_cap, unit), _weight_ratio(social_weight))
+
+
 def composite(t: TargetInput, *, bonus_cap: Decimal, social_weight: Decimal) -> Decimal:
     """Total points of a target, rounded half up to two decimals."""
-    weight = _weight_ratio(social_weight)
-    unit = _unit_of([t], bonus_cap)
-    return _decimal_cents(
-        composite_units(_to_units(t, unit), unit, _cap_units(bonus_cap, unit), weight).total
-    )
+    return _decimal_cents(_composite_of(t, bonus_cap, social_weight).total)
 
 
 def assessed_points(t: TargetInput, *, bonus_cap: Decimal) -> Decimal:
     """A target's points before the social component, rounded half up to two decimals."""
-    unit = _unit_of([t], bonus_cap)
-    return _decimal_cents(
-        composite_units(_to_units(t, unit), unit, _cap_units(bonus_cap, unit), (0, 1)).assessed
-    )
+    return _decimal_cents(_composite_of(t, bonus_cap, 0).assessed)
 
 
 def normalise_thresholds(thresholds: Mapping[str, object]) -> list[tuple[str, Decimal]]:
@@ -661,20 +658,8 @@ class _Decimals(dict):
         return made
 
 
-_NUMBERS = ("indicator_total", "bonus", "deductions", "social", "lost", "full_marks")
-
-
-def _input_decimals(t: TargetInput) -> dict[str, Decimal | None]:
-    values: dict[str, Decimal | None] = {}
-    for name in _NUMBERS:
-        value: object = getattr(t, name)
-        values[name] = (
-            None if value is None and name in ("social", "full_marks") else _dec(value, _LABELS[name])
-        )
-    return values
-
-
-_LABELS = {
+# the numbers of a TargetInput, with what an error calls them
+_NUMBERS = {
     "indicator_total": "指标得分",
     "bonus": "加分",
     "deductions": "扣分",
@@ -682,6 +667,15 @@ _LABELS = {
     "lost": "失分",
     "full_marks": "满分",
 }
+_OPTIONAL = ("social", "full_marks")
+
+
+def _input_decimals(t: TargetInput) -> dict[str, Decimal | None]:
+    values: dict[str, Decimal | None] = {}
+    for name, label in _NUMBERS.items():
+        value: object = getattr(t, name)
+        values[name] = None if value is None and name in _OPTIONAL else _dec(value, label)
+    return values
 
 
 def _places(value: Decimal) -> int:
@@ -689,37 +683,35 @@ def _places(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def _unit_of(rows: Sequence[TargetInput], *extra: object) -> int:
-    """The unit (10**places, at least 100) in which every number of `rows` is whole."""
-    places = 2
-    for t in rows:
-        for value in _input_decimals(t).values():
-            if value is not None:
-                places = max(places, _places(value))
-    for number in extra:
-        places = max(places, _places(_dec(number, "分数")))
-    return 10**places
-
-
-def _to_units(t: TargetInput, unit: int) -> TargetUnits:
-    values = _input_decimals(t)
+def _stated_in_units(rows: Sequence[TargetInput], bonus_cap: object) -> tuple[list[TargetUnits], int]:
+    """`rows` as TargetUnits in the unit (10**places, at least 100) in which every
+    number of theirs and the bonus cap is whole; and that unit."""
+    decimals = [_input_decimals(t) for t in rows]
+    places = max(
+        (_places(v) for values in decimals for v in values.values() if v is not None),
+        default=2,
+    )
+    unit = 10 ** max(2, places, _places(_dec(bonus_cap, "加分上限")))
 
     def units(value: Decimal | None) -> int | None:
         return None if value is None else int(value * unit)
 
-    return TargetUnits(
-        t.code,
-        t.name,
-        units(values["indicator_total"]) or 0,
-        units(values["bonus"]) or 0,
-        units(values["deductions"]) or 0,
-        bool(t.veto),
-        units(values["social"]),
-        units(values["lost"]) or 0,
-        t.veto_result,
-        units(values["full_marks"]),
-        t.unit_class,
-    )
+    return [
+        TargetUnits(
+            t.code,
+            t.name,
+            units(values["indicator_total"]) or 0,
+            units(values["bonus"]) or 0,
+            units(values["deductions"]) or 0,
+            bool(t.veto),
+            units(values["social"]),
+            units(values["lost"]) or 0,
+            t.veto_result,
+            units(values["full_marks"]),
+            t.unit_class,
+        )
+        for t, values in zip(rows, decimals, strict=True)
+    ], unit
 
 
 def rank_and_grade(
@@ -733,9 +725,9 @@ def rank_and_grade(
 ) -> list[Ranked]:
     """`rank_units` of targets whose points are Decimals (or numbers as text),
     stated in the finest unit any of them needs (hundredths at least)."""
-    unit = _unit_of(rows, bonus_cap)
+    targets, unit = _stated_in_units(rows, bonus_cap)
     return rank_units(
-        [_to_units(t, unit) for t in rows],
+        targets,
         unit=unit,
         bonus_cap=bonus_cap,
         social_weight=social_weight,

@@ -113,23 +113,26 @@ def stamp_pdf(content: bytes, text: str) -> bytes:
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # CT_Worksheet's elements that come after <headerFooter>, in schema order
-_AFTER_HEADER_FOOTER = (
-    "rowBreaks",
-    "colBreaks",
-    "customProperties",
-    "cellWatches",
-    "ignoredErrors",
-    "smartTags",
-    "drawing",
-    "legacyDrawing",
-    "legacyDrawingHF",
-    "drawingHF",
-    "picture",
-    "oleObjects",
-    "controls",
-    "webPublishItems",
-    "tableParts",
-    "extLst",
+_AFTER_HEADER_FOOTER = frozenset(
+    f"{{{_SML}}}{name}"
+    for name in (
+        "rowBreaks",
+        "colBreaks",
+        "customProperties",
+        "cellWatches",
+        "ignoredErrors",
+        "smartTags",
+        "drawing",
+        "legacyDrawing",
+        "legacyDrawingHF",
+        "drawingHF",
+        "picture",
+        "oleObjects",
+        "controls",
+        "webPublishItems",
+        "tableParts",
+        "extLst",
+    )
 )
 
 
@@ -154,8 +157,7 @@ def _stamp_sheet(xml: bytes, text: str) -> bytes:
     if found is not None:
         root.replace(found, element)
     else:
-        after = {f"{{{_SML}}}{name}" for name in _AFTER_HEADER_FOOTER}
-        position = next((i for i, child in enumerate(root) if child.tag in after), len(root))
+        position = next((i for i, child in enumerate(root) if child.tag in _AFTER_HEADER_FOOTER), len(root))
         root.insert(position, element)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 

@@ -120,26 +120,21 @@ def _parts_of(grid: Grid) -> list[str]:
     return grid.label.split("+")
 
 
-def _continues(first: Grid, second: Grid) -> Header | None | bool:
-    """Whether the Word table `second` continues `first` (one table split by a page or
-    section break): nothing but empty paragraphs between them, as many columns, and
-    either no header of its own or the same header; `first` has a header and does not
-    end with its 合计 row. Returns False, or the second table's header (None: none)."""
+def _continues(first: Grid, second: Grid, own: Header | None) -> bool:
+    """Whether the Word table `second` (with its own header `own`, or none) continues
+    `first` (one table split by a page or section break): nothing but empty
+    paragraphs between them, as many columns, no header of its own or the same
+    header; `first` has a header and does not end with its 合计 row."""
     if not (first.label.startswith("表") and second.label.startswith("表")) or second.before:
         return False
     width = len(first.rows[0]) if first.rows else 0
     if not second.rows or len(second.rows[0]) != width:
         return False
     header = find_header(first)
-    if header is None:
+    if header is None or (own is not None and own.columns != header.columns):
         return False
     last = next((row for row in reversed(first.rows) if any(c.text for c in row)), [])
-    if any(_TOTAL_ROW.match(fold(c.text)) for c in last if c.text):
-        return False
-    own = find_header(second)
-    if own is not None and own.columns != header.columns:
-        return False
-    return own
+    return not any(_TOTAL_ROW.match(fold(c.text)) for c in last if c.text)
 
 
 def join_continued(grids: list[Grid]) -> tuple[list[Grid], list[Finding]]:
@@ -150,11 +145,11 @@ def join_continued(grids: list[Grid]) -> tuple[list[Grid], list[Finding]]:
     findings: list[Finding] = []
     for grid in grids:
         previous = joined[-1] if joined else None
-        own = _continues(previous, grid) if previous is not None else False
-        if previous is None or own is False:
+        own = find_header(grid)
+        if previous is None or not _continues(previous, grid, own):
             joined.append(grid)
             continue
-        skip = own.row + 1 if isinstance(own, Header) else 0
+        skip = own.row + 1 if own is not None else 0
         offset = len(previous.rows) - skip
         moved: dict[int, Cell] = {}
         for row in grid.rows[skip:]:
@@ -173,7 +168,7 @@ def join_continued(grids: list[Grid]) -> tuple[list[Grid], list[Finding]]:
                 "continued_table",
                 f"{grid.label}、{parts[0]}",
                 f"{grid.label} 紧接在 {parts[-1]} 之后、列数相同且"
-                + ("表头相同" if isinstance(own, Header) else "没有表头")
+                + ("表头相同" if own is not None else "没有表头")
                 + f"，已作为 {parts[0]} 的续表一并读取；如是另一张表，请在两表之间加上标题后再导入。",
             )
         )

@@ -439,9 +439,8 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
     campaign) has them."""
     indicators = _indicator_meta(campaign)
     vetoes = veto_counts(campaign.pk)
-    aggregates = {
-        row[0]: (*row[:3], vetoes.get(row[0], 0), row[3]) for row in score_totals(campaign.pk, indicators)
-    }
+    # target pk -> (Σ points, Σ bonus points, approved scores), hundredths
+    aggregates = {row[0]: row[1:] for row in score_totals(campaign.pk, indicators)}
     social = {
         target_id: _cents(score)
         for target_id, score in SocialEvaluation.objects.filter(campaign_id=campaign.pk)
@@ -455,19 +454,17 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
     limited = _limited(indicators)
     applicable = _applicable_max(indicators, [t[0] for t in targets], limited)
     classes = target_classes(campaign, indicators, limited)
-    incomplete = [pk for pk, *_ in targets if pk in aggregates and aggregates[pk][4] != applicable[pk][0]]
+    incomplete = [pk for pk, *_ in targets if pk in aggregates and aggregates[pk][2] != applicable[pk][0]]
     bonus_ids = [i["id"] for i in indicators if i["bonus"]]
     scored_max = _scored_max(campaign, incomplete, bonus_ids) if incomplete else {}
-    wording = _veto_results(campaign, [pk for pk, row in aggregates.items() if row[3]])
+    wording = _veto_results(campaign, list(vetoes))
     inputs, ids, scored = [], {}, {}
-    empty = (None, 0, 0, 0, 0)
-    adjusted = group_taken or survey
     for pk, code, name, short_name in targets:
-        _, points, bonus, vetoed, count = aggregates.get(pk, empty)
+        points, bonus, count = aggregates.get(pk, (0, 0, 0))
         total = points - bonus
         count_needed, max_needed = applicable[pk]
         lost = (max_needed if count == count_needed else scored_max.get(pk, 0)) - total
-        if adjusted and (pk in group_taken or pk in survey):
+        if pk in group_taken or pk in survey:
             taken = _cents(group_taken.get(pk, ZERO))
             total = max(0, total - taken + _cents(survey.get(pk, ZERO)))
             lost += taken
@@ -479,7 +476,7 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
                 total,
                 bonus,
                 _cents(extra[pk]) if pk in extra else 0,
-                vetoed > 0,
+                pk in vetoes,
                 social.get(pk),
                 lost,
                 wording.get(pk, ""),
