@@ -18,6 +18,14 @@ from django.http import Http404
 
 from accounts import roles
 
+# who may sit on a 督察组 or be chosen as a reviewer: business accounts, never one of
+# the three admins (三员 stay out of business work) nor a leader (the one reported on)
+BUSINESS_ROLES = (roles.OFFICE, roles.ASSESSOR, roles.TARGET, roles.EXPERT)
+
+
+def is_business(user: Any) -> bool:
+    return bool(user.is_active and user.role_id in BUSINESS_ROLES)
+
 
 def is_office(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_role(roles.OFFICE))

@@ -7,24 +7,14 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from accountability import selectors
 from accountability.linkage import GRADES
 from accountability.models import Figure, Severity
-from accounts import roles
 from accounts.models import User
 from orgs.models import Org
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 TEXT = {"class": "form-control"}
-
-
-def _business_users() -> Any:
-    return (
-        User.objects.filter(
-            is_active=True, role_id__in=[roles.OFFICE, roles.ASSESSOR, roles.TARGET, roles.EXPERT]
-        )
-        .select_related("org")
-        .order_by("org__code", "username")
-    )
 
 
 class UserChoice(forms.ModelMultipleChoiceField):
@@ -65,7 +55,7 @@ class ReviewersForm(forms.Form):
         from experts.models import Draw, DrawStatus, Purpose
 
         super().__init__(*args, **kwargs)
-        self.fields["reviewers"].queryset = _business_users()  # type: ignore[attr-defined]
+        self.fields["reviewers"].queryset = selectors.business_users()  # type: ignore[attr-defined]
         self.fields["draw"].queryset = Draw.objects.filter(  # type: ignore[attr-defined]
             purpose_code=Purpose.SHUFA, status=DrawStatus.EXECUTED
         ).order_by("-pk")
@@ -122,7 +112,7 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
         self.fields["targets"].queryset = Org.objects.filter(is_target=True).order_by("code")  # type: ignore[attr-defined]
-        self.fields["team"].queryset = _business_users()  # type: ignore[attr-defined]
+        self.fields["team"].queryset = selectors.business_users()  # type: ignore[attr-defined]
 
 
 class _PlanTargetForm(forms.Form):

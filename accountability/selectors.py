@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from accountability import linkage, problems_link
+from accountability import access, linkage, problems_link
 from accountability.models import (
     AccountabilityAction,
     Finding,
@@ -19,7 +19,17 @@ from accountability.models import (
     ShufaReport,
     ShufaRound,
 )
+from accounts.models import User
 from orgs.models import Org
+
+
+def business_users() -> QuerySet[User]:
+    """The accounts a 督察组 or a round's reviewers are chosen from (`access.is_business`)."""
+    return (
+        User.objects.filter(is_active=True, role_id__in=access.BUSINESS_ROLES)
+        .select_related("org")
+        .order_by("org__code", "username")
+    )
 
 
 def rounds() -> QuerySet[ShufaRound]:

@@ -117,6 +117,8 @@ def shufa_round_reviewers_set(
     leaders = [u for u in chosen.values() if u.has_role(roles.LEADER)]
     if leaders:
         raise ValidationError({"reviewers": "述法对象（领导干部）不能担任评议人。"})
+    if not all(access.is_business(u) for u in chosen.values()):
+        raise ValidationError({"reviewers": "评议人须为在用的业务账号，不能是系统、安全、审计管理员。"})
     shufa_round.reviewers.set(list(chosen.values()))
     if draw is not None:
         shufa_round.draw = draw
@@ -373,6 +375,8 @@ def _plan_errors(
         errors["targets"] = "请选择督察对象。"
     if not team:
         errors["team"] = "请选择督察组成员。"
+    elif not all(access.is_business(u) for u in team):
+        errors["team"] = "督察组成员须为在用的业务账号，不能是系统、安全、审计管理员或领导干部。"
     return errors
 
 

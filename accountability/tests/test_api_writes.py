@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from unittest import mock
 
+from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from accountability import services
@@ -122,6 +123,30 @@ class PlanWritesTestCase(ApiWritesTestCase):
                 response = self.api(user).post(f"{BASE}/plans/", self.plan_body(), format="json")
                 self.assertEqual(response.status_code, code)
         self.assertFalse(InspectionPlan.objects.exists())
+
+    def test_it_refuses_an_admin_or_a_leader_on_the_team(self):
+        for user in (self.sysadmin, self.leader):
+            with self.subTest(user=user.username):
+                response = self.api(self.office).post(
+                    f"{BASE}/plans/", self.plan_body(team=[self.assessor_b.pk, user.pk]), format="json"
+                )
+                self.assertEqual(response.status_code, 400, response.content)
+                self.assertIn("team", response.json()["error"]["fields"])
+        self.assertFalse(InspectionPlan.objects.exists())
+        plan = services.inspection_plan_create(
+            actor=self.office,
+            year=YEAR,
+            topic="督察",
+            start_on=datetime.date(YEAR, 9, 1),
+            end_on=datetime.date(YEAR, 9, 30),
+            targets=[self.county_org],
+            team=[self.assessor_b],
+        )
+        edited = self.api(self.office).patch(
+            f"{BASE}/plans/{plan.pk}/", {"version": plan.version, "team": [self.sysadmin.pk]}, format="json"
+        )
+        self.assertEqual(edited.status_code, 400)
+        self.assertEqual(list(plan.team.all()), [self.assessor_b])
 
     def test_it_refuses_a_plan_ending_before_it_starts(self):
         response = self.api(self.office).post(
@@ -292,6 +317,17 @@ class RoundReviewersTestCase(ApiWritesTestCase):
         self.assertEqual(
             response.json()["error"]["fields"]["reviewers"], ["述法对象（领导干部）不能担任评议人。"]
         )
+        self.assertEqual(set(self.shufa_round.reviewers.all()), {self.assessor, self.expert})
+
+    def test_it_refuses_an_admin_account_as_reviewer(self):
+        # the three admins stay out of business work, by the API as by the page
+        response = self.api(self.office).put(self.url(), {"reviewers": [self.sysadmin.pk]}, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("reviewers", response.json()["error"]["fields"])
+        with self.assertRaisesMessage(ValidationError, "不能是系统、安全、审计管理员"):
+            services.shufa_round_reviewers_set(
+                actor=self.office, shufa_round=self.shufa_round, reviewers=[self.sysadmin]
+            )
         self.assertEqual(set(self.shufa_round.reviewers.all()), {self.assessor, self.expert})
 
     def test_it_refuses_an_unknown_user_and_an_unknown_draw(self):
