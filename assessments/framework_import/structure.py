@@ -31,7 +31,7 @@ from assessments.framework_import.model import (
     TableKind,
 )
 from assessments.framework_import.phrases import fold, parse_rules
-from assessments.framework_import.tables import Cell, Grid, read_file
+from assessments.framework_import.tables import MAX_ROWS, Cell, Grid, read_file
 
 HEADER_SCAN_ROWS = 15
 # role -> accepted header words (after removing spaces and a trailing "（分）")
@@ -146,10 +146,15 @@ def join_continued(grids: list[Grid]) -> tuple[list[Grid], list[Finding]]:
     for grid in grids:
         previous = joined[-1] if joined else None
         own = find_header(grid)
-        if previous is None or not _continues(previous, grid, own):
+        skip = own.row + 1 if own is not None else 0
+        if (
+            previous is None
+            or len(previous.rows) + len(grid.rows) - skip
+            > MAX_ROWS  # one table's bound holds for the joined one
+            or not _continues(previous, grid, own)
+        ):
             joined.append(grid)
             continue
-        skip = own.row + 1 if own is not None else 0
         offset = len(previous.rows) - skip
         moved: dict[int, Cell] = {}
         for row in grid.rows[skip:]:

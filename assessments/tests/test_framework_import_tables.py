@@ -464,6 +464,14 @@ class ContinuedWordTablesTestCase(SimpleTestCase):
         self.assertEqual([f.code for f in joined], ["continued_table"])
         self.assertIn("没有表头", joined[0].message)
 
+    def test_it_joins_no_more_rows_than_one_table_may_have(self):
+        from unittest import mock
+
+        with mock.patch("assessments.framework_import.structure.MAX_ROWS", len(self.FIRST) + 3):
+            parsed = parse_file(self.document([self.HEADER, *self.FIRST], self.SECOND))
+        self.assertEqual(len(parsed.indicators), 2)
+        self.assertNotIn("continued_table", [f.code for f in parsed.findings])
+
     def test_it_keeps_tables_apart_when_text_or_a_total_row_or_the_columns_say_so(self):
         total = [*self.FIRST, ["合计", "", "8"]]
         wider = [[*row, ""] for row in self.SECOND]
