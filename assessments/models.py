@@ -471,15 +471,37 @@ class Score(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status"], name="assessments_score_status"),
-            # Vetoes are rare: counted from this small partial index instead of a
-            # FILTER over every score of the campaign (see selectors.results.veto_counts).
-            models.Index(
-                fields=["campaign", "target"], condition=models.Q(veto=True), name="assessments_score_veto"
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.target} {self.indicator.code}: {self.score}"
+
+
+class TargetTotal(models.Model):
+    """Per campaign target, what its approved scores add up to: Σ points in
+    hundredths, how many approved scores, how many of them 一票否决. Kept by
+    the database's own triggers on the score table (migration 0010), in the
+    same transaction as every write of a score whatever makes it (save,
+    queryset update, bulk insert, cascade, raw SQL, a restore), so the live
+    ranking reads one row per target instead of aggregating every score.
+    The application never writes it; `selectors.results.totals_drift` checks
+    it against the scores and `manage.py score_totals --rebuild` rebuilds it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    points = models.BigIntegerField("得分合计（百分之一分）", default=0)
+    scored = models.IntegerField("已审核生效评分数", default=0)
+    vetoes = models.IntegerField("一票否决评分数", default=0)
+
+    class Meta:
+        verbose_name = "评分合计"
+        verbose_name_plural = "评分合计"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target"], name="assessments_targettotal_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.target_id}: {self.points / 100}"
 
 
 class Duty(models.TextChoices):

@@ -67,7 +67,16 @@ Progress = Callable[[str], None]
 # Credentials that never go into a backup: API tokens (DRF's old table and
 # accounts.ApiToken's hashes). Their tables are emptied on restore.
 SECRET_MODELS = {"authtoken.token", "accounts.apitoken"}
-EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session", *SECRET_MODELS}
+# Kept by the database's triggers from other rows (the score totals): never
+# written to a backup, emptied before a restore, rebuilt as the rows go in.
+DERIVED_MODELS = {"assessments.targettotal"}
+EXCLUDED = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    *SECRET_MODELS,
+    *DERIVED_MODELS,
+}
 # Fields written with a blank value instead of the secret (and what goes with it).
 REDACTED = {"accounts.user": {"totp_secret": "", "totp_enabled": False}}
 ANCHORS_MEMBER = "audit/audit-anchor.log"
@@ -451,11 +460,12 @@ def _load_database(
     through = [t for m in restored_models for t in _auto_through_models(m)]
     tables = [m._meta.db_table for m in restored_models + through if m is not AuditEntry]
     existing = set(connection.introspection.table_names())
-    # Credentials of the replaced data die with it (a backup never carries them).
+    # Credentials of the replaced data die with it (a backup never carries them);
+    # derived rows are rebuilt by the triggers as the rows they derive from go in.
     tables += [
         m._meta.db_table
         for m in apps.get_models()
-        if m._meta.label_lower in SECRET_MODELS and m._meta.db_table in existing
+        if m._meta.label_lower in SECRET_MODELS | DERIVED_MODELS and m._meta.db_table in existing
     ]
     connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
     counts: dict[str, int] = {}

@@ -3,6 +3,13 @@ scores: every county-level unit of China) through the project's code
 (assessments.results + assessments.scoring) against a raw SQL GROUP BY +
 ORDER BY over the same table, in the same run.
 
+The project reads the per-target totals that the database's triggers keep
+(`TargetTotal`, migration 0010; the scores are inserted after the triggers
+exist, so they are built as any write builds them) and sums the bonus
+indicators' scores; what the triggers cost is measured too: re-approving one
+indicator for every target (2 × 2,850 rows updated) with the triggers against
+the same statements with them off, in the same run (`write_*`).
+
 分类考评 is on: the targets fall into two classes (县区, 市直单位) graded on
 折算百分制, and one indicator applies to only half of each class, so the
 other half is rescaled (their own full marks are the class's less it).
@@ -217,6 +224,8 @@ def child(database: str) -> None:
     assert all(r.unit_class for r in ranking) and any(r.full_marks != ranking[0].full_marks for r in ranking)
     assert [r.rank for r in ranking] == list(range(1, TARGETS + 1))
     project_s, baseline_s = interleaved(project, baseline, repeat=9)
+    write_s, write_baseline_s = write_cost(campaign.pk)
+    assert not results.totals_drift(campaign.pk), "totals drifted"
     grades: dict[str, int] = {}
     for r in ranking:
         grades[r.grade] = grades.get(r.grade, 0) + 1
@@ -231,7 +240,47 @@ def child(database: str) -> None:
         rescaled=TARGETS // 2,
         setup_s=round(setup_s, 2),
         grades=grades,
+        write_s=round(write_s, 6),
+        write_baseline_s=round(write_baseline_s, 6),
+        write_ratio=round(write_s / write_baseline_s, 3),
     )
+
+
+def write_cost(campaign_pk: int) -> tuple[float, float]:
+    """Median time of taking one indicator's 2,850 scores out of 审核生效 and
+    back, with the totals' triggers and with them dropped (then put back)."""
+    import importlib
+    import statistics
+
+    from django.db import connection, transaction
+
+    migration = importlib.import_module("assessments.migrations.0010_target_totals")
+    create = {"sqlite": migration.SQLITE, "postgresql": migration.POSTGRES}[connection.vendor]
+    drop = {"sqlite": migration.SQLITE_REVERSE, "postgresql": migration.POSTGRES_REVERSE}[connection.vendor]
+    sql = "UPDATE assessments_score SET status = %s WHERE campaign_id = %s AND indicator_id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT MIN(indicator_id) FROM assessments_score WHERE campaign_id = %s", [campaign_pk]
+        )
+        indicator = cursor.fetchone()[0]
+
+    def toggle() -> float:
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, ["submitted", campaign_pk, indicator])
+            cursor.execute(sql, ["approved", campaign_pk, indicator])
+        return time.perf_counter() - start
+
+    def timed(statements: list[str]) -> float:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+        toggle()
+        return statistics.median(toggle() for _ in range(7))
+
+    without = timed(drop)
+    with_triggers = timed(create)
+    return with_triggers, without
 
 
 def main() -> int:

@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connections
-from django.db.models import Count, Exists, FloatField, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, FloatField, OuterRef, Q, Sum
 
 from assessments import scoring
 from assessments.models import (
@@ -32,11 +32,13 @@ from assessments.models import (
     ScoreStatus,
     SectionKind,
     SocialEvaluation,
+    TargetTotal,
     UnitClass,
     default_grade_rules,
 )
 
 ZERO = Decimal("0")
+NO_SCORES = (0, 0, 0, 0)
 CENT = Decimal("0.01")
 
 
@@ -153,41 +155,84 @@ def _approved(campaign_pk: int) -> Any:
     return Score.objects.filter(campaign_id=campaign_pk, status=ScoreStatus.APPROVED).order_by()
 
 
-def score_totals(
-    campaign_pk: int, indicators: Sequence[Mapping[str, Any]]
-) -> list[tuple[int, int, int, int]]:
-    """ONE aggregate query over every approved score of the campaign: per
-    target (target pk, Σ points, Σ bonus points, number of approved scores),
-    the points in hundredths."""
-    bonus_ids = [i["id"] for i in indicators if i["bonus"]]
-    # float output: no per-row decimal converter on SQLite (`_cents` rounds once)
-    points = Sum("score", output_field=FloatField())
-    bonus: Any = (
-        Sum("score", filter=Q(indicator_id__in=bonus_ids), output_field=FloatField())
-        if bonus_ids
-        else Value(None, output_field=FloatField())
-    )
+class Totals(NamedTuple):
+    """One target's approved scores: Σ points, Σ bonus points (hundredths),
+    how many, how many 一票否决."""
+
+    points: int
+    bonus: int
+    scored: int
+    vetoes: int
+
+
+def _bonus_sums(campaign_pk: int, bonus_ids: Sequence[int]) -> dict[int, int]:
+    """Per target, Σ points of its approved scores of these (加分/附加项)
+    indicators, in hundredths: read through the indicator's index, a few
+    thousand rows however many scores the campaign has."""
+    if not bonus_ids:
+        return {}
     rows = _fetch(
         _approved(campaign_pk)
+        .filter(indicator_id__in=list(bonus_ids))
         .values("target_id")
-        # COUNT(*) rather than a filtered count: ~10% of the query on SQLite
-        .annotate(points=points, bonus=bonus, scored=Count("*"))
-        .values_list("target_id", "points", "bonus", "scored")
+        # float output: no per-row decimal converter on SQLite (`_cents` rounds once)
+        .annotate(bonus=Sum("score", output_field=FloatField()))
+        .values_list("target_id", "bonus")
     )
-    return [(target_id, _cents(p), _cents(b), scored) for target_id, p, b, scored in rows]
+    return {target_id: _cents(bonus) for target_id, bonus in rows}
 
 
-def veto_counts(campaign_pk: int) -> dict[int, int]:
-    """Per vetoed target, its approved scores marked 一票否决. Vetoes are rare
-    and have a partial index: this second, tiny query is far cheaper than a
-    filtered count over every score (~20% of `score_totals`)."""
-    return dict(
-        _approved(campaign_pk)
-        .filter(veto=True)
-        .values("target_id")
-        .annotate(n=Count("*"))
-        .values_list("target_id", "n")
-    )
+def score_totals(campaign_pk: int, indicators: Sequence[Mapping[str, Any]]) -> dict[int, Totals]:
+    """Per target with approved scores, its `Totals`: the database keeps the
+    sums, counts and vetoes (`TargetTotal`, by triggers on the score table), so
+    this is one row per target, plus the bonus indicators' sums."""
+    bonus = _bonus_sums(campaign_pk, [i["id"] for i in indicators if i["bonus"]])
+    return {
+        target_id: Totals(points, bonus.get(target_id, 0), scored, vetoes)
+        for target_id, points, scored, vetoes in _fetch(
+            TargetTotal.objects.filter(campaign_id=campaign_pk, scored__gt=0)
+            .order_by()
+            .values_list("target_id", "points", "scored", "vetoes")
+        )
+    }
+
+
+def aggregated_totals(campaign_pk: int | None = None) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """(campaign pk, target pk) -> (Σ points in hundredths, approved scores,
+    vetoed ones) aggregated from the scores themselves: what `TargetTotal`
+    must hold (`totals_drift`)."""
+    approved = Score.objects.filter(status=ScoreStatus.APPROVED).order_by()
+    if campaign_pk is not None:
+        approved = approved.filter(campaign_id=campaign_pk)
+    return {
+        (campaign_id, target_id): (_cents(points), scored, vetoes)
+        for campaign_id, target_id, points, scored, vetoes in approved.values("campaign_id", "target_id")
+        .annotate(
+            points=Sum("score", output_field=FloatField()),
+            scored=Count("*"),
+            vetoes=Count("pk", filter=Q(veto=True)),
+        )
+        .values_list("campaign_id", "target_id", "points", "scored", "vetoes")
+    }
+
+
+def totals_drift(campaign_pk: int | None = None) -> list[tuple[int, int, Any, Any]]:
+    """Where `TargetTotal` differs from the scores: (campaign pk, target pk,
+    kept (points, count, vetoes) or None, aggregated or None). Empty when the
+    triggers have kept every total."""
+    kept_rows = TargetTotal.objects.order_by()
+    if campaign_pk is not None:
+        kept_rows = kept_rows.filter(campaign_id=campaign_pk)
+    kept = {
+        (c, t): (p, n, v)
+        for c, t, p, n, v in kept_rows.values_list("campaign_id", "target_id", "points", "scored", "vetoes")
+    }
+    actual = aggregated_totals(campaign_pk)
+    return [
+        (key[0], key[1], kept.get(key), actual.get(key))
+        for key in sorted(set(kept) | set(actual))
+        if kept.get(key) != actual.get(key)
+    ]
 
 
 def _limited(indicators: Sequence[Mapping[str, Any]]) -> dict[int, set[int]]:
@@ -438,9 +483,8 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
     wording and classes each cost a query only when the framework (or the
     campaign) has them."""
     indicators = _indicator_meta(campaign)
-    vetoes = veto_counts(campaign.pk)
-    # target pk -> (Σ points, Σ bonus points, approved scores), hundredths
-    aggregates = {row[0]: row[1:] for row in score_totals(campaign.pk, indicators)}
+    aggregates = score_totals(campaign.pk, indicators)
+    vetoes = [pk for pk, totals in aggregates.items() if totals.vetoes]
     social = {
         target_id: _cents(score)
         for target_id, score in SocialEvaluation.objects.filter(campaign_id=campaign.pk)
@@ -457,10 +501,10 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
     incomplete = [pk for pk, *_ in targets if pk in aggregates and aggregates[pk][2] != applicable[pk][0]]
     bonus_ids = [i["id"] for i in indicators if i["bonus"]]
     scored_max = _scored_max(campaign, incomplete, bonus_ids) if incomplete else {}
-    wording = _veto_results(campaign, list(vetoes))
+    wording = _veto_results(campaign, vetoes)
     inputs, ids, scored = [], {}, {}
     for pk, code, name, short_name in targets:
-        points, bonus, count = aggregates.get(pk, (0, 0, 0))
+        points, bonus, count, vetoed = aggregates.get(pk, NO_SCORES)
         total = points - bonus
         count_needed, max_needed = applicable[pk]
         lost = (max_needed if count == count_needed else scored_max.get(pk, 0)) - total
@@ -476,7 +520,7 @@ def campaign_inputs(campaign: Campaign) -> CampaignInputs:
                 total,
                 bonus,
                 _cents(extra[pk]) if pk in extra else 0,
-                pk in vetoes,
+                vetoed > 0,
                 social.get(pk),
                 lost,
                 wording.get(pk, ""),

@@ -15,7 +15,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from assessments.frameworks_xlsx import ImportFailed
 from assessments.models import Publication
 from assessments.selectors import publication as pub
+from assessments.selectors.results import totals_drift
 from assessments.services import history
+from assessments.services.totals import totals_rebuild
 from fazhi.cli import BadInput
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -30,6 +32,8 @@ class Command(BaseCommand):
         "`fazhi campaign import-history FILE [--dry-run] [--json]` 从 xlsx 导入历年已公布的考评结果"
         "（列：年度、单位代码或单位名称、总分、等次、名次），全部行无误才保存，重新导入某年度会替换该年度"
         "已导入的结果；--dry-run 只检查并输出，不保存。文件有误时逐行列出问题，退出码为 2。"
+        "`fazhi campaign totals [--rebuild] [--json]` 核对数据库触发器维护的各单位评分合计与已审核生效的评分，"
+        "不一致时退出码为 1；--rebuild 按评分重新计算并记入审计日志。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,6 +42,9 @@ class Command(BaseCommand):
             p = sub.add_parser(name, help=text)
             p.add_argument("--year", required=True, help="考评年度，例如 2022")
             p.add_argument("--json", action="store_true", help="以 JSON 输出")
+        p = sub.add_parser("totals", help="核对（或重建）各被考评单位的评分合计")
+        p.add_argument("--rebuild", action="store_true", help="按已审核生效的评分重新计算全部合计")
+        p.add_argument("--json", action="store_true", help="以 JSON 输出")
         p = sub.add_parser("import-history", help="从 xlsx 导入历年已公布的考评结果")
         p.add_argument("file", help="历年结果表格（.xlsx）")
         p.add_argument("--dry-run", action="store_true", help="只检查并输出，不保存")
@@ -47,6 +54,9 @@ class Command(BaseCommand):
         as_json = bool(options.get("json"))
         if options["action"] == "import-history":
             self.import_history(options["file"], dry_run=bool(options["dry_run"]), as_json=as_json)
+            return
+        if options["action"] == "totals":
+            self.totals(rebuild=bool(options["rebuild"]), as_json=as_json)
             return
         raw = str(options["year"]).strip()
         if not (raw.isascii() and raw.isdigit() and len(raw) == 4 and 1900 < int(raw) < 3000):
@@ -107,6 +117,39 @@ class Command(BaseCommand):
                 f"{r['rank']:>3}  {r['code']}  {r['target']:<6}\t{r['score']:>7.2f}  {r['grade']}"
             )
         self.stdout.write(f"共 {len(ranking)} 个被考评单位。")
+
+    def totals(self, *, rebuild: bool, as_json: bool) -> None:
+        """Exit 1 when the kept totals differ from the scores (and were not rebuilt)."""
+        drift = totals_drift()
+        fixed = totals_rebuild() if rebuild and drift else 0
+        if as_json:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "ok": not drift or bool(fixed),
+                        "wrong": len(drift),
+                        "rebuilt": fixed,
+                        "examples": [
+                            {"campaign": c, "target": t, "kept": kept, "scores": actual}
+                            for c, t, kept, actual in drift[:20]
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        elif not drift:
+            self.stdout.write("评分合计与已审核生效的评分一致。")
+        elif fixed:
+            self.stdout.write(f"已按评分重新计算合计：{fixed} 个被考评单位的合计有误，已更正并记入审计日志。")
+        else:
+            self.stderr.write(
+                f"评分合计与评分不一致：{len(drift)} 个被考评单位（考评 id/单位 id："
+                + "、".join(f"{c}/{t}" for c, t, *_ in drift[:10])
+                + ("…" if len(drift) > 10 else "")
+                + "）。用 `fazhi campaign totals --rebuild` 重新计算。"
+            )
+        if drift and not fixed:
+            sys.exit(1)
 
     def import_history(self, name: str, *, dry_run: bool, as_json: bool) -> None:
         rows, source = _history_rows(name)
