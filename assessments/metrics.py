@@ -25,14 +25,11 @@ def _campaign_for(year: int):
 
 
 def _assessed_targets(campaign) -> int:
-    from assessments.models import Score, ScoreStatus
+    """Targets with at least one approved score: one row each in the totals
+    the database keeps (`TargetTotal`), counted without reading the scores."""
+    from assessments.models import TargetTotal
 
-    return (
-        Score.objects.filter(campaign=campaign, status=ScoreStatus.APPROVED)
-        .values("target_id")
-        .distinct()
-        .count()
-    )
+    return TargetTotal.objects.filter(campaign=campaign, scored__gt=0).count()
 
 
 def targets_assessed(ctx: MetricContext) -> MetricValue | None:
