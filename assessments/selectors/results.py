@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import connections
-from django.db.models import Count, Exists, FloatField, OuterRef, Q, Sum
+from django.db.models import BigIntegerField, Count, Exists, FloatField, OuterRef, Q, Sum
+from django.db.models.functions import Cast, Round
 
 from assessments import scoring
 from assessments.models import (
@@ -171,15 +172,19 @@ def _bonus_sums(campaign_pk: int, bonus_ids: Sequence[int]) -> dict[int, int]:
     thousand rows however many scores the campaign has."""
     if not bonus_ids:
         return {}
-    rows = _fetch(
-        _approved(campaign_pk)
-        .filter(indicator_id__in=list(bonus_ids))
-        .values("target_id")
-        # float output: no per-row decimal converter on SQLite (`_cents` rounds once)
-        .annotate(bonus=Sum("score", output_field=FloatField()))
-        .values_list("target_id", "bonus")
+    # the database rounds Σ × 100 to a whole number (exact on PostgreSQL's
+    # numeric, within far less than a cent of SQLite's float sum): plain ints
+    # come back, no Decimal made per row
+    cents = Cast(Round(Sum("score", output_field=FloatField()) * 100), BigIntegerField())
+    return dict(
+        _fetch(
+            _approved(campaign_pk)
+            .filter(indicator_id__in=list(bonus_ids))
+            .values("target_id")
+            .annotate(bonus=cents)
+            .values_list("target_id", "bonus")
+        )
     )
-    return {target_id: _cents(bonus) for target_id, bonus in rows}
 
 
 def score_totals(campaign_pk: int, indicators: Sequence[Mapping[str, Any]]) -> dict[int, Totals]:
@@ -458,9 +463,15 @@ def target_classes(
         if not partial:
             result.update(dict.fromkeys(members, whole))
             continue
+        # per member, the points of the partial indicators not applying to it
+        # (set differences: thousands of members, a handful of indicators)
+        missing_of: dict[int, Decimal] = {}
+        for points, orgs in partial:
+            for target_id in members - orgs:
+                missing_of[target_id] = missing_of.get(target_id, ZERO) + points
+        result.update(dict.fromkeys(members - missing_of.keys(), whole))
         own: dict[Decimal, ClassOf] = {}
-        for target_id in members:
-            missing = sum((points for points, orgs in partial if target_id not in orgs), ZERO)
+        for target_id, missing in missing_of.items():
             if not missing:
                 result[target_id] = whole
                 continue
