@@ -5,6 +5,7 @@ PostgreSQL run of the suite, on PostgreSQL's statement triggers."""
 
 from __future__ import annotations
 
+import importlib
 import io
 from decimal import Decimal as D
 
@@ -113,6 +114,22 @@ class TargetTotalsTestCase(ResultsTestCase):
             )
         self.assertEqual(kept(self.campaign, self.county_org), (9400, 4, 0))
         self.assertEqual(kept(self.campaign, self.stranger_org), (8500, 3, 0))
+        self.assertNoDrift()
+
+    def test_the_migration_totals_the_scores_already_there(self):
+        # what an upgrade of a system with scores runs once (the triggers only see later writes)
+        migration = importlib.import_module("assessments.migrations.0010_target_totals")
+        Score.objects.filter(campaign=self.campaign, target=self.county_org, indicator__code="A1").update(
+            veto=True
+        )
+        expected = {(r.target_id, r.points, r.scored, r.vetoes) for r in TargetTotal.objects.all()}
+        self.assertEqual(len(expected), 2)
+        TargetTotal.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(migration.BACKFILL[connection.vendor])
+        self.assertEqual(
+            {(r.target_id, r.points, r.scored, r.vetoes) for r in TargetTotal.objects.all()}, expected
+        )
         self.assertNoDrift()
 
     def test_deleting_the_campaign_leaves_no_total(self):
