@@ -1,8 +1,9 @@
 """Composite, ranking and what-if of a campaign (selectors; nothing here writes).
 
-Per-target points come from ONE aggregate query over the approved scores
-(values().annotate(), no per-row model objects); ranking and grading are the
-pure rules of `assessments.scoring`. A published campaign is read from its
+Per-target points come from the totals the database's triggers keep
+(`TargetTotal`: one row per target, however many scores) and the bonus
+indicators' own sums, read as plain rows (no per-row model objects); ranking
+and grading are the pure rules of `assessments.scoring`. A published campaign is read from its
 immutable snapshot instead (`selectors.publication`, written by
 `services.publication.campaign_publish`).
 """
