@@ -228,6 +228,15 @@ def publish_blockers(campaign: Campaign) -> list[str]:
     pending = Score.objects.filter(campaign_id=campaign.pk).exclude(status=ScoreStatus.APPROVED).count()
     if pending:
         problems.append(f"还有 {pending} 项评分尚未审核生效。")
+    if campaign.phase == Phase.FINAL_REVIEW:
+        # the ranking reads the totals the database keeps: before they are
+        # frozen into the published result, they must agree with the scores
+        drift = results.totals_drift(campaign.pk)
+        if drift:
+            problems.append(
+                f"{len(drift)} 个被考评单位的评分合计与评分不一致，结果不能公布："
+                "请系统管理员运行 fazhi campaign totals --rebuild 重新计算后再公布。"
+            )
     return problems
 
 

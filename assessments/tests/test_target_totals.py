@@ -9,14 +9,16 @@ import importlib
 import io
 from decimal import Decimal as D
 
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from assessments.models import Indicator, Score, ScoreStatus, TargetTotal
+from assessments.models import Indicator, Publication, Score, ScoreStatus, TargetTotal
 from assessments.selectors import results
+from assessments.services import publication as publication_services
 from assessments.services.totals import totals_rebuild
 from assessments.tests.fixtures import ResultsTestCase, make_campaign
 from audit.models import AuditEntry
@@ -144,6 +146,20 @@ class TargetTotalsTestCase(ResultsTestCase):
         ranking = results.campaign_ranking(self.campaign)
         self.assertEqual(ranking[0].code, self.stranger_org.code)
         self.assertEqual(len(results.totals_drift(self.campaign.pk)), 1)
+
+    def test_a_result_is_not_published_from_totals_that_disagree_with_the_scores(self):
+        TargetTotal.objects.filter(campaign=self.campaign, target=self.county_org).update(points=9999)
+        blockers = publication_services.publish_blockers(self.campaign)
+        self.assertEqual(len(blockers), 1)
+        self.assertIn("1 个被考评单位的评分合计与评分不一致，结果不能公布", blockers[0])
+        with self.assertRaises(ValidationError):
+            publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
+        self.assertFalse(Publication.objects.filter(campaign=self.campaign).exists())
+        totals_rebuild()
+        self.assertEqual(publication_services.publish_blockers(self.campaign), [])
+        publication = publication_services.campaign_publish(actor=self.office, campaign=self.campaign)
+        ranked = {row["code"]: row["indicator_total"] for row in publication.snapshot["ranking"]}
+        self.assertEqual(ranked[self.county_org.code], "95.00")
 
     def test_drift_is_reported_and_rebuilt_with_an_audit_entry(self):
         TargetTotal.objects.filter(campaign=self.campaign, target=self.county_org).update(points=1)
