@@ -43,10 +43,11 @@ SQLITE_REVERSE = [
 # Statement triggers: the rows a statement made approved come in, the rows it
 # took from approved go out, added up per (campaign, target) and applied in
 # key order. A decrease for a total that is not there is dropped.
-PG_IN = """SELECT campaign_id, target_id, (COALESCE(score, 0) * 100)::bigint AS points,
-        1 AS scored, veto::integer AS vetoes FROM new_rows WHERE status = 'approved'"""
-PG_OUT = """SELECT campaign_id, target_id, -(COALESCE(score, 0) * 100)::bigint AS points,
-        -1 AS scored, -(veto::integer) AS vetoes FROM old_rows WHERE status = 'approved'"""
+PG_POINTS = "(COALESCE(score, 0) * 100)::bigint"
+PG_IN = f"""SELECT campaign_id, target_id, {PG_POINTS} AS points,
+        1 AS scored, veto::integer AS vetoes FROM new_rows WHERE status = 'approved'"""  # noqa: S608
+PG_OUT = f"""SELECT campaign_id, target_id, -{PG_POINTS} AS points,
+        -1 AS scored, -(veto::integer) AS vetoes FROM old_rows WHERE status = 'approved'"""  # noqa: S608
 PG_APPLY = """INSERT INTO assessments_targettotal AS t (campaign_id, target_id, points, scored, vetoes)
     SELECT d.campaign_id, d.target_id, SUM(d.points), SUM(d.scored), SUM(d.vetoes)
     FROM ({delta}) AS d
@@ -102,7 +103,7 @@ BACKFILL = {
     FROM assessments_score WHERE status = 'approved' GROUP BY campaign_id, target_id"""  # noqa: S608
     for vendor, points, veto in (
         ("sqlite", SQLITE_POINTS.format(row="assessments_score"), "veto"),
-        ("postgresql", "(COALESCE(score, 0) * 100)::bigint", "veto::integer"),
+        ("postgresql", PG_POINTS, "veto::integer"),
     )
 }
 

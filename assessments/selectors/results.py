@@ -226,14 +226,22 @@ def totals_drift(campaign_pk: int | None = None) -> list[tuple[int, int, Any, An
     """Where `TargetTotal` differs from the scores: (campaign pk, target pk,
     kept (points, count, vetoes) or None, aggregated or None). Empty when the
     triggers have kept every total."""
+    return drift_between(kept_totals(campaign_pk), aggregated_totals(campaign_pk))
+
+
+def kept_totals(campaign_pk: int | None = None) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """(campaign pk, target pk) -> (points, count, vetoes) as `TargetTotal` keeps them."""
     kept_rows = TargetTotal.objects.order_by()
     if campaign_pk is not None:
         kept_rows = kept_rows.filter(campaign_id=campaign_pk)
-    kept = {
+    return {
         (c, t): (p, n, v)
         for c, t, p, n, v in kept_rows.values_list("campaign_id", "target_id", "points", "scored", "vetoes")
     }
-    actual = aggregated_totals(campaign_pk)
+
+
+def drift_between(kept: Mapping[tuple[int, int], Any], actual: Mapping[tuple[int, int], Any]) -> list[Any]:
+    """The keys where the kept and the aggregated totals differ (`totals_drift`)."""
     return [
         (key[0], key[1], kept.get(key), actual.get(key))
         for key in sorted(set(kept) | set(actual))

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from assessments.models import TargetTotal
-from assessments.selectors.results import aggregated_totals, totals_drift
+from assessments.selectors.results import aggregated_totals, drift_between, kept_totals
 from audit.services import audit_record
 
 
@@ -24,14 +24,15 @@ def totals_rebuild(*, actor: Any = None) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE assessments_score IN SHARE MODE")
-    drift = totals_drift()
+    actual = aggregated_totals()
+    drift = drift_between(kept_totals(), actual)
     if not drift:
         return 0
     TargetTotal.objects.all().delete()
     TargetTotal.objects.bulk_create(
         [
             TargetTotal(campaign_id=campaign_id, target_id=target_id, points=p, scored=n, vetoes=v)
-            for (campaign_id, target_id), (p, n, v) in sorted(aggregated_totals().items())
+            for (campaign_id, target_id), (p, n, v) in sorted(actual.items())
         ],
         batch_size=500,
     )
