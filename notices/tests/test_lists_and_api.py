@@ -16,12 +16,18 @@ from notices.models import Contact, Notice, NoticeRecipient, Reminder
 
 class ListQueriesTestCase(BaseTestCase):
     def count(self, user, url: str) -> int:
+        """Queries of one page view, the fewest of two after a warm-up: caches with a
+        time to live and the once-a-minute session refresh add a query now and then,
+        whatever the number of rows; a query per row shows in both."""
         client = self.client_for(user)
         client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-        self.assertEqual(response.status_code, 200)
-        return len(ctx.captured_queries)
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            self.assertEqual(response.status_code, 200)
+            counts.append(len(ctx.captured_queries))
+        return min(counts)
 
     def notices(self, n: int) -> None:
         for i in range(n):
