@@ -14,7 +14,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts import security
-from accounts.models import SecurityPolicy
 
 LAST_SEEN = "fazhi_last_seen"
 
@@ -26,14 +25,14 @@ def session_started(sender: Any, request: HttpRequest, user: Any, **kwargs: Any)
         session[LAST_SEEN] = time.time()
 
 
-def _idle_too_long(session: SessionBase) -> bool:
+def _idle_too_long(session: SessionBase, user: Any) -> bool:
     """Measured from the timestamp kept in the server-side session, never from the
     cookie (whose age the client controls). A session without one is not trusted."""
     try:
         last_seen = float(session[LAST_SEEN])
     except (KeyError, TypeError, ValueError):
         return True
-    return time.time() - last_seen > SecurityPolicy.current().session_timeout_minutes * 60
+    return time.time() - last_seen > security.policy_for(user).session_timeout_minutes * 60
 
 
 class IdleTimeoutMiddleware:
@@ -44,7 +43,7 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and _idle_too_long(request.session):
+        if request.user.is_authenticated and _idle_too_long(request.session, request.user):
             logout(request)
             if not request.path.startswith("/api/"):
                 messages.info(request, "长时间未操作，已自动退出登录，请重新登录。")

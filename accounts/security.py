@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import SecurityPolicy
+from fazhi.lib.memo import per_user
 
 
 def failure_limit(request: HttpRequest | None, credentials: Any) -> int:
@@ -73,7 +74,7 @@ def address_wait_seconds(request: HttpRequest, *, now: datetime | None = None) -
     address = client_address(request)
     if not address:
         return 0
-    policy = SecurityPolicy.current()
+    policy = policy_for(user)
     now = now or timezone.now()
     window = timedelta(minutes=policy.address_window_minutes)
     recent = list(
@@ -151,9 +152,16 @@ def password_expired(user: Any, policy: SecurityPolicy, *, now: datetime | None 
     return (now or timezone.now()) - since > timedelta(days=policy.password_max_age_days)
 
 
+@per_user
+def policy_for(user: Any) -> SecurityPolicy:
+    """The security policy, read once per request (the log-in gate and the idle check both
+    ask for it on every request; each read is a cache round trip)."""
+    return SecurityPolicy.current()
+
+
 def login_gate(user: Any) -> Gate | None:
     """What the user must do before reaching anything else, if anything."""
-    policy = SecurityPolicy.current()
+    policy = policy_for(user)
     if user.must_change_password or password_expired(user, policy):
         return PASSWORD_CHANGE_GATE
     if user.is_admin_role and policy.require_totp_for_admins and not user.totp_enabled:

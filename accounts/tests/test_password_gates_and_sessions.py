@@ -193,3 +193,18 @@ class IdleSessionTestCase(PasswordLoginTestCase):
         self.assertEqual(client.get("/orgs/").status_code, 200)
         self.idle(client, 6)
         self.assertEqual(client.get("/orgs/").status_code, 302)
+
+    def test_a_request_reads_the_policy_once_for_the_gate_and_the_idle_check(self):
+        from unittest import mock
+
+        from accounts.models import SecurityPolicy
+
+        client = Client()
+        login(client, "pengjiang")
+        with mock.patch.object(SecurityPolicy, "current", wraps=SecurityPolicy.current) as current:
+            self.assertEqual(client.get("/orgs/").status_code, 200)
+        self.assertEqual(current.call_count, 1)
+        # and the next request reads it afresh: a change is seen at once
+        security_policy_update(actor=self.secadmin, session_timeout_minutes=5)
+        self.idle(client, 6)
+        self.assertEqual(client.get("/orgs/").status_code, 302)
