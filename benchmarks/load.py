@@ -8,8 +8,13 @@ Each simulated user logs in through the log-in form (its own session; the users 
 RAMP_S seconds), then, when all have, round after round with a think time of 0.5–1.5 s (seeded), opens the home page, the lists its role may
 open, a detail page, saves a score of its own through the API with the version it read
 (assessing units), and downloads an export. Bounded: at most ROUNDS rounds and
-THINK_LIMIT_S seconds. p50/p95/p99 are over those page views, saves and exports; the log-ins
+THINK_LIMIT_S seconds. Each user's first round starts at a random moment within STAGGER_S
+(about one round), as people who are already at work do not click in step.
+p50/p95/p99 are over those page views, saves and exports; the log-ins
 are reported on their own (`login`), since the password hash is slow on purpose.
+
+`burst` is the opposite case, reported on its own: all the users open the home page within
+BURST_S (everyone at nine in the morning), the heaviest page; its p95 is the queue that builds.
 
 Throughput is measured saturated: the same users with no think time, bounded by
 SATURATED_REQUESTS and SATURATED_LIMIT_S, on their pages (`rps`) and on /healthz
@@ -36,6 +41,8 @@ from fazhi.tests.prodserver import Browser, ProductionSite, services_missing
 USERS = 100
 ROUNDS = 3
 RAMP_S = 30.0
+STAGGER_S = 10.0
+BURST_S = 1.0
 THINK_LIMIT_S = 90.0
 SATURATED_REQUESTS = 2000
 SATURATED_LIMIT_S = 30.0
@@ -166,7 +173,7 @@ def think_time_run(browsers: list[Browser], users: list[tuple[str, Plan, int | N
     def user(index: int) -> None:
         _, plan, score = users[index]
         rng = random.Random(index)
-        time.sleep(rng.uniform(0, 1.0))
+        time.sleep(rng.uniform(0, STAGGER_S))
         for _ in range(ROUNDS):
             if time.monotonic() > deadline:
                 return
@@ -175,6 +182,19 @@ def think_time_run(browsers: list[Browser], users: list[tuple[str, Plan, int | N
     start = time.perf_counter()
     run_threads(user, len(users))
     return tally, time.perf_counter() - start
+
+
+def burst_run(browsers: list[Browser]) -> Tally:
+    """Every user opens the home page once, all within BURST_S."""
+    tally = Tally()
+
+    def user(index: int) -> None:
+        time.sleep(random.Random(-index).uniform(0, BURST_S))
+        elapsed, status, _ = timed(lambda: browsers[index].get("/"))
+        tally.note("burst /", elapsed, status == 200)
+
+    run_threads(user, len(browsers))
+    return tally
 
 
 def saturated_run(work: Callable[[int, Tally], None], n: int) -> tuple[Tally, float]:
@@ -228,6 +248,7 @@ def measure(site: ProductionSite) -> dict[str, object]:
     users = assign(plans)
     logins, browsers = log_in_all(base, users)
     tally, think_s = think_time_run(browsers, users)
+    burst = burst_run(browsers)
 
     def pages(index: int, t: Tally) -> None:
         user_round(browsers[index], users[index][1], None, t, lambda: None)
@@ -238,7 +259,7 @@ def measure(site: ProductionSite) -> dict[str, object]:
 
     saturated, rps = saturated_run(pages, USERS)
     baseline, baseline_rps = saturated_run(hello, USERS)
-    errors = {k: v for t in (logins, tally, saturated, baseline) for k, v in t.errors.items()}
+    errors = {k: v for t in (logins, tally, burst, saturated, baseline) for k, v in t.errors.items()}
     return {
         "users": USERS,
         "requests": len(tally.latencies),
@@ -252,6 +273,14 @@ def measure(site: ProductionSite) -> dict[str, object]:
         "baseline_rps": round(baseline_rps, 1),
         "ratio": round(rps / baseline_rps, 3) if baseline_rps else None,
         "saturated_p95_ms": percentile(saturated.latencies, 95),
+        "start_stagger_s": STAGGER_S,
+        "burst": {
+            "requests": len(burst.latencies),
+            "within_s": BURST_S,
+            "p50_ms": percentile(burst.latencies, 50),
+            "p95_ms": percentile(burst.latencies, 95),
+            "max_ms": round(max(burst.latencies, default=0) * 1000, 1),
+        },
         "login": {
             "count": len(logins.logins),
             "over_s": RAMP_S,
