@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from unittest import mock
 
 from django.conf import settings
 from django.test import Client
@@ -13,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.middleware import LAST_SEEN
-from accounts.models import User
+from accounts.models import SecurityPolicy, User
 from accounts.services import security_policy_update
 from accounts.tests.test_views_accounts import PasswordLoginTestCase, login
 from audit.models import AuditEntry
@@ -195,10 +196,6 @@ class IdleSessionTestCase(PasswordLoginTestCase):
         self.assertEqual(client.get("/orgs/").status_code, 302)
 
     def test_a_request_reads_the_policy_once_for_the_gate_and_the_idle_check(self):
-        from unittest import mock
-
-        from accounts.models import SecurityPolicy
-
         client = Client()
         login(client, "pengjiang")
         with mock.patch.object(SecurityPolicy, "current", wraps=SecurityPolicy.current) as current:

@@ -72,16 +72,14 @@ class ResultsPageTestCase(ResultsViewTestCase):
         client = self.client_for(self.office)
         url = reverse("assessments:results", args=[self.campaign.pk])
         client.get(url)
-        with self.assertNumQueries(
-            17
-        ):  # + the classes (分类考评), + the totals checked against the scores (审定)
+        # 17: + the classes (分类考评), + the totals checked against the scores (审定)
+        with self.assertNumQueries(17):
             client.get(url)
         Score.objects.filter(campaign=self.campaign, target=self.stranger_org, indicator__code="A1").update(
             status="submitted"
         )
-        with self.assertNumQueries(
-            17
-        ):  # + the classes (分类考评), + the totals checked against the scores (审定)
+        # 17: + the classes (分类考评), + the totals checked against the scores (审定)
+        with self.assertNumQueries(17):
             client.get(url)
 
     def test_it_exports_the_draft_ranking_for_the_office_only(self):
